@@ -1,0 +1,68 @@
+// The one place SDK clients are built. Endpoints come from the standard variables
+// (AWS_ENDPOINT_URL_<SERVICE>, then AWS_ENDPOINT_URL), so the same code reaches AWS, LocalStack
+// and the embedded local cloud; nothing else in the code knows which one it is talking to.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
+import { IoTClient, DescribeEndpointCommand } from '@aws-sdk/client-iot';
+
+type ServiceEnvSuffix = 'DYNAMODB' | 'SNS' | 'IOT' | 'IOT_DATA_PLANE';
+
+export function endpointFor(service: ServiceEnvSuffix, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const specific = env[`AWS_ENDPOINT_URL_${service}`]?.trim();
+  const general = env.AWS_ENDPOINT_URL?.trim();
+  return specific || general || undefined;
+}
+
+function baseConfig(service: ServiceEnvSuffix) {
+  const endpoint = endpointFor(service);
+  return {
+    region: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
+    ...(endpoint ? { endpoint } : {}),
+    maxAttempts: 3,
+  };
+}
+
+// Lazily built and then reused for the life of the execution environment; no network at import time.
+let dynamo: DynamoDBDocumentClient | undefined;
+let sns: SNSClient | undefined;
+let iot: IoTClient | undefined;
+let iotData: Promise<IoTDataPlaneClient> | undefined;
+
+export function dynamoDb(): DynamoDBDocumentClient {
+  dynamo ??= DynamoDBDocumentClient.from(new DynamoDBClient(baseConfig('DYNAMODB')), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  return dynamo;
+}
+
+export function snsClient(): SNSClient {
+  sns ??= new SNSClient(baseConfig('SNS'));
+  return sns;
+}
+
+export function iotClient(): IoTClient {
+  iot ??= new IoTClient(baseConfig('IOT'));
+  return iot;
+}
+
+/**
+ * On AWS the data plane lives at an account-specific ATS endpoint: taken from IOT_DATA_ENDPOINT when the
+ * deployment sets it, otherwise looked up once with DescribeEndpoint on first use (not at cold start).
+ */
+export function iotDataClient(): Promise<IoTDataPlaneClient> {
+  iotData ??= (async () => {
+    const config = baseConfig('IOT_DATA_PLANE');
+    if (config.endpoint) return new IoTDataPlaneClient(config);
+    const host =
+      process.env.IOT_DATA_ENDPOINT?.trim() ||
+      (await iotClient().send(new DescribeEndpointCommand({ endpointType: 'iot:Data-ATS' }))).endpointAddress;
+    if (!host) throw new Error('IoT data endpoint could not be determined');
+    return new IoTDataPlaneClient({ ...config, endpoint: host.startsWith('http') ? host : `https://${host}` });
+  })().catch((error: unknown) => {
+    iotData = undefined; // let the next call try again instead of caching a failure
+    throw error;
+  });
+  return iotData;
+}

@@ -1,0 +1,172 @@
+// The HTTP handler kit: every API route is `httpRoute({ ...declaration }, handler)`.
+// Fixed middleware order: correlation → size limit → JSON body → validation → [auth] → handler → response/errors.
+import middy from '@middy/core';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import {
+  BadRequestError,
+  HttpError,
+  PayloadTooLargeError,
+  UnsupportedMediaTypeError,
+  ValidationError,
+} from './errors';
+import { logger } from './logger';
+
+export const DEFAULT_BODY_LIMIT_BYTES = 64 * 1024;
+const CORRELATION_HEADER = 'x-correlation-id';
+const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Who may call a route. `public` is the only choice until the identity issue adds roles. */
+export type Access = { public: true };
+
+export interface RouteDeclaration<B extends z.ZodType, P extends z.ZodType, Q extends z.ZodType> {
+  access: Access;
+  body?: B;
+  params?: P;
+  query?: Q;
+  /** Bytes; requests over it get 413 before any parsing. */
+  bodyLimit?: number;
+}
+
+export interface RouteInput<B, P, Q> {
+  body: B;
+  params: P;
+  query: Q;
+  headers: Record<string, string | undefined>;
+  correlationId: string;
+  event: APIGatewayProxyEventV2;
+  context: Context;
+}
+
+export interface HttpResult {
+  status?: number;
+  body?: unknown;
+  /** An already-serialised body, sent byte for byte (idempotent replays). Wins over `body`. */
+  rawBody?: string;
+  headers?: Record<string, string>;
+}
+
+type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+
+export function httpRoute<
+  B extends z.ZodType = z.ZodUndefined,
+  P extends z.ZodType = z.ZodUndefined,
+  Q extends z.ZodType = z.ZodUndefined,
+>(
+  declaration: RouteDeclaration<B, P, Q>,
+  handle: (input: RouteInput<z.infer<B>, z.infer<P>, z.infer<Q>>) => Promise<HttpResult>,
+): Handler & { declaration: RouteDeclaration<B, P, Q> } {
+  const limit = declaration.bodyLimit ?? DEFAULT_BODY_LIMIT_BYTES;
+
+  const core = async (event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyStructuredResultV2> => {
+    const correlationId = correlationIdOf(event);
+    try {
+      const rawBody = readBody(event, limit);
+      const body = validate('body', declaration.body, parseJson(event, rawBody));
+      const params = validate('params', declaration.params, declaration.params ? (event.pathParameters ?? {}) : undefined);
+      const query = validate('query', declaration.query, declaration.query ? (event.queryStringParameters ?? {}) : undefined);
+      const result = await handle({ body, params, query, headers: event.headers ?? {}, correlationId, event, context });
+      return jsonResponse(result.status ?? 200, result.rawBody ?? result.body, correlationId, event, result.headers);
+    } catch (error) {
+      return errorResponse(error, correlationId, event);
+    }
+  };
+
+  const wrapped = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
+    .use(httpHeaderNormalizer({ canonical: false }))
+    .use({
+      before: (request) => {
+        logger.resetKeys();
+        logger.appendKeys({ correlationId: correlationIdOf(request.event), route: request.event.routeKey });
+      },
+    })
+    .handler(core);
+  return Object.assign(wrapped as unknown as Handler, { declaration });
+}
+
+function correlationIdOf(event: APIGatewayProxyEventV2): string {
+  const given = event.headers?.[CORRELATION_HEADER];
+  if (given && CORRELATION_ID.test(given)) return given;
+  // Remember a generated id on the event so the logger and the response agree.
+  const generated = randomUUID();
+  event.headers = { ...(event.headers ?? {}), [CORRELATION_HEADER]: generated };
+  return generated;
+}
+
+function readBody(event: APIGatewayProxyEventV2, limit: number): string | undefined {
+  if (event.body === undefined || event.body === null || event.body === '') return undefined;
+  const bytes = event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
+  if (bytes.length > limit) throw new PayloadTooLargeError(limit);
+  return bytes.toString('utf8');
+}
+
+function parseJson(event: APIGatewayProxyEventV2, raw: string | undefined): unknown {
+  if (raw === undefined) return undefined;
+  const contentType = event.headers?.['content-type'] ?? '';
+  if (!/^application\/(.+\+)?json\s*(;|$)/i.test(contentType)) throw new UnsupportedMediaTypeError();
+  try {
+    return JSON.parse(raw);
+  } catch {
+    throw new BadRequestError('Request body is not valid JSON');
+  }
+}
+
+function validate<S extends z.ZodType>(where: string, schema: S | undefined, value: unknown): z.infer<S> {
+  if (!schema) {
+    if (where === 'body' && value !== undefined) throw new BadRequestError('This route takes no request body');
+    return undefined as z.infer<S>;
+  }
+  if (where === 'body' && value === undefined) throw new BadRequestError('Request body is required');
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  throw new ValidationError(
+    parsed.error.issues.map((issue) => ({ in: where, path: issue.path.join('.'), message: issue.message })),
+  );
+}
+
+function securityHeaders(event: APIGatewayProxyEventV2): Record<string, string> {
+  const origin = event.headers?.origin;
+  const allowed = (process.env.CORS_ALLOWED_ORIGINS ?? '*').split(',').map((s) => s.trim());
+  const allowOrigin = allowed.includes('*') ? '*' : origin && allowed.includes(origin) ? origin : undefined;
+  return {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+    'x-frame-options': 'DENY',
+    'strict-transport-security': 'max-age=63072000; includeSubDomains',
+    'referrer-policy': 'no-referrer',
+    ...(allowOrigin
+      ? { 'access-control-allow-origin': allowOrigin, 'access-control-expose-headers': 'x-correlation-id, retry-after' }
+      : {}),
+  };
+}
+
+export function jsonResponse(
+  status: number,
+  body: unknown,
+  correlationId: string,
+  event: APIGatewayProxyEventV2,
+  headers: Record<string, string> = {},
+): APIGatewayProxyStructuredResultV2 {
+  return {
+    statusCode: status,
+    headers: { ...securityHeaders(event), [CORRELATION_HEADER]: correlationId, ...headers },
+    body: body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body),
+  };
+}
+
+export function errorResponse(
+  error: unknown,
+  correlationId: string,
+  event: APIGatewayProxyEventV2,
+): APIGatewayProxyStructuredResultV2 {
+  if (error instanceof HttpError) {
+    if (error.statusCode >= 500) logger.error('request failed', { error, correlationId });
+    else logger.info('request rejected', { status: error.statusCode, code: error.code });
+    return jsonResponse(error.statusCode, error.toJSON(), correlationId, event, error.headers);
+  }
+  logger.error('unhandled error', { error: error as Error, correlationId });
+  return jsonResponse(500, { error: { code: 'INTERNAL', message: 'Internal server error', correlationId } }, correlationId, event);
+}

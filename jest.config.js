@@ -1,0 +1,10 @@
+/** Unit tests: pure logic, no AWS. Integration tests have their own config (jest.integration.config.js). */
+const swc = ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }];
+
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/tests/unit'],
+  transform: { '^.+\\.(t|j)sx?$': swc },
+  transformIgnorePatterns: ['/node_modules/(?!(@middy|jose)/)'],
+  moduleNameMapper: { '^#shared/(.*)$': '<rootDir>/functions/shared/$1' },
+};

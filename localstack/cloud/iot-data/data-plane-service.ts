@@ -1,0 +1,240 @@
+// The AWS IoT data plane REST API as @aws-sdk/client-iot-data-plane and `aws iot-data` call it, served on the
+// edge port, plus the Device Shadow service on the local broker's reserved `$aws/things/.../shadow` topics.
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { EdgeService, LocalBroker, QoS } from '../types';
+import { ShadowError, type JsonObject } from './shadow-document';
+import { isValidShadowRef, parseShadowRequestTopic, ShadowService } from './shadow-service';
+import type { ShadowRef } from './shadow-store';
+
+export interface IotDataPlaneOptions {
+  broker: LocalBroker;
+  log?: (msg: string, extra?: object) => void;
+}
+
+export interface IotDataPlane extends EdgeService {
+  /** Subscribes to the MQTT shadow request topics and to retained messages. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+interface RetainedMessage {
+  topic: string;
+  payload: Buffer;
+  qos: QoS;
+  lastModifiedTime: number;
+}
+
+/** `param` is the route's one decoded path parameter, if it has one. */
+type Handler = (param: string, query: URLSearchParams, body: Buffer) => Promise<JsonObject | undefined>;
+
+interface Route {
+  path: RegExp;
+  methods: Partial<Record<string, Handler>>;
+}
+
+/** AWS IoT message broker limit for a publish payload. */
+const MAX_PUBLISH_BYTES = 128 * 1024;
+const DEFAULT_PAGE_SIZE = 100;
+
+const ERROR_TYPES = {
+  400: 'InvalidRequestException',
+  404: 'ResourceNotFoundException',
+  409: 'ConflictException',
+  413: 'RequestEntityTooLargeException',
+  415: 'UnsupportedDocumentEncodingException',
+} as const satisfies Record<ShadowError['code'], string>;
+
+export function createIotDataPlane(opts: IotDataPlaneOptions): IotDataPlane {
+  return new IotDataPlaneService(opts.broker, opts.log ?? (() => {}));
+}
+
+class IotDataPlaneService implements IotDataPlane {
+  readonly name = 'iot-data';
+  private readonly shadows: ShadowService;
+  private readonly retained = new Map<string, RetainedMessage>();
+  private unsubscribes: (() => void)[] = [];
+
+  private readonly routes: Route[] = [
+    { path: /^\/topics\/(.+)$/, methods: { POST: (p, q, b) => this.publish(p, q, b) } },
+    {
+      path: /^\/things\/([^/]+)\/shadow$/,
+      methods: {
+        GET: (p, q) => this.shadows.get(shadowRef(p, q)),
+        POST: (p, q, b) => this.shadows.update(shadowRef(p, q), b),
+        DELETE: (p, q) => this.shadows.delete(shadowRef(p, q)),
+      },
+    },
+    {
+      path: /^\/api\/things\/shadow\/ListNamedShadowsForThing\/([^/]+)$/,
+      methods: { GET: (p, q) => this.listNamedShadows(p, q) },
+    },
+    { path: /^\/retainedMessage$/, methods: { GET: (_, q) => this.listRetainedMessages(q) } },
+    { path: /^\/retainedMessage\/(.+)$/, methods: { GET: (p) => this.getRetainedMessage(p) } },
+  ];
+
+  constructor(
+    private readonly broker: LocalBroker,
+    private readonly log: (msg: string, extra?: object) => void,
+  ) {
+    this.shadows = new ShadowService(broker);
+  }
+
+  async handle(req: IncomingMessage, body: Buffer, res: ServerResponse): Promise<boolean> {
+    const url = new URL(req.url ?? '/', 'http://edge');
+    const match = this.match(url.pathname);
+    if (!match || signedForAnotherService(req)) return false;
+
+    const handler = match.route.methods[req.method ?? 'GET'];
+    if (!handler) {
+      sendError(res, 405, 'MethodNotAllowedException', `Method ${req.method} is not allowed on ${url.pathname}`);
+      return true;
+    }
+    try {
+      send(res, 200, await handler(decodePathParam(match.param), url.searchParams, body));
+    } catch (error) {
+      if (error instanceof ShadowError) {
+        sendError(res, error.code, ERROR_TYPES[error.code], error.message);
+      } else {
+        this.log('iot-data: request failed', { method: req.method, path: url.pathname, error: String(error) });
+        sendError(res, 500, 'InternalFailureException', 'Internal service failure');
+      }
+    }
+    return true;
+  }
+
+  async start(): Promise<void> {
+    if (this.unsubscribes.length > 0) return;
+    this.unsubscribes = await Promise.all([
+      this.broker.subscribe('$aws/things/+/shadow/#', (topic, payload) => this.onShadowRequest(topic, payload)),
+      // Retained messages published by devices directly on the broker, not only through this API.
+      this.broker.subscribe('#', (topic, payload, meta) => {
+        if (meta.retain) this.retain(topic, payload, meta.qos);
+      }),
+    ]);
+  }
+
+  async stop(): Promise<void> {
+    for (const unsubscribe of this.unsubscribes.splice(0)) unsubscribe();
+  }
+
+  private onShadowRequest(topic: string, payload: Buffer): void {
+    const request = parseShadowRequestTopic(topic);
+    if (!request) return;
+    this.shadows.handleMqttRequest(request.ref, request.operation, payload).catch((error: unknown) => {
+      this.log('iot-data: shadow request failed', { topic, error: String(error) });
+    });
+  }
+
+  private match(pathname: string): { route: Route; param: string } | undefined {
+    for (const route of this.routes) {
+      const found = route.path.exec(pathname);
+      if (found) return { route, param: found[1] ?? '' };
+    }
+    return undefined;
+  }
+
+  private async publish(topic: string, query: URLSearchParams, payload: Buffer): Promise<undefined> {
+    if (topic.includes('+') || topic.includes('#')) {
+      throw new ShadowError(400, 'Topic must not contain wildcard characters');
+    }
+    if (payload.length > MAX_PUBLISH_BYTES) {
+      throw new ShadowError(413, 'The payload exceeds the maximum size allowed');
+    }
+    const qos = parseQos(query.get('qos'));
+    const retain = query.get('retain') === 'true';
+    if (retain) this.retain(topic, payload, qos);
+    await this.broker.publish(topic, payload, { qos, retain });
+    return undefined;
+  }
+
+  private async listNamedShadows(thingName: string, query: URLSearchParams): Promise<JsonObject> {
+    const { page, nextToken } = paginate(this.shadows.namedShadows(thingName), query, 'pageSize');
+    return { results: page, ...(nextToken && { nextToken }), timestamp: Math.floor(Date.now() / 1000) };
+  }
+
+  private async listRetainedMessages(query: URLSearchParams): Promise<JsonObject> {
+    const messages = [...this.retained.values()].sort((a, b) => a.topic.localeCompare(b.topic));
+    const { page, nextToken } = paginate(messages, query, 'maxResults');
+    return {
+      retainedTopics: page.map(({ topic, payload, qos, lastModifiedTime }) => ({
+        topic,
+        payloadSize: payload.length,
+        qos,
+        lastModifiedTime,
+      })),
+      ...(nextToken && { nextToken }),
+    };
+  }
+
+  private async getRetainedMessage(topic: string): Promise<JsonObject> {
+    const message = this.retained.get(topic);
+    if (!message) throw new ShadowError(404, `No retained message exists for topic: '${topic}'`);
+    return {
+      topic,
+      payload: message.payload.toString('base64'),
+      qos: message.qos,
+      lastModifiedTime: message.lastModifiedTime,
+    };
+  }
+
+  /** As in MQTT, an empty retained payload clears the topic's retained message. */
+  private retain(topic: string, payload: Buffer, qos: QoS): void {
+    if (payload.length === 0) this.retained.delete(topic);
+    else this.retained.set(topic, { topic, payload: Buffer.from(payload), qos, lastModifiedTime: Date.now() });
+  }
+}
+
+function shadowRef(thingName: string, query: URLSearchParams): ShadowRef {
+  const ref: ShadowRef = { thingName };
+  const shadowName = query.get('name');
+  if (shadowName) ref.shadowName = shadowName;
+  if (!isValidShadowRef(ref)) throw new ShadowError(400, 'Invalid thing name or shadow name');
+  return ref;
+}
+
+/** Other services share the edge port: a request signed for another service is theirs even on a path like ours. */
+function signedForAnotherService(req: IncomingMessage): boolean {
+  const scope = /Credential=[^/,]+\/\d{8}\/[^/,]+\/([^/,]+)\/aws4_request/.exec(req.headers.authorization ?? '');
+  return scope !== null && scope[1] !== 'iotdata';
+}
+
+function decodePathParam(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    throw new ShadowError(400, 'Invalid URI encoding');
+  }
+}
+
+function parseQos(value: string | null): QoS {
+  if (value === null || value === '0') return 0;
+  if (value === '1') return 1;
+  throw new ShadowError(400, 'QoS must be 0 or 1');
+}
+
+/** Tokens are offsets into the sorted list: the emulator keeps no paging state. */
+function paginate<T>(items: T[], query: URLSearchParams, sizeParam: string): { page: T[]; nextToken?: string } {
+  const start = Number(query.get('nextToken') ?? 0);
+  const size = Number(query.get(sizeParam) ?? DEFAULT_PAGE_SIZE);
+  if (!Number.isSafeInteger(start) || start < 0) throw new ShadowError(400, 'Invalid nextToken');
+  if (!Number.isSafeInteger(size) || size < 1) throw new ShadowError(400, `Invalid ${sizeParam}`);
+  const end = start + size;
+  return { page: items.slice(start, end), ...(end < items.length && { nextToken: String(end) }) };
+}
+
+function send(res: ServerResponse, status: number, body: JsonObject | undefined, headers: object = {}): void {
+  const payload = body === undefined ? '' : JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(payload),
+    'x-amzn-RequestId': randomUUID(),
+    ...headers,
+  });
+  res.end(payload);
+}
+
+/** restJson error shape: the SDK reads the type from `x-amzn-ErrorType` and the text from `message`. */
+function sendError(res: ServerResponse, status: number, type: string, message: string): void {
+  send(res, status, { message }, { 'x-amzn-ErrorType': type });
+}

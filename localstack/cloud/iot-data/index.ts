@@ -1,0 +1,1 @@
+export { createIotDataPlane, type IotDataPlane, type IotDataPlaneOptions } from './data-plane-service';

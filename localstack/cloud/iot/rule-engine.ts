@@ -1,0 +1,141 @@
+// The IoT Core topic-rule engine: every rule from serverless.yml/resources is compiled at start (SQL it cannot
+// evaluate stops the start with the rule name and position), subscribed on the broker, evaluated on each
+// message, and its actions run. A failed action or a non-JSON payload goes to the rule's error action with
+// AWS's error-action message shape, so nothing is dropped silently.
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RuleAction, RuleDefinition } from '../service-definition';
+import type { EdgeService, LambdaInvoker, LocalBroker } from '../types';
+import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../types';
+import { compileRule, type CompiledRule } from './sql';
+
+interface RuleStats { matched: number; notMatched: number; succeeded: number; failed: number; errorActions: number }
+
+export interface RuleEngine extends EdgeService {
+  stats(): Record<string, RuleStats>;
+  /** Resolves when no message is being processed (tests and benchmarks wait on it). */
+  idle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startRuleEngine(options: {
+  rules: RuleDefinition[];
+  broker: LocalBroker;
+  invokeLambda: LambdaInvoker;
+  log: (message: string, extra?: object) => void;
+}): Promise<RuleEngine> {
+  // Compile everything before subscribing anything: a bad rule fails the whole start.
+  const compiled = options.rules
+    .filter((rule) => !rule.disabled)
+    .map((rule) => ({ rule, sql: compileRule(rule.name, rule.sql, rule.sqlVersion) }));
+
+  const stats: Record<string, RuleStats> = {};
+  let inFlight = 0;
+  let waiters: Array<() => void> = [];
+  const settle = () => {
+    if (--inFlight === 0) {
+      for (const wake of waiters) wake();
+      waiters = [];
+    }
+  };
+
+  const unsubscribes = await Promise.all(
+    compiled.map(({ rule, sql }) => {
+      stats[rule.name] = { matched: 0, notMatched: 0, succeeded: 0, failed: 0, errorActions: 0 };
+      return options.broker.subscribe(sql.topicFilter, (topic, payload, meta) => {
+        inFlight++;
+        process(rule, sql, topic, payload, meta.clientId).finally(settle);
+      });
+    }),
+  );
+
+  async function process(rule: RuleDefinition, sql: CompiledRule, topic: string, payload: Buffer, clientId?: string) {
+    const ruleStats = stats[rule.name]!;
+    const outcome = sql.evaluate(payload, { topic, clientId, timestamp: Date.now() });
+    if (outcome.kind === 'not-matched') {
+      ruleStats.notMatched++;
+      return;
+    }
+    ruleStats.matched++;
+    if (outcome.kind === 'payload-not-json') {
+      ruleStats.failed++;
+      await runErrorAction(rule, topic, payload, clientId, [
+        { failedAction: 'RuleEvaluation', failedResource: rule.name, errorMessage: outcome.error },
+      ]);
+      return;
+    }
+    const failures = [];
+    for (const action of rule.actions) {
+      const failure = await runAction(action, outcome.output, topic);
+      if (failure) failures.push(failure);
+    }
+    if (failures.length === 0) {
+      ruleStats.succeeded++;
+      return;
+    }
+    ruleStats.failed++;
+    options.log('topic rule action failed', { rule: rule.name, topic, failures });
+    await runErrorAction(rule, topic, payload, clientId, failures);
+  }
+
+  async function runAction(action: RuleAction, message: unknown, topic: string) {
+    if (action.lambda) {
+      const result = await options.invokeLambda(action.lambda.functionName, message);
+      if (result.ok) return undefined;
+      return {
+        failedAction: 'LambdaAction',
+        failedResource: `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:function:${action.lambda.functionName}`,
+        errorMessage: result.error,
+      };
+    }
+    if (action.republish) {
+      const target = action.republish.topic.replace(/\$\{topic\(\)\}/g, topic);
+      try {
+        await options.broker.publish(target, JSON.stringify(message), { qos: action.republish.qos });
+        return undefined;
+      } catch (error) {
+        return { failedAction: 'RepublishAction', failedResource: target, errorMessage: String(error) };
+      }
+    }
+    return { failedAction: 'UnknownAction', errorMessage: 'action not supported locally' };
+  }
+
+  async function runErrorAction(
+    rule: RuleDefinition,
+    topic: string,
+    payload: Buffer,
+    clientId: string | undefined,
+    failures: Array<{ failedAction: string; failedResource?: string; errorMessage: string }>,
+  ) {
+    stats[rule.name]!.errorActions++;
+    const message = {
+      ruleName: rule.name,
+      topic,
+      cloudwatchTraceId: randomUUID(),
+      clientId: clientId ?? '',
+      base64OriginalPayload: payload.toString('base64'),
+      failures,
+    };
+    if (!rule.errorAction) {
+      options.log('topic rule failed and has no error action; message kept only in this log', message);
+      return;
+    }
+    const failure = await runAction(rule.errorAction, message, topic);
+    if (failure) options.log('topic rule error action failed too; message kept only in this log', { ...message, failure });
+  }
+
+  return {
+    name: 'iot-rules',
+    stats: () => structuredClone(stats),
+    idle: () => (inFlight === 0 ? Promise.resolve() : new Promise<void>((resolve) => waiters.push(resolve))),
+    async handle(req: IncomingMessage, _body: Buffer, res: ServerResponse) {
+      if (req.method !== 'GET' || req.url !== '/_local/iot/rules') return false;
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ rules: compiled.map(({ rule, sql }) => ({ name: rule.name, topicFilter: sql.topicFilter, stats: stats[rule.name] })) }));
+      return true;
+    },
+    async stop() {
+      for (const unsubscribe of unsubscribes) unsubscribe();
+    },
+  };
+}

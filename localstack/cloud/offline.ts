@@ -1,0 +1,62 @@
+// serverless-offline (through osls) serving the HTTP API, WebSocket API and the Lambda invoke endpoint.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { OSLS_BIN, PROJECT_ROOT } from './service-definition';
+
+export interface OfflineProcess {
+  stop(): Promise<void>;
+}
+
+export async function startOffline(options: {
+  stage: string;
+  env: NodeJS.ProcessEnv;
+  healthUrl: string;
+  onOutput: (line: string) => void;
+  timeoutMs?: number;
+}): Promise<OfflineProcess> {
+  const child: ChildProcess = spawn(process.execPath, [OSLS_BIN, 'offline', 'start', '--stage', options.stage], {
+    cwd: PROJECT_ROOT,
+    env: options.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: process.platform !== 'win32', // its own process group, so stop() ends its children too
+  });
+  let output = '';
+  const collect = (chunk: Buffer) => {
+    const text = chunk.toString();
+    output = (output + text).slice(-20_000);
+    for (const line of text.split('\n')) if (line.trim()) options.onOutput(line);
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const signal = (sig: NodeJS.Signals) => {
+      try {
+        if (child.pid) process.kill(-child.pid, sig);
+      } catch {
+        child.kill(sig);
+      }
+    };
+    signal('SIGINT');
+    const timer = setTimeout(() => signal('SIGKILL'), 5_000);
+    await exited;
+    clearTimeout(timer);
+  };
+
+  const deadline = Date.now() + (options.timeoutMs ?? 120_000);
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`serverless offline exited (${child.exitCode}):\n${output}`);
+    try {
+      const response = await fetch(options.healthUrl);
+      if (response.ok) return { stop };
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`serverless offline did not answer ${options.healthUrl} in time:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}

@@ -1,0 +1,73 @@
+// The unchanged AWS CLI and mosquitto clients work against the stack, as a developer would use them.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { spawnSync } from 'node:child_process';
+import { api, eventually, isLocal, tableName, topicArn, uniqueId } from './support/target';
+
+const run = promisify(execFile);
+const has = (command: string) => spawnSync('sh', ['-c', `command -v ${command}`]).status === 0;
+// CI installs these (.ci/run); on a developer machine without them the tests say so instead of failing.
+const required = process.env.CI === 'true';
+const describeWith = (commands: string[]) =>
+  commands.every(has) || required ? describe : (name: string, fn: () => void) => describe.skip(`${name} (needs ${commands.join(', ')})`, fn);
+
+const mqtt = new URL(process.env.BRIGADE_MQTT_URL ?? 'mqtt://127.0.0.1:1883');
+const aws = (...args: string[]) =>
+  run('aws', [...(isLocal ? ['--endpoint-url', process.env.AWS_ENDPOINT_URL!] : []), ...args], {
+    env: { ...process.env, AWS_PAGER: '' },
+  }).then(({ stdout }) => stdout);
+
+describeWith(['aws'])('AWS CLI', () => {
+  const work = mkdtempSync(join(tmpdir(), 'brigade-cli-'));
+
+  it('dynamodb describe-table', async () => {
+    const out = JSON.parse(await aws('dynamodb', 'describe-table', '--table-name', tableName('demo')));
+    expect(out.Table.TableStatus).toBe('ACTIVE');
+  });
+
+  it('sns publish with a message attribute', async () => {
+    const out = JSON.parse(
+      await aws('sns', 'publish', '--topic-arn', topicArn('alerts'), '--message', '{"hello":"cli"}',
+        '--message-attributes', '{"type":{"DataType":"String","StringValue":"cli.test"}}'),
+    );
+    expect(out.MessageId).toEqual(expect.any(String));
+  });
+
+  it('iot-data update-thing-shadow and get-thing-shadow', async () => {
+    const thing = uniqueId('cli-thing');
+    const payload = join(work, 'shadow.json');
+    writeFileSync(payload, JSON.stringify({ state: { desired: { setpointC: 4 } } }));
+    await aws('iot-data', 'update-thing-shadow', '--thing-name', thing, '--payload', `fileb://${payload}`, join(work, 'update.json'));
+    await aws('iot-data', 'get-thing-shadow', '--thing-name', thing, join(work, 'get.json'));
+    const shadow = JSON.parse(readFileSync(join(work, 'get.json'), 'utf8'));
+    expect(shadow.state.desired).toEqual({ setpointC: 4 });
+    expect(shadow.state.delta).toEqual({ setpointC: 4 });
+    expect(shadow.version).toBe(1);
+  });
+});
+
+describeWith(['aws', 'mosquitto_sub', 'mosquitto_pub'])('mosquitto clients', () => {
+  it('mosquitto_sub receives what aws iot-data publish sends', async () => {
+    const topic = `brigade/${uniqueId('site')}/devices/cli/commands`;
+    const sub = run('mosquitto_sub', ['-h', mqtt.hostname, '-p', mqtt.port || '1883', '-t', topic, '-C', '1', '-W', '10', '-q', '1']);
+    await new Promise((r) => setTimeout(r, 500)); // let the subscription land first
+    const payload = join(mkdtempSync(join(tmpdir(), 'brigade-cli-')), 'payload.json');
+    writeFileSync(payload, '{"setpointC":3}');
+    await aws('iot-data', 'publish', '--topic', topic, '--qos', '1', '--payload', `fileb://${payload}`);
+    expect(JSON.parse((await sub).stdout)).toEqual({ setpointC: 3 });
+  });
+
+  it('mosquitto_pub telemetry goes through the topic rule into the table', async () => {
+    const siteId = uniqueId('site');
+    await run('mosquitto_pub', ['-h', mqtt.hostname, '-p', mqtt.port || '1883', '-q', '1',
+      '-t', `brigade/${siteId}/devices/probe-1/telemetry`, '-m', '{"temperatureC":61.5,"seq":7}']);
+    const readings = await eventually(async () => {
+      const res = await api('GET', `/demo/sites/${siteId}/devices/probe-1/readings`);
+      return res.json.readings.length > 0 ? res.json.readings : undefined;
+    }, 10_000, 'reading');
+    expect(readings[0]).toMatchObject({ temperatureC: 61.5, seq: 7 });
+  });
+});

@@ -1,0 +1,99 @@
+import { api, isLocal } from './support/target';
+
+describe('gateway', () => {
+  it('GET /health answers without dependencies', async () => {
+    const res = await api('GET', '/health');
+    expect(res.status).toBe(200);
+    expect(res.json).toMatchObject({ status: 'ok', service: 'brigade' });
+    expect(res.headers.get('content-type')).toMatch(/application\/json/);
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+
+  it('GET /status checks every table, topic, the data plane and the broker live', async () => {
+    const res = await api('GET', '/status');
+    expect(res.status).toBe(200);
+    expect(res.json.status).toBe('ok');
+    const kinds = res.json.checks.map((c: { kind: string }) => c.kind);
+    expect(kinds).toEqual(expect.arrayContaining(['table', 'topic', 'iot-data-plane', ...(isLocal ? ['mqtt-broker'] : [])]));
+    for (const check of res.json.checks) {
+      expect(check).toMatchObject({ status: 'up', latencyMs: expect.any(Number) });
+    }
+  });
+
+  it('echoes a valid x-correlation-id and generates one otherwise', async () => {
+    const given = await api('GET', '/health', { headers: { 'x-correlation-id': 'trace-123' } });
+    expect(given.headers.get('x-correlation-id')).toBe('trace-123');
+    const a = await api('GET', '/health');
+    const b = await api('GET', '/health');
+    expect(a.headers.get('x-correlation-id')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(a.headers.get('x-correlation-id')).not.toBe(b.headers.get('x-correlation-id'));
+  });
+
+  it('unknown route → 404 JSON, never HTML', async () => {
+    const res = await api('GET', '/no/such/route');
+    expect(res.status).toBe(404);
+    expect(res.headers.get('content-type')).toMatch(/application\/json/);
+    expect(res.json).toEqual({ error: { code: 'NOT_FOUND', message: 'No route for GET /no/such/route' } });
+  });
+
+  it('wrong method on a known route → 405 JSON with Allow', async () => {
+    const res = await api('DELETE', '/health');
+    expect(res.status).toBe(405);
+    expect(res.headers.get('allow')).toBe('GET');
+    expect(res.json.error.code).toBe('METHOD_NOT_ALLOWED');
+  });
+
+  it('answers CORS preflight for known routes', async () => {
+    const res = await api('OPTIONS', '/demo/sites/s1/notes', { headers: { origin: 'https://pos.example', 'access-control-request-method': 'POST' } });
+    expect(res.status).toBe(204);
+    expect(res.headers.get('access-control-allow-methods')).toContain('POST');
+    expect(res.headers.get('access-control-allow-headers')).toContain('idempotency-key');
+  });
+});
+
+describe('handler kit: bad input gets a clear JSON error', () => {
+  const path = '/demo/sites/site-a/notes';
+  const key = { 'idempotency-key': 'kit-test-0001' };
+
+  it('malformed JSON → 400', async () => {
+    const res = await api('POST', path, { rawBody: '{"text":', headers: { ...key, 'content-type': 'application/json' } });
+    expect(res.status).toBe(400);
+    expect(res.json).toEqual({ error: { code: 'BAD_REQUEST', message: 'Request body is not valid JSON' } });
+  });
+
+  it('schema violation → 400 with field details', async () => {
+    const res = await api('POST', path, { body: { text: '' }, headers: key });
+    expect(res.status).toBe(400);
+    expect(res.json.error.code).toBe('VALIDATION_FAILED');
+    expect(res.json.error.details).toEqual([expect.objectContaining({ in: 'body', path: 'text' })]);
+  });
+
+  it('unknown fields are rejected (strict bodies)', async () => {
+    const res = await api('POST', path, { body: { text: 'hi', role: 'owner' }, headers: key });
+    expect(res.status).toBe(400);
+    expect(JSON.stringify(res.json.error.details)).toContain('role');
+  });
+
+  it('invalid path parameter → 400', async () => {
+    const res = await api('GET', '/demo/sites/bad%20site/notes/x');
+    expect(res.status).toBe(400);
+    expect(res.json.error.details[0]).toMatchObject({ in: 'params', path: 'siteId' });
+  });
+
+  it('body over the route limit → 413', async () => {
+    const res = await api('POST', path, { body: { text: 'x'.repeat(10_000) }, headers: key });
+    expect(res.status).toBe(413);
+    expect(res.json.error.code).toBe('PAYLOAD_TOO_LARGE');
+  });
+
+  it('non-JSON content type → 415', async () => {
+    const res = await api('POST', path, { rawBody: 'text=hi', headers: { ...key, 'content-type': 'application/x-www-form-urlencoded' } });
+    expect(res.status).toBe(415);
+  });
+
+  it('missing Idempotency-Key on a POST → 400', async () => {
+    const res = await api('POST', path, { body: { text: 'hi' } });
+    expect(res.status).toBe(400);
+    expect(res.json.error.message).toMatch(/Idempotency-Key/);
+  });
+});

@@ -1,0 +1,24 @@
+import { startLocalCloud, type LocalCloud } from '../../../localstack/cloud/local-cloud';
+
+declare global {
+  // Shared with global-teardown, which runs in the same process.
+  var brigadeLocalCloud: LocalCloud | undefined;
+}
+
+export default async function globalSetup(): Promise<void> {
+  const target = process.env.BRIGADE_TARGET ?? 'local';
+  if (target !== 'local') {
+    for (const name of ['BRIGADE_API_URL', 'AWS_REGION']) {
+      if (!process.env[name]) throw new Error(`BRIGADE_TARGET=${target} needs ${name} in the environment (see README)`);
+    }
+    return;
+  }
+  const started = Date.now();
+  const cloud = await startLocalCloud({
+    log: process.env.BRIGADE_TEST_VERBOSE ? (m, e) => console.log(`[local cloud] ${m}`, e ?? '') : undefined,
+  });
+  globalThis.brigadeLocalCloud = cloud;
+  // Test workers start after this and inherit these variables.
+  Object.assign(process.env, cloud.env, { BRIGADE_TARGET: 'local' });
+  console.log(`\nlocal cloud started in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}

@@ -1,0 +1,75 @@
+// Where the integration tests send their traffic: everything comes from the environment, so the same tests
+// run against the embedded local cloud, LocalStack or a deployed AWS stage.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
+import { connectAsync, type MqttClient } from 'mqtt';
+
+export const target = process.env.BRIGADE_TARGET ?? 'local';
+export const isLocal = target === 'local';
+export const stage = process.env.BRIGADE_STAGE ?? target;
+export const apiUrl = required('BRIGADE_API_URL');
+export const region = process.env.AWS_REGION ?? 'us-east-1';
+export const tableName = (domain: string) => `brigade-${stage}-${domain}`;
+export const topicArn = (name: string) =>
+  `arn:aws:sns:${region}:${process.env.BRIGADE_ACCOUNT_ID ?? '000000000000'}:brigade-${stage}-${name}`;
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run the integration tests through npm run test:integration`);
+  return value;
+}
+
+const endpoint = (service: string) => process.env[`AWS_ENDPOINT_URL_${service}`] ?? process.env.AWS_ENDPOINT_URL;
+const clientConfig = (service: string) => ({ region, ...(endpoint(service) ? { endpoint: endpoint(service) } : {}) });
+
+export const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient(clientConfig('DYNAMODB')));
+export const sns = new SNSClient(clientConfig('SNS'));
+export const iotData = new IoTDataPlaneClient({
+  ...clientConfig('IOT_DATA_PLANE'),
+  ...(process.env.IOT_DATA_ENDPOINT ? { endpoint: `https://${process.env.IOT_DATA_ENDPOINT}` } : {}),
+});
+
+/** Tests that read local-only inspection endpoints skip elsewhere, saying why. */
+export const describeLocal = isLocal ? describe : describe.skip;
+export const itLocal = (name: string, reason: string, fn: () => Promise<void>) =>
+  isLocal ? it(name, fn) : it.skip(`${name} (skipped on ${target}: ${reason})`, fn);
+
+export async function mqttClient(clientId: string): Promise<MqttClient> {
+  const url = required('BRIGADE_MQTT_URL');
+  return connectAsync(url, { clientId, clean: true, reconnectPeriod: 0, connectTimeout: 5_000 });
+}
+
+export async function api(method: string, path: string, init: { body?: unknown; headers?: Record<string, string>; rawBody?: string } = {}) {
+  const headers: Record<string, string> = { ...init.headers };
+  let body: string | undefined = init.rawBody;
+  if (init.body !== undefined) {
+    body = JSON.stringify(init.body);
+    headers['content-type'] ??= 'application/json';
+  }
+  const response = await fetch(`${apiUrl}${path}`, { method, headers, body });
+  const text = await response.text();
+  let json: unknown;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = undefined;
+  }
+  return { status: response.status, headers: response.headers, text, json: json as any };
+}
+
+/** Polls until `check` returns a value other than undefined, or fails with the last value seen. */
+export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export function uniqueId(prefix: string): string {
+  return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+}
