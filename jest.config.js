@@ -4,6 +4,7 @@ const swc = ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescri
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/tests/unit'],
+  setupFiles: ['<rootDir>/tests/setup-env.js'],
   transform: { '^.+\\.(t|j)sx?$': swc },
   transformIgnorePatterns: ['/node_modules/(?!(@middy|jose)/)'],
   moduleNameMapper: { '^#shared/(.*)$': '<rootDir>/functions/shared/$1' },

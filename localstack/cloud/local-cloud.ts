@@ -47,6 +47,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   try {
     const edgeUrl = `http://127.0.0.1:${ports.edge}`;
     const env: Record<string, string> = {
+      // Node 20.19+ is supported locally; Lambda runs nodejs22.x. Keep the SDK's Node 22 notice out of every log line.
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       AWS_REGION: LOCAL_REGION,
       AWS_DEFAULT_REGION: LOCAL_REGION,
       AWS_ACCESS_KEY_ID: 'local',

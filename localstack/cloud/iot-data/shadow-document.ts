@@ -56,7 +56,7 @@ const SECTIONS = ['desired', 'reported'] as const;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-export function isJsonObject(value: unknown): value is JsonObject {
+function isJsonObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 

@@ -1,0 +1,104 @@
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { z } from 'zod';
+import { httpRoute } from '#shared/http';
+import { ConflictError, TooManyRequestsError } from '#shared/errors';
+
+function event(overrides: Partial<APIGatewayProxyEventV2> = {}): APIGatewayProxyEventV2 {
+  return {
+    version: '2.0',
+    routeKey: 'POST /things/{thingId}',
+    rawPath: '/things/t1',
+    rawQueryString: '',
+    headers: { 'content-type': 'application/json' },
+    pathParameters: { thingId: 't1' },
+    requestContext: { http: { method: 'POST', path: '/things/t1' }, requestId: 'r1' } as APIGatewayProxyEventV2['requestContext'],
+    isBase64Encoded: false,
+    ...overrides,
+  };
+}
+const context = { awsRequestId: 'a1', getRemainingTimeInMillis: () => 3000 } as unknown as Context;
+
+const route = httpRoute(
+  {
+    access: { public: true },
+    params: z.object({ thingId: z.string().regex(/^t\d+$/) }),
+    body: z.strictObject({ name: z.string().min(1), count: z.number().int().min(0) }),
+    bodyLimit: 100,
+  },
+  async ({ params, body }) => {
+    if (body.name === 'conflict') throw new ConflictError('already there');
+    if (body.name === 'slow down') throw new TooManyRequestsError(2.2);
+    if (body.name === 'crash') throw new Error('secret database password in stack');
+    return { status: 201, body: { id: params.thingId, ...body } };
+  },
+);
+
+const call = async (e: APIGatewayProxyEventV2) => {
+  const result = await route(e, context);
+  return { ...result, json: result.body ? JSON.parse(result.body) : undefined };
+};
+
+describe('httpRoute', () => {
+  it('parses, validates and serialises a good request', async () => {
+    const res = await call(event({ body: JSON.stringify({ name: 'fridge', count: 2 }) }));
+    expect(res.statusCode).toBe(201);
+    expect(res.json).toEqual({ id: 't1', name: 'fridge', count: 2 });
+    expect(res.headers).toMatchObject({ 'content-type': 'application/json; charset=utf-8', 'x-content-type-options': 'nosniff' });
+  });
+
+  it('decodes base64 bodies', async () => {
+    const body = Buffer.from(JSON.stringify({ name: 'b64', count: 1 })).toString('base64');
+    const res = await call(event({ body, isBase64Encoded: true }));
+    expect(res.statusCode).toBe(201);
+  });
+
+  it.each([
+    ['malformed JSON', event({ body: '{"name":' }), 400, 'BAD_REQUEST'],
+    ['missing body', event({ body: undefined }), 400, 'BAD_REQUEST'],
+    ['wrong type', event({ body: JSON.stringify({ name: 'x', count: 'two' }) }), 400, 'VALIDATION_FAILED'],
+    ['unknown field', event({ body: JSON.stringify({ name: 'x', count: 1, admin: true }) }), 400, 'VALIDATION_FAILED'],
+    ['bad path param', event({ pathParameters: { thingId: 'x' }, body: JSON.stringify({ name: 'x', count: 1 }) }), 400, 'VALIDATION_FAILED'],
+    ['too large', event({ body: JSON.stringify({ name: 'x'.repeat(200), count: 1 }) }), 413, 'PAYLOAD_TOO_LARGE'],
+    ['not JSON', event({ headers: { 'content-type': 'text/plain' }, body: 'hi' }), 415, 'UNSUPPORTED_MEDIA_TYPE'],
+    ['conflict', event({ body: JSON.stringify({ name: 'conflict', count: 1 }) }), 409, 'CONFLICT'],
+  ])('%s → %i %s', async (_name, e, status, code) => {
+    const res = await call(e);
+    expect(res.statusCode).toBe(status);
+    expect(res.json.error.code).toBe(code);
+    expect(typeof res.json.error.message).toBe('string');
+  });
+
+  it('429 carries Retry-After in whole seconds', async () => {
+    const res = await call(event({ body: JSON.stringify({ name: 'slow down', count: 1 }) }));
+    expect(res.statusCode).toBe(429);
+    expect(res.headers?.['retry-after']).toBe('3');
+  });
+
+  it('an unexpected error is a generic 500 with the correlation id and no internals', async () => {
+    const res = await call(event({ headers: { 'content-type': 'application/json', 'x-correlation-id': 'c-1' }, body: JSON.stringify({ name: 'crash', count: 1 }) }));
+    expect(res.statusCode).toBe(500);
+    expect(res.json).toEqual({ error: { code: 'INTERNAL', message: 'Internal server error', correlationId: 'c-1' } });
+    expect(res.body).not.toContain('password');
+  });
+
+  it('field errors say where and what', async () => {
+    const res = await call(event({ body: JSON.stringify({ name: '', count: -1 }) }));
+    expect(res.json.error.details).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ in: 'body', path: 'name' }),
+        expect.objectContaining({ in: 'body', path: 'count' }),
+      ]),
+    );
+  });
+
+  it('rejects a body on a route that takes none', async () => {
+    const bare = httpRoute({ access: { public: true } }, async () => ({ body: { ok: true } }));
+    const res = await bare(event({ body: '{}' }), context);
+    expect(res.statusCode).toBe(400);
+  });
+
+  it('ignores a correlation id that could inject into logs or headers', async () => {
+    const res = await call(event({ headers: { 'content-type': 'application/json', 'x-correlation-id': 'bad\nid' }, body: JSON.stringify({ name: 'a', count: 1 }) }));
+    expect(res.headers?.['x-correlation-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
