@@ -5,6 +5,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
 import { connectAsync, type MqttClient } from 'mqtt';
+import { readFileSync } from 'node:fs';
 
 export const target = process.env.BRIGADE_TARGET ?? 'local';
 export const isLocal = target === 'local';
@@ -36,9 +37,19 @@ export const describeLocal = isLocal ? describe : describe.skip;
 export const itLocal = (name: string, reason: string, fn: () => Promise<void>) =>
   isLocal ? it(name, fn) : it.skip(`${name} (skipped on ${target}: ${reason})`, fn);
 
+/** Locally plain MQTT; on AWS IoT Core (mqtts://<endpoint>:8883) with a device certificate from the env. */
 export async function mqttClient(clientId: string): Promise<MqttClient> {
   const url = required('BRIGADE_MQTT_URL');
-  return connectAsync(url, { clientId, clean: true, reconnectPeriod: 0, connectTimeout: 5_000 });
+  const file = (name: string) => (process.env[name] ? readFileSync(process.env[name]!) : undefined);
+  return connectAsync(url, {
+    clientId,
+    clean: true,
+    reconnectPeriod: 0,
+    connectTimeout: 5_000,
+    cert: file('BRIGADE_MQTT_CERT_FILE'),
+    key: file('BRIGADE_MQTT_KEY_FILE'),
+    ca: file('BRIGADE_MQTT_CA_FILE'),
+  });
 }
 
 export async function api(method: string, path: string, init: { body?: unknown; headers?: Record<string, string>; rawBody?: string } = {}) {

@@ -1,0 +1,31 @@
+// Starts the embedded local cloud for a benchmark and registers its stop. Its log goes to stderr, capped, so
+// stdout keeps only figures while a failing rule or handler is still visible.
+import { startLocalCloud, type LocalCloud } from '../../localstack/cloud/local-cloud';
+import type { Bench } from './harness';
+import { portSummary } from './harness';
+
+const MAX_LOG_LINES = 20;
+
+export async function startBenchCloud(bench: Bench): Promise<LocalCloud> {
+  let lines = 0;
+  let suppressed = 0;
+  const toStderr = (line: string) => {
+    if (lines++ < MAX_LOG_LINES) console.error(`  [local cloud] ${line}`);
+    else suppressed++;
+  };
+  const started = performance.now();
+  const cloud = await startLocalCloud({
+    log: (message, extra) => {
+      if (/fail|error/i.test(message)) toStderr(`${message}${extra ? ` ${JSON.stringify(extra).slice(0, 500)}` : ''}`);
+    },
+    onOfflineOutput: (line) => {
+      if (/error|warn/i.test(line)) toStderr(`offline | ${line}`);
+    },
+  });
+  bench.onCleanup(async () => {
+    await cloud.stop();
+    if (suppressed > 0) console.error(`  [local cloud] ${suppressed} more log lines not shown`);
+  });
+  console.log(`local cloud ready in ${((performance.now() - started) / 1000).toFixed(1)} s (ports: ${portSummary(cloud.ports)})\n`);
+  return cloud;
+}

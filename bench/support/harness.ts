@@ -1,0 +1,65 @@
+// What every benchmark shares: a time limit, cleanup that runs on success, error, Ctrl-C or timeout, and a
+// header naming the machine, so a figure is never read without knowing where it came from.
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+
+// Before any SDK client exists: Node 20 is supported locally, the SDK's Node 22 notice is noise here.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+export const PROJECT_ROOT = join(__dirname, '..', '..');
+export const TSX_BIN = join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx');
+
+type Cleanup = () => unknown;
+
+export interface Bench {
+  /** Registered cleanups run in reverse order, once, however the benchmark ends. */
+  onCleanup(cleanup: Cleanup): void;
+}
+
+export function machine(): string {
+  const gib = Math.round(totalmem() / 2 ** 30);
+  return `node ${process.version}, ${process.platform} ${process.arch}, ${cpus().length} cores, ${gib} GiB`;
+}
+
+export function runBench(title: string, timeLimitMs: number, main: (bench: Bench) => Promise<void>): void {
+  const cleanups: Cleanup[] = [];
+  let finished = false;
+  const finish = async (code: number) => {
+    if (finished) return;
+    finished = true;
+    clearTimeout(deadline);
+    for (const cleanup of cleanups.reverse()) {
+      try {
+        await cleanup();
+      } catch (error) {
+        console.error('cleanup failed:', error instanceof Error ? error.message : error);
+      }
+    }
+    process.exit(code);
+  };
+  const deadline = setTimeout(() => {
+    console.error(`\n${title}: time limit of ${timeLimitMs / 1000} s reached, stopping`);
+    void finish(1);
+  }, timeLimitMs);
+  process.once('SIGINT', () => void finish(130));
+  process.once('SIGTERM', () => void finish(143));
+
+  console.log(`${title}`);
+  console.log(`${new Date().toISOString()}  ${machine()}\n`);
+  main({ onCleanup: (cleanup) => cleanups.push(cleanup) }).then(
+    () => finish(process.exitCode === undefined ? 0 : Number(process.exitCode)),
+    (error: unknown) => {
+      console.error(`\n${title} failed:`, error instanceof Error ? (error.stack ?? error.message) : error);
+      void finish(1);
+    },
+  );
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Ports from the environment as `BRIGADE_*_PORT`, for the header: shows the run did not use the defaults. */
+export function portSummary(ports: object): string {
+  return Object.entries(ports)
+    .map(([name, port]) => `${name} ${port}`)
+    .join(', ');
+}
