@@ -116,9 +116,10 @@ runBench('Brigade bench: DynamoDB Local direct vs through the HTTP handlers', 10
   const ratio = (raw: LoadResult, http: LoadResult) => round(raw.opsPerSecond / http.opsPerSecond, 2);
   const ratios = { write: ratio(results.rawPut, results.httpPost), read: ratio(results.rawGet, results.httpGet) };
   console.log(`\nraw/HTTP throughput: write ${ratios.write}x (PutItem vs POST), read ${ratios.read}x (GetItem vs GET)`);
-  console.log(`SNS fan-out still running after the POST phase drained in ${round(snsDrainMs / 1000, 2)} s`);
-  console.log('(a POST note is 3 DynamoDB writes (idempotency lock, note, idempotency result) plus an SNS publish;');
-  console.log(' a GET note is 1 GetItem; both also pass serverless-offline routing and the middy handler kit)');
+  console.log(`SNS fan-out left over after the POST phase drained in ${round(snsDrainMs / 1000, 2)} s`);
+  console.log('(a POST note is 3 DynamoDB writes (idempotency lock, note, idempotency result) and an SNS publish,');
+  console.log(' whose fan-out then invokes recordNoteEvent (2 more writes: receipt, count); a GET note is 1 GetItem. Both pass');
+  console.log(' serverless-offline routing and the middy handler kit.)');
 
   printResult({
     bench: 'dynamodb-vs-http',

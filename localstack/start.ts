@@ -5,6 +5,8 @@ import { JavaMissingError } from './cloud/dynamodb-local';
 import { IotSqlError } from './cloud/iot/sql';
 import { DEMO_SITE_ID, seedDemoData } from './seed/demo-data';
 
+// Node 20.19+ is supported locally (Lambda runs nodejs22.x); the SDK's notice about Node 22 is noise here.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const started = performance.now();
 const verbose = process.argv.includes('--verbose');
 const persist = process.argv.includes('--persist') || process.env.BRIGADE_PERSIST === '1';

@@ -19,7 +19,7 @@ export async function startBenchCloud(bench: Bench): Promise<LocalCloud> {
       if (/fail|error/i.test(message)) toStderr(`${message}${extra ? ` ${JSON.stringify(extra).slice(0, 500)}` : ''}`);
     },
     onOfflineOutput: (line) => {
-      if (/error|warn/i.test(line)) toStderr(`offline | ${line}`);
+      if (/\b(error|warn(ing)?)\b/i.test(line)) toStderr(`offline | ${line}`);
     },
   });
   bench.onCleanup(async () => {

@@ -1,6 +1,6 @@
 // What every benchmark shares: a time limit, cleanup that runs on success, error, Ctrl-C or timeout, and a
 // header naming the machine, so a figure is never read without knowing where it came from.
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 
 // Before any SDK client exists: Node 20 is supported locally, the SDK's Node 22 notice is noise here.
@@ -18,7 +18,9 @@ export interface Bench {
 
 export function machine(): string {
   const gib = Math.round(totalmem() / 2 ** 30);
-  return `node ${process.version}, ${process.platform} ${process.arch}, ${cpus().length} cores, ${gib} GiB`;
+  // The load average shows whether other work shared the machine during the run.
+  const load = loadavg().map((value) => value.toFixed(2)).join(' ');
+  return `node ${process.version}, ${process.platform} ${process.arch}, ${cpus().length} cores, ${gib} GiB, load ${load}`;
 }
 
 export function runBench(title: string, timeLimitMs: number, main: (bench: Bench) => Promise<void>): void {
