@@ -3,7 +3,7 @@ import { startLocalCloud } from './cloud/local-cloud';
 import { PortInUseError } from './cloud/ports';
 import { JavaMissingError } from './cloud/dynamodb-local';
 import { IotSqlError } from './cloud/iot/sql';
-import { DEMO_SITE_ID, seedDemoData } from './seed/demo-data';
+import { DEMO_SITE_ID } from './seed/demo-data';
 
 // Node 20.19+ is supported locally (Lambda runs nodejs22.x); the SDK's notice about Node 22 is noise here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -25,9 +25,8 @@ async function main(): Promise<void> {
       if (verbose || /error|warn/i.test(line)) console.log(`  offline | ${line}`);
     },
   });
-  const seeded = await seedDemoData(cloud.env, cloud.env.BRIGADE_STAGE!);
-  log('demo data seeded', seeded);
   const { ports } = cloud;
+  const users = cloud.demoUsers.map((u) => `  ${u.role.padEnd(8)} ${u.email.padEnd(32)} ${u.password}`).join('\n');
   const readyMs = Math.round(performance.now() - started);
   console.log(`
 Brigade is running (ready in ${(readyMs / 1000).toFixed(1)} s). Ctrl-C stops everything.
@@ -41,6 +40,11 @@ Brigade is running (ready in ${(readyMs / 1000).toFixed(1)} s). Ctrl-C stops eve
                   try: mosquitto_pub -p ${ports.mqtt} -t brigade/${DEMO_SITE_ID}/devices/walkin-1/telemetry -m '{"temperatureC":3.5}'
 
   Credentials for the AWS CLI/SDK: AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_REGION=us-east-1
+
+Demo users of site ${DEMO_SITE_ID} (local only; kept in .local/demo-credentials-local.json):
+${users}
+  sign in: curl -s -X POST http://127.0.0.1:${ports.http}/auth/login -H 'content-type: application/json' \\
+             -d '{"email":"${cloud.demoUsers[0]?.email}","password":"${cloud.demoUsers[0]?.password}"}'
 `);
 
   let stopping = false;

@@ -1,5 +1,6 @@
 // What every benchmark shares: a time limit, cleanup that runs on success, error, Ctrl-C or timeout, and a
 // header naming the machine, so a figure is never read without knowing where it came from.
+import { execFileSync } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 
@@ -21,6 +22,16 @@ export function machine(): string {
   // The load average shows whether other work shared the machine during the run.
   const load = loadavg().map((value) => value.toFixed(2)).join(' ');
   return `node ${process.version}, ${process.platform} ${process.arch}, ${cpus().length} cores, ${gib} GiB, load ${load}`;
+}
+
+/** The commit measured, and whether the working tree differed from it. */
+export function revision(): string {
+  try {
+    const git = (...args: string[]) => execFileSync('git', ['-C', PROJECT_ROOT, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return `${git('rev-parse', '--short', 'HEAD')}${git('status', '--porcelain') ? ' + uncommitted changes' : ''}`;
+  } catch {
+    return 'unknown revision (not a git checkout)';
+  }
 }
 
 export function runBench(title: string, timeLimitMs: number, main: (bench: Bench) => Promise<void>): void {
@@ -46,8 +57,9 @@ export function runBench(title: string, timeLimitMs: number, main: (bench: Bench
   process.once('SIGINT', () => void finish(130));
   process.once('SIGTERM', () => void finish(143));
 
-  console.log(`${title}`);
-  console.log(`${new Date().toISOString()}  ${machine()}\n`);
+  console.log(title);
+  console.log(`${new Date().toISOString()}  ${machine()}`);
+  console.log(`revision ${revision()}\n`);
   main({ onCleanup: (cleanup) => cleanups.push(cleanup) }).then(
     () => finish(process.exitCode === undefined ? 0 : Number(process.exitCode)),
     (error: unknown) => {
@@ -58,6 +70,18 @@ export function runBench(title: string, timeLimitMs: number, main: (bench: Bench
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export async function withTimeout<T>(promise: Promise<T>, ms: number, message: () => string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message())), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /** Ports from the environment as `BRIGADE_*_PORT`, for the header: shows the run did not use the defaults. */
 export function portSummary(ports: object): string {

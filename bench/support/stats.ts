@@ -28,12 +28,13 @@ export function summarize(latenciesMs: readonly number[]): LatencySummary {
 
 export const round = (value: number, digits = 1) => Number(value.toFixed(digits));
 
-/** Left-aligns the first column and right-aligns the rest, so numbers line up. */
-export function printTable(header: string[], rows: Array<Array<string | number>>): void {
+/** Left-aligns the first `textColumns` columns and right-aligns the rest, so numbers line up. */
+export function printTable(header: string[], rows: Array<Array<string | number>>, textColumns = 1): void {
   const cells = [header, ...rows.map((row) => row.map(String))];
   const widths = header.map((_, i) => Math.max(...cells.map((row) => (row[i] ?? '').length)));
   for (const row of cells) {
-    console.log(`  ${row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ')}`);
+    const line = row.map((cell, i) => (i < textColumns ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
+    console.log(`  ${line.trimEnd()}`);
   }
 }
 

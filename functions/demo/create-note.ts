@@ -6,11 +6,11 @@ import { config, store } from './config';
 import { createNoteSchema, siteParamsSchema } from './schemas';
 
 export const handler = httpRoute(
-  { access: { public: true }, params: siteParamsSchema, body: createNoteSchema, bodyLimit: 4 * 1024 },
-  async ({ params, body, headers, correlationId }) => {
+  { route: 'POST /demo/sites/{siteId}/notes', params: siteParamsSchema, body: createNoteSchema, bodyLimit: 4 * 1024 },
+  async ({ caller, params, body, headers, correlationId }) => {
     const key = idempotencyKeyFrom(headers);
     return withIdempotency(
-      { tableName: config.TABLE_NAME, scope: `demo-note#${params.siteId}` },
+      { tableName: config.TABLE_NAME, scope: `demo-note#${params.siteId}#${caller.userId}` },
       key,
       fingerprintOf(params, body),
       async () => {

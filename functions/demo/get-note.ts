@@ -3,7 +3,7 @@ import { NotFoundError } from '#shared/errors';
 import { store } from './config';
 import { noteParamsSchema } from './schemas';
 
-export const handler = httpRoute({ access: { public: true }, params: noteParamsSchema }, async ({ params }) => {
+export const handler = httpRoute({ route: 'GET /demo/sites/{siteId}/notes/{noteId}', params: noteParamsSchema }, async ({ params }) => {
   const note = await store.getNote(params.siteId, params.noteId);
   if (!note) throw new NotFoundError('Note not found');
   return { body: note };

@@ -3,6 +3,6 @@ import { store } from './config';
 import { deviceParamsSchema, readingsQuerySchema } from './schemas';
 
 export const handler = httpRoute(
-  { access: { public: true }, params: deviceParamsSchema, query: readingsQuerySchema },
+  { route: 'GET /demo/sites/{siteId}/devices/{deviceId}/readings', params: deviceParamsSchema, query: readingsQuerySchema },
   async ({ params, query }) => ({ body: { readings: await store.listReadings(params.siteId, params.deviceId, query.limit) } }),
 );

@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { siteIdSchema } from '#shared/identity';
 
 const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 characters of A-Z a-z 0-9 _ -');
 
-export const siteParamsSchema = z.object({ siteId: id });
-export const noteParamsSchema = z.object({ siteId: id, noteId: id });
-export const deviceParamsSchema = z.object({ siteId: id, deviceId: id });
+export const siteParamsSchema = z.object({ siteId: siteIdSchema });
+export const noteParamsSchema = z.object({ siteId: siteIdSchema, noteId: id });
+export const deviceParamsSchema = z.object({ siteId: siteIdSchema, deviceId: id });
 
 export const createNoteSchema = z.strictObject({ text: z.string().trim().min(1).max(500) });
 export type CreateNote = z.infer<typeof createNoteSchema>;
@@ -22,7 +23,7 @@ export const noteCreatedDataSchema = z.object({ noteId: id });
 
 /** What the telemetry topic rule hands the ingest function: the device's JSON plus topic-derived fields. */
 export const telemetryRuleOutputSchema = z.object({
-  siteId: id,
+  siteId: siteIdSchema,
   deviceId: id,
   receivedAt: z.number().int().positive(),
   temperatureC: z.number().finite().min(-100).max(400),

@@ -5,7 +5,7 @@ import { deviceCommandSchema, deviceParamsSchema } from './schemas';
 
 // Writes the desired state to the device's shadow and announces the command on its commands topic.
 export const handler = httpRoute(
-  { access: { public: true }, params: deviceParamsSchema, body: deviceCommandSchema, bodyLimit: 2 * 1024 },
+  { route: 'POST /demo/sites/{siteId}/devices/{deviceId}/commands', params: deviceParamsSchema, body: deviceCommandSchema, bodyLimit: 2 * 1024 },
   async ({ params, body, correlationId }) => {
     const iot = await iotDataClient();
     const shadow = await iot.send(

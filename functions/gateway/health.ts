@@ -1,6 +1,6 @@
-import { httpRoute } from '#shared/http';
+import { publicRoute } from '#shared/http';
 
 // Liveness only: answers without touching any dependency.
-export const handler = httpRoute({ access: { public: true } }, async () => ({
+export const handler = publicRoute({ route: 'GET /health' }, async () => ({
   body: { status: 'ok', service: 'brigade', stage: process.env.STAGE ?? 'unknown', time: new Date().toISOString() },
 }));

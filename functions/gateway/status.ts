@@ -12,7 +12,7 @@ const config = loadConfig(
   }),
 );
 
-export const handler = httpRoute({ access: { public: true } }, async () => {
+export const handler = httpRoute({ route: 'GET /status' }, async () => {
   const checks = await Promise.all([
     ...config.STATUS_TABLES.map(checkTable),
     ...config.STATUS_TOPICS.map(checkTopic),

@@ -6,8 +6,10 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
 import { IoTClient, DescribeEndpointCommand } from '@aws-sdk/client-iot';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 
-type ServiceEnvSuffix = 'DYNAMODB' | 'SNS' | 'IOT' | 'IOT_DATA_PLANE';
+type ServiceEnvSuffix = 'DYNAMODB' | 'SNS' | 'IOT' | 'IOT_DATA_PLANE' | 'SSM' | 'SECRETS_MANAGER';
 
 export function endpointFor(service: ServiceEnvSuffix, env: NodeJS.ProcessEnv = process.env): string | undefined {
   const specific = env[`AWS_ENDPOINT_URL_${service}`]?.trim();
@@ -29,6 +31,18 @@ let dynamo: DynamoDBDocumentClient | undefined;
 let sns: SNSClient | undefined;
 let iot: IoTClient | undefined;
 let iotData: Promise<IoTDataPlaneClient> | undefined;
+let ssm: SSMClient | undefined;
+let secretsManager: SecretsManagerClient | undefined;
+
+export function ssmClient(): SSMClient {
+  ssm ??= new SSMClient(baseConfig('SSM'));
+  return ssm;
+}
+
+export function secretsManagerClient(): SecretsManagerClient {
+  secretsManager ??= new SecretsManagerClient(baseConfig('SECRETS_MANAGER'));
+  return secretsManager;
+}
 
 export function dynamoDb(): DynamoDBDocumentClient {
   dynamo ??= DynamoDBDocumentClient.from(new DynamoDBClient(baseConfig('DYNAMODB')), {

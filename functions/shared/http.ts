@@ -1,28 +1,31 @@
-// The HTTP handler kit: every API route is `httpRoute({ ...declaration }, handler)`.
-// Fixed middleware order: correlation → size limit → JSON body → validation → [auth] → handler → response/errors.
+// The HTTP handler kit: every API route is `httpRoute({ route, ...schemas }, handler)` (or `publicRoute`).
+// Fixed order: correlation id → policy → access token (401) → role (403) → params/query (400) → site (403)
+// → size limit (413) → JSON body (400/415) → body schema (400) → handler → JSON response or JSON error.
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { accessTokenSettingsFromEnv, bearerToken, verifyAccessToken, type AccessTokenSettings } from './access-token';
 import {
   BadRequestError,
+  ForbiddenError,
   HttpError,
   PayloadTooLargeError,
   UnsupportedMediaTypeError,
   ValidationError,
 } from './errors';
+import { canAccessSite, type Caller } from './identity';
 import { logger } from './logger';
+import { policyFor, type Policy, type RouteKey } from './policies';
 
 export const DEFAULT_BODY_LIMIT_BYTES = 64 * 1024;
 const CORRELATION_HEADER = 'x-correlation-id';
 const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-/** Who may call a route. `public` is the only choice until the identity issue adds roles. */
-export type Access = { public: true };
-
 export interface RouteDeclaration<B extends z.ZodType, P extends z.ZodType, Q extends z.ZodType> {
-  access: Access;
+  /** `METHOD /path` exactly as in functions.yml; its policy comes from policies.ts. */
+  route: RouteKey | '$default';
   body?: B;
   params?: P;
   query?: Q;
@@ -30,7 +33,8 @@ export interface RouteDeclaration<B extends z.ZodType, P extends z.ZodType, Q ex
   bodyLimit?: number;
 }
 
-export interface RouteInput<B, P, Q> {
+export interface RouteInput<B, P, Q, C = Caller> {
+  caller: C;
   body: B;
   params: P;
   query: Q;
@@ -49,7 +53,9 @@ export interface HttpResult {
 }
 
 type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+type Route<B extends z.ZodType, P extends z.ZodType, Q extends z.ZodType> = Handler & { declaration: RouteDeclaration<B, P, Q> };
 
+/** A route that needs a verified caller; its policy in policies.ts says which roles and which site. */
 export function httpRoute<
   B extends z.ZodType = z.ZodUndefined,
   P extends z.ZodType = z.ZodUndefined,
@@ -57,17 +63,59 @@ export function httpRoute<
 >(
   declaration: RouteDeclaration<B, P, Q>,
   handle: (input: RouteInput<z.infer<B>, z.infer<P>, z.infer<Q>>) => Promise<HttpResult>,
-): Handler & { declaration: RouteDeclaration<B, P, Q> } {
+): Route<B, P, Q> {
+  return buildRoute(declaration, 'protected', handle as never);
+}
+
+/** A route anyone may call; policies.ts must say so and why. */
+export function publicRoute<
+  B extends z.ZodType = z.ZodUndefined,
+  P extends z.ZodType = z.ZodUndefined,
+  Q extends z.ZodType = z.ZodUndefined,
+>(
+  declaration: RouteDeclaration<B, P, Q>,
+  handle: (input: RouteInput<z.infer<B>, z.infer<P>, z.infer<Q>, undefined>) => Promise<HttpResult>,
+): Route<B, P, Q> {
+  return buildRoute(declaration, 'public', handle as never);
+}
+
+const DEFAULT_ROUTE_POLICY: Policy = { public: true, why: 'answers 404/405 for paths no route claims' };
+
+function buildRoute<B extends z.ZodType, P extends z.ZodType, Q extends z.ZodType>(
+  declaration: RouteDeclaration<B, P, Q>,
+  kind: 'public' | 'protected',
+  handle: (input: RouteInput<unknown, unknown, unknown, Caller | undefined>) => Promise<HttpResult>,
+): Route<B, P, Q> {
   const limit = declaration.bodyLimit ?? DEFAULT_BODY_LIMIT_BYTES;
+  const policy = declaration.route === '$default' ? DEFAULT_ROUTE_POLICY : policyFor(declaration.route);
+  // Deny by default: a route without a policy, or whose kind disagrees with it, answers nothing but 403.
+  const misdeclared =
+    !policy ? `no policy for ${declaration.route}` : (policy.public === true) !== (kind === 'public') ? `policy of ${declaration.route} is not ${kind}` : undefined;
+  let tokenSettings: AccessTokenSettings | undefined;
 
   const core = async (event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyStructuredResultV2> => {
     const correlationId = correlationIdOf(event);
     try {
-      const rawBody = readBody(event, limit);
-      const body = validate('body', declaration.body, parseJson(event, rawBody));
+      if (misdeclared || !policy) {
+        logger.error('route refused: misdeclared policy', { problem: misdeclared });
+        throw new ForbiddenError('This route has no access policy');
+      }
+      let caller: Caller | undefined;
+      if (policy.public !== true) {
+        tokenSettings ??= accessTokenSettingsFromEnv();
+        caller = await verifyAccessToken(bearerToken(event.headers ?? {}), tokenSettings);
+        logger.appendKeys({ userId: caller.userId, role: caller.role });
+        if (!policy.roles.includes(caller.role)) throw new ForbiddenError('Your role may not do this');
+      }
       const params = validate('params', declaration.params, declaration.params ? (event.pathParameters ?? {}) : undefined);
       const query = validate('query', declaration.query, declaration.query ? (event.queryStringParameters ?? {}) : undefined);
-      const result = await handle({ body, params, query, headers: event.headers ?? {}, correlationId, event, context });
+      if (caller && policy.public !== true && policy.site) {
+        const source = (policy.site === 'path' ? params : query) as { siteId?: string } | undefined;
+        if (!source?.siteId || !canAccessSite(caller, source.siteId)) throw new ForbiddenError('Not a member of this site');
+      }
+      const rawBody = readBody(event, limit);
+      const body = validate('body', declaration.body, parseJson(event, rawBody));
+      const result = await handle({ caller, body, params, query, headers: event.headers ?? {}, correlationId, event, context });
       return jsonResponse(result.status ?? 200, result.rawBody ?? result.body, correlationId, event, result.headers);
     } catch (error) {
       return errorResponse(error, correlationId, event);
@@ -79,7 +127,7 @@ export function httpRoute<
     .use({
       before: (request) => {
         logger.resetKeys();
-        logger.appendKeys({ correlationId: correlationIdOf(request.event), route: request.event.routeKey });
+        logger.appendKeys({ correlationId: correlationIdOf(request.event), route: declaration.route });
       },
     })
     .handler(core);

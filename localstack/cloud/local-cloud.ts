@@ -11,7 +11,11 @@ import { startOffline } from './offline';
 import { assertPortsFree, portsFromEnv, type LocalPorts } from './ports';
 import { describeLocalCloud, resolveService } from './service-definition';
 import { createSnsEmulator, type SnsEmulator } from './sns';
+import { createSecretsManagerEmulator } from './secrets-manager';
+import { keyDocuments, localSigningKeys } from './signing-keys';
+import { createSsmEmulator } from './ssm';
 import { ensureTables } from './tables';
+import { DEMO_SITE_ID, seedDemoData } from '../seed/demo-data';
 import { LOCAL_REGION } from './types';
 
 export interface LocalCloudOptions {
@@ -23,12 +27,16 @@ export interface LocalCloudOptions {
   onOfflineOutput?: (line: string) => void;
 }
 
+export interface DemoUser { role: string; email: string; password: string; userId: string }
+
 export interface LocalCloud {
   ports: LocalPorts;
   /** Environment a client needs to reach this cloud (SDK, AWS CLI, tests). */
   env: Record<string, string>;
   sns: SnsEmulator;
   rules: RuleEngine;
+  /** The seeded demo users (owner, manager, staff of the demo site). */
+  demoUsers: DemoUser[];
   stop(): Promise<void>;
 }
 
@@ -79,6 +87,13 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     const invokeLambda = createLambdaInvoker(ports.lambda);
     stops.push(async () => invokeLambda.destroy());
     const sns = createSnsEmulator({ invokeLambda, log });
+    const ssm = createSsmEmulator();
+    const secretsManager = createSecretsManagerEmulator();
+    if (definition.auth) {
+      const documents = keyDocuments(await localSigningKeys(stage));
+      secretsManager.putSecret(definition.auth.signingKeysSecret, documents.secret);
+      ssm.putParameter(definition.auth.jwksParameter, documents.jwks);
+    }
     const dataPlane = createIotDataPlane({ broker, log });
     await dataPlane.start();
     stops.push(() => dataPlane.stop());
@@ -90,6 +105,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       dynamodbPort: ports.dynamodb,
       services: [
         sns,
+        ssm,
+        secretsManager,
         dataPlane,
         { name: 'iot-rules', handle: (req, body, res) => (rules ? rules.handle(req, body, res) : Promise.resolve(false)) },
       ],
@@ -123,7 +140,12 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     stops.push(() => rules!.stop());
     log('iot rules running', { rules: definition.rules.map((r) => r.name) });
 
-    return { ports, env, sns, rules, stop };
+    const seeded = await seedDemoData(env, stage);
+    log('demo data seeded', { created: seeded.created });
+    const owner = seeded.credentials.find((c) => c.role === 'owner')!;
+    Object.assign(env, { BRIGADE_OWNER_EMAIL: owner.email, BRIGADE_OWNER_PASSWORD: owner.password, BRIGADE_DEMO_SITE: DEMO_SITE_ID });
+
+    return { ports, env, sns, rules, demoUsers: seeded.credentials, stop };
   } catch (error) {
     await stop();
     throw error;

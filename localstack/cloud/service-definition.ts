@@ -14,6 +14,7 @@ interface CfnResource { Type: string; Properties?: Cfn }
 interface ServerlessFunction { name: string; handler: string; events?: Array<Record<string, unknown>> }
 export interface ResolvedService {
   service: string;
+  custom?: { auth?: { jwksParameter?: string; signingKeysSecret?: string } };
   provider: { stage: string; region?: string };
   functions: Record<string, ServerlessFunction>;
   resources?: { Resources?: Record<string, CfnResource> };
@@ -38,6 +39,8 @@ export interface RuleDefinition {
 }
 
 export interface LocalCloudDefinition {
+  /** Where the access-token keys live: SSM parameter (public JWKS) and secret (private keys). */
+  auth?: { jwksParameter: string; signingKeysSecret: string };
   tables: TableDefinition[];
   topics: TopicDefinition[];
   subscriptions: SubscriptionDefinition[];
@@ -137,7 +140,9 @@ export function describeLocalCloud(service: ResolvedService): LocalCloudDefiniti
     });
   }
 
+  const auth = service.custom?.auth;
   return {
+    auth: auth?.jwksParameter && auth.signingKeysSecret ? { jwksParameter: auth.jwksParameter, signingKeysSecret: auth.signingKeysSecret } : undefined,
     tables: ofType('AWS::DynamoDB::Table').map(([logicalId, r]) => ({ logicalId, properties: r.Properties ?? {} })),
     topics,
     subscriptions,

@@ -1,11 +1,43 @@
-// Demo data for `npm start`. Conditional writes make it idempotent: a restart on a disk-backed store
-// seeds nothing twice.
-import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+// Demo data for the local stack: a site, its owner, a manager and a staff member, and a welcome note.
+// Passwords are generated on first start and kept in .local/demo-credentials.json (git-ignored), so they stay
+// the same across restarts. Conditional writes make seeding idempotent on a disk-backed store.
+import { ConditionalCheckFailedException, DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { hashPassword } from '../../functions/users/passwords';
+import { PROJECT_ROOT } from '../cloud/service-definition';
 
 export const DEMO_SITE_ID = 'demo-bistro';
+type Role = 'owner' | 'manager' | 'staff';
+export interface DemoCredentials { role: Role; email: string; password: string; userId: string }
 
-export async function seedDemoData(env: Record<string, string>, stage: string): Promise<{ created: number; existing: number }> {
+function demoCredentials(stage: string): DemoCredentials[] {
+  const file = join(PROJECT_ROOT, '.local', `demo-credentials-${stage}.json`);
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as DemoCredentials[];
+  const credentials = (['owner', 'manager', 'staff'] as const).map((role) => ({
+    role,
+    email: `${role}@demo-bistro.example`,
+    password: `${role}-${randomBytes(9).toString('base64url')}`,
+    userId: randomUUID(),
+  }));
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, JSON.stringify(credentials, null, 2), { mode: 0o600 });
+  return credentials;
+}
+
+async function putOnce(db: DynamoDBDocumentClient, write: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await write();
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException || error instanceof TransactionCanceledException) return false;
+    throw error;
+  }
+}
+
+export async function seedDemoData(env: Record<string, string>, stage: string) {
   const db = DynamoDBDocumentClient.from(
     new DynamoDBClient({
       endpoint: env.AWS_ENDPOINT_URL_DYNAMODB ?? env.AWS_ENDPOINT_URL,
@@ -13,29 +45,55 @@ export async function seedDemoData(env: Record<string, string>, stage: string): 
       credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! },
     }),
   );
-  const items = [
-    {
-      table: `brigade-${stage}-demo`,
-      item: {
-        pk: `SITE#${DEMO_SITE_ID}#NOTE#welcome`,
-        sk: 'NOTE',
-        siteId: DEMO_SITE_ID,
-        noteId: 'welcome',
-        text: 'Welcome to Brigade. Walk-in fridge 1 reports on brigade/demo-bistro/devices/walkin-1/telemetry.',
-        createdAt: '2026-01-01T00:00:00.000Z',
-        eventDeliveries: 0,
-      },
-    },
-  ];
+  const usersTable = `brigade-${stage}-users`;
+  const now = new Date().toISOString();
   let created = 0;
-  for (const { table, item } of items) {
-    try {
-      await db.send(new PutCommand({ TableName: table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
-      created++;
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
+
+  const site = { siteId: DEMO_SITE_ID, name: 'Demo Bistro', timeZone: 'America/New_York', currency: 'USD', createdAt: now, updatedAt: now, version: 1 };
+  if (await putOnce(db, () => db.send(new PutCommand({ TableName: usersTable, Item: { pk: 'SITES', sk: `SITE#${DEMO_SITE_ID}`, ...site }, ConditionExpression: 'attribute_not_exists(pk)' })))) created++;
+
+  const credentials = demoCredentials(stage);
+  for (const person of credentials) {
+    const sites = person.role === 'owner' ? [] : [DEMO_SITE_ID];
+    const user = {
+      userId: person.userId,
+      email: person.email,
+      name: `Demo ${person.role}`,
+      role: person.role,
+      sites,
+      status: 'active',
+      passwordHash: await hashPassword(person.password),
+      createdAt: now,
+      updatedAt: now,
+      version: 1,
+    };
+    const wrote = await putOnce(db, () =>
+      db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: { TableName: usersTable, Item: { pk: `EMAIL#${user.email}`, sk: 'EMAIL', userId: user.userId }, ConditionExpression: 'attribute_not_exists(pk)' } },
+            { Put: { TableName: usersTable, Item: { pk: `USER#${user.userId}`, sk: 'USER', ...user }, ConditionExpression: 'attribute_not_exists(pk)' } },
+            ...sites.map((siteId) => ({
+              Put: { TableName: usersTable, Item: { pk: `SITE#${siteId}`, sk: `MEMBER#${user.userId}`, userId: user.userId, email: user.email, name: user.name, role: user.role, status: 'active' } },
+            })),
+          ],
+        }),
+      ),
+    );
+    if (wrote) created++;
   }
+
+  const note = {
+    pk: `SITE#${DEMO_SITE_ID}#NOTE#welcome`,
+    sk: 'NOTE',
+    siteId: DEMO_SITE_ID,
+    noteId: 'welcome',
+    text: 'Welcome to Brigade. Walk-in fridge 1 reports on brigade/demo-bistro/devices/walkin-1/telemetry.',
+    createdAt: now,
+    eventDeliveries: 0,
+  };
+  if (await putOnce(db, () => db.send(new PutCommand({ TableName: `brigade-${stage}-demo`, Item: note, ConditionExpression: 'attribute_not_exists(pk)' })))) created++;
+
   db.destroy();
-  return { created, existing: items.length - created };
+  return { created, credentials };
 }

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { spawnSync } from 'node:child_process';
 import { api, eventually, isLocal, tableName, topicArn, uniqueId } from './support/target';
+import { bearer, createSite, theOwner } from './support/identity';
 
 const run = promisify(execFile);
 const has = (command: string) => spawnSync('sh', ['-c', `command -v ${command}`]).status === 0;
@@ -61,11 +62,11 @@ describeWith(['aws', 'mosquitto_sub', 'mosquitto_pub'])('mosquitto clients', () 
   });
 
   it('mosquitto_pub telemetry goes through the topic rule into the table', async () => {
-    const siteId = uniqueId('site');
+    const siteId = await createSite();
     await run('mosquitto_pub', ['-h', mqtt.hostname, '-p', mqtt.port || '1883', '-q', '1',
       '-t', `brigade/${siteId}/devices/probe-1/telemetry`, '-m', '{"temperatureC":61.5,"seq":7}']);
     const readings = await eventually(async () => {
-      const res = await api('GET', `/demo/sites/${siteId}/devices/probe-1/readings`);
+      const res = await api('GET', `/demo/sites/${siteId}/devices/probe-1/readings`, { headers: bearer(await theOwner()) });
       return res.json.readings.length > 0 ? res.json.readings : undefined;
     }, 10_000, 'reading');
     expect(readings[0]).toMatchObject({ temperatureC: 61.5, seq: 7 });

@@ -1,4 +1,5 @@
 import { api, isLocal } from './support/target';
+import { bearer, createSite, createUser, theOwner, type TestUser } from './support/identity';
 
 describe('gateway', () => {
   it('GET /health answers without dependencies', async () => {
@@ -10,7 +11,7 @@ describe('gateway', () => {
   });
 
   it('GET /status checks every table, topic, the data plane and the broker live', async () => {
-    const res = await api('GET', '/status');
+    const res = await api('GET', '/status', { headers: bearer(await theOwner()) });
     expect(res.status).toBe(200);
     expect(res.json.status).toBe('ok');
     const kinds = res.json.checks.map((c: { kind: string }) => c.kind);
@@ -55,8 +56,15 @@ describe('gateway', () => {
 });
 
 describe('handler kit: bad input gets a clear JSON error', () => {
-  const path = '/demo/sites/site-a/notes';
-  const key = { 'idempotency-key': 'kit-test-0001' };
+  let path: string;
+  let key: Record<string, string>;
+  let staff: TestUser;
+  beforeAll(async () => {
+    const siteId = await createSite();
+    staff = await createUser('staff', [siteId]);
+    path = `/demo/sites/${siteId}/notes`;
+    key = { 'idempotency-key': 'kit-test-0001', ...bearer(staff) };
+  });
 
   it('malformed JSON → 400', async () => {
     const res = await api('POST', path, { rawBody: '{"text":', headers: { ...key, 'content-type': 'application/json' } });
@@ -78,7 +86,7 @@ describe('handler kit: bad input gets a clear JSON error', () => {
   });
 
   it('invalid path parameter → 400', async () => {
-    const res = await api('GET', '/demo/sites/bad%20site/notes/x');
+    const res = await api('GET', '/demo/sites/bad%20site/notes/x', { headers: bearer(await theOwner()) });
     expect(res.status).toBe(400);
     expect(res.json.error.details[0]).toMatchObject({ in: 'params', path: 'siteId' });
   });
@@ -95,7 +103,7 @@ describe('handler kit: bad input gets a clear JSON error', () => {
   });
 
   it('missing Idempotency-Key on a POST → 400', async () => {
-    const res = await api('POST', path, { body: { text: 'hi' } });
+    const res = await api('POST', path, { body: { text: 'hi' }, headers: bearer(staff) });
     expect(res.status).toBe(400);
     expect(res.json.error.message).toMatch(/Idempotency-Key/);
   });

@@ -1,13 +1,22 @@
 import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { api, dynamo, tableName, uniqueId } from './support/target';
+import { bearer, createSite, createUser, type TestUser } from './support/identity';
 
 describe('walking skeleton: HTTP → Lambda → DynamoDB', () => {
-  const siteId = uniqueId('site');
+  let siteId: string;
+  let replaySite: string;
+  let staff: TestUser;
+  let auth: Record<string, string>;
+  beforeAll(async () => {
+    [siteId, replaySite] = await Promise.all([createSite(), createSite()]);
+    staff = await createUser('staff', [siteId, replaySite]);
+    auth = bearer(staff);
+  });
 
   it('creates a note that is in the table and readable over HTTP', async () => {
     const created = await api('POST', `/demo/sites/${siteId}/notes`, {
       body: { text: 'Walk-in door seal is torn' },
-      headers: { 'idempotency-key': uniqueId('key') },
+      headers: { 'idempotency-key': uniqueId('key'), ...auth },
     });
     expect(created.status).toBe(201);
     expect(created.headers.get('location')).toBe(`/demo/sites/${siteId}/notes/${created.json.noteId}`);
@@ -17,23 +26,22 @@ describe('walking skeleton: HTTP → Lambda → DynamoDB', () => {
     );
     expect(Item).toMatchObject({ siteId, text: 'Walk-in door seal is torn' });
 
-    const read = await api('GET', `/demo/sites/${siteId}/notes/${created.json.noteId}`);
+    const read = await api('GET', `/demo/sites/${siteId}/notes/${created.json.noteId}`, { headers: auth });
     expect(read.status).toBe(200);
     expect(read.json).toMatchObject({ siteId, noteId: created.json.noteId, text: 'Walk-in door seal is torn' });
   });
 
   it('a missing note → 404 JSON', async () => {
-    const res = await api('GET', `/demo/sites/${siteId}/notes/does-not-exist`);
+    const res = await api('GET', `/demo/sites/${siteId}/notes/does-not-exist`, { headers: auth });
     expect(res.status).toBe(404);
     expect(res.json.error.code).toBe('NOT_FOUND');
   });
 
   it('concurrent replays of one Idempotency-Key create one note and identical responses', async () => {
-    const replaySite = uniqueId('site');
     const key = uniqueId('key');
     const responses = await Promise.all(
       Array.from({ length: 10 }, () =>
-        api('POST', `/demo/sites/${replaySite}/notes`, { body: { text: 'once' }, headers: { 'idempotency-key': key } }),
+        api('POST', `/demo/sites/${replaySite}/notes`, { body: { text: 'once' }, headers: { 'idempotency-key': key, ...auth } }),
       ),
     );
     expect(responses.map((r) => r.status)).toEqual(Array(10).fill(201));
@@ -52,9 +60,9 @@ describe('walking skeleton: HTTP → Lambda → DynamoDB', () => {
 
   it('the same Idempotency-Key with another body → 422', async () => {
     const key = uniqueId('key');
-    const first = await api('POST', `/demo/sites/${siteId}/notes`, { body: { text: 'a' }, headers: { 'idempotency-key': key } });
+    const first = await api('POST', `/demo/sites/${siteId}/notes`, { body: { text: 'a' }, headers: { 'idempotency-key': key, ...auth } });
     expect(first.status).toBe(201);
-    const second = await api('POST', `/demo/sites/${siteId}/notes`, { body: { text: 'b' }, headers: { 'idempotency-key': key } });
+    const second = await api('POST', `/demo/sites/${siteId}/notes`, { body: { text: 'b' }, headers: { 'idempotency-key': key, ...auth } });
     expect(second.status).toBe(422);
     expect(second.json.error.code).toBe('UNPROCESSABLE');
   });

@@ -1,6 +1,7 @@
 import { GetThingShadowCommand, PublishCommand } from '@aws-sdk/client-iot-data-plane';
 import type { MqttClient } from 'mqtt';
 import { api, iotData, mqttClient, uniqueId } from './support/target';
+import { bearer, createSite, createUser } from './support/identity';
 
 function nextMessage(client: MqttClient, topic: string, timeoutMs = 10_000): Promise<unknown> {
   return new Promise((resolve, reject) => {
@@ -16,11 +17,14 @@ function nextMessage(client: MqttClient, topic: string, timeoutMs = 10_000): Pro
 }
 
 describe('walking skeleton: handlers call the IoT data plane', () => {
-  const siteId = uniqueId('site');
   const deviceId = uniqueId('freezer');
+  let siteId: string;
   let device: MqttClient;
+  let auth: Record<string, string>;
 
   beforeAll(async () => {
+    siteId = await createSite();
+    auth = bearer(await createUser('manager', [siteId]));
     device = await mqttClient(deviceId);
     await device.subscribeAsync([
       `brigade/${siteId}/devices/${deviceId}/commands`,
@@ -42,7 +46,7 @@ describe('walking skeleton: handlers call the IoT data plane', () => {
   it('a command sets the shadow desired state; the device gets the delta and the command', async () => {
     const delta = nextMessage(device, `$aws/things/${deviceId}/shadow/update/delta`);
     const command = nextMessage(device, `brigade/${siteId}/devices/${deviceId}/commands`);
-    const res = await api('POST', `/demo/sites/${siteId}/devices/${deviceId}/commands`, { body: { setpointC: -20, mode: 'defrost' } });
+    const res = await api('POST', `/demo/sites/${siteId}/devices/${deviceId}/commands`, { body: { setpointC: -20, mode: 'defrost' }, headers: auth });
     expect(res.status).toBe(202);
     expect(await delta).toMatchObject({ state: { setpointC: -20, mode: 'defrost' }, version: res.json.shadowVersion });
     expect(await command).toMatchObject({ setpointC: -20, mode: 'defrost', shadowVersion: res.json.shadowVersion });
@@ -63,7 +67,7 @@ describe('walking skeleton: handlers call the IoT data plane', () => {
   });
 
   it('an out-of-bounds command → 400 and no shadow change', async () => {
-    const res = await api('POST', `/demo/sites/${siteId}/devices/${deviceId}/commands`, { body: { setpointC: 500 } });
+    const res = await api('POST', `/demo/sites/${siteId}/devices/${deviceId}/commands`, { body: { setpointC: 500 }, headers: auth });
     expect(res.status).toBe(400);
   });
 });

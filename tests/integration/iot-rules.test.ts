@@ -1,14 +1,19 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { api, dynamo, eventually, itLocal, mqttClient, tableName, uniqueId } from './support/target';
 import type { MqttClient } from 'mqtt';
+import { bearer, createSite, createUser } from './support/identity';
 
 describe('walking skeleton: MQTT → IoT topic rule → Lambda → DynamoDB', () => {
-  const siteId = uniqueId('site');
   const deviceId = uniqueId('fridge');
-  const topic = `brigade/${siteId}/devices/${deviceId}/telemetry`;
+  let siteId: string;
+  let topic: string;
   let device: MqttClient;
+  let auth: Record<string, string>;
 
   beforeAll(async () => {
+    siteId = await createSite();
+    topic = `brigade/${siteId}/devices/${deviceId}/telemetry`;
+    auth = bearer(await createUser('staff', [siteId]));
     device = await mqttClient(deviceId);
   });
   afterAll(async () => {
@@ -16,7 +21,7 @@ describe('walking skeleton: MQTT → IoT topic rule → Lambda → DynamoDB', ()
   });
 
   const readings = async () =>
-    (await api('GET', `/demo/sites/${siteId}/devices/${deviceId}/readings?limit=100`)).json.readings as Array<{ temperatureC: number; seq?: number }>;
+    (await api('GET', `/demo/sites/${siteId}/devices/${deviceId}/readings?limit=100`, { headers: auth })).json.readings as Array<{ temperatureC: number; seq?: number }>;
 
   it('a reading published at QoS 1 is stored through the rule, with siteId/deviceId from the topic', async () => {
     await device.publishAsync(topic, JSON.stringify({ temperatureC: 3.5, seq: 1, t: Date.now() }), { qos: 1 });

@@ -1,17 +1,20 @@
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { randomUUID } from 'node:crypto';
 import { api, eventually, itLocal, sns, topicArn, uniqueId } from './support/target';
+import { bearer, createSite, createUser } from './support/identity';
+
+let auth: Record<string, string> = {};
 
 const eventsTopic = topicArn('events');
 
 async function createNote(siteId: string): Promise<string> {
-  const res = await api('POST', `/demo/sites/${siteId}/notes`, { body: { text: 'sns' }, headers: { 'idempotency-key': uniqueId('key') } });
+  const res = await api('POST', `/demo/sites/${siteId}/notes`, { body: { text: 'sns' }, headers: { 'idempotency-key': uniqueId('key'), ...auth } });
   expect(res.status).toBe(201);
   return res.json.noteId as string;
 }
 
 const deliveriesOf = async (siteId: string, noteId: string) =>
-  (await api('GET', `/demo/sites/${siteId}/notes/${noteId}`)).json.eventDeliveries as number;
+  (await api('GET', `/demo/sites/${siteId}/notes/${noteId}`, { headers: auth })).json.eventDeliveries as number;
 
 function envelope(type: string, siteId: string, noteId: string, id = randomUUID()) {
   return {
@@ -36,7 +39,11 @@ async function publish(event: ReturnType<typeof envelope>) {
 }
 
 describe('walking skeleton: Lambda → SNS → subscribed Lambda', () => {
-  const siteId = uniqueId('site');
+  let siteId: string;
+  beforeAll(async () => {
+    siteId = await createSite();
+    auth = bearer(await createUser('staff', [siteId]));
+  });
 
   it('a created note publishes demo.note-created, which the subscriber receives once', async () => {
     const noteId = await createNote(siteId);

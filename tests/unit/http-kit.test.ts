@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { z } from 'zod';
-import { httpRoute } from '#shared/http';
+import { httpRoute, publicRoute } from '#shared/http';
 import { ConflictError, TooManyRequestsError } from '#shared/errors';
 
 function event(overrides: Partial<APIGatewayProxyEventV2> = {}): APIGatewayProxyEventV2 {
@@ -18,9 +18,9 @@ function event(overrides: Partial<APIGatewayProxyEventV2> = {}): APIGatewayProxy
 }
 const context = { awsRequestId: 'a1', getRemainingTimeInMillis: () => 3000 } as unknown as Context;
 
-const route = httpRoute(
+const route = publicRoute(
   {
-    access: { public: true },
+    route: '$default',
     params: z.object({ thingId: z.string().regex(/^t\d+$/) }),
     body: z.strictObject({ name: z.string().min(1), count: z.number().int().min(0) }),
     bodyLimit: 100,
@@ -92,7 +92,7 @@ describe('httpRoute', () => {
   });
 
   it('rejects a body on a route that takes none', async () => {
-    const bare = httpRoute({ access: { public: true } }, async () => ({ body: { ok: true } }));
+    const bare = publicRoute({ route: '$default' }, async () => ({ body: { ok: true } }));
     const res = await bare(event({ body: '{}' }), context);
     expect(res.statusCode).toBe(400);
   });
@@ -100,5 +100,41 @@ describe('httpRoute', () => {
   it('ignores a correlation id that could inject into logs or headers', async () => {
     const res = await call(event({ headers: { 'content-type': 'application/json', 'x-correlation-id': 'bad\nid' }, body: JSON.stringify({ name: 'a', count: 1 }) }));
     expect(res.headers?.['x-correlation-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
+
+describe('deny by default', () => {
+  beforeAll(() => {
+    Object.assign(process.env, {
+      JWT_ISSUER: 'https://brigade.test',
+      JWT_AUDIENCE: 'brigade-api',
+      JWKS_PARAMETER_NAME: '/brigade/test/jwks',
+      REVOCATIONS_TABLE: 'revocations',
+    });
+  });
+
+  it('a protected route without a bearer token → 401 before anything else is looked at', async () => {
+    const me = httpRoute({ route: 'GET /me', body: z.strictObject({ x: z.number() }) }, async () => ({ body: 'never' }));
+    const res = await me(event({ headers: {}, body: 'not json at all' }), context);
+    expect(res.statusCode).toBe(401);
+    expect(res.headers?.['www-authenticate']).toBe('Bearer');
+  });
+
+  it.each(['Basic abc', 'Bearer', 'Bearer not-a-jwt', 'bearer a.b.c extra'])('malformed Authorization %p → 401', async (authorization) => {
+    const me = httpRoute({ route: 'GET /me' }, async () => ({ body: 'never' }));
+    const res = await me(event({ headers: { authorization }, body: undefined }), context);
+    expect(res.statusCode).toBe(401);
+  });
+
+  it('a route with no policy answers 403 whatever the caller sends', async () => {
+    const unlisted = httpRoute({ route: 'GET /not/in/policies' as never }, async () => ({ body: 'never' }));
+    const res = await unlisted(event({ body: undefined }), context);
+    expect(res.statusCode).toBe(403);
+  });
+
+  it('a public handler on a protected policy is refused', async () => {
+    const sneaky = publicRoute({ route: 'GET /me' }, async () => ({ body: 'never' }));
+    const res = await sneaky(event({ body: undefined }), context);
+    expect(res.statusCode).toBe(403);
   });
 });

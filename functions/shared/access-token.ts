@@ -1,0 +1,132 @@
+// Verifies access tokens inside the Lambda, trusting nothing a gateway or serverless-offline could inject:
+// ES256 only, iss/aud/exp/iat required, small explicit clock tolerance, public keys from SSM (JWKS), and a
+// revocation check (deactivated users, revoked sessions, role changes) against the revocations table.
+import { GetParameterCommand } from '@aws-sdk/client-ssm';
+import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
+import { createLocalJWKSet, errors as joseErrors, jwtVerify, type JSONWebKeySet } from 'jose';
+import { z } from 'zod';
+import { dynamoDb, ssmClient } from './aws-clients';
+import { UnauthorizedError } from './errors';
+import { roleSchema, type Caller } from './identity';
+import { logger } from './logger';
+
+export const ACCESS_TOKEN_ALGORITHM = 'ES256';
+export const CLOCK_TOLERANCE_SECONDS = 5;
+const JWKS_REFRESH_MIN_INTERVAL_MS = 60_000;
+
+const claimsSchema = z.object({
+  sub: z.string().min(1),
+  sid: z.string().min(1),
+  role: roleSchema,
+  sites: z.array(z.string()),
+  iat: z.number().int(),
+});
+
+export interface AccessTokenSettings {
+  issuer: string;
+  audience: string;
+  jwksParameterName: string;
+  revocationsTable: string;
+}
+
+export function accessTokenSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): AccessTokenSettings {
+  const read = (name: string) => {
+    const value = env[name]?.trim();
+    if (!value) throw new Error(`Invalid configuration: ${name} is required for authenticated routes`);
+    return value;
+  };
+  return {
+    issuer: read('JWT_ISSUER'),
+    audience: read('JWT_AUDIENCE'),
+    jwksParameterName: read('JWKS_PARAMETER_NAME'),
+    revocationsTable: read('REVOCATIONS_TABLE'),
+  };
+}
+
+// Public keys are loaded on first use and reloaded (at most once a minute) when a token names an unknown kid,
+// which is how a rotated-in key becomes known without a redeploy.
+let keySet: { jwks: ReturnType<typeof createLocalJWKSet>; kids: Set<string>; loadedAt: number } | undefined;
+
+async function loadKeys(parameterName: string) {
+  const { Parameter } = await ssmClient().send(new GetParameterCommand({ Name: parameterName }));
+  const document = JSON.parse(Parameter?.Value ?? '{"keys":[]}') as JSONWebKeySet;
+  keySet = {
+    jwks: createLocalJWKSet(document),
+    kids: new Set(document.keys.map((k) => k.kid ?? '')),
+    loadedAt: Date.now(),
+  };
+  return keySet;
+}
+
+async function keysFor(kid: string | undefined, parameterName: string) {
+  const current = keySet ?? (await loadKeys(parameterName));
+  if (kid && !current.kids.has(kid) && Date.now() - current.loadedAt > JWKS_REFRESH_MIN_INTERVAL_MS) {
+    return (await loadKeys(parameterName)).jwks;
+  }
+  return current.jwks;
+}
+
+export function bearerToken(headers: Record<string, string | undefined>): string {
+  const header = headers.authorization;
+  const match = header?.match(/^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/);
+  if (!match) throw new UnauthorizedError();
+  return match[1]!;
+}
+
+export async function verifyAccessToken(token: string, settings: AccessTokenSettings): Promise<Caller> {
+  let payload: unknown;
+  try {
+    const header = JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString('utf8')) as { kid?: string };
+    const jwks = await keysFor(header.kid, settings.jwksParameterName);
+    ({ payload } = await jwtVerify(token, jwks, {
+      algorithms: [ACCESS_TOKEN_ALGORITHM],
+      issuer: settings.issuer,
+      audience: settings.audience,
+      requiredClaims: ['exp', 'iat', 'sub', 'sid'],
+      clockTolerance: CLOCK_TOLERANCE_SECONDS,
+      maxTokenAge: '16m', // 15-minute tokens plus slack: a forged long-lived `exp` is refused too
+    }));
+  } catch (error) {
+    if (error instanceof joseErrors.JOSEError || error instanceof SyntaxError) {
+      logger.info('access token rejected', { reason: error instanceof joseErrors.JOSEError ? error.code : 'malformed' });
+      throw new UnauthorizedError('Invalid or expired access token');
+    }
+    throw error;
+  }
+  const claims = claimsSchema.safeParse(payload);
+  if (!claims.success) throw new UnauthorizedError('Invalid or expired access token');
+  const caller: Caller = {
+    userId: claims.data.sub,
+    role: claims.data.role,
+    sites: claims.data.sites,
+    sessionId: claims.data.sid,
+    issuedAt: claims.data.iat,
+  };
+  await assertNotRevoked(caller, settings.revocationsTable);
+  return caller;
+}
+
+/**
+ * One read per request: the session, if revoked, is dead; the user, if deactivated or changed, invalidates
+ * every token issued at or before that moment. Positive answers are remembered for the container's life.
+ */
+const knownRevoked = new Set<string>();
+
+async function assertNotRevoked(caller: Caller, table: string): Promise<void> {
+  const sessionKey = `SESSION#${caller.sessionId}`;
+  const userKey = `USER#${caller.userId}`;
+  if (knownRevoked.has(sessionKey)) throw new UnauthorizedError('Session has been revoked');
+  const result = await dynamoDb().send(
+    new BatchGetCommand({ RequestItems: { [table]: { Keys: [{ pk: sessionKey }, { pk: userKey }], ConsistentRead: true } } }),
+  );
+  if (Object.keys(result.UnprocessedKeys ?? {}).length > 0) throw new Error('revocation check was throttled');
+  for (const item of result.Responses?.[table] ?? []) {
+    if (item.pk === sessionKey) {
+      knownRevoked.add(sessionKey);
+      throw new UnauthorizedError('Session has been revoked');
+    }
+    if (item.pk === userKey && caller.issuedAt <= (item.revokedBefore as number)) {
+      throw new UnauthorizedError('Access token is no longer valid');
+    }
+  }
+}

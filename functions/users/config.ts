@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import { loadConfig } from '#shared/config';
+import { UsersStore } from './store';
+
+export const config = loadConfig(
+  z.object({
+    TABLE_NAME: z.string().min(1),
+    REVOCATIONS_TABLE: z.string().min(1),
+    JWT_ISSUER: z.string().min(1),
+    JWT_AUDIENCE: z.string().min(1),
+    SIGNING_KEYS_SECRET_NAME: z.string().min(1),
+    JWKS_PARAMETER_NAME: z.string().min(1),
+    LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
+    LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).default(50),
+    LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(60).default(900),
+    SESSION_TTL_HOURS: z.coerce.number().min(1).max(24 * 30).default(24),
+    INVITE_TTL_HOURS: z.coerce.number().min(1).max(24 * 30).default(72),
+  }),
+);
+
+export const store = new UsersStore(config.TABLE_NAME, config.REVOCATIONS_TABLE);
+export const tokenSettings = { issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, signingKeysSecret: config.SIGNING_KEYS_SECRET_NAME };

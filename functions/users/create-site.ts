@@ -1,0 +1,8 @@
+import { httpRoute } from '#shared/http';
+import { createSite } from './sites';
+import { createSiteSchema } from './schemas';
+
+export const handler = httpRoute({ route: 'POST /sites', body: createSiteSchema, bodyLimit: 2048 }, async ({ body }) => ({
+  status: 201,
+  body: await createSite(body),
+}));

@@ -1,0 +1,7 @@
+import { httpRoute } from '#shared/http';
+import { deactivateUser } from './accounts';
+import { userParamsSchema } from './schemas';
+
+export const handler = httpRoute({ route: 'POST /users/{userId}/deactivate', params: userParamsSchema }, async ({ caller, params }) => ({
+  body: await deactivateUser(caller, params.userId),
+}));

@@ -1,0 +1,8 @@
+import { httpRoute } from '#shared/http';
+import { listUsers } from './accounts';
+import { listUsersQuerySchema } from './schemas';
+
+export const handler = httpRoute({ route: 'GET /users', query: listUsersQuerySchema }, async ({ query }) => {
+  const page = await listUsers(query.siteId, query.limit, query.cursor);
+  return { body: { users: page.members, nextCursor: page.nextCursor } };
+});

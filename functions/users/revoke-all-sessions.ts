@@ -1,0 +1,8 @@
+import { httpRoute } from '#shared/http';
+import { revokeAllSessions } from './sessions';
+
+// Signs out everywhere, this session included.
+export const handler = httpRoute({ route: 'DELETE /me/sessions' }, async ({ caller }) => {
+  await revokeAllSessions(caller.userId, 'revoked-by-user');
+  return { status: 204 };
+});

@@ -1,0 +1,8 @@
+import { httpRoute } from '#shared/http';
+import { revokeSession } from './sessions';
+import { sessionParamsSchema } from './schemas';
+
+export const handler = httpRoute({ route: 'DELETE /me/sessions/{sessionId}', params: sessionParamsSchema }, async ({ caller, params }) => {
+  await revokeSession(caller, params.sessionId);
+  return { status: 204 };
+});

@@ -1,0 +1,8 @@
+import { httpRoute } from '#shared/http';
+import { updateSite } from './sites';
+import { siteParamsSchema, updateSiteSchema } from './schemas';
+
+export const handler = httpRoute(
+  { route: 'PATCH /sites/{siteId}', params: siteParamsSchema, body: updateSiteSchema, bodyLimit: 2048 },
+  async ({ params, body }) => ({ body: await updateSite(params.siteId, body) }),
+);

@@ -1,0 +1,447 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  DeleteParameterCommand,
+  DeleteParametersCommand,
+  DescribeParametersCommand,
+  GetParameterCommand,
+  GetParametersByPathCommand,
+  GetParametersCommand,
+  HierarchyLevelLimitExceededException,
+  InvalidFilterKey,
+  InvalidFilterOption,
+  InvalidNextToken,
+  paginateDescribeParameters,
+  paginateGetParametersByPath,
+  ParameterAlreadyExists,
+  ParameterNotFound,
+  ParameterPatternMismatchException,
+  ParameterVersionNotFound,
+  PutParameterCommand,
+  SSMClient,
+  SSMServiceException,
+  type Parameter,
+} from '@aws-sdk/client-ssm';
+import { createSsmEmulator, type SsmEmulator } from '../../localstack/cloud/ssm';
+
+let emulator: SsmEmulator;
+let server: Server;
+let baseUrl: string;
+let ssm: SSMClient;
+let tempDir: string;
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+beforeAll(async () => {
+  // Delegates to whichever emulator the test set up, so persistence tests can swap in a reloaded one.
+  server = createServer(async (req, res) => {
+    const body = await readBody(req);
+    if (!(await emulator.handle(req, body, res))) res.writeHead(404).end('not handled by ssm');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  ssm = new SSMClient({
+    endpoint: baseUrl,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    maxAttempts: 1,
+  });
+  tempDir = mkdtempSync(join(tmpdir(), 'ssm-emulator-'));
+});
+
+beforeEach(() => {
+  emulator = createSsmEmulator();
+});
+
+afterAll(async () => {
+  ssm.destroy();
+  server.closeAllConnections();
+  await new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())));
+  rmSync(tempDir, { recursive: true, force: true });
+});
+
+/** The rejection of `promise`, so tests can assert on the SDK's exception classes. */
+async function rejection(promise: Promise<unknown>): Promise<SSMServiceException> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as SSMServiceException;
+  }
+  throw new Error('expected the call to fail');
+}
+
+function put(Name: string, Value: string, Type: 'String' | 'StringList' | 'SecureString' = 'String', Overwrite = false) {
+  return ssm.send(new PutParameterCommand({ Name, Value, Type, Overwrite }));
+}
+
+async function get(Name: string, WithDecryption = false): Promise<Parameter> {
+  const { Parameter } = await ssm.send(new GetParameterCommand({ Name, WithDecryption }));
+  return Parameter!;
+}
+
+async function postRaw(target: string, body: string): Promise<{ status: number; json: unknown }> {
+  const response = await fetch(baseUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': target },
+    body,
+  });
+  const text = await response.text();
+  return { status: response.status, json: text.startsWith('{') ? JSON.parse(text) : text };
+}
+
+describe('PutParameter and GetParameter', () => {
+  it('stores a String parameter and returns it in the AWS shape', async () => {
+    const before = Date.now();
+    expect(await put('/brigade/api/url', 'https://api.local')).toMatchObject({ Version: 1, Tier: 'Standard' });
+
+    const parameter = await get('/brigade/api/url');
+    expect(parameter).toEqual({
+      Name: '/brigade/api/url',
+      Type: 'String',
+      Value: 'https://api.local',
+      Version: 1,
+      LastModifiedDate: expect.any(Date),
+      ARN: 'arn:aws:ssm:us-east-1:000000000000:parameter/brigade/api/url',
+      DataType: 'text',
+    });
+    expect(parameter.LastModifiedDate!.getTime()).toBeGreaterThanOrEqual(before - 1);
+  });
+
+  it('refuses to replace a parameter without Overwrite, and versions each overwrite', async () => {
+    await put('/brigade/flag', 'on');
+    const error = await rejection(put('/brigade/flag', 'off'));
+    expect(error).toBeInstanceOf(ParameterAlreadyExists);
+    expect(error.$metadata.httpStatusCode).toBe(400);
+    expect((await get('/brigade/flag')).Value).toBe('on');
+
+    // The type may be left out on overwrite: the existing one carries over.
+    const overwritten = await ssm.send(new PutParameterCommand({ Name: '/brigade/flag', Value: 'off', Overwrite: true }));
+    expect(overwritten.Version).toBe(2);
+    expect(await get('/brigade/flag')).toMatchObject({ Value: 'off', Version: 2, Type: 'String' });
+  });
+
+  it('requires a type for a new parameter', async () => {
+    const error = await rejection(ssm.send(new PutParameterCommand({ Name: '/brigade/untyped', Value: 'x' })));
+    expect(error.name).toBe('ValidationException');
+    expect(error.message).toMatch(/type is required/);
+  });
+
+  it('hides SecureString values unless WithDecryption is set', async () => {
+    await put('/brigade/db/password', 'hunter2', 'SecureString');
+
+    const hidden = await get('/brigade/db/password');
+    expect(hidden.Type).toBe('SecureString');
+    expect(hidden.Value).not.toContain('hunter2');
+    expect((await get('/brigade/db/password', true)).Value).toBe('hunter2');
+  });
+
+  it('rejects a KeyId on a parameter that is not a SecureString', async () => {
+    const error = await rejection(
+      ssm.send(new PutParameterCommand({ Name: '/brigade/plain', Value: 'x', Type: 'String', KeyId: 'alias/custom' })),
+    );
+    expect(error.name).toBe('ValidationException');
+  });
+
+  it('keeps StringList values as the comma-separated text AWS stores', async () => {
+    await put('/brigade/origins', 'https://a.example,https://b.example', 'StringList');
+    expect(await get('/brigade/origins')).toMatchObject({ Type: 'StringList', Value: 'https://a.example,https://b.example' });
+  });
+
+  it('answers ParameterNotFound for a missing parameter', async () => {
+    const error = await rejection(get('/brigade/missing'));
+    expect(error).toBeInstanceOf(ParameterNotFound);
+    expect(error.message).toContain('/brigade/missing');
+  });
+
+  it('resolves parameters by ARN, including names without a leading slash', async () => {
+    await put('/brigade/by-arn', 'hierarchical');
+    await put('flat-name', 'flat');
+    expect((await get('arn:aws:ssm:us-east-1:000000000000:parameter/brigade/by-arn')).Value).toBe('hierarchical');
+    expect(await get('arn:aws:ssm:us-east-1:000000000000:parameter/flat-name')).toMatchObject({
+      Name: 'flat-name',
+      Value: 'flat',
+      ARN: 'arn:aws:ssm:us-east-1:000000000000:parameter/flat-name',
+    });
+    expect(await rejection(get('arn:aws:ssm:eu-west-1:000000000000:parameter/brigade/by-arn'))).toBeInstanceOf(ParameterNotFound);
+  });
+
+  it('reads earlier versions with a name:version selector', async () => {
+    await put('/brigade/rotating', 'v1');
+    await put('/brigade/rotating', 'v2', 'String', true);
+
+    expect(await get('/brigade/rotating:1')).toMatchObject({
+      Name: '/brigade/rotating',
+      Value: 'v1',
+      Version: 1,
+      Selector: ':1',
+    });
+    expect((await get('/brigade/rotating')).Value).toBe('v2');
+    expect(await rejection(get('/brigade/rotating:3'))).toBeInstanceOf(ParameterVersionNotFound);
+    expect(await rejection(get('/brigade/rotating:some-label'))).toBeInstanceOf(ParameterVersionNotFound);
+  });
+
+  it('keeps the latest 100 versions, like AWS', async () => {
+    for (let i = 1; i <= 101; i++) emulator.putParameter('/brigade/busy', `v${i}`);
+    expect((await get('/brigade/busy')).Version).toBe(101);
+    expect(await rejection(get('/brigade/busy:1'))).toBeInstanceOf(ParameterVersionNotFound);
+    expect((await get('/brigade/busy:2')).Value).toBe('v2');
+  });
+
+  it('validates names as AWS does', async () => {
+    for (const name of ['aws-config', '/ssm/x', 'has space', 'relative/path', '/trailing/']) {
+      expect((await rejection(put(name, 'x'))).name).toBe('ValidationException');
+    }
+    const deep = `/${Array.from({ length: 16 }, (_, i) => `l${i}`).join('/')}`;
+    expect(await rejection(put(deep, 'x'))).toBeInstanceOf(HierarchyLevelLimitExceededException);
+  });
+
+  it('rejects empty values and values over the tier limit', async () => {
+    expect((await rejection(put('/brigade/empty', ''))).name).toBe('ValidationException');
+    expect((await rejection(put('/brigade/big', 'x'.repeat(4097)))).name).toBe('ValidationException');
+
+    const big = await ssm.send(
+      new PutParameterCommand({ Name: '/brigade/big', Value: 'x'.repeat(4097), Type: 'String', Tier: 'Intelligent-Tiering' }),
+    );
+    expect(big.Tier).toBe('Advanced');
+  });
+
+  it('enforces AllowedPattern on the value, also on later overwrites', async () => {
+    await ssm.send(new PutParameterCommand({ Name: '/brigade/port', Value: '8080', Type: 'String', AllowedPattern: '^\\d+$' }));
+    expect(await rejection(put('/brigade/port', 'eighty', 'String', true))).toBeInstanceOf(ParameterPatternMismatchException);
+    expect((await get('/brigade/port')).Value).toBe('8080');
+  });
+});
+
+describe('GetParameters', () => {
+  it('returns the parameters found and lists the others as invalid', async () => {
+    await put('/brigade/a', '1');
+    await put('/brigade/b', '2', 'SecureString');
+
+    const result = await ssm.send(
+      new GetParametersCommand({ Names: ['/brigade/a', '/brigade/b', '/brigade/nope', '/brigade/a:9'], WithDecryption: true }),
+    );
+    expect(result.Parameters?.map((p) => [p.Name, p.Value])).toEqual([
+      ['/brigade/a', '1'],
+      ['/brigade/b', '2'],
+    ]);
+    expect(result.InvalidParameters).toEqual(['/brigade/nope', '/brigade/a:9']);
+  });
+
+  it('rejects more than 10 names', async () => {
+    const Names = Array.from({ length: 11 }, (_, i) => `/brigade/n${i}`);
+    expect((await rejection(ssm.send(new GetParametersCommand({ Names })))).name).toBe('ValidationException');
+  });
+});
+
+describe('GetParametersByPath', () => {
+  beforeEach(async () => {
+    await put('/app/db/host', 'localhost');
+    await put('/app/db/password', 'secret', 'SecureString');
+    await put('/app/db/replica/host', 'replica');
+    await put('/app/name', 'brigade');
+    await put('/application/other', 'not under /app');
+  });
+
+  async function namesUnder(Path: string, Recursive: boolean): Promise<string[]> {
+    const { Parameters } = await ssm.send(new GetParametersByPathCommand({ Path, Recursive }));
+    return Parameters!.map((p) => p.Name!);
+  }
+
+  it('returns one level by default and the whole subtree with Recursive', async () => {
+    expect(await namesUnder('/app', false)).toEqual(['/app/name']);
+    expect(await namesUnder('/app/db', false)).toEqual(['/app/db/host', '/app/db/password']);
+    expect(await namesUnder('/app/', true)).toEqual(['/app/db/host', '/app/db/password', '/app/db/replica/host', '/app/name']);
+  });
+
+  it('decrypts SecureStrings only when asked', async () => {
+    const plain = await ssm.send(new GetParametersByPathCommand({ Path: '/app/db' }));
+    expect(plain.Parameters?.find((p) => p.Name === '/app/db/password')?.Value).not.toBe('secret');
+    const decrypted = await ssm.send(new GetParametersByPathCommand({ Path: '/app/db', WithDecryption: true }));
+    expect(decrypted.Parameters?.find((p) => p.Name === '/app/db/password')?.Value).toBe('secret');
+  });
+
+  it('pages with MaxResults and NextToken', async () => {
+    const first = await ssm.send(new GetParametersByPathCommand({ Path: '/app', Recursive: true, MaxResults: 3 }));
+    expect(first.Parameters).toHaveLength(3);
+    expect(first.NextToken).toEqual(expect.any(String));
+
+    const pages: string[][] = [];
+    for await (const page of paginateGetParametersByPath({ client: ssm, pageSize: 1 }, { Path: '/app', Recursive: true })) {
+      pages.push(page.Parameters!.map((p) => p.Name!));
+    }
+    expect(pages).toEqual([['/app/db/host'], ['/app/db/password'], ['/app/db/replica/host'], ['/app/name']]);
+  });
+
+  it('rejects bad tokens, page sizes and paths', async () => {
+    const badToken = await rejection(ssm.send(new GetParametersByPathCommand({ Path: '/app', NextToken: 'garbage' })));
+    expect(badToken).toBeInstanceOf(InvalidNextToken);
+    expect((await rejection(ssm.send(new GetParametersByPathCommand({ Path: '/app', MaxResults: 11 })))).name).toBe(
+      'ValidationException',
+    );
+    expect((await rejection(ssm.send(new GetParametersByPathCommand({ Path: 'app' })))).name).toBe('ValidationException');
+  });
+
+  it('filters by Type and refuses keys GetParametersByPath does not take', async () => {
+    const ParameterFilters = [{ Key: 'Type', Values: ['SecureString'] }];
+    const { Parameters } = await ssm.send(new GetParametersByPathCommand({ Path: '/app', Recursive: true, ParameterFilters }));
+    expect(Parameters?.map((p) => p.Name)).toEqual(['/app/db/password']);
+
+    const error = await rejection(
+      ssm.send(new GetParametersByPathCommand({ Path: '/app', ParameterFilters: [{ Key: 'Name', Values: ['/app/name'] }] })),
+    );
+    expect(error).toBeInstanceOf(InvalidFilterKey);
+  });
+});
+
+describe('DeleteParameter and DeleteParameters', () => {
+  it('deletes a parameter, then reports it missing', async () => {
+    await put('/brigade/gone', 'x');
+    const deleted = await ssm.send(new DeleteParameterCommand({ Name: '/brigade/gone' }));
+    expect(deleted.$metadata.httpStatusCode).toBe(200);
+    expect(await rejection(get('/brigade/gone'))).toBeInstanceOf(ParameterNotFound);
+    expect(await rejection(ssm.send(new DeleteParameterCommand({ Name: '/brigade/gone' })))).toBeInstanceOf(ParameterNotFound);
+  });
+
+  it('deletes in bulk and lists the names it did not find', async () => {
+    await put('/brigade/x', '1');
+    await put('/brigade/y', '2');
+    const result = await ssm.send(new DeleteParametersCommand({ Names: ['/brigade/x', '/brigade/y', '/brigade/z'] }));
+    expect(result.DeletedParameters).toEqual(['/brigade/x', '/brigade/y']);
+    expect(result.InvalidParameters).toEqual(['/brigade/z']);
+    expect(emulator.getParameter('/brigade/x')).toBeUndefined();
+  });
+});
+
+describe('DescribeParameters', () => {
+  beforeEach(async () => {
+    await ssm.send(
+      new PutParameterCommand({ Name: '/svc/key', Value: 'k', Type: 'SecureString', Description: 'signing key' }),
+    );
+    await put('/svc/nested/url', 'u');
+    await put('/other/thing', 't', 'StringList');
+  });
+
+  it('returns metadata without values', async () => {
+    const { Parameters } = await ssm.send(new DescribeParametersCommand({}));
+    expect(Parameters?.map((p) => p.Name)).toEqual(['/other/thing', '/svc/key', '/svc/nested/url']);
+    const key = Parameters?.find((p) => p.Name === '/svc/key');
+    expect(key).toEqual({
+      Name: '/svc/key',
+      ARN: 'arn:aws:ssm:us-east-1:000000000000:parameter/svc/key',
+      Type: 'SecureString',
+      KeyId: 'alias/aws/ssm',
+      LastModifiedDate: expect.any(Date),
+      LastModifiedUser: 'arn:aws:iam::000000000000:root',
+      Description: 'signing key',
+      Version: 1,
+      Tier: 'Standard',
+      Policies: [],
+      DataType: 'text',
+    });
+    expect(key).not.toHaveProperty('Value');
+  });
+
+  it('filters by name, path and type', async () => {
+    const describe = async (ParameterFilters: { Key: string; Option?: string; Values: string[] }[]) =>
+      (await ssm.send(new DescribeParametersCommand({ ParameterFilters }))).Parameters?.map((p) => p.Name);
+
+    expect(await describe([{ Key: 'Name', Option: 'BeginsWith', Values: ['/svc/'] }])).toEqual(['/svc/key', '/svc/nested/url']);
+    expect(await describe([{ Key: 'Name', Values: ['/svc/key'] }])).toEqual(['/svc/key']);
+    expect(await describe([{ Key: 'Name', Option: 'Contains', Values: ['thing'] }])).toEqual(['/other/thing']);
+    expect(await describe([{ Key: 'Path', Values: ['/svc'] }])).toEqual(['/svc/key']);
+    expect(await describe([{ Key: 'Path', Option: 'Recursive', Values: ['/svc'] }])).toEqual(['/svc/key', '/svc/nested/url']);
+    expect(await describe([{ Key: 'Type', Values: ['StringList', 'SecureString'] }])).toEqual(['/other/thing', '/svc/key']);
+  });
+
+  it('rejects unknown filter keys and options', async () => {
+    const describe = (Key: string, Option: string) =>
+      rejection(ssm.send(new DescribeParametersCommand({ ParameterFilters: [{ Key, Option, Values: ['x'] }] })));
+    expect(await describe('Label', 'Equals')).toBeInstanceOf(InvalidFilterKey);
+    expect(await describe('Type', 'BeginsWith')).toBeInstanceOf(InvalidFilterOption);
+  });
+
+  it('pages through all parameters', async () => {
+    const names: string[] = [];
+    for await (const page of paginateDescribeParameters({ client: ssm, pageSize: 2 }, {})) {
+      names.push(...page.Parameters!.map((p) => p.Name!));
+    }
+    expect(names).toEqual(['/other/thing', '/svc/key', '/svc/nested/url']);
+  });
+});
+
+describe('programmatic access', () => {
+  it('shares one store with the API', async () => {
+    emulator.putParameter('/seeded/secret', 'seed', 'SecureString');
+    expect(await get('/seeded/secret', true)).toMatchObject({ Type: 'SecureString', Value: 'seed', Version: 1 });
+
+    // An overwrite without a type keeps the SecureString type.
+    emulator.putParameter('/seeded/secret', 'seed-2');
+    expect(await get('/seeded/secret')).toMatchObject({ Type: 'SecureString', Version: 2 });
+
+    await put('/api/written', 'by-sdk');
+    expect(emulator.getParameter('/api/written')).toBe('by-sdk');
+    expect(emulator.getParameter('/api/missing')).toBeUndefined();
+  });
+
+  it('defaults new parameters to String', async () => {
+    emulator.putParameter('/seeded/plain', 'p');
+    expect((await get('/seeded/plain')).Type).toBe('String');
+  });
+});
+
+describe('the edge contract', () => {
+  it('claims only AmazonSSM targets', async () => {
+    for (const target of ['DynamoDB_20120810.ListTables', 'secretsmanager.GetSecretValue', '']) {
+      expect(await postRaw(target, '{}')).toEqual({ status: 404, json: 'not handled by ssm' });
+    }
+    const get = await fetch(baseUrl, { headers: { 'x-amz-target': 'AmazonSSM.GetParameter' } });
+    expect(get.status).toBe(404);
+  });
+
+  it('answers unknown actions and malformed bodies with awsJson errors', async () => {
+    const unknown = await postRaw('AmazonSSM.SendCommand', '{}');
+    expect(unknown).toEqual({ status: 400, json: { __type: 'UnknownOperationException', message: expect.any(String) } });
+    const errorType = async (body: string) => {
+      const { status, json } = await postRaw('AmazonSSM.GetParameter', body);
+      return [status, (json as { __type: string }).__type];
+    };
+    expect(await errorType('{not json')).toEqual([400, 'SerializationException']);
+    expect(await errorType('{"Name": 42}')).toEqual([400, 'SerializationException']);
+    expect(await errorType('{}')).toEqual([400, 'ValidationException']);
+  });
+});
+
+describe('persistence', () => {
+  it('keeps parameters and their history across restarts', async () => {
+    const dataFile = join(tempDir, 'nested', 'ssm.json');
+    emulator = createSsmEmulator({ dataFile });
+    await put('/persist/key', 'first', 'SecureString');
+    await put('/persist/key', 'second', 'SecureString', true);
+    await put('/persist/temp', 'x');
+    await ssm.send(new DeleteParameterCommand({ Name: '/persist/temp' }));
+    expect(statSync(dataFile).mode & 0o777).toBe(0o600);
+
+    emulator = createSsmEmulator({ dataFile });
+    expect(await get('/persist/key', true)).toMatchObject({ Value: 'second', Version: 2, Type: 'SecureString' });
+    expect((await get('/persist/key:1', true)).Value).toBe('first');
+    expect(await rejection(get('/persist/temp'))).toBeInstanceOf(ParameterNotFound);
+    expect(JSON.parse(readFileSync(dataFile, 'utf8')).parameters).toHaveLength(1);
+  });
+
+  it('starts empty without a file and refuses a corrupt one', () => {
+    expect(createSsmEmulator({ dataFile: join(tempDir, 'absent.json') }).getParameter('/x')).toBeUndefined();
+    const corrupt = join(tempDir, 'corrupt.json');
+    writeFileSync(corrupt, '{"parameters": [');
+    expect(() => createSsmEmulator({ dataFile: corrupt })).toThrow(/Cannot load emulator state/);
+  });
+});
