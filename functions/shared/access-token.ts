@@ -12,7 +12,11 @@ import { logger } from './logger';
 
 export const ACCESS_TOKEN_ALGORITHM = 'ES256';
 export const CLOCK_TOLERANCE_SECONDS = 5;
-const JWKS_REFRESH_MIN_INTERVAL_MS = 60_000;
+// Issued tokens live 15 minutes; maxTokenAge bounds only now - iat, so a genuinely signed token whose `exp`
+// lies hours after its `iat` must be refused on its declared lifetime too.
+const MAX_TOKEN_LIFETIME_SECONDS = 16 * 60;
+// An unknown kid reloads the JWKS, at most this often, so forged kids cannot turn into an SSM flood.
+const JWKS_REFRESH_MIN_INTERVAL_MS = 5_000;
 
 const claimsSchema = z.object({
   sub: z.string().min(1),
@@ -20,6 +24,7 @@ const claimsSchema = z.object({
   role: roleSchema,
   sites: z.array(z.string()),
   iat: z.number().int(),
+  exp: z.number().int(),
 });
 
 export interface AccessTokenSettings {
@@ -43,7 +48,7 @@ export function accessTokenSettingsFromEnv(env: NodeJS.ProcessEnv = process.env)
   };
 }
 
-// Public keys are loaded on first use and reloaded (at most once a minute) when a token names an unknown kid,
+// Public keys are loaded on first use and reloaded (at most every 5 s) when a token names an unknown kid,
 // which is how a rotated-in key becomes known without a redeploy.
 let keySet: { jwks: ReturnType<typeof createLocalJWKSet>; kids: Set<string>; loadedAt: number } | undefined;
 
@@ -84,7 +89,7 @@ export async function verifyAccessToken(token: string, settings: AccessTokenSett
       audience: settings.audience,
       requiredClaims: ['exp', 'iat', 'sub', 'sid'],
       clockTolerance: CLOCK_TOLERANCE_SECONDS,
-      maxTokenAge: '16m', // 15-minute tokens plus slack: a forged long-lived `exp` is refused too
+      maxTokenAge: MAX_TOKEN_LIFETIME_SECONDS, // 15-minute tokens plus slack
     }));
   } catch (error) {
     if (error instanceof joseErrors.JOSEError || error instanceof SyntaxError) {
@@ -94,7 +99,9 @@ export async function verifyAccessToken(token: string, settings: AccessTokenSett
     throw error;
   }
   const claims = claimsSchema.safeParse(payload);
-  if (!claims.success) throw new UnauthorizedError('Invalid or expired access token');
+  if (!claims.success || claims.data.exp - claims.data.iat > MAX_TOKEN_LIFETIME_SECONDS) {
+    throw new UnauthorizedError('Invalid or expired access token');
+  }
   const caller: Caller = {
     userId: claims.data.sub,
     role: claims.data.role,

@@ -34,7 +34,7 @@ export const policies = {
 
   // users: administration
   'POST /invites': { roles: MANAGERS, object: 'users/rules.ts assertMayGrant: managers invite staff to their own sites only' },
-  'GET /users': { roles: MANAGERS, object: 'managers see users sharing one of their sites' },
+  'GET /users': { roles: MANAGERS, site: 'query', object: 'the members of one site (?siteId=) the caller belongs to' },
   'GET /users/{userId}': { roles: EVERYONE, object: 'users/rules.ts assertMayView: self, or a managed user; else 404' },
   'PATCH /users/{userId}': { roles: MANAGERS, object: 'users/rules.ts assertMayManage + assertMayGrant; else 404/403' },
   'POST /users/{userId}/deactivate': { roles: MANAGERS, object: 'users/rules.ts assertMayManage; else 404/403' },

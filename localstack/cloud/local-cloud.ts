@@ -70,7 +70,9 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       BRIGADE_MQTT_URL: `mqtt://127.0.0.1:${ports.mqtt}`,
       BRIGADE_STAGE: stage,
     };
-    const childEnv = { ...process.env, ...env, ...portEnv(ports) };
+    // Locally, serverless-offline runs the TypeScript handlers directly (through tsx) instead of bundling every
+    // function first; `osls package` and deploys still bundle each function with esbuild.
+    const childEnv = { ...process.env, ...env, ...portEnv(ports), BRIGADE_BUNDLER: process.env.BRIGADE_BUNDLER ?? 'none' };
 
     const [service, dynamodb] = await Promise.all([
       resolveService(stage, childEnv),

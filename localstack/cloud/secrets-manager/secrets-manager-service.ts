@@ -19,8 +19,8 @@ import {
   type AwsJsonAction,
   type AwsJsonService,
   type JsonObject,
-} from '../ssm/aws-json-protocol';
-import { readJsonFile, writeJsonFile } from '../ssm/json-file';
+} from '../aws-json/protocol';
+import { readJsonFile, writeJsonFile } from '../aws-json/json-file';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION, type EdgeService } from '../types';
 
 export interface SecretsManagerEmulatorOptions {

@@ -19,8 +19,8 @@ import {
   type AwsJsonAction,
   type AwsJsonService,
   type JsonObject,
-} from './aws-json-protocol';
-import { readJsonFile, writeJsonFile } from './json-file';
+} from '../aws-json/protocol';
+import { readJsonFile, writeJsonFile } from '../aws-json/json-file';
 
 export type ParameterType = 'String' | 'StringList' | 'SecureString';
 type ParameterTier = 'Standard' | 'Advanced';

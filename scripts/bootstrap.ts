@@ -1,0 +1,49 @@
+// One-off setup of a deployed stage, after `osls deploy`:
+//   npm run bootstrap -- --stage prod --owner-email you@example.com
+// 1. creates the access-token signing keys (Secrets Manager) and the public JWKS (SSM) if they do not exist;
+// 2. creates a one-time invitation for the first owner and prints its token once (valid 72 h). The owner
+//    registers with it (POST /auth/register); no default password ever exists.
+import { CreateSecretCommand, GetSecretValueCommand, ResourceNotFoundException } from '@aws-sdk/client-secrets-manager';
+import { PutParameterCommand } from '@aws-sdk/client-ssm';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamoDb, secretsManagerClient, ssmClient } from '../functions/shared/aws-clients';
+import { initialSigningKeys, publicJwks, signingKeysSchema } from '../functions/users/signing-keys';
+import { hashToken, newOpaqueToken } from '../functions/users/tokens';
+import { stageArgs } from './aws-target';
+
+async function main() {
+  const { values, usersTable, jwksParameter, signingKeysSecret } = stageArgs({ 'owner-email': { type: 'string' } });
+  const ownerEmail = String((values as Record<string, unknown>)['owner-email'] ?? '').trim().toLowerCase();
+  if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(ownerEmail)) throw new Error('--owner-email <address> is required');
+
+  let keys;
+  try {
+    const { SecretString } = await secretsManagerClient().send(new GetSecretValueCommand({ SecretId: signingKeysSecret }));
+    keys = signingKeysSchema.parse(JSON.parse(SecretString ?? ''));
+    console.log(`signing keys exist (${signingKeysSecret}); left as they are`);
+  } catch (error) {
+    if (!(error instanceof ResourceNotFoundException)) throw error;
+    keys = await initialSigningKeys();
+    await secretsManagerClient().send(new CreateSecretCommand({ Name: signingKeysSecret, SecretString: JSON.stringify(keys), Description: 'Brigade access-token signing keys (ES256)' }));
+    console.log(`created signing keys in Secrets Manager: ${signingKeysSecret}`);
+  }
+  await ssmClient().send(new PutParameterCommand({ Name: jwksParameter, Value: JSON.stringify(publicJwks(keys)), Type: 'String', Overwrite: true }));
+  console.log(`published public keys to SSM: ${jwksParameter}`);
+
+  const token = newOpaqueToken();
+  const expiresAt = Math.floor(Date.now() / 1000) + 72 * 3600;
+  await dynamoDb().send(
+    new PutCommand({
+      TableName: usersTable,
+      Item: { pk: `INVITE#${hashToken(token)}`, sk: 'INVITE', email: ownerEmail, role: 'owner', sites: [], invitedBy: 'bootstrap', status: 'pending', expiresAt },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    }),
+  );
+  console.log(`\nOwner invitation for ${ownerEmail} (shown once, valid 72 h):\n  ${token}\n`);
+  console.log(`Register: POST /auth/register {"inviteToken":"${token}","name":"...","password":"<12+ characters>"}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
