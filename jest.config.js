@@ -3,6 +3,7 @@ const swc = ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescri
 
 module.exports = {
   testEnvironment: 'node',
+  reporters: ['default', '<rootDir>/tests/summary-reporter.js'],
   roots: ['<rootDir>/tests/unit'],
   setupFiles: ['<rootDir>/tests/setup-env.js'],
   transform: { '^.+\\.(t|j)sx?$': swc },
