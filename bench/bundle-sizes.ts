@@ -46,9 +46,9 @@ runBench('Brigade bench: Lambda bundle sizes and module init time', 10 * 60_000,
   const work = mkdtempSync(join(tmpdir(), 'brigade-bench-bundle-'));
   bench.onCleanup(() => rmSync(work, { recursive: true, force: true }));
 
-  // `package` deletes the service's .esbuild folder when it finishes, and every running local cloud from this
-  // checkout loads its handlers from there. So package a mirror: the checkout's files linked, serverless.yml
-  // copied (osls needs a real file to recognise a service directory), build and output folders its own.
+  // `package` builds in the service's .esbuild folder and deletes it when done, and writes .serverless: package a
+  // mirror so the checkout is left alone (another engineer's bundled local cloud or package run may be using
+  // them). The checkout's files are linked; serverless.yml is copied (osls needs a real file there).
   const service = join(work, 'service');
   mkdirSync(service);
   for (const entry of readdirSync(PROJECT_ROOT)) {
@@ -130,7 +130,13 @@ runBench('Brigade bench: Lambda bundle sizes and module init time', 10 * 60_000,
   console.log(`module init: require() of the bundled handler, ${INIT_PROCESSES} fresh node processes each`);
   printTable(
     ['function', 'NODE_OPTIONS', 'median ms', 'min ms', 'max ms'],
-    init.map((r) => [r.name, r.sourceMaps ? '--enable-source-maps' : '(none)', r.medianMs.toFixed(1), r.minMs.toFixed(1), r.maxMs.toFixed(1)]),
+    init.map((r) => [
+      r.name,
+      r.sourceMaps ? '--enable-source-maps' : '(none)',
+      r.medianMs.toFixed(1),
+      r.minMs.toFixed(1),
+      r.maxMs.toFixed(1),
+    ]),
   );
   console.log('\n--enable-source-maps is what serverless.yml deploys. Timed here on this machine\'s Node and CPU, not');
   console.log('Lambda\'s (nodejs22.x, arm64); the Lambda runtime\'s own start-up is not included.');
@@ -140,7 +146,13 @@ runBench('Brigade bench: Lambda bundle sizes and module init time', 10 * 60_000,
     packageS: round(packageMs / 1000, 1),
     totalZipBytes: totalZip,
     functions: artifacts.map((a) => ({ name: a.name, zipBytes: a.zipBytes, jsBytes: a.jsBytes, mapBytes: a.mapBytes })),
-    initMs: init.map((r) => ({ name: r.name, sourceMaps: r.sourceMaps, median: round(r.medianMs, 1), min: round(r.minMs, 1), max: round(r.maxMs, 1) })),
+    initMs: init.map((r) => ({
+      name: r.name,
+      sourceMaps: r.sourceMaps,
+      median: round(r.medianMs, 1),
+      min: round(r.minMs, 1),
+      max: round(r.maxMs, 1),
+    })),
   });
 });
 

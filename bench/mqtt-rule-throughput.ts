@@ -59,9 +59,8 @@ runBench('Brigade bench: MQTT → IoT topic rule → Lambda → DynamoDB through
   const clients: MqttClient[] = [];
   bench.onCleanup(() => Promise.all(clients.map((client) => client.endAsync(true))));
   for (let d = 0; d < DEVICES; d++) {
-    clients.push(
-      await connectAsync(cloud.env.BRIGADE_MQTT_URL!, { clientId: `bench-${runId}-d${d}`, clean: true, reconnectPeriod: 0, connectTimeout: 5_000 }),
-    );
+    const options = { clientId: `bench-${runId}-d${d}`, clean: true, reconnectPeriod: 0, connectTimeout: 5_000 };
+    clients.push(await connectAsync(cloud.env.BRIGADE_MQTT_URL!, options));
   }
 
   const ruleCounters = (): RuleCounters => {

@@ -3,12 +3,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { assertPortsFree, portsFromEnv } from '../localstack/cloud/ports';
 import { PROJECT_ROOT, TSX_BIN, portSummary, runBench, sleep, withTimeout } from './support/harness';
+import { processGroupsUnder, signalGroup, stopProcessGroups } from './support/process-tree';
 import { median, printResult, printTable, round } from './support/stats';
 
 const RUNS = 3;
 const READY_LIMIT_MS = 180_000;
 const EXIT_LIMIT_MS = 30_000;
 const PORTS_FREE_LIMIT_MS = 15_000;
+/** How long after npm start exits a process of its tree may still be finishing before it counts as left behind. */
+const LEFT_BEHIND_GRACE_MS = 2_000;
 const READY_LINE = /Brigade is running \(ready in ([\d.]+) s\)/;
 /** start.ts logs `[  4.9s] dynamodb local ready {...}`: where the start-up time goes, at 0.1 s resolution. */
 const MILESTONE_LINE = /^\[\s*([\d.]+)s\] ([a-z][^{]*?)(?: \{.*)?$/gm;
@@ -27,29 +30,25 @@ runBench('Brigade bench: npm start until ready, Ctrl-C until exit', 15 * 60_000,
   const ports = portsFromEnv();
   console.log(`${RUNS} runs of node_modules/.bin/tsx localstack/start.ts (ports: ${portSummary(ports)})\n`);
 
-  let current: ChildProcess | undefined;
-  // start.ts stops its children on SIGTERM; if it is wedged, the whole group is killed.
+  // The run in progress. Cleanup stops its process group even when the leader is gone (a start.ts killed early
+  // leaves DynamoDB Local's JVM in it), and the groups of its descendants (serverless-offline has its own).
+  let current: number | undefined;
   bench.onCleanup(async () => {
-    const child = current;
-    if (!child?.pid || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    signalGroup(child.pid, 'SIGTERM');
-    const killTimer = setTimeout(() => signalGroup(child.pid!, 'SIGKILL'), EXIT_LIMIT_MS);
-    await exited;
-    clearTimeout(killTimer);
+    if (current !== undefined) await stopProcessGroups(processGroupsUnder(current), 0, EXIT_LIMIT_MS);
   });
 
   const runs: Run[] = [];
   for (let i = 1; i <= RUNS; i++) {
     await waitForPortsFree(ports);
     const started = performance.now();
-    const child = spawn(TSX_BIN, ['localstack/start.ts'], {
+    const child: ChildProcess = spawn(TSX_BIN, ['localstack/start.ts'], {
       cwd: PROJECT_ROOT,
       env: process.env,
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true, // its own process group, so the SIGINT below reaches it the way Ctrl-C in a terminal does
     });
-    current = child;
+    if (!child.pid) throw new Error('could not spawn npm start');
+    current = child.pid;
     let output = '';
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     const ready = new Promise<number>((resolve, reject) => {
@@ -62,16 +61,20 @@ runBench('Brigade bench: npm start until ready, Ctrl-C until exit', 15 * 60_000,
       child.stderr!.on('data', onData);
       void exited.then((code) => reject(new Error(`npm start exited (${code}) before it was ready:\n${output}`)));
     });
-    const selfReportedMs = await withTimeout(ready, READY_LIMIT_MS, () => `npm start was not ready within ${READY_LIMIT_MS / 1000} s:\n${output}`);
+    const selfReportedMs = await withTimeout(ready, READY_LIMIT_MS, () => `npm start was not ready in ${READY_LIMIT_MS / 1000} s:\n${output}`);
     const readyMs = performance.now() - started;
     const milestones = new Map<string, number>();
     for (const [, at, name] of output.matchAll(MILESTONE_LINE)) milestones.set(name!, Number(at) * 1000);
 
+    // Taken while everything runs: once start.ts has exited, its orphans can no longer be traced to it.
+    const groups = processGroupsUnder(child.pid);
     const stopping = performance.now();
-    signalGroup(child.pid!, 'SIGINT');
-    const exitCode = await withTimeout(exited, EXIT_LIMIT_MS, () => `npm start did not exit within ${EXIT_LIMIT_MS / 1000} s of SIGINT:\n${output}`);
+    signalGroup(child.pid, 'SIGINT');
+    const exitCode = await withTimeout(exited, EXIT_LIMIT_MS, () => `npm start still running ${EXIT_LIMIT_MS / 1000} s after SIGINT:\n${output}`);
     const exitMs = performance.now() - stopping;
     const portsFreeMs = (await waitForPortsFree(ports)) + exitMs;
+    // Ctrl-C must stop everything: a process of the tree still running shortly after the exit was left behind.
+    const leftBehind = await stopProcessGroups(groups, LEFT_BEHIND_GRACE_MS, EXIT_LIMIT_MS);
     current = undefined;
 
     runs.push({ readyMs, selfReportedMs, exitMs, exitCode, portsFreeMs, milestones });
@@ -79,7 +82,8 @@ runBench('Brigade bench: npm start until ready, Ctrl-C until exit', 15 * 60_000,
       `  run ${i}: ready ${(readyMs / 1000).toFixed(2)} s (start.ts says ${(selfReportedMs / 1000).toFixed(1)} s), ` +
         `exit ${(exitMs / 1000).toFixed(2)} s after SIGINT, exit code ${exitCode}`,
     );
-    if (exitCode !== 0) process.exitCode = 1;
+    for (const leftover of leftBehind) console.log(`  !!! run ${i}: still running after npm start exited (now stopped): ${leftover}`);
+    if (exitCode !== 0 || leftBehind.length > 0) process.exitCode = 1;
   }
 
   const seconds = (ms: number) => round(ms / 1000, 2);
@@ -122,14 +126,6 @@ runBench('Brigade bench: npm start until ready, Ctrl-C until exit', 15 * 60_000,
     medianMilestonesS: milestones,
   });
 });
-
-function signalGroup(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // the group is already gone
-  }
-}
 
 /** Returns how long it took until every port could be bound; throws if one stays busy. */
 async function waitForPortsFree(ports: ReturnType<typeof portsFromEnv>): Promise<number> {

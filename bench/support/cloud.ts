@@ -1,8 +1,7 @@
 // Starts the embedded local cloud for a benchmark and registers its stop. Its log goes to stderr, capped, so
 // stdout keeps only figures while a failing rule or handler is still visible.
 import { startLocalCloud, type LocalCloud } from '../../localstack/cloud/local-cloud';
-import type { Bench } from './harness';
-import { portSummary } from './harness';
+import { portSummary, type Bench } from './harness';
 
 const MAX_LOG_LINES = 20;
 

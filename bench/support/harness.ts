@@ -27,7 +27,8 @@ export function machine(): string {
 /** The commit measured, and whether the working tree differed from it. */
 export function revision(): string {
   try {
-    const git = (...args: string[]) => execFileSync('git', ['-C', PROJECT_ROOT, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-C', PROJECT_ROOT, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
     return `${git('rev-parse', '--short', 'HEAD')}${git('status', '--porcelain') ? ' + uncommitted changes' : ''}`;
   } catch {
     return 'unknown revision (not a git checkout)';
@@ -54,8 +55,9 @@ export function runBench(title: string, timeLimitMs: number, main: (bench: Bench
     console.error(`\n${title}: time limit of ${timeLimitMs / 1000} s reached, stopping`);
     void finish(1);
   }, timeLimitMs);
-  process.once('SIGINT', () => void finish(130));
-  process.once('SIGTERM', () => void finish(143));
+  // `on`, not `once`: a second Ctrl-C must not kill the process while the first one's cleanup is running.
+  process.on('SIGINT', () => void finish(130));
+  process.on('SIGTERM', () => void finish(143));
 
   console.log(title);
   console.log(`${new Date().toISOString()}  ${machine()}`);
@@ -63,6 +65,7 @@ export function runBench(title: string, timeLimitMs: number, main: (bench: Bench
   main({ onCleanup: (cleanup) => cleanups.push(cleanup) }).then(
     () => finish(process.exitCode === undefined ? 0 : Number(process.exitCode)),
     (error: unknown) => {
+      if (finished) return; // stopping on a signal or the time limit makes the work in progress fail; not news
       console.error(`\n${title} failed:`, error instanceof Error ? (error.stack ?? error.message) : error);
       void finish(1);
     },

@@ -1,0 +1,164 @@
+// Sustained POST /sites/{siteId}/orders through the local stack, against the raw DynamoDB Local write rate
+// measured in the same run on the same table, at the same concurrency.
+import { randomUUID } from 'node:crypto';
+import { DynamoDBClient, PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DEMO_SITE_ID } from '../localstack/seed/demo-data';
+import { startBenchCloud } from './support/cloud';
+import { runBench } from './support/harness';
+import { runConcurrent, type LoadResult } from './support/load';
+import { printResult, printTable, round } from './support/stats';
+
+const CONCURRENCY = 16;
+const COUNT = 2_000;
+const WARMUP = 50;
+const WINDOW_MS = 5_000;
+// Three lines from the seeded demo menu, none of them counted down, so every order succeeds.
+const ORDER = {
+  channel: { type: 'dine-in', table: '12', covers: 3 },
+  lines: [
+    { itemId: 'bistro-burger', quantity: 2, modifierIds: ['cheddar', 'medium'] },
+    { itemId: 'steak-frites', quantity: 1 },
+    { itemId: 'lemonade', quantity: 3, modifierIds: ['large'], notes: 'no ice' },
+  ],
+};
+
+runBench('Brigade bench: POST /orders through the local stack vs raw DynamoDB Local writes', 10 * 60_000, async (bench) => {
+  const cloud = await startBenchCloud(bench);
+  const tableName = `brigade-${cloud.env.BRIGADE_STAGE}-orders`;
+  const apiUrl = cloud.env.BRIGADE_API_URL!;
+  const runId = Date.now().toString(36);
+
+  const dynamodb = new DynamoDBClient({
+    endpoint: cloud.env.AWS_ENDPOINT_URL_DYNAMODB,
+    region: cloud.env.AWS_REGION,
+    credentials: { accessKeyId: cloud.env.AWS_ACCESS_KEY_ID!, secretAccessKey: cloud.env.AWS_SECRET_ACCESS_KEY! },
+  });
+  bench.onCleanup(() => dynamodb.destroy());
+
+  const staff = cloud.demoUsers.find((user) => user.role === 'staff');
+  if (!staff) throw new Error('the local cloud seeded no staff member');
+  const signIn = await fetch(`${apiUrl}/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: staff.email, password: staff.password }),
+  });
+  const { accessToken } = (await signIn.json()) as { accessToken?: string };
+  if (signIn.status !== 200 || !accessToken) throw new Error(`sign-in as ${staff.email} answered ${signIn.status}`);
+  const authorization = `Bearer ${accessToken}`;
+
+  // One order as the API stores it: the raw side writes the same bytes, one PutItem each.
+  let sample: string | undefined;
+  const completions: number[] = [];
+  const postOrder = async (i: number) => {
+    const response = await fetch(`${apiUrl}/sites/${DEMO_SITE_ID}/orders`, {
+      method: 'POST',
+      headers: { authorization, 'content-type': 'application/json', 'idempotency-key': `bench-${runId}-${i}` },
+      body: JSON.stringify(ORDER),
+    });
+    const text = await response.text();
+    if (response.status !== 201) throw new Error(`POST order answered ${response.status}: ${text}`);
+    sample ??= text;
+    completions.push(performance.now());
+  };
+  const rawSite = `bench-raw-${runId}`;
+  const putItem = async () => {
+    const order = { ...(JSON.parse(sample!) as Record<string, unknown>), siteId: rawSite, orderId: randomUUID() };
+    await dynamodb.send(
+      new PutItemCommand({
+        TableName: tableName,
+        Item: {
+          pk: { S: `SITE#${rawSite}#ORDER#${order.orderId}` },
+          sk: { S: 'ORDER' },
+          order: { S: JSON.stringify(order) },
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  };
+
+  const firstStarted = performance.now();
+  await postOrder(COUNT + WARMUP);
+  const firstPostMs = performance.now() - firstStarted;
+  await runConcurrent(WARMUP, CONCURRENCY, () => putItem());
+  await runConcurrent(WARMUP, CONCURRENCY, (i) => postOrder(COUNT + i));
+  await cloud.sns.idle();
+  completions.length = 0;
+
+  console.log(`${COUNT} operations each, ${CONCURRENCY} concurrent, after ${WARMUP} warm-up operations`);
+  console.log(`order: ${ORDER.lines.length} lines from the demo menu; first POST (handler load) ${round(firstPostMs)} ms\n`);
+
+  const rawPut = await runConcurrent(COUNT, CONCURRENCY, () => putItem());
+  const postStarted = performance.now();
+  const httpPost = await runConcurrent(COUNT, CONCURRENCY, postOrder);
+  const drainStarted = performance.now();
+  await cloud.sns.idle();
+  const snsDrainMs = performance.now() - drainStarted;
+
+  // Completions per 5-second window: the rate held over the run, not only its average.
+  const windows: number[] = [];
+  for (const at of completions) {
+    const index = Math.floor((at - postStarted) / WINDOW_MS);
+    windows[index] = (windows[index] ?? 0) + 1;
+  }
+  const fullWindows = windows.slice(0, Math.floor((completions.at(-1)! - postStarted) / WINDOW_MS)).map((n) => (n ?? 0) / (WINDOW_MS / 1000));
+
+  const outboxLeft = await countOutbox(dynamodb, tableName);
+
+  printTable(
+    ['operation', 'ops/s', 'p50 ms', 'p99 ms', 'max ms', 'wall s'],
+    ([['DynamoDB PutItem (order item)', rawPut], ['HTTP POST /orders', httpPost]] as Array<[string, LoadResult]>).map(([label, r]) => [
+      label,
+      round(r.opsPerSecond, 0),
+      round(r.p50),
+      round(r.p99),
+      round(r.max),
+      round(r.wallMs / 1000, 2),
+    ]),
+  );
+  const ratio = round(rawPut.opsPerSecond / httpPost.opsPerSecond, 2);
+  const sustained = fullWindows.length > 0 ? { min: round(Math.min(...fullWindows), 1), max: round(Math.max(...fullWindows), 1) } : undefined;
+  console.log(`\nraw/HTTP write throughput: ${ratio}x`);
+  if (sustained) console.log(`POST /orders per ${WINDOW_MS / 1000}-second window: ${sustained.min} to ${sustained.max} orders/s over ${fullWindows.length} windows`);
+  console.log(`SNS fan-out drained ${(snsDrainMs / 1000).toFixed(2)} s after the last order; outbox items left: ${outboxLeft}`);
+  console.log('\nA POST /orders is: access-token check (1 BatchGetItem), idempotency lock (PutItem), settings (GetItem),');
+  console.log('menu items (1 BatchGetItem), ticket counter (UpdateItem), one TransactWriteItems (order + a ConditionCheck per');
+  console.log('menu item + the outbox item), one SNS Publish, outbox delete (DeleteItem), idempotency result (UpdateItem).');
+
+  printResult({
+    bench: 'orders-throughput',
+    count: COUNT,
+    concurrency: CONCURRENCY,
+    firstPostMs: round(firstPostMs),
+    rawPut: figures(rawPut),
+    httpPost: figures(httpPost),
+    rawToHttp: ratio,
+    sustained,
+    snsDrainMs: round(snsDrainMs),
+    outboxLeft,
+  });
+  if (outboxLeft > 0) process.exitCode = 1;
+});
+
+function figures(r: LoadResult) {
+  return { opsPerSecond: round(r.opsPerSecond), p50Ms: round(r.p50, 2), p99Ms: round(r.p99, 2), maxMs: round(r.max, 2) };
+}
+
+/** Every order's event must have left the outbox: publishing never failed here, so nothing should wait for the relay. */
+async function countOutbox(dynamodb: DynamoDBClient, tableName: string): Promise<number> {
+  let count = 0;
+  let start: Record<string, never> | undefined;
+  do {
+    const page = await dynamodb.send(
+      new ScanCommand({
+        TableName: tableName,
+        FilterExpression: 'sk = :outbox',
+        ExpressionAttributeValues: { ':outbox': { S: 'OUTBOX' } },
+        Select: 'COUNT',
+        ExclusiveStartKey: start,
+      }),
+    );
+    count += page.Count ?? 0;
+    start = page.LastEvaluatedKey as Record<string, never> | undefined;
+  } while (start);
+  return count;
+}
