@@ -6,7 +6,7 @@ import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { accessTokenSettingsFromEnv, bearerToken, verifyAccessToken, type AccessTokenSettings } from './access-token';
+import type { AccessTokenSettings } from './access-token';
 import {
   BadRequestError,
   ForbiddenError,
@@ -92,6 +92,9 @@ function buildRoute<B extends z.ZodType, P extends z.ZodType, Q extends z.ZodTyp
   const misdeclared =
     !policy ? `no policy for ${declaration.route}` : (policy.public === true) !== (kind === 'public') ? `policy of ${declaration.route} is not ${kind}` : undefined;
   let tokenSettings: AccessTokenSettings | undefined;
+  // Loaded only by protected routes, during init: public routes (health, login) skip the SSM and DynamoDB
+  // clients' start-up cost entirely (the bundler keeps required modules lazy).
+  const accessToken: typeof import('./access-token') | undefined = kind === 'protected' ? require('./access-token') : undefined;
 
   const core = async (event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyStructuredResultV2> => {
     const correlationId = correlationIdOf(event);
@@ -102,8 +105,9 @@ function buildRoute<B extends z.ZodType, P extends z.ZodType, Q extends z.ZodTyp
       }
       let caller: Caller | undefined;
       if (policy.public !== true) {
-        tokenSettings ??= accessTokenSettingsFromEnv();
-        caller = await verifyAccessToken(bearerToken(event.headers ?? {}), tokenSettings);
+        if (!accessToken) throw new ForbiddenError('This route has no access policy');
+        tokenSettings ??= accessToken.accessTokenSettingsFromEnv();
+        caller = await accessToken.verifyAccessToken(accessToken.bearerToken(event.headers ?? {}), tokenSettings);
         logger.appendKeys({ userId: caller.userId, role: caller.role });
         if (!policy.roles.includes(caller.role)) throw new ForbiddenError('Your role may not do this');
       }

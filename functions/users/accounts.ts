@@ -38,6 +38,8 @@ export async function register(inviteToken: string, name: string, password: stri
   }
   const weakness = passwordWeakness(password, pending.email);
   if (weakness) throw new ValidationError([{ in: 'body', path: 'password', message: weakness }]);
+  // Spare the hash when the email is already taken; the transaction below still decides any race.
+  if (await store.getUserByEmail(pending.email)) throw new ConflictError(INVITE_UNUSABLE);
   const now = new Date().toISOString();
   const user: UserRecord = {
     userId: randomUUID(),

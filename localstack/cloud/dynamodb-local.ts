@@ -55,7 +55,10 @@ export async function startDynamoDbLocal(options: { port: number; dataDir?: stri
       break;
     } catch {
       if (child.exitCode !== null) throw new Error(`DynamoDB Local exited (${child.exitCode}): ${stderr.trim()}`);
-      if (Date.now() > deadline) throw new Error('DynamoDB Local did not answer within 30 s');
+      if (Date.now() > deadline) {
+        child.kill('SIGKILL');
+        throw new Error('DynamoDB Local did not answer within 30 s');
+      }
       await new Promise((r) => setTimeout(r, 100));
     }
   }

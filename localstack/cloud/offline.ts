@@ -12,6 +12,7 @@ export async function startOffline(options: {
   healthUrl: string;
   onOutput: (line: string) => void;
   timeoutMs?: number;
+  signal?: AbortSignal;
 }): Promise<OfflineProcess> {
   const child: ChildProcess = spawn(process.execPath, [OSLS_BIN, 'offline', 'start', '--stage', options.stage], {
     cwd: PROJECT_ROOT,
@@ -47,6 +48,10 @@ export async function startOffline(options: {
   const deadline = Date.now() + (options.timeoutMs ?? 120_000);
   for (;;) {
     if (child.exitCode !== null) throw new Error(`serverless offline exited (${child.exitCode}):\n${output}`);
+    if (options.signal?.aborted) {
+      await stop();
+      options.signal.throwIfAborted();
+    }
     try {
       const response = await fetch(options.healthUrl);
       if (response.ok) return { stop };

@@ -9,6 +9,8 @@ import type { EdgeService, LambdaInvoker, LocalBroker } from '../types';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../types';
 import { compileRule, type CompiledRule } from './sql';
 
+const MAX_CONCURRENT_MESSAGES = 32;
+
 interface RuleStats { matched: number; notMatched: number; succeeded: number; failed: number; errorActions: number }
 
 export interface RuleEngine extends EdgeService {
@@ -39,12 +41,27 @@ export async function startRuleEngine(options: {
     }
   };
 
+  // At most this many rule evaluations invoke functions at once; the rest wait in arrival order, so a burst
+  // queues here instead of piling up behind the Lambda client's sockets.
+  let running = 0;
+  const waiting: Array<() => void> = [];
+  async function withSlot<T>(work: () => Promise<T>): Promise<T> {
+    if (running >= MAX_CONCURRENT_MESSAGES) await new Promise<void>((resolve) => waiting.push(resolve));
+    running++;
+    try {
+      return await work();
+    } finally {
+      running--;
+      waiting.shift()?.();
+    }
+  }
+
   const unsubscribes = await Promise.all(
     compiled.map(({ rule, sql }) => {
       stats[rule.name] = { matched: 0, notMatched: 0, succeeded: 0, failed: 0, errorActions: 0 };
       return options.broker.subscribe(sql.topicFilter, (topic, payload, meta) => {
         inFlight++;
-        process(rule, sql, topic, payload, meta.clientId).finally(settle);
+        void withSlot(() => process(rule, sql, topic, payload, meta.clientId)).finally(settle);
       });
     }),
   );
