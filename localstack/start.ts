@@ -18,7 +18,27 @@ function log(message: string, extra?: object): void {
 
 async function main(): Promise<void> {
   log(`starting the Brigade local cloud${persist ? ' (data kept in .local/dynamodb)' : ' (in memory)'}`);
-  const cloud = await startLocalCloud({
+  // Signals are handled from the first moment: Ctrl-C during start-up stops what already runs.
+  const starting = new AbortController();
+  let cloud: Awaited<ReturnType<typeof startLocalCloud>> | undefined;
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: stopping`);
+    if (!cloud) {
+      starting.abort(new Error(`${signal} during start-up`));
+      return; // the failed start stops what it began, then main's catch exits
+    }
+    await cloud.stop();
+    log('stopped');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+  cloud = await startLocalCloud({
+    signal: starting.signal,
     dataDir: persist ? '.local/dynamodb' : undefined,
     log,
     onOfflineOutput: (line) => {
@@ -47,17 +67,6 @@ ${users}
              -d '{"email":"${cloud.demoUsers[0]?.email}","password":"${cloud.demoUsers[0]?.password}"}'
 `);
 
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log(`${signal}: stopping`);
-    await cloud.stop();
-    log('stopped');
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
 }
 
 main().catch((error: unknown) => {

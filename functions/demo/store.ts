@@ -1,15 +1,11 @@
 // DynamoDB access for the demo table only.
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { randomUUID } from 'node:crypto';
 import { dynamoDb } from '#shared/aws-clients';
 import { ConflictError } from '#shared/errors';
-import type { Note, RuleError, TelemetryReading } from './schemas';
-
-const READING_TTL_SECONDS = 7 * 24 * 60 * 60;
+import type { Note } from './schemas';
 
 const noteKey = (siteId: string, noteId: string) => ({ pk: `SITE#${siteId}#NOTE#${noteId}`, sk: 'NOTE' });
-const deviceKey = (siteId: string, deviceId: string) => `SITE#${siteId}#DEVICE#${deviceId}`;
 
 export class DemoStore {
   constructor(private readonly tableName: string) {}
@@ -49,48 +45,6 @@ export class DemoStore {
         UpdateExpression: 'ADD eventDeliveries :one',
         ConditionExpression: 'attribute_exists(pk)',
         ExpressionAttributeValues: { ':one': 1 },
-      }),
-    );
-  }
-
-  async putReading(reading: TelemetryReading): Promise<void> {
-    const at = new Date(reading.t ?? reading.receivedAt).toISOString();
-    await dynamoDb().send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: {
-          pk: deviceKey(reading.siteId, reading.deviceId),
-          // A QoS 1 redelivery carries the same seq and lands on the same item instead of doubling.
-          sk: `READING#${at}#${reading.seq ?? randomUUID()}`,
-          ...reading,
-          expiresAt: Math.floor(reading.receivedAt / 1000) + READING_TTL_SECONDS,
-        },
-      }),
-    );
-  }
-
-  async listReadings(siteId: string, deviceId: string, limit: number) {
-    const { Items = [] } = await dynamoDb().send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': deviceKey(siteId, deviceId), ':prefix': 'READING#' },
-        ScanIndexForward: false,
-        Limit: limit,
-      }),
-    );
-    return Items.map((item) => ({
-      temperatureC: item.temperatureC as number,
-      at: new Date((item.t as number | undefined) ?? (item.receivedAt as number)).toISOString(),
-      seq: item.seq as number | undefined,
-    }));
-  }
-
-  async putRuleError(error: RuleError, receivedAt: Date): Promise<void> {
-    await dynamoDb().send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: { pk: 'RULE-ERROR', sk: `${receivedAt.toISOString()}#${randomUUID()}`, ...error },
       }),
     );
   }

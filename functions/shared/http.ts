@@ -1,5 +1,5 @@
 // The HTTP handler kit: every API route is `httpRoute({ route, ...schemas }, handler)` (or `publicRoute`).
-// Fixed order: correlation id → policy → access token (401) → role (403) → params/query (400) → site (403)
+// Fixed order: correlation id → policy → access token (401) → role (403) → site (403) → params/query (400)
 // → size limit (413) → JSON body (400/415) → body schema (400) → handler → JSON response or JSON error.
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
@@ -111,12 +111,14 @@ function buildRoute<B extends z.ZodType, P extends z.ZodType, Q extends z.ZodTyp
         logger.appendKeys({ userId: caller.userId, role: caller.role });
         if (!policy.roles.includes(caller.role)) throw new ForbiddenError('Your role may not do this');
       }
-      const params = validate('params', declaration.params, declaration.params ? (event.pathParameters ?? {}) : undefined);
-      const query = validate('query', declaration.query, declaration.query ? (event.queryStringParameters ?? {}) : undefined);
+      // Membership is an exact string match against the token, so it needs no validation first: a caller
+      // learns nothing about another site's objects, not even whether their ids are well-formed.
       if (caller && policy.public !== true && policy.site) {
-        const source = (policy.site === 'path' ? params : query) as { siteId?: string } | undefined;
+        const source = policy.site === 'path' ? event.pathParameters : event.queryStringParameters;
         if (!source?.siteId || !canAccessSite(caller, source.siteId)) throw new ForbiddenError('Not a member of this site');
       }
+      const params = validate('params', declaration.params, declaration.params ? (event.pathParameters ?? {}) : undefined);
+      const query = validate('query', declaration.query, declaration.query ? (event.queryStringParameters ?? {}) : undefined);
       const rawBody = readBody(event, limit);
       const body = validate('body', declaration.body, parseJson(event, rawBody));
       const result = await handle({ caller, body, params, query, headers: event.headers ?? {}, correlationId, event, context });

@@ -46,8 +46,50 @@ export const policies = {
   // demo (walking skeleton)
   'POST /demo/sites/{siteId}/notes': { roles: EVERYONE, site: 'path' },
   'GET /demo/sites/{siteId}/notes/{noteId}': { roles: EVERYONE, site: 'path' },
-  'GET /demo/sites/{siteId}/devices/{deviceId}/readings': { roles: EVERYONE, site: 'path' },
-  'POST /demo/sites/{siteId}/devices/{deviceId}/commands': { roles: MANAGERS, site: 'path' },
+
+  // orders: menu, orders, kitchen flow, payments (functions/orders). Every route names its site in the path, and
+  // an order or item is looked up under that site only, so another site's id answers 404.
+  'PUT /sites/{siteId}/menu/settings': { roles: MANAGERS, site: 'path' },
+  'GET /sites/{siteId}/menu': { roles: EVERYONE, site: 'path' },
+  'POST /sites/{siteId}/menu/categories': { roles: MANAGERS, site: 'path' },
+  'PATCH /sites/{siteId}/menu/categories/{categoryId}': { roles: MANAGERS, site: 'path' },
+  'POST /sites/{siteId}/menu/items': { roles: MANAGERS, site: 'path' },
+  'GET /sites/{siteId}/menu/items/{itemId}': { roles: EVERYONE, site: 'path' },
+  'PATCH /sites/{siteId}/menu/items/{itemId}': { roles: MANAGERS, site: 'path' },
+  'PUT /sites/{siteId}/menu/items/{itemId}/availability': { roles: EVERYONE, site: 'path', object: '86 and restore: staff run out of things' },
+  'POST /sites/{siteId}/orders': { roles: EVERYONE, site: 'path', object: 'the caller becomes the order’s server' },
+  'GET /sites/{siteId}/orders': { roles: EVERYONE, site: 'path' },
+  'GET /sites/{siteId}/orders/{orderId}': { roles: EVERYONE, site: 'path' },
+  'GET /sites/{siteId}/open-orders': { roles: EVERYONE, site: 'path' },
+  'POST /sites/{siteId}/orders/{orderId}/lines': { roles: EVERYONE, site: 'path' },
+  'DELETE /sites/{siteId}/orders/{orderId}/lines/{lineId}': { roles: EVERYONE, site: 'path' },
+  'POST /sites/{siteId}/orders/{orderId}/lines/{lineId}/status': { roles: EVERYONE, site: 'path' },
+  'POST /sites/{siteId}/orders/{orderId}/status': { roles: EVERYONE, site: 'path' },
+  'POST /sites/{siteId}/orders/{orderId}/void': { roles: MANAGERS, site: 'path' },
+  'PUT /sites/{siteId}/orders/{orderId}/discount': { roles: MANAGERS, site: 'path' },
+  'PUT /sites/{siteId}/orders/{orderId}/split': { roles: EVERYONE, site: 'path' },
+  'POST /sites/{siteId}/orders/{orderId}/payments': { roles: EVERYONE, site: 'path' },
+  'POST /sites/{siteId}/orders/{orderId}/refunds': { roles: MANAGERS, site: 'path', object: 'orders/order-rules.ts assertRefundAllowed: never more than the payment took' },
+
+  // iot: devices, telemetry, food-safety monitoring, device control (functions/iot). Every route names its site in
+  // the path and a device or incident is looked up under that site only, so another site's id answers 404.
+  'POST /sites/{siteId}/devices': { roles: MANAGERS, site: 'path', object: 'provisions the IoT thing; the device id is unique in the stage (409)' },
+  'GET /sites/{siteId}/devices': { roles: EVERYONE, site: 'path' },
+  'GET /sites/{siteId}/devices/{deviceId}': { roles: EVERYONE, site: 'path' },
+  'PATCH /sites/{siteId}/devices/{deviceId}': { roles: MANAGERS, site: 'path', object: 'iot/device-types.ts limitProblems: limits within the type’s sane range (422)' },
+  'DELETE /sites/{siteId}/devices/{deviceId}': { roles: MANAGERS, site: 'path', object: 'revokes the certificate, deletes the thing; the record and history stay' },
+  'GET /sites/{siteId}/devices/{deviceId}/readings': { roles: EVERYONE, site: 'path' },
+  'GET /sites/{siteId}/devices/{deviceId}/aggregates': { roles: EVERYONE, site: 'path' },
+  'POST /sites/{siteId}/devices/{deviceId}/commands': { roles: MANAGERS, site: 'path', object: 'iot/device-types.ts commandProblems: setpoint/mode within the unit’s bounds (422); every attempt audited' },
+  'GET /sites/{siteId}/devices/{deviceId}/commands': { roles: EVERYONE, site: 'path' },
+  'GET /sites/{siteId}/food-safety': { roles: EVERYONE, site: 'path' },
+  'PUT /sites/{siteId}/food-safety/settings': { roles: MANAGERS, site: 'path' },
+  'GET /sites/{siteId}/incidents': { roles: EVERYONE, site: 'path' },
+  'GET /sites/{siteId}/incidents/{incidentId}': { roles: EVERYONE, site: 'path' },
+  'POST /sites/{siteId}/incidents/{incidentId}/actions': { roles: EVERYONE, site: 'path', object: 'staff record what they did; not on a closed incident (409)' },
+  'POST /sites/{siteId}/incidents/{incidentId}/close': { roles: MANAGERS, site: 'path', object: 'iot/store.ts closeIncident: needs a corrective action and the excursion over (422)' },
+  'GET /sites/{siteId}/haccp': { roles: EVERYONE, site: 'path' },
+  'GET /sites/{siteId}/telemetry-rejects': { roles: MANAGERS, site: 'path' },
 } as const satisfies Record<string, Policy>;
 
 export type RouteKey = keyof typeof policies;

@@ -38,8 +38,9 @@ export async function register(inviteToken: string, name: string, password: stri
   }
   const weakness = passwordWeakness(password, pending.email);
   if (weakness) throw new ValidationError([{ in: 'body', path: 'password', message: weakness }]);
-  // Spare the hash when the email is already taken; the transaction below still decides any race.
-  if (await store.getUserByEmail(pending.email)) throw new ConflictError(INVITE_UNUSABLE);
+  // Only the attempt holding the email's claim hashes; every other one is refused at once.
+  const attemptId = randomUUID();
+  if (!(await store.reserveEmail(pending.email, attemptId, 60))) throw new ConflictError(INVITE_UNUSABLE);
   const now = new Date().toISOString();
   const user: UserRecord = {
     userId: randomUUID(),
@@ -53,7 +54,12 @@ export async function register(inviteToken: string, name: string, password: stri
     updatedAt: now,
     version: 1,
   };
-  await store.createUser(user, hash);
+  try {
+    await store.createUser(user, hash, attemptId);
+  } catch (error) {
+    await store.releaseEmail(pending.email, attemptId);
+    throw error;
+  }
   logger.info('user registered', { userId: user.userId, role: user.role });
   return publicUser(user);
 }

@@ -5,6 +5,7 @@
 //   SITES / SITE#{siteId}            a site            SITE#{siteId} / MEMBER#{userId}  site membership
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
+  DeleteCommand,
   GetCommand,
   PutCommand,
   QueryCommand,
@@ -77,14 +78,56 @@ export class UsersStore {
   }
 
   async getUserByEmail(email: string): Promise<UserRecord | undefined> {
-    const sentinel = await this.get<{ userId: string }>(emailKey(email));
-    return sentinel ? this.getUser(sentinel.userId) : undefined;
+    const sentinel = await this.get<{ userId?: string }>(emailKey(email));
+    return sentinel?.userId ? this.getUser(sentinel.userId) : undefined; // a bare claim is no user yet
+  }
+
+  /**
+   * Claims an email for one registration attempt before its password is hashed, so a burst of registrations
+   * for one email costs one hash, not one each. A claim left by a crashed attempt lapses after `ttlSeconds`.
+   */
+  async reserveEmail(email: string, attemptId: string, ttlSeconds: number): Promise<boolean> {
+    const now = nowSeconds();
+    try {
+      await dynamoDb().send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...emailKey(email), status: 'reserved', attemptId, reservedUntil: now + ttlSeconds },
+          ConditionExpression: 'attribute_not_exists(pk) OR (#status = :reserved AND reservedUntil < :now)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':reserved': 'reserved', ':now': now },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async releaseEmail(email: string, attemptId: string): Promise<void> {
+    await dynamoDb()
+      .send(
+        new DeleteCommand({
+          TableName: this.table,
+          Key: emailKey(email),
+          ConditionExpression: '#status = :reserved AND attemptId = :attempt',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':reserved': 'reserved', ':attempt': attemptId },
+        }),
+      )
+      .catch((error: unknown) => {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      });
   }
 
   /** The email sentinel's condition makes a second account for one email impossible, however many race. */
-  async createUser(user: UserRecord, consumeInviteHash?: string): Promise<void> {
+  async createUser(user: UserRecord, consumeInviteHash?: string, emailReservation?: string): Promise<void> {
+    const sentinelCondition = emailReservation
+      ? { ConditionExpression: 'attemptId = :attempt', ExpressionAttributeValues: { ':attempt': emailReservation } }
+      : { ConditionExpression: 'attribute_not_exists(pk)' };
     const items: TransactItem[] = [
-      { Put: { TableName: this.table, Item: { ...emailKey(user.email), userId: user.userId }, ConditionExpression: 'attribute_not_exists(pk)' } },
+      { Put: { TableName: this.table, Item: { ...emailKey(user.email), userId: user.userId, status: 'registered' }, ...sentinelCondition } },
       { Put: { TableName: this.table, Item: { ...userKey(user.userId), ...user }, ConditionExpression: 'attribute_not_exists(pk)' } },
       ...this.memberItems(user),
     ];

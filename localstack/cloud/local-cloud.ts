@@ -5,6 +5,7 @@ import { startDynamoDbLocal } from './dynamodb-local';
 import { startEdgeServer } from './edge-server';
 import { startRuleEngine, type RuleEngine } from './iot/rule-engine';
 import { createIotDataPlane } from './iot-data';
+import { createIotControlPlane, iotPoliciesOf } from './iot-control';
 import { createLambdaInvoker } from './lambda-invoker';
 import { startMqttBroker } from './mqtt-broker';
 import { startOffline } from './offline';
@@ -25,6 +26,8 @@ export interface LocalCloudOptions {
   log?: (message: string, extra?: object) => void;
   /** serverless-offline's own output (build messages, request lines). */
   onOfflineOutput?: (line: string) => void;
+  /** Ctrl-C during start-up: whatever already runs is stopped and the start rejects. */
+  signal?: AbortSignal;
 }
 
 export interface DemoUser { role: string; email: string; password: string; userId: string }
@@ -74,17 +77,24 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     // function first; `osls package` and deploys still bundle each function with esbuild.
     const childEnv = { ...process.env, ...env, ...portEnv(ports), BRIGADE_BUNDLER: process.env.BRIGADE_BUNDLER ?? 'none' };
 
-    const [service, dynamodb] = await Promise.all([
-      resolveService(stage, childEnv),
-      startDynamoDbLocal({ port: ports.dynamodb, dataDir: options.dataDir }),
-    ]);
-    stops.push(() => dynamodb.stop());
+    const dynamodbStarting = startDynamoDbLocal({ port: ports.dynamodb, dataDir: options.dataDir });
+    // Registered before awaiting, so a failure elsewhere during start-up still stops the JVM.
+    stops.push(async () => (await dynamodbStarting.catch(() => undefined))?.stop());
+    const [service, dynamodb] = await Promise.all([resolveService(stage, childEnv), dynamodbStarting]);
     const definition = describeLocalCloud(service);
     log('dynamodb local ready', { endpoint: dynamodb.endpoint });
+    options.signal?.throwIfAborted();
 
-    const broker = await startMqttBroker(ports.mqtt);
+    // Devices provisioned through it are held to the stack's IoT policy on the local broker too.
+    const iotControl = createIotControlPlane({
+      brokerAddress: `127.0.0.1:${ports.mqtt}`,
+      edgeAddress: `127.0.0.1:${ports.edge}`,
+      policies: iotPoliciesOf(service.resources?.Resources ?? {}),
+    });
+    const broker = await startMqttBroker(ports.mqtt, iotControl);
     stops.push(() => broker.stop());
     log('mqtt broker ready', { url: broker.url });
+    options.signal?.throwIfAborted();
 
     const invokeLambda = createLambdaInvoker(ports.lambda);
     stops.push(async () => invokeLambda.destroy());
@@ -110,12 +120,14 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         ssm,
         secretsManager,
         dataPlane,
+        iotControl,
         { name: 'iot-rules', handle: (req, body, res) => (rules ? rules.handle(req, body, res) : Promise.resolve(false)) },
       ],
       log,
     });
     stops.push(() => edge.stop());
     log('edge ready', { url: edge.url });
+    options.signal?.throwIfAborted();
 
     const created = await ensureTables(dynamodb.client, definition.tables);
     for (const topic of definition.topics) sns.createTopic(topic.name);
@@ -134,13 +146,16 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       env: childEnv,
       healthUrl: `http://127.0.0.1:${ports.http}/health`,
       onOutput: options.onOfflineOutput ?? (() => undefined),
+      signal: options.signal,
     });
     stops.push(() => offline.stop());
     log('serverless offline ready', { http: env.BRIGADE_API_URL });
+    options.signal?.throwIfAborted();
 
     rules = await startRuleEngine({ rules: definition.rules, broker, invokeLambda, log });
     stops.push(() => rules!.stop());
     log('iot rules running', { rules: definition.rules.map((r) => r.name) });
+    options.signal?.throwIfAborted();
 
     const seeded = await seedDemoData(env, stage);
     log('demo data seeded', { created: seeded.created });

@@ -10,8 +10,25 @@ export interface RunningBroker extends LocalBroker {
   stop(): Promise<void>;
 }
 
-export async function startMqttBroker(port: number): Promise<RunningBroker> {
-  const aedes = await Aedes.createBroker();
+/** Who may publish or subscribe where; the local broker authenticates nobody, so the client id is the identity. */
+export interface BrokerAuthorizer {
+  mayPublish(clientId: string, topic: string): boolean;
+  maySubscribe(clientId: string, topicFilter: string): boolean;
+}
+
+export async function startMqttBroker(port: number, authorizer?: BrokerAuthorizer): Promise<RunningBroker> {
+  const aedes = await Aedes.createBroker(
+    authorizer && {
+      // Refused like AWS IoT Core does: an unauthorised publish closes the connection, a subscription gets 0x80.
+      authorizePublish: (client, packet, callback) => {
+        const allowed = !packet.topic.startsWith('$SYS/') && (!client || authorizer.mayPublish(client.id, packet.topic));
+        callback(allowed ? null : new Error(`not authorised to publish to ${packet.topic}`));
+      },
+      authorizeSubscribe: (client, subscription, callback) => {
+        callback(null, !client || authorizer.maySubscribe(client.id, subscription.topic) ? subscription : null);
+      },
+    },
+  );
   const server: Server = createServer(aedes.handle);
   const subscribers = new Set<{ filter: string; onMessage: Parameters<LocalBroker['subscribe']>[1] }>();
   aedes.on('publish', (packet, client) => {

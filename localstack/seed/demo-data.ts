@@ -8,6 +8,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { hashPassword } from '../../functions/users/passwords';
 import { PROJECT_ROOT } from '../cloud/service-definition';
+import { seedIotDemo } from './iot';
+import { seedDemoMenu } from './menu';
 
 export const DEMO_SITE_ID = 'demo-bistro';
 type Role = 'owner' | 'manager' | 'staff';
@@ -93,6 +95,9 @@ export async function seedDemoData(env: Record<string, string>, stage: string) {
     eventDeliveries: 0,
   };
   if (await putOnce(db, () => db.send(new PutCommand({ TableName: `brigade-${stage}-demo`, Item: note, ConditionExpression: 'attribute_not_exists(pk)' })))) created++;
+
+  created += await seedDemoMenu(db, stage, DEMO_SITE_ID);
+  created += await seedIotDemo(db, stage, DEMO_SITE_ID, site.timeZone);
 
   db.destroy();
   return { created, credentials };

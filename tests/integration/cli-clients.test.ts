@@ -5,8 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { spawnSync } from 'node:child_process';
-import { api, eventually, isLocal, tableName, topicArn, uniqueId } from './support/target';
-import { bearer, createSite, theOwner } from './support/identity';
+import { isLocal, tableName, topicArn, uniqueId } from './support/target';
 
 const run = promisify(execFile);
 const has = (command: string) => spawnSync('sh', ['-c', `command -v ${command}`]).status === 0;
@@ -59,16 +58,5 @@ describeWith(['aws', 'mosquitto_sub', 'mosquitto_pub'])('mosquitto clients', () 
     writeFileSync(payload, '{"setpointC":3}');
     await aws('iot-data', 'publish', '--topic', topic, '--qos', '1', '--payload', `fileb://${payload}`);
     expect(JSON.parse((await sub).stdout)).toEqual({ setpointC: 3 });
-  });
-
-  it('mosquitto_pub telemetry goes through the topic rule into the table', async () => {
-    const siteId = await createSite();
-    await run('mosquitto_pub', ['-h', mqtt.hostname, '-p', mqtt.port || '1883', '-q', '1',
-      '-t', `brigade/${siteId}/devices/probe-1/telemetry`, '-m', '{"temperatureC":61.5,"seq":7}']);
-    const readings = await eventually(async () => {
-      const res = await api('GET', `/demo/sites/${siteId}/devices/probe-1/readings`, { headers: bearer(await theOwner()) });
-      return res.json.readings.length > 0 ? res.json.readings : undefined;
-    }, 10_000, 'reading');
-    expect(readings[0]).toMatchObject({ temperatureC: 61.5, seq: 7 });
   });
 });

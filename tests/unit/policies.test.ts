@@ -15,6 +15,9 @@ Object.assign(process.env, {
   SIGNING_KEYS_SECRET_NAME: 'brigade/test/auth/signing-keys',
   STATUS_TABLES: 't',
   STATUS_TOPICS: 'arn:aws:sns:us-east-1:000000000000:events',
+  ALERTS_TOPIC_ARN: 'arn:aws:sns:us-east-1:000000000000:alerts',
+  DEVICE_POLICY_NAME: 'brigade-test-device',
+  STAGE: 'test',
 });
 
 const routes = readRouteTable();

@@ -188,6 +188,10 @@ const EFFECTIVE_DELIVERY_POLICY = JSON.stringify({
   },
 });
 
+// Fault injection for tests: POST {"failPublishes": N} makes the next N Publish calls answer 500 InternalError
+// (the SDK retries those, so N counts attempts); GET shows how many are left. Local only.
+const FAULTS_PATH = '/_local/sns/faults';
+
 const INSPECTION_PATHS = {
   sms: '/_aws/sns/sms-messages',
   emails: '/_local/sns/emails',
@@ -209,6 +213,7 @@ class SnsService implements SnsEmulator {
   private sms: SentSms[] = [];
   private emails: SentEmail[] = [];
   private dead: DeadLetter[] = [];
+  private failPublishes = 0;
   private readonly actions: ReadonlyMap<string, ActionHandler> = new Map(Object.entries<ActionHandler>({
     CreateTopic: (p) => textElement('TopicArn', this.createTopic(required(p, 'Name'), readStringMap(p, 'Attributes'))),
     DeleteTopic: (p) => this.deleteTopic(required(p, 'TopicArn')),
@@ -241,6 +246,7 @@ class SnsService implements SnsEmulator {
 
   async handle(req: IncomingMessage, body: Buffer, res: ServerResponse): Promise<boolean> {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname === FAULTS_PATH) return this.faults(req.method ?? 'GET', body, res);
     if (this.inspect(req.method ?? 'GET', url, res)) return true;
     const params = this.snsParams(req, url, body);
     if (!params) return false;
@@ -391,6 +397,10 @@ class SnsService implements SnsEmulator {
   }
 
   private publish(params: QueryParams, ctx: RequestContext): string {
+    if (this.failPublishes > 0) {
+      this.failPublishes--;
+      throw new SnsError('InternalError', 'Injected fault (POST /_local/sns/faults)', 500);
+    }
     const targets = ['TopicArn', 'TargetArn', 'PhoneNumber'].filter((name) => params.get(name));
     if (targets.length === 0) throw invalidParameter('TopicArn or TargetArn Reason: no value for required parameter');
     if (targets.length > 1) throw invalidParameter('Only one of TopicArn, TargetArn or PhoneNumber can be specified');
@@ -623,6 +633,27 @@ class SnsService implements SnsEmulator {
         break;
     }
     if (method === 'DELETE') res.writeHead(204).end();
+    return true;
+  }
+
+  private faults(method: string, body: Buffer, res: ServerResponse): true {
+    if (method === 'POST') {
+      let count: unknown;
+      try {
+        count = (JSON.parse(body.toString('utf8')) as { failPublishes?: unknown }).failPublishes;
+      } catch {
+        count = undefined;
+      }
+      if (!Number.isInteger(count) || (count as number) < 0) {
+        res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'failPublishes must be an integer ≥ 0' }));
+        return true;
+      }
+      this.failPublishes = count as number;
+    } else if (method !== 'GET') {
+      res.writeHead(405, { allow: 'GET, POST' }).end();
+      return true;
+    }
+    sendJson(res, { failPublishes: this.failPublishes });
     return true;
   }
 

@@ -1,0 +1,7 @@
+import { httpRoute } from '#shared/http';
+import { overview } from './food-safety';
+import { siteParamsSchema } from './schemas';
+
+export const handler = httpRoute({ route: 'GET /sites/{siteId}/food-safety', params: siteParamsSchema }, async ({ params }) => ({
+  body: await overview(params.siteId),
+}));

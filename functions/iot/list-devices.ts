@@ -1,0 +1,7 @@
+import { httpRoute } from '#shared/http';
+import { listDeviceViews } from './devices';
+import { siteParamsSchema } from './schemas';
+
+export const handler = httpRoute({ route: 'GET /sites/{siteId}/devices', params: siteParamsSchema }, async ({ params }) => ({
+  body: { devices: await listDeviceViews(params.siteId) },
+}));

@@ -1,0 +1,11 @@
+import { httpRoute } from '#shared/http';
+import { store } from './config';
+import { incidentsQuerySchema, siteParamsSchema } from './schemas';
+
+export const handler = httpRoute(
+  { route: 'GET /sites/{siteId}/incidents', params: siteParamsSchema, query: incidentsQuerySchema },
+  async ({ params, query }) => {
+    const page = await store.listIncidents(params.siteId, query);
+    return { body: { incidents: page.incidents, ...(page.cursor && { nextCursor: page.cursor }) } };
+  },
+);

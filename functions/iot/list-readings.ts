@@ -1,0 +1,28 @@
+import { httpRoute } from '#shared/http';
+import { store } from './config';
+import { requireDevice } from './devices';
+import { timeRange } from './time-range';
+import { deviceParamsSchema, readingsQuerySchema } from './schemas';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export const handler = httpRoute(
+  { route: 'GET /sites/{siteId}/devices/{deviceId}/readings', params: deviceParamsSchema, query: readingsQuerySchema },
+  async ({ params, query }) => {
+    await requireDevice(params.siteId, params.deviceId);
+    const range = timeRange(query, { defaultSpanMs: DAY_MS, maxSpanMs: 7 * DAY_MS });
+    const page = await store.listReadings(params.siteId, params.deviceId, range, query);
+    return {
+      body: {
+        from: new Date(range.from).toISOString(),
+        to: new Date(range.to).toISOString(),
+        readings: page.items.map(({ t, receivedAt, ...fields }) => ({
+          at: new Date(Number(t)).toISOString(),
+          ...fields,
+          receivedAt: new Date(Number(receivedAt)).toISOString(),
+        })),
+        ...(page.cursor && { nextCursor: page.cursor }),
+      },
+    };
+  },
+);

@@ -1,0 +1,8 @@
+import { httpRoute } from '#shared/http';
+import { store } from './config';
+import { rejectsQuerySchema, siteParamsSchema } from './schemas';
+
+// What telemetry was refused and why (invalid readings, unknown devices, messages the rule could not deliver).
+export const handler = httpRoute({ route: 'GET /sites/{siteId}/telemetry-rejects', params: siteParamsSchema, query: rejectsQuerySchema }, async ({ params, query }) => ({
+  body: { rejects: await store.listRejects(params.siteId, query.limit) },
+}));

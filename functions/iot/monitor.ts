@@ -1,0 +1,29 @@
+// The scheduled watch: devices past their silence deadline get one `iot.device-offline` alert each (the write
+// that marks them offline is conditional on the version read, so overlapping runs cannot alert twice), then
+// alerts left in the outbox by an interrupted publish are relayed.
+import { relayOutbox, type RelayResult } from '#shared/outbox';
+import { logger } from '#shared/logger';
+import { alertOutboxDeps } from './alerts';
+import { config, outboxTarget, store } from './config';
+import { planOffline } from './device-state';
+import { SILENCE_SHARDS } from './store';
+
+export interface WatchResult {
+  offline: string[];
+  relayed: RelayResult;
+}
+
+export async function watchDevices(now: number, correlationId: string): Promise<WatchResult> {
+  const offline: string[] = [];
+  for (let shard = 0; shard < SILENCE_SHARDS; shard++) {
+    for (const candidate of await store.silentDevices(shard, now)) {
+      // The index is eventually consistent: decide on the device itself.
+      const device = await store.getDevice(candidate.siteId, candidate.deviceId);
+      const change = device && planOffline(device, now, correlationId);
+      if (change && (await store.commitStateChange(change))) offline.push(`${device.siteId}/${device.deviceId}`);
+    }
+  }
+  const relayed = await relayOutbox({ ...outboxTarget, minAgeMs: config.OUTBOX_RELAY_MIN_AGE_SECONDS * 1000 }, new Date(now), alertOutboxDeps());
+  if (offline.length > 0 || relayed.published + relayed.failed > 0) logger.info('device watch', { offline, ...relayed });
+  return { offline, relayed };
+}

@@ -1,0 +1,11 @@
+import { httpRoute } from '#shared/http';
+import { publicOrder } from './order-queries';
+import { changeOrderStatus } from './orders';
+import { orderParamsSchema, statusChangeSchema } from './schemas';
+
+export const handler = httpRoute(
+  { route: 'POST /sites/{siteId}/orders/{orderId}/status', params: orderParamsSchema, body: statusChangeSchema, bodyLimit: 1024 },
+  async ({ caller, params, body, correlationId }) => ({
+    body: publicOrder(await changeOrderStatus({ siteId: params.siteId, caller, correlationId }, params.orderId, body)),
+  }),
+);

@@ -1,0 +1,8 @@
+import { httpRoute } from '#shared/http';
+import { createItem } from './menu';
+import { createItemSchema, siteParamsSchema } from './schemas';
+
+export const handler = httpRoute(
+  { route: 'POST /sites/{siteId}/menu/items', params: siteParamsSchema, body: createItemSchema, bodyLimit: 32 * 1024 },
+  async ({ params, body }) => ({ status: 201, body: await createItem(params.siteId, body) }),
+);

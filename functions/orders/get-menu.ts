@@ -1,0 +1,7 @@
+import { httpRoute } from '#shared/http';
+import { getMenu } from './menu';
+import { siteParamsSchema } from './schemas';
+
+export const handler = httpRoute({ route: 'GET /sites/{siteId}/menu', params: siteParamsSchema }, async ({ params }) => ({
+  body: await getMenu(params.siteId),
+}));

@@ -1,0 +1,8 @@
+import { httpRoute } from '#shared/http';
+import { listOpenOrders } from './order-queries';
+import { openOrdersQuerySchema, siteParamsSchema } from './schemas';
+
+export const handler = httpRoute(
+  { route: 'GET /sites/{siteId}/open-orders', params: siteParamsSchema, query: openOrdersQuerySchema },
+  async ({ params, query }) => ({ body: { orders: await listOpenOrders(params.siteId, query.station) } }),
+);

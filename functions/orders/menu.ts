@@ -1,0 +1,115 @@
+// Menu use cases: ordering settings, categories, items and 86'ing.
+import { randomUUID } from 'node:crypto';
+import { ConflictError, NotFoundError } from '#shared/errors';
+import { store } from './config';
+import { buildEvents } from './events';
+import { changeAvailability, isAvailable } from './menu-rules';
+import type {
+  AvailabilityInput,
+  CategoryInput,
+  CategoryRecord,
+  ItemInput,
+  ItemUpdate,
+  MenuItemRecord,
+  MenuSettingsInput,
+  MenuSettingsRecord,
+} from './schemas';
+
+/** An absolute change (86 / restore) is retried on a version conflict: it does not depend on what was read. */
+const AVAILABILITY_ATTEMPTS = 5;
+
+export const publicItem = (item: MenuItemRecord) => ({ ...item, available: isAvailable(item) });
+const publicSettings = ({ siteId: _site, ...settings }: MenuSettingsRecord) => settings;
+
+function assertVersion(current: { version: number }, expected: number | undefined, what: string): void {
+  if (expected !== undefined && expected !== current.version) {
+    throw new ConflictError(`The ${what} was changed by someone else; reload and retry`, { version: current.version });
+  }
+}
+
+/**
+ * The site's time zone and currency live here, written by a manager when the site starts taking orders: this
+ * domain never reads the users table where sites are kept. Prices are in this currency, so it cannot change
+ * once the menu has items.
+ */
+export async function putSettings(siteId: string, input: MenuSettingsInput) {
+  const { settings: current, items } = await store.listMenu(siteId);
+  if (current && current.currency !== input.currency && items.length > 0) {
+    throw new ConflictError('The currency cannot change once the menu has items: their prices are in it', { currency: current.currency });
+  }
+  const settings: MenuSettingsRecord = { siteId, ...input, updatedAt: new Date().toISOString(), version: (current?.version ?? 0) + 1 };
+  await store.putSettings(settings, current?.version);
+  return publicSettings(settings);
+}
+
+export async function getMenu(siteId: string) {
+  const menu = await store.listMenu(siteId);
+  const byPosition = (a: CategoryRecord, b: CategoryRecord) => a.position - b.position || a.name.localeCompare(b.name);
+  return {
+    settings: menu.settings ? publicSettings(menu.settings) : null,
+    categories: [...menu.categories].sort(byPosition),
+    items: [...menu.items].sort((a, b) => a.name.localeCompare(b.name)).map(publicItem),
+  };
+}
+
+export async function createCategory(siteId: string, input: CategoryInput) {
+  const now = new Date().toISOString();
+  const category: CategoryRecord = { siteId, categoryId: randomUUID(), ...input, createdAt: now, updatedAt: now, version: 1 };
+  await store.putCategory(category, undefined);
+  return category;
+}
+
+export async function updateCategory(siteId: string, categoryId: string, update: Partial<CategoryInput> & { expectedVersion?: number }) {
+  const category = await store.getCategory(siteId, categoryId);
+  if (!category) throw new NotFoundError('Category not found');
+  const { expectedVersion, ...fields } = update;
+  assertVersion(category, expectedVersion, 'category');
+  const next: CategoryRecord = { ...category, ...fields, updatedAt: new Date().toISOString(), version: category.version + 1 };
+  await store.putCategory(next, category.version);
+  return next;
+}
+
+async function existingItem(siteId: string, itemId: string): Promise<MenuItemRecord> {
+  const item = await store.getItem(siteId, itemId);
+  if (!item) throw new NotFoundError('Menu item not found');
+  return item;
+}
+
+export async function getItem(siteId: string, itemId: string) {
+  return publicItem(await existingItem(siteId, itemId));
+}
+
+export async function createItem(siteId: string, input: ItemInput) {
+  if (!(await store.getSettings(siteId))) {
+    throw new ConflictError('Set the menu settings (time zone, currency) of this site before adding items');
+  }
+  const now = new Date().toISOString();
+  const item: MenuItemRecord = { siteId, itemId: randomUUID(), ...input, eightySixed: false, createdAt: now, updatedAt: now, version: 1 };
+  await store.putItem(item, undefined, []);
+  return publicItem(item);
+}
+
+export async function updateItem(siteId: string, itemId: string, update: ItemUpdate) {
+  const item = await existingItem(siteId, itemId);
+  const { expectedVersion, ...fields } = update;
+  assertVersion(item, expectedVersion, 'item');
+  const next: MenuItemRecord = { ...item, ...fields, updatedAt: new Date().toISOString(), version: item.version + 1 };
+  await store.putItem(next, item.version, []);
+  return publicItem(next);
+}
+
+export async function setAvailability(siteId: string, itemId: string, input: AvailabilityInput, correlationId: string) {
+  for (let attempt = 1; ; attempt++) {
+    const item = await existingItem(siteId, itemId);
+    const at = new Date();
+    const change = changeAvailability(item, input, at.toISOString());
+    if (!change) return publicItem(item);
+    try {
+      await store.putItem(change.next, item.version, buildEvents(change.events, { siteId, correlationId, at }));
+      return publicItem(change.next);
+    } catch (error) {
+      // Orders counting the item down bump its version; the manual change simply applies to the newer one.
+      if (!(error instanceof ConflictError) || attempt === AVAILABILITY_ATTEMPTS) throw error;
+    }
+  }
+}

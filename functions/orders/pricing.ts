@@ -1,0 +1,128 @@
+// Money, pure. Every amount is an integer number of minor units; products are taken in BigInt so no float ever
+// touches a price. The rounding rule (docs/orders.md):
+//   - a line's amount is (item price + modifier deltas) × quantity: exact, nothing to round;
+//   - a percent discount is the subtotal × rate, rounded half-up to the minor unit; an amount discount is
+//     capped at the subtotal;
+//   - the order discount is spread over the lines in proportion to their amounts by the largest-remainder
+//     method (ties to the earlier line), so the shares add up to the discount exactly;
+//   - tax is computed per line, on the line amount minus its discount share, at the exact rate (a decimal
+//     string, taken as integer parts per million), rounded half-up (amounts are never negative, so half-up is
+//     half away from zero);
+//   - an even split gives each check due ÷ parts, the first (due mod parts) checks one unit more.
+import { UnprocessableError } from '#shared/errors';
+import type { Consumption, Discount, LineInput, MenuItemRecord, OrderLine, OrderRecord, Totals } from './schemas';
+
+/** round(a × b ÷ d), half-up, for non-negative integers. */
+export function mulDivHalfUp(a: number, b: number, d: number): number {
+  const numerator = BigInt(a) * BigInt(b);
+  const denominator = BigInt(d);
+  const quotient = numerator / denominator;
+  const remainder = numerator - quotient * denominator;
+  return Number(2n * remainder >= denominator ? quotient + 1n : quotient);
+}
+
+/** "8.875" (percent) → 88 750 parts per million, exactly. */
+export function ratePpm(percent: string): number {
+  const [whole = '0', fraction = ''] = percent.split('.');
+  return Number(whole) * 10_000 + Number(fraction.padEnd(4, '0'));
+}
+
+/** Splits `total` over `weights` proportionally; the parts add up to `total` exactly (largest remainder). */
+export function allocate(total: number, weights: readonly number[]): number[] {
+  const sum = weights.reduce((s, w) => s + BigInt(w), 0n);
+  if (sum === 0n) return weights.map(() => 0);
+  const exact = weights.map((w) => BigInt(total) * BigInt(w));
+  const shares = exact.map((e) => e / sum);
+  let left = BigInt(total) - shares.reduce((s, x) => s + x, 0n);
+  const byRemainder = exact
+    .map((e, index) => ({ index, remainder: e % sum }))
+    .sort((a, b) => (a.remainder === b.remainder ? a.index - b.index : a.remainder > b.remainder ? -1 : 1));
+  for (const { index } of byRemainder) {
+    if (left === 0n) break;
+    shares[index]! += 1n;
+    left -= 1n;
+  }
+  return shares.map(Number);
+}
+
+const MILLI = 1000;
+
+/** A line priced from the menu item as it is now: the client sends ids and quantities, never prices. */
+export function priceLine(item: MenuItemRecord, input: LineInput, lineId: string): OrderLine {
+  const modifiers = input.modifierIds.map((modifierId) => {
+    const modifier = item.modifiers.find((m) => m.modifierId === modifierId);
+    if (!modifier) throw new UnprocessableError(`${item.name} has no modifier ${modifierId}`, { itemId: item.itemId, modifierId });
+    return modifier;
+  });
+  const groups = modifiers.flatMap((m) => (m.group ? [m.group] : []));
+  const repeated = groups.find((group, i) => groups.indexOf(group) !== i);
+  if (repeated) throw new UnprocessableError(`Choose one ${repeated} for ${item.name}`, { itemId: item.itemId, group: repeated });
+  const unitPrice = modifiers.reduce((price, m) => price + m.priceDelta, item.price);
+  if (unitPrice < 0) throw new UnprocessableError(`The modifiers take ${item.name} below zero`, { itemId: item.itemId });
+  return {
+    lineId,
+    itemId: item.itemId,
+    name: item.name,
+    station: item.station,
+    quantity: input.quantity,
+    modifiers: modifiers.map(({ modifierId, name, priceDelta }) => ({ modifierId, name, priceDelta })),
+    unitPrice,
+    amount: unitPrice * input.quantity,
+    taxRate: item.taxRate,
+    discount: 0,
+    tax: 0,
+    ...(input.notes ? { notes: input.notes } : {}),
+    status: 'pending',
+    consumption: consumptionOf([item.recipe, ...modifiers.map((m) => m.recipe)], input.quantity),
+  };
+}
+
+/** Recipe quantities of item and modifiers, merged per ingredient and unit, times the line quantity. */
+export function consumptionOf(recipes: ReadonlyArray<readonly Consumption[]>, quantity: number): Consumption[] {
+  const merged = new Map<string, Consumption & { milli: number }>();
+  for (const component of recipes.flat()) {
+    const key = `${component.ingredientId}/${component.unit}`;
+    const milli = Math.round(component.quantity * MILLI);
+    const existing = merged.get(key);
+    if (existing) existing.milli += milli;
+    else merged.set(key, { ...component, milli });
+  }
+  return [...merged.values()].map(({ ingredientId, unit, milli }) => ({ ingredientId, unit, quantity: (milli * quantity) / MILLI }));
+}
+
+export function discountAmount(discount: Discount | undefined, subtotal: number): number {
+  if (!discount) return 0;
+  if (discount.type === 'amount') return Math.min(discount.amount, subtotal);
+  return mulDivHalfUp(subtotal, discount.percentBps, 10_000);
+}
+
+/** Lines with their discount share and tax, and the bill before payments. */
+export function computeBill(lines: readonly OrderLine[], discount: Discount | undefined) {
+  const subtotal = lines.reduce((sum, line) => sum + line.amount, 0);
+  const discountTotal = discountAmount(discount, subtotal);
+  const shares = allocate(discountTotal, lines.map((line) => line.amount));
+  const priced = lines.map((line, i) => {
+    const share = shares[i]!;
+    return { ...line, discount: share, tax: mulDivHalfUp(line.amount - share, ratePpm(line.taxRate), 1_000_000) };
+  });
+  const tax = priced.reduce((sum, line) => sum + line.tax, 0);
+  return { lines: priced, subtotal, discount: discountTotal, tax, due: subtotal - discountTotal + tax };
+}
+
+/** What one line contributes to the amount due. */
+export const lineDue = (line: Pick<OrderLine, 'amount' | 'discount' | 'tax'>) => line.amount - line.discount + line.tax;
+
+/** Recomputes every derived figure of the order: line discounts and taxes, then the totals. */
+export function withTotals(order: OrderRecord): OrderRecord {
+  const bill = computeBill(order.lines, order.discount);
+  const tip = order.payments.reduce((sum, p) => sum + p.tip, 0);
+  const paid = order.payments.reduce((sum, p) => sum + p.amount + p.tip, 0);
+  const refunded = order.refunds.filter((r) => r.status === 'completed').reduce((sum, r) => sum + r.amount, 0);
+  const total = bill.due + tip;
+  const totals: Totals = { subtotal: bill.subtotal, discount: bill.discount, tax: bill.tax, tip, total, paid, refunded, balance: total - (paid - refunded) };
+  return { ...order, lines: bill.lines, totals };
+}
+
+export function evenSplit(due: number, parts: number): number[] {
+  return allocate(due, Array.from({ length: parts }, () => 1));
+}

@@ -1,0 +1,8 @@
+import { httpRoute } from '#shared/http';
+import { putSettings } from './menu';
+import { menuSettingsSchema, siteParamsSchema } from './schemas';
+
+export const handler = httpRoute(
+  { route: 'PUT /sites/{siteId}/menu/settings', params: siteParamsSchema, body: menuSettingsSchema, bodyLimit: 1024 },
+  async ({ params, body }) => ({ body: await putSettings(params.siteId, body) }),
+);

@@ -1,0 +1,294 @@
+// DynamoDB access for the orders table only (menu, orders, payments: one domain, one table).
+//   SITE#{site}#MENU / SETTINGS                 ordering settings: time zone, currency, business-day start
+//   SITE#{site}#MENU / CATEGORY#{categoryId}    a menu category
+//   SITE#{site}#MENU / ITEM#{itemId}            a menu item (price, tax, modifiers, recipe, 86 state, countdown)
+//   SITE#{site}#ORDER#{orderId} / ORDER         an order, its lines, payments and refunds in one item
+//   SITE#{site}#TICKETS / DAY#{businessDay}     the ticket counter of a business day
+//   SITE#{site}#OUTBOX#{eventId} / OUTBOX       an event not yet published (shared/outbox.ts)
+//   IDEMPOTENCY#… / IDEMPOTENCY                 stored responses of POST /orders, payments, refunds
+// Indexes: byDay (dayPk = SITE#{site}#DAY#{day}, daySk = {placedAt}#{orderId}) lists a business day's orders;
+// active (activePk = SITE#{site}#ACTIVE, activeSk = {placedAt}#{orderId}) holds only orders not closed or
+// voided, oldest first; outbox (outboxShard, outboxAt) is the relay's.
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamoDb } from '#shared/aws-clients';
+import { BadRequestError, ConflictError, UnprocessableError } from '#shared/errors';
+import type { EventEnvelope } from '#shared/events';
+import { commitWithEvents, type TransactItem } from '#shared/outbox';
+import type { MenuWrite } from './menu-rules';
+import { ACTIVE_STATUSES } from './order-rules';
+import type { CategoryRecord, MenuItemRecord, MenuSettingsRecord, OrderRecord } from './schemas';
+
+export const ORDERS_BY_DAY_INDEX = 'byDay';
+export const ACTIVE_ORDERS_INDEX = 'active';
+/** The kitchen display reads one page: more open orders than this at one site is not a kitchen. */
+export const MAX_ACTIVE_ORDERS = 200;
+const TICKET_COUNTER_TTL_SECONDS = 14 * 24 * 60 * 60;
+
+const menuPk = (siteId: string) => `SITE#${siteId}#MENU`;
+export const menuKeys = {
+  settings: (siteId: string) => ({ pk: menuPk(siteId), sk: 'SETTINGS' }),
+  category: (siteId: string, categoryId: string) => ({ pk: menuPk(siteId), sk: `CATEGORY#${categoryId}` }),
+  item: (siteId: string, itemId: string) => ({ pk: menuPk(siteId), sk: `ITEM#${itemId}` }),
+};
+const orderKey = (siteId: string, orderId: string) => ({ pk: `SITE#${siteId}#ORDER#${orderId}`, sk: 'ORDER' });
+const ticketKey = (siteId: string, businessDay: string) => ({ pk: `SITE#${siteId}#TICKETS`, sk: `DAY#${businessDay}` });
+const dayPk = (siteId: string, businessDay: string) => `SITE#${siteId}#DAY#${businessDay}`;
+const activePk = (siteId: string) => `SITE#${siteId}#ACTIVE`;
+
+/** The menu moved under an order being written (price, 86, countdown): the service re-reads and retries. */
+export class StaleMenuError extends Error {}
+
+/** The order is no longer the version read: a 409 for the client, or a retry for changes that commute (payments). */
+export class OrderChangedError extends ConflictError {
+  constructor() {
+    super('The order was changed by someone else; reload and retry');
+  }
+}
+
+const CONFLICT_CODES = new Set(['ConditionalCheckFailed', 'TransactionConflict']);
+
+function cancellationCodes(error: unknown): string[] | undefined {
+  if (!(error instanceof TransactionCanceledException)) return undefined;
+  return (error.CancellationReasons ?? []).map((reason) => reason.Code ?? 'None');
+}
+
+function recordOf<T>(item: Record<string, unknown>): T {
+  const { pk: _pk, sk: _sk, dayPk: _d, daySk: _ds, activePk: _a, activeSk: _as, ...record } = item;
+  return record as T;
+}
+
+export class OrdersStore {
+  constructor(
+    private readonly table: string,
+    private readonly topicArn: string,
+  ) {}
+
+  private commit(items: TransactItem[], events: EventEnvelope[]): Promise<void> {
+    return commitWithEvents({ tableName: this.table, topicArn: this.topicArn }, items, events);
+  }
+
+  private async get<T>(key: { pk: string; sk: string }): Promise<T | undefined> {
+    const { Item } = await dynamoDb().send(new GetCommand({ TableName: this.table, Key: key, ConsistentRead: true }));
+    return Item ? recordOf<T>(Item) : undefined;
+  }
+
+  private async put(key: { pk: string; sk: string }, record: object, previousVersion: number | undefined, conflict: string): Promise<void> {
+    try {
+      await dynamoDb().send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...key, ...record },
+          ...(previousVersion === undefined
+            ? { ConditionExpression: 'attribute_not_exists(pk)' }
+            : { ConditionExpression: 'version = :version', ExpressionAttributeValues: { ':version': previousVersion } }),
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) throw new ConflictError(conflict);
+      throw error;
+    }
+  }
+
+  // --- menu ----------------------------------------------------------------------------------------------------
+
+  getSettings(siteId: string): Promise<MenuSettingsRecord | undefined> {
+    return this.get(menuKeys.settings(siteId));
+  }
+
+  putSettings(settings: MenuSettingsRecord, previousVersion: number | undefined): Promise<void> {
+    return this.put(menuKeys.settings(settings.siteId), settings, previousVersion, 'The settings were changed by someone else; reload and retry');
+  }
+
+  getCategory(siteId: string, categoryId: string): Promise<CategoryRecord | undefined> {
+    return this.get(menuKeys.category(siteId, categoryId));
+  }
+
+  putCategory(category: CategoryRecord, previousVersion: number | undefined): Promise<void> {
+    return this.put(menuKeys.category(category.siteId, category.categoryId), category, previousVersion, 'The category was changed by someone else; reload and retry');
+  }
+
+  async listMenu(siteId: string) {
+    const items: Array<Record<string, unknown>> = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await dynamoDb().send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': menuPk(siteId) },
+          ExclusiveStartKey: start,
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    const ofKind = <T>(prefix: string) => items.filter((i) => String(i.sk).startsWith(prefix)).map((i) => recordOf<T>(i));
+    return {
+      settings: ofKind<MenuSettingsRecord>('SETTINGS')[0],
+      categories: ofKind<CategoryRecord>('CATEGORY#'),
+      items: ofKind<MenuItemRecord>('ITEM#'),
+    };
+  }
+
+  getItem(siteId: string, itemId: string): Promise<MenuItemRecord | undefined> {
+    return this.get(menuKeys.item(siteId, itemId));
+  }
+
+  /** Consistent reads: an order is priced from the menu as it is now, and its transaction checks that it still is. */
+  async getItems(siteId: string, itemIds: string[]): Promise<Map<string, MenuItemRecord>> {
+    const found = new Map<string, MenuItemRecord>();
+    let keys: Array<Record<string, unknown>> = [...new Set(itemIds)].map((itemId) => menuKeys.item(siteId, itemId));
+    for (let attempt = 0; keys.length > 0; attempt++) {
+      if (attempt === 5) throw new Error('menu read was throttled');
+      const result = await dynamoDb().send(
+        new BatchGetCommand({ RequestItems: { [this.table]: { Keys: keys.slice(0, 100), ConsistentRead: true } } }),
+      );
+      for (const item of result.Responses?.[this.table] ?? []) {
+        const record = recordOf<MenuItemRecord>(item);
+        found.set(record.itemId, record);
+      }
+      keys = [...(result.UnprocessedKeys?.[this.table]?.Keys ?? []), ...keys.slice(100)];
+    }
+    return found;
+  }
+
+  /** The category must exist: checked in the same transaction, so a concurrent rename cannot orphan the item. */
+  async putItem(item: MenuItemRecord, previousVersion: number | undefined, events: EventEnvelope[]): Promise<void> {
+    const write: TransactItem = {
+      Put: {
+        TableName: this.table,
+        Item: { ...menuKeys.item(item.siteId, item.itemId), ...item },
+        ...(previousVersion === undefined
+          ? { ConditionExpression: 'attribute_not_exists(pk)' }
+          : { ConditionExpression: 'version = :version', ExpressionAttributeValues: { ':version': previousVersion } }),
+      },
+    };
+    const categoryCheck: TransactItem = {
+      ConditionCheck: { TableName: this.table, Key: menuKeys.category(item.siteId, item.categoryId), ConditionExpression: 'attribute_exists(pk)' },
+    };
+    try {
+      await this.commit([write, categoryCheck], events);
+    } catch (error) {
+      const codes = cancellationCodes(error);
+      if (codes && CONFLICT_CODES.has(codes[0]!)) throw new ConflictError('The item was changed by someone else; reload and retry');
+      if (codes?.[1] === 'ConditionalCheckFailed') throw new UnprocessableError(`Unknown category ${item.categoryId}`, { categoryId: item.categoryId });
+      throw error;
+    }
+  }
+
+  // --- orders --------------------------------------------------------------------------------------------------
+
+  /** Ticket numbers start at 1 each business day; an order that fails after taking one leaves a gap. */
+  async nextTicket(siteId: string, businessDay: string): Promise<number> {
+    const { Attributes } = await dynamoDb().send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: ticketKey(siteId, businessDay),
+        UpdateExpression: 'ADD lastTicket :one SET expiresAt = if_not_exists(expiresAt, :expiresAt)',
+        ExpressionAttributeValues: { ':one': 1, ':expiresAt': Math.floor(Date.now() / 1000) + TICKET_COUNTER_TTL_SECONDS },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    return Attributes?.lastTicket as number;
+  }
+
+  getOrder(siteId: string, orderId: string): Promise<OrderRecord | undefined> {
+    return this.get(orderKey(siteId, orderId));
+  }
+
+  /**
+   * Writes the order (new, or replacing exactly `previousVersion`), the menu items it relies on and its events
+   * in one transaction. A changed order is a 409; a changed menu item a StaleMenuError for the caller to retry.
+   */
+  async writeOrder(order: OrderRecord, previousVersion: number | undefined, menu: MenuWrite[], events: EventEnvelope[]): Promise<void> {
+    const orderWrite: TransactItem = {
+      Put: {
+        TableName: this.table,
+        Item: orderItem(order),
+        ...(previousVersion === undefined
+          ? { ConditionExpression: 'attribute_not_exists(pk)' }
+          : { ConditionExpression: 'version = :version', ExpressionAttributeValues: { ':version': previousVersion } }),
+      },
+    };
+    const menuWrites = menu.map(({ item, next }): TransactItem => {
+      const condition = { ConditionExpression: 'version = :version', ExpressionAttributeValues: { ':version': item.version } };
+      const key = menuKeys.item(item.siteId, item.itemId);
+      return next
+        ? { Put: { TableName: this.table, Item: { ...key, ...next }, ...condition } }
+        : { ConditionCheck: { TableName: this.table, Key: key, ...condition } };
+    });
+    try {
+      await this.commit([orderWrite, ...menuWrites], events);
+    } catch (error) {
+      const codes = cancellationCodes(error);
+      if (!codes) throw error;
+      if (CONFLICT_CODES.has(codes[0]!)) throw new OrderChangedError();
+      if (codes.slice(1, 1 + menuWrites.length).some((code) => CONFLICT_CODES.has(code))) throw new StaleMenuError();
+      throw error;
+    }
+  }
+
+  async listOrdersByDay(siteId: string, businessDay: string, limit: number, cursor: string | undefined) {
+    const partition = dayPk(siteId, businessDay);
+    const { Items = [], LastEvaluatedKey } = await dynamoDb().send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: ORDERS_BY_DAY_INDEX,
+        KeyConditionExpression: 'dayPk = :pk',
+        ExpressionAttributeValues: { ':pk': partition },
+        Limit: limit,
+        ExclusiveStartKey: cursor ? decodeCursor(cursor, partition) : undefined,
+      }),
+    );
+    return {
+      orders: Items.map((item) => recordOf<OrderRecord>(item)),
+      nextCursor: LastEvaluatedKey ? Buffer.from(JSON.stringify(LastEvaluatedKey)).toString('base64url') : undefined,
+    };
+  }
+
+  /** Orders not closed or voided, oldest first. */
+  async listActiveOrders(siteId: string): Promise<OrderRecord[]> {
+    const { Items = [] } = await dynamoDb().send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: ACTIVE_ORDERS_INDEX,
+        KeyConditionExpression: 'activePk = :pk',
+        ExpressionAttributeValues: { ':pk': activePk(siteId) },
+        Limit: MAX_ACTIVE_ORDERS,
+      }),
+    );
+    return Items.map((item) => recordOf<OrderRecord>(item));
+  }
+}
+
+function orderItem(order: OrderRecord): Record<string, unknown> {
+  const position = `${order.placedAt}#${order.orderId}`;
+  return {
+    ...orderKey(order.siteId, order.orderId),
+    ...order,
+    dayPk: dayPk(order.siteId, order.businessDay),
+    daySk: position,
+    // Sparse: a closed or voided order leaves the index, because this Put replaces the whole item.
+    ...(ACTIVE_STATUSES.includes(order.status) ? { activePk: activePk(order.siteId), activeSk: position } : {}),
+  };
+}
+
+/** A cursor is the index position of the last order returned; it must belong to the same site and day. */
+function decodeCursor(cursor: string, partition: string): Record<string, string> {
+  let key: unknown;
+  try {
+    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw new BadRequestError('Invalid cursor');
+  }
+  const fields = ['pk', 'sk', 'dayPk', 'daySk'];
+  const valid =
+    typeof key === 'object' &&
+    key !== null &&
+    Object.keys(key).length === fields.length &&
+    fields.every((f) => typeof (key as Record<string, unknown>)[f] === 'string') &&
+    (key as Record<string, string>).dayPk === partition;
+  if (!valid) throw new BadRequestError('Invalid cursor');
+  return key as Record<string, string>;
+}

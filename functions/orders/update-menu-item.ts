@@ -1,0 +1,8 @@
+import { httpRoute } from '#shared/http';
+import { updateItem } from './menu';
+import { itemParamsSchema, updateItemSchema } from './schemas';
+
+export const handler = httpRoute(
+  { route: 'PATCH /sites/{siteId}/menu/items/{itemId}', params: itemParamsSchema, body: updateItemSchema, bodyLimit: 32 * 1024 },
+  async ({ params, body }) => ({ body: await updateItem(params.siteId, params.itemId, body) }),
+);

@@ -1,0 +1,137 @@
+// The transactional outbox. A state change and the events it causes are written in ONE DynamoDB transaction
+// (each event as an item in the domain's own table), then published and their items deleted. If publishing
+// fails after the write, the item stays and the scheduled relay publishes it later. So an event is never lost,
+// and at worst published twice (request and relay racing), which consumers absorb by deduplicating on event id.
+//
+// A table that uses the outbox needs the sparse index OUTBOX_INDEX: partition key `outboxShard` (S), sort key
+// `outboxAt` (S), projecting ALL. Only outbox items carry those attributes. The index is spread over a few
+// shards so a busy stage does not funnel every write through one index partition.
+import { DeleteCommand, QueryCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { createHash } from 'node:crypto';
+import { dynamoDb } from './aws-clients';
+import { publishEvent, type EventEnvelope } from './events';
+import { logger } from './logger';
+
+export const OUTBOX_INDEX = 'outbox';
+export const OUTBOX_SHARDS = 4;
+/** Bounds one relay run, so a large backlog is worked off over several runs instead of one timing out. */
+const RELAY_MAX_EVENTS_PER_RUN = 500;
+
+export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+type Event = EventEnvelope<Record<string, unknown>>;
+
+export interface OutboxTarget {
+  tableName: string;
+  topicArn: string;
+}
+
+/** What the outbox talks to; the defaults are the shared clients, tests pass fakes. */
+export interface OutboxDeps {
+  send: (command: TransactWriteCommand | QueryCommand | DeleteCommand) => Promise<unknown>;
+  publish: (topicArn: string, event: Event) => Promise<unknown>;
+}
+
+const defaultDeps = (): OutboxDeps => ({
+  send: (command) => dynamoDb().send(command as never),
+  publish: publishEvent,
+});
+
+const outboxKey = (siteId: string, eventId: string) => ({ pk: `SITE#${siteId}#OUTBOX#${eventId}`, sk: 'OUTBOX' });
+
+export function outboxShard(eventId: string): string {
+  return `OUTBOX#${createHash('sha256').update(eventId).digest()[0]! % OUTBOX_SHARDS}`;
+}
+
+/** The transaction item that keeps `event` in the domain's table until it has been published. */
+export function outboxPut(tableName: string, event: Event): TransactItem {
+  return {
+    Put: {
+      TableName: tableName,
+      Item: {
+        ...outboxKey(event.siteId, event.id),
+        outboxShard: outboxShard(event.id),
+        outboxAt: event.occurredAt,
+        eventType: event.type,
+        // Serialised once, so a relayed copy carries exactly what the transaction committed.
+        event: JSON.stringify(event),
+      },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  };
+}
+
+/**
+ * Writes `items` and the outbox items of `events` in one transaction, then publishes the events. Transaction
+ * errors propagate (the caller maps them); publishing errors never do, because the change has happened.
+ */
+export async function commitWithEvents(
+  target: OutboxTarget,
+  items: TransactItem[],
+  events: Event[],
+  deps: OutboxDeps = defaultDeps(),
+): Promise<void> {
+  await deps.send(new TransactWriteCommand({ TransactItems: [...items, ...events.map((event) => outboxPut(target.tableName, event))] }));
+  await flushOutbox(target, events, deps);
+}
+
+/** Publishes each event and deletes its outbox item; a failure is logged and left to the relay. */
+export async function flushOutbox(target: OutboxTarget, events: Event[], deps: OutboxDeps = defaultDeps()): Promise<void> {
+  await Promise.all(events.map((event) => publishAndClear(target, event, deps)));
+}
+
+async function publishAndClear(target: OutboxTarget, event: Event, deps: OutboxDeps): Promise<boolean> {
+  try {
+    await deps.publish(target.topicArn, event);
+  } catch (error) {
+    logger.warn('event publish failed; the outbox relay will retry it', { eventId: event.id, eventType: event.type, error: error as Error });
+    return false;
+  }
+  try {
+    await deps.send(new DeleteCommand({ TableName: target.tableName, Key: outboxKey(event.siteId, event.id) }));
+  } catch (error) {
+    // Published but still in the outbox: the relay will publish it again, and consumers drop the duplicate.
+    logger.warn('outbox item not cleared after publishing', { eventId: event.id, error: error as Error });
+  }
+  return true;
+}
+
+export interface RelayResult {
+  published: number;
+  failed: number;
+}
+
+/**
+ * Publishes outbox items older than `minAgeMs` (younger ones belong to requests still flushing them), oldest
+ * first per shard, at most RELAY_MAX_EVENTS_PER_RUN per run.
+ */
+export async function relayOutbox(
+  target: OutboxTarget & { minAgeMs: number },
+  now: Date = new Date(),
+  deps: OutboxDeps = defaultDeps(),
+): Promise<RelayResult> {
+  const cutoff = new Date(now.getTime() - target.minAgeMs).toISOString();
+  const result: RelayResult = { published: 0, failed: 0 };
+  for (let shard = 0; shard < OUTBOX_SHARDS; shard++) {
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = (await deps.send(
+        new QueryCommand({
+          TableName: target.tableName,
+          IndexName: OUTBOX_INDEX,
+          KeyConditionExpression: 'outboxShard = :shard AND outboxAt < :cutoff',
+          ExpressionAttributeValues: { ':shard': `OUTBOX#${shard}`, ':cutoff': cutoff },
+          ExclusiveStartKey: start,
+          Limit: 100,
+        }),
+      )) as { Items?: Array<Record<string, unknown>>; LastEvaluatedKey?: Record<string, unknown> };
+      for (const item of page.Items ?? []) {
+        if (result.published + result.failed >= RELAY_MAX_EVENTS_PER_RUN) return result;
+        const event = JSON.parse(String(item.event)) as Event;
+        if (await publishAndClear(target, event, deps)) result.published++;
+        else result.failed++;
+      }
+      start = page.LastEvaluatedKey;
+    } while (start);
+  }
+  return result;
+}

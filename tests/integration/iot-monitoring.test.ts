@@ -1,0 +1,225 @@
+// Food-safety monitoring over MQTT against the running stack: simulated units replay half an hour or more of
+// readings in seconds (excursions are judged on device time), alerts are received on an SNS http subscription
+// served by this test, and the silent-sensor watch is invoked through the Lambda endpoint.
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import type { MqttClient } from 'mqtt';
+import { DeviceModel } from '../../localstack/simulator/device-model';
+import { api, eventually, isLocal, itLocal, stage } from './support/target';
+import { bearer, createSite, createUser, type TestUser } from './support/identity';
+import { alertsInbox, connectDevice, registerDevice, sleep, waitForReadingAt, type AlertsInbox } from './support/iot';
+
+const MIN = 60_000;
+// The silent-sensor test waits out three 5-second reporting intervals.
+jest.setTimeout(60_000);
+/** The SNS http subscription needs an endpoint the topic can reach: this test's own, so local only. */
+const describeAlerts = isLocal ? describe : describe.skip;
+
+/**
+ * Publishes one reading a minute of a simulated unit from `start`, in batches of `perMessage` (a device that
+ * buffers), with `fault` active between the given minutes. Returns the device time of the last reading.
+ */
+async function replay(
+  client: MqttClient,
+  topic: string,
+  model: DeviceModel,
+  input: { start: number; minutes: number; perMessage: number; fault?: { kind: 'door-open' | 'compressor'; from: number; to: number } },
+): Promise<{ last: number; temperatures: number[] }> {
+  const temperatures: number[] = [];
+  let batch: object[] = [];
+  let last = input.start;
+  for (let minute = 0; minute <= input.minutes; minute++) {
+    if (input.fault) model.setFault(input.fault.kind, minute >= input.fault.from && minute < input.fault.to);
+    last = input.start + minute * MIN;
+    const reading = model.read(last);
+    temperatures.push(reading.temperatureC);
+    batch.push({ ...reading, seq: minute });
+    if (batch.length === input.perMessage || minute === input.minutes) {
+      await client.publishAsync(topic, JSON.stringify({ readings: batch }), { qos: 1 });
+      batch = [];
+    }
+  }
+  return { last, temperatures };
+}
+
+describeAlerts('food-safety monitoring', () => {
+  let siteId: string;
+  let manager: TestUser;
+  let staff: TestUser;
+  let inbox: AlertsInbox;
+  const clients: MqttClient[] = [];
+
+  beforeAll(async () => {
+    siteId = await createSite();
+    [manager, staff] = await Promise.all([createUser('manager', [siteId]), createUser('staff', [siteId])]);
+    inbox = await alertsInbox(siteId);
+  });
+  afterAll(async () => {
+    await Promise.all(clients.map((c) => c.endAsync()));
+    await inbox.close();
+  });
+
+  async function unit(type: 'fridge' | 'freezer', extra: Record<string, unknown> = {}) {
+    const registered = await registerDevice(siteId, manager, { deviceId: `${type}-${Math.random().toString(36).slice(2, 10)}`, type, name: `Test ${type}`, ...extra });
+    const client = await connectDevice(registered);
+    clients.push(client);
+    return { deviceId: registered.device.deviceId, client, topic: registered.connection.telemetryTopic };
+  }
+
+  describe('excursions', () => {
+    let doorUnit: Awaited<ReturnType<typeof unit>>;
+    let failingUnit: Awaited<ReturnType<typeof unit>>;
+    let incidentId: string;
+    let incidentStartedAt: string;
+
+    beforeAll(async () => {
+      [doorUnit, failingUnit] = await Promise.all([unit('fridge'), unit('fridge')]);
+    });
+
+    it('a door opening shorter than the grace period raises no alert', async () => {
+      const start = Date.now() - 30 * MIN;
+      const { last, temperatures } = await replay(doorUnit.client, doorUnit.topic, new DeviceModel('fridge', start, 7), {
+        start,
+        minutes: 30,
+        perMessage: 5,
+        fault: { kind: 'door-open', from: 5, to: 11 },
+      });
+      expect(temperatures.filter((t) => t > 5).length).toBeGreaterThanOrEqual(4); // it did go out of range, for minutes
+      expect(temperatures.filter((t) => t > 5).length).toBeLessThan(15);
+      const view = await waitForReadingAt(siteId, doorUnit.deviceId, last, staff);
+      expect(view.status).toBe('ok');
+      await sleep(1_000); // alerts are delivered asynchronously: give a wrong one time to arrive
+      expect(inbox.alerts.filter((a) => a.envelope.data.deviceId === doorUnit.deviceId)).toEqual([]);
+      const incidents = await api('GET', `/sites/${siteId}/incidents`, { headers: bearer(staff) });
+      expect(incidents.json.incidents.filter((i: { deviceId: string }) => i.deviceId === doorUnit.deviceId)).toEqual([]);
+    });
+
+    it('a compressor failure raises exactly one excursion alert, then excursion-ended when it recovers', async () => {
+      const start = Date.now() - 60 * MIN;
+      const model = new DeviceModel('fridge', start, 11);
+      const { last } = await replay(failingUnit.client, failingUnit.topic, model, {
+        start,
+        minutes: 60,
+        perMessage: 3,
+        fault: { kind: 'compressor', from: 5, to: 45 },
+      });
+      // QoS 1 redeliveries of the whole replay, concurrently: still one incident, one alert.
+      await replay(failingUnit.client, failingUnit.topic, new DeviceModel('fridge', start, 11), {
+        start,
+        minutes: 60,
+        perMessage: 3,
+        fault: { kind: 'compressor', from: 5, to: 45 },
+      });
+      await waitForReadingAt(siteId, failingUnit.deviceId, last, staff);
+      const started = await inbox.waitFor('iot.excursion-started', failingUnit.deviceId);
+      const ended = await inbox.waitFor('iot.excursion-ended', failingUnit.deviceId);
+      await sleep(1_000);
+      expect(inbox.of('iot.excursion-started', failingUnit.deviceId)).toHaveLength(1);
+      expect(inbox.of('iot.excursion-ended', failingUnit.deviceId)).toHaveLength(1);
+
+      expect(started).toMatchObject({ type: 'iot.excursion-started', siteId, severity: expect.stringMatching(/^(warning|critical)$/) });
+      expect(started.envelope).toMatchObject({ type: 'iot.excursion-started', source: 'iot', siteId, data: { deviceId: failingUnit.deviceId, limits: { maxC: 5 } } });
+      const { startedAt, detectedAt } = started.envelope.data;
+      expect(Date.parse(detectedAt) - Date.parse(startedAt)).toBeGreaterThanOrEqual(15 * MIN);
+      expect(ended).toMatchObject({ severity: 'info', envelope: { data: { incidentId: started.envelope.data.incidentId, startedAt } } });
+      expect(ended.envelope.data.durationMinutes).toBeGreaterThan(30);
+      expect(ended.envelope.data.peakC).toBeGreaterThan(8);
+
+      incidentId = started.envelope.data.incidentId;
+      incidentStartedAt = startedAt;
+      const incident = await api('GET', `/sites/${siteId}/incidents/${incidentId}`, { headers: bearer(staff) });
+      expect(incident.json).toMatchObject({ status: 'open', deviceId: failingUnit.deviceId, endedAt: ended.envelope.data.endedAt, actions: [] });
+    });
+
+    it('an incident cannot be closed without a corrective action; staff record actions, managers close', async () => {
+      const path = `/sites/${siteId}/incidents/${incidentId}`;
+      expect((await api('POST', `${path}/close`, { body: {}, headers: bearer(manager) })).status).toBe(422);
+      const action = await api('POST', `${path}/actions`, {
+        body: { kind: 'moved-stock', notes: 'Moved dairy to walk-in 2; probed at 4 °C' },
+        headers: bearer(staff),
+      });
+      expect(action.status).toBe(201);
+      expect(action.json.actions).toEqual([expect.objectContaining({ kind: 'moved-stock', by: staff.userId, role: 'staff' })]);
+      expect((await api('POST', `${path}/actions`, { body: { kind: 'other' }, headers: bearer(staff) })).status).toBe(400);
+      expect((await api('POST', `${path}/close`, { body: {}, headers: bearer(staff) })).status).toBe(403);
+      const closed = await api('POST', `${path}/close`, { body: { note: 'Engineer replaced the relay' }, headers: bearer(manager) });
+      expect(closed.status).toBe(200);
+      expect(closed.json).toMatchObject({ status: 'closed', closedBy: manager.userId, closingNote: 'Engineer replaced the relay' });
+      expect((await api('POST', `${path}/actions`, { body: { kind: 'repaired' }, headers: bearer(staff) })).status).toBe(409);
+      expect((await api('POST', `${path}/close`, { body: {}, headers: bearer(manager) })).status).toBe(409);
+      const closedList = await api('GET', `/sites/${siteId}/incidents?status=closed`, { headers: bearer(staff) });
+      expect(closedList.json.incidents.map((i: { incidentId: string }) => i.incidentId)).toContain(incidentId);
+    });
+
+    it('the food-safety overview and the HACCP log (JSON and CSV) show the units and the incident', async () => {
+      const overview = await api('GET', `/sites/${siteId}/food-safety`, { headers: bearer(staff) });
+      expect(overview.json.devices.total).toBe(2);
+      expect(overview.json.openIncidents).toEqual([]);
+
+      // The site keeps the default HACCP settings (UTC): the incident's day is the UTC date it started.
+      const date = incidentStartedAt.slice(0, 10);
+      const log = await api('GET', `/sites/${siteId}/haccp?date=${date}&format=json`, { headers: bearer(staff) });
+      expect(log.status).toBe(200);
+      expect(log.json).toMatchObject({ date, timeZone: 'UTC', amCheckAt: '09:00', pmCheckAt: '16:00' });
+      const row = log.json.rows.find((r: { deviceId: string }) => r.deviceId === failingUnit.deviceId);
+      expect(row).toMatchObject({ limits: '≤ 5 °C', am: { period: 'AM' }, pm: { period: 'PM' }, incidents: [{ incidentId, status: 'closed' }] });
+      expect(row.readings).toBeGreaterThan(0);
+
+      const csv = await api('GET', `/sites/${siteId}/haccp?date=${date}`, { headers: bearer(staff) });
+      expect(csv.status).toBe(200);
+      expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+      expect(csv.headers.get('content-disposition')).toBe(`attachment; filename="haccp-${siteId}-${date}.csv"`);
+      expect(csv.headers.get('x-content-type-options')).toBe('nosniff');
+      const lines = csv.text.trimEnd().split('\r\n');
+      expect(lines[0]).toMatch(/^date,device_id,device_name,/);
+      expect(lines).toHaveLength(3);
+      const failingLine = lines.find((l) => l.includes(failingUnit.deviceId));
+      expect(failingLine).toContain(incidentId);
+      expect(failingLine).toContain('moved-stock: Moved dairy to walk-in 2; probed at 4 °C');
+
+      expect((await api('GET', `/sites/${siteId}/haccp?date=2026-02-30`, { headers: bearer(staff) })).status).toBe(400);
+    });
+  });
+
+  describe('silent sensors', () => {
+    const lambda = new LambdaClient({
+      endpoint: `http://127.0.0.1:${process.env.BRIGADE_LAMBDA_PORT ?? '3002'}`,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    afterAll(() => lambda.destroy());
+    const watch = async () => {
+      const result = await lambda.send(new InvokeCommand({ FunctionName: `brigade-${stage}-watchDevices`, Payload: Buffer.from('{}') }));
+      return JSON.parse(Buffer.from(result.Payload!).toString()) as { offline: string[] };
+    };
+
+    itLocal('a silent device raises one offline alert; when it reports again, an online alert', 'invokes the watch through the local Lambda endpoint', async () => {
+      // 5 s is the shortest reporting interval: silent after 3 intervals, 15 s.
+      const sensor = await unit('freezer', { reportingIntervalSeconds: 5 });
+      await sensor.client.publishAsync(sensor.topic, JSON.stringify({ t: Date.now(), temperatureC: -19 }), { qos: 1 });
+      await waitForReadingAt(siteId, sensor.deviceId, Date.now() - 5_000, staff);
+      expect((await watch()).offline).not.toContain(`${siteId}/${sensor.deviceId}`);
+
+      await sleep(15_500);
+      const runs = await Promise.all([watch(), watch()]); // overlapping runs, as a slow run and the next one could be
+      expect(runs.flatMap((r) => r.offline).filter((d) => d === `${siteId}/${sensor.deviceId}`)).toHaveLength(1);
+      const offline = await inbox.waitFor('iot.device-offline', sensor.deviceId);
+      expect(offline).toMatchObject({ severity: 'warning', envelope: { data: { reportingIntervalSeconds: 5 } } });
+      expect(offline.envelope.data.silentForSeconds).toBeGreaterThanOrEqual(15);
+      expect((await watch()).offline).toEqual([]);
+      const view = await api('GET', `/sites/${siteId}/devices/${sensor.deviceId}`, { headers: bearer(staff) });
+      expect(view.json.status).toBe('offline');
+
+      await sensor.client.publishAsync(sensor.topic, JSON.stringify({ t: Date.now(), temperatureC: -19.5 }), { qos: 1 });
+      const online = await inbox.waitFor('iot.device-online', sensor.deviceId);
+      expect(online.envelope.data.silentForSeconds).toBeGreaterThanOrEqual(15);
+      await sleep(1_000);
+      expect(inbox.of('iot.device-offline', sensor.deviceId)).toHaveLength(1);
+      expect(inbox.of('iot.device-online', sensor.deviceId)).toHaveLength(1);
+      const back = await eventually(async () => {
+        const res = await api('GET', `/sites/${siteId}/devices/${sensor.deviceId}`, { headers: bearer(staff) });
+        return res.json.status === 'ok' ? res.json : undefined;
+      }, 5_000, 'device back to ok');
+      expect(back.offlineSince).toBeUndefined();
+    });
+  });
+});

@@ -1,0 +1,111 @@
+// The device policy, the telemetry rule and the iot role as CloudFormation gets them: `osls package` of an AWS
+// stage (no credentials needed), then the policy evaluated for one device against other devices' topics.
+import { execFile } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { evaluatePolicies, iotPoliciesOf, type PolicyDocument } from '../../localstack/cloud/iot-control';
+import type { ConnectionContext } from '../../localstack/cloud/iot-control/policy-evaluator';
+import { OSLS_BIN, PROJECT_ROOT } from '../../localstack/cloud/service-definition';
+
+const exec = promisify(execFile);
+const ACCOUNT = '123456789012';
+const REGION = 'eu-west-1';
+const PACKAGE_LIMIT_MS = 5 * 60_000;
+
+type Resource = { Type: string; Properties: Record<string, any> };
+let resources: Record<string, Resource>;
+const work = mkdtempSync(join(tmpdir(), 'brigade-iot-policy-'));
+
+beforeAll(async () => {
+  // `package` builds in the service's .esbuild folder and writes .serverless: package a mirror of the checkout
+  // (files linked, serverless.yml copied), so another run using those folders is left alone.
+  const service = join(work, 'service');
+  mkdirSync(service);
+  for (const entry of readdirSync(PROJECT_ROOT)) {
+    if (entry === '.esbuild' || entry === '.serverless' || entry === '.git') continue;
+    if (entry === 'serverless.yml') copyFileSync(join(PROJECT_ROOT, entry), join(service, entry));
+    else symlinkSync(join(PROJECT_ROOT, entry), join(service, entry));
+  }
+  const out = join(work, 'package');
+  await exec(process.execPath, [OSLS_BIN, 'package', '--stage', 'prod', '--region', REGION, `--param=accountId=${ACCOUNT}`, '--package', out], {
+    cwd: service,
+    env: { ...process.env, BRIGADE_BUNDLER: 'esbuild' },
+    timeout: PACKAGE_LIMIT_MS,
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  resources = JSON.parse(readFileSync(join(out, 'cloudformation-template-update-stack.json'), 'utf8')).Resources;
+}, PACKAGE_LIMIT_MS + 30_000);
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe('the device policy in the packaged CloudFormation template', () => {
+  let policy: PolicyDocument;
+  const arn = (kind: string, name: string) => `arn:aws:iot:${REGION}:${ACCOUNT}:${kind}/${name}`;
+  // Device A of site "bistro", connected as its thing, as IoT Core sees it.
+  const deviceA = { clientId: 'fridge-a', thing: { thingName: 'fridge-a', attributes: { siteId: 'bistro', stage: 'prod' } } };
+  const may = (action: string, resource: string, ctx: ConnectionContext = deviceA) => evaluatePolicies([policy], action, resource, ctx) === 'allow';
+
+  beforeAll(() => {
+    const policies = iotPoliciesOf(resources, { region: REGION, accountId: ACCOUNT });
+    expect(policies.map((p) => p.name)).toEqual(['brigade-prod-device']);
+    policy = JSON.parse(policies[0]!.document);
+  });
+
+  it('a device may publish its own telemetry, and not to another device’s topic or another site’s', () => {
+    expect(may('iot:Publish', arn('topic', 'brigade/bistro/devices/fridge-a/telemetry'))).toBe(true);
+    expect(may('iot:Publish', arn('topic', 'brigade/bistro/devices/fridge-b/telemetry'))).toBe(false);
+    expect(may('iot:Publish', arn('topic', 'brigade/other-site/devices/fridge-a/telemetry'))).toBe(false);
+    expect(may('iot:Publish', arn('topic', 'brigade/bistro/devices/fridge-a/commands'))).toBe(false);
+    expect(may('iot:Publish', arn('topic', 'brigade/bistro/devices/+/telemetry'))).toBe(false);
+  });
+
+  it('a device reaches only its own shadow, and connects only as its own thing', () => {
+    expect(may('iot:Publish', arn('topic', '$aws/things/fridge-a/shadow/update'))).toBe(true);
+    expect(may('iot:Publish', arn('topic', '$aws/things/fridge-b/shadow/update'))).toBe(false);
+    expect(may('iot:Subscribe', arn('topicfilter', '$aws/things/fridge-a/shadow/update/delta'))).toBe(true);
+    expect(may('iot:Subscribe', arn('topicfilter', '$aws/things/fridge-b/shadow/update/delta'))).toBe(false);
+    expect(may('iot:Subscribe', arn('topicfilter', '#'))).toBe(false);
+    expect(may('iot:Receive', arn('topic', '$aws/things/fridge-b/shadow/update/delta'))).toBe(false);
+    expect(may('iot:Connect', arn('client', 'fridge-a'))).toBe(true);
+    expect(may('iot:Connect', arn('client', 'fridge-b'))).toBe(false);
+    // A certificate not attached to a thing resolves no thing variables: it may do nothing at all.
+    expect(may('iot:Publish', arn('topic', 'brigade/bistro/devices/fridge-a/telemetry'), { clientId: 'fridge-a' })).toBe(false);
+  });
+
+  it('names every resource through the thing’s own variables: no wildcard device or site segment, no iot:*', () => {
+    const statements = [policy.Statement].flat();
+    for (const statement of statements) {
+      expect([statement.Action].flat().every((a) => a !== '*' && a !== 'iot:*')).toBe(true);
+      for (const resource of [statement.Resource].flat()) {
+        expect(resource).toContain('${iot:Connection.Thing.ThingName}');
+        expect(resource).not.toMatch(/\/\*\//);
+      }
+    }
+  });
+});
+
+describe('the telemetry rule and the iot role in the packaged template', () => {
+  it('the rule runs SQL 2016-03-23 into ingest, with an error action, and IoT may invoke both', () => {
+    const rule = resources.TelemetryRule!.Properties.TopicRulePayload;
+    expect(rule.AwsIotSqlVersion).toBe('2016-03-23');
+    expect(rule.Sql).toContain("FROM 'brigade/+/devices/+/telemetry'");
+    expect(rule.Actions).toEqual([{ Lambda: { FunctionArn: { 'Fn::GetAtt': ['IngestTelemetryLambdaFunction', 'Arn'] } } }]);
+    expect(rule.ErrorAction).toEqual({ Lambda: { FunctionArn: { 'Fn::GetAtt': ['RecordRuleErrorLambdaFunction', 'Arn'] } } });
+    for (const permission of ['TelemetryRuleInvokePermission', 'TelemetryRuleErrorInvokePermission']) {
+      expect(resources[permission]!.Properties).toMatchObject({ Principal: 'iot.amazonaws.com', SourceArn: { 'Fn::GetAtt': ['TelemetryRule', 'Arn'] } });
+    }
+  });
+
+  it('the iot role puts no * on data actions; only the two resource-less IoT calls use it', () => {
+    const statements = resources.IotRole!.Properties.Policies.flatMap((p: { PolicyDocument: { Statement: unknown[] } }) => p.PolicyDocument.Statement) as Array<{
+      Action: string | string[];
+      Resource: unknown;
+    }>;
+    const starred = statements.filter((s) => s.Resource === '*').flatMap((s) => [s.Action].flat());
+    expect(starred.sort()).toEqual(['iot:CreateKeysAndCertificate', 'iot:DescribeEndpoint']);
+    const functions = Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::Function' && r.Properties.Handler?.startsWith('functions/iot/'));
+    expect(functions.length).toBeGreaterThan(15);
+    for (const fn of functions) expect(fn.Properties.Role).toEqual({ 'Fn::GetAtt': ['IotRole', 'Arn'] });
+  });
+});

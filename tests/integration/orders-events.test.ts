@@ -1,0 +1,188 @@
+// The events contract: a subscriber (an HTTP endpoint served by this test, subscribed to the real events topic
+// with a filter policy on the site) receives every event of the catalog, once per change, each matching its
+// documented schema. Then the outbox: with SNS failing, an order is still accepted and its event arrives later
+// through the scheduled relay.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { SubscribeCommand, UnsubscribeCommand } from '@aws-sdk/client-sns';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { envelopeSchemaOf, EVENT_TYPES, type OrdersEventType } from '../../functions/orders/events';
+import { api, describeLocal, dynamo, eventually, sns, tableName, topicArn } from './support/target';
+import { bearer } from './support/identity';
+import { expectStatus, idempotencyKey, orderingSite, placeOrder, type OrderingSite } from './support/orders';
+
+interface Received {
+  id: string;
+  type: OrdersEventType;
+  siteId: string;
+  data: Record<string, any>;
+  raw: unknown;
+}
+
+let site: OrderingSite;
+let server: Server;
+let subscriptionArn: string;
+const received: Received[] = [];
+
+beforeAll(async () => {
+  site = await orderingSite();
+  server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const notification = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { Type: string; Message: string };
+      if (notification.Type === 'Notification') {
+        const envelope = JSON.parse(notification.Message) as Received;
+        received.push({ ...envelope, raw: envelope });
+      }
+      res.writeHead(200).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}/events`;
+  const subscribed = await sns.send(
+    new SubscribeCommand({
+      TopicArn: topicArn('events'),
+      Protocol: 'http',
+      Endpoint: endpoint,
+      Attributes: { FilterPolicy: JSON.stringify({ siteId: [site.siteId], source: ['orders'] }), FilterPolicyScope: 'MessageAttributes' },
+      ReturnSubscriptionArn: true,
+    }),
+  );
+  subscriptionArn = subscribed.SubscriptionArn!;
+}, 120_000);
+
+afterAll(async () => {
+  if (subscriptionArn) await sns.send(new UnsubscribeCommand({ SubscriptionArn: subscriptionArn }));
+  server?.closeAllConnections();
+  await new Promise((resolve) => server?.close(resolve));
+});
+
+const orderPath = (orderId: string) => `/sites/${site.siteId}/orders/${orderId}`;
+const countOf = (type: OrdersEventType) => received.filter((e) => e.type === type).length;
+
+function expectValid(event: Received): void {
+  const parsed = envelopeSchemaOf(event.type).safeParse(event.raw);
+  expect({ type: event.type, issues: parsed.error?.issues ?? [] }).toEqual({ type: event.type, issues: [] });
+}
+
+describeLocal('events (local: the test serves the HTTP endpoint the topic delivers to)', () => {
+  it('every event of the catalog is published once per change, with its documented schema', async () => {
+    const { staff, manager, items } = site;
+    const availability = (available: boolean) =>
+      api('PUT', `/sites/${site.siteId}/menu/items/${items.lemonade}/availability`, { body: { available }, headers: bearer(staff) });
+    await expectStatus(availability(false), 200);
+    await expectStatus(availability(true), 200);
+
+    const order = (await expectStatus(placeOrder(site, staff, [{ itemId: items.burger, quantity: 1, modifierIds: ['cheese'] }, { itemId: items.fries, quantity: 2 }]), 201)).json;
+    await expectStatus(api('POST', `${orderPath(order.orderId)}/lines`, { body: { itemId: items.lemonade, quantity: 1 }, headers: bearer(staff) }), 201);
+    await expectStatus(api('DELETE', `${orderPath(order.orderId)}/lines/L3`, { headers: bearer(staff) }), 200);
+    await expectStatus(api('PUT', `${orderPath(order.orderId)}/discount`, { body: { type: 'amount', amount: 200, reason: 'birthday' }, headers: bearer(manager) }), 200);
+    await expectStatus(api('POST', `${orderPath(order.orderId)}/status`, { body: { status: 'sent' }, headers: bearer(staff) }), 200);
+    const balance = (await api('GET', orderPath(order.orderId), { headers: bearer(staff) })).json.totals.balance;
+    const paid = await expectStatus(
+      api('POST', `${orderPath(order.orderId)}/payments`, {
+        body: { method: 'card', amount: balance, tip: 150, cardReference: 'tok_visa' },
+        headers: { ...bearer(staff), ...idempotencyKey() },
+      }),
+      201,
+    );
+    await expectStatus(
+      api('POST', `${orderPath(order.orderId)}/refunds`, {
+        body: { paymentId: paid.json.payment.paymentId, amount: 150, reason: 'tip entered twice' },
+        headers: { ...bearer(manager), ...idempotencyKey() },
+      }),
+      201,
+    );
+    const other = (await expectStatus(placeOrder(site, staff, [{ itemId: items.fries, quantity: 1 }]), 201)).json;
+    await expectStatus(api('POST', `${orderPath(other.orderId)}/void`, { body: { reason: 'duplicate ticket' }, headers: bearer(manager) }), 200);
+
+    const expected: Record<OrdersEventType, number> = {
+      'order.placed': 2,
+      'order.line-added': 1,
+      'order.line-removed': 1,
+      'order.status-changed': 1,
+      'order.voided': 1,
+      'order.discount-applied': 1,
+      'order.paid': 1,
+      'payment.recorded': 1,
+      'payment.refunded': 1,
+      'menu.item-86d': 1,
+      'menu.item-restored': 1,
+    };
+    expect(Object.keys(expected).sort()).toEqual([...EVENT_TYPES].sort());
+    await eventually(async () => (EVENT_TYPES.every((type) => countOf(type) >= expected[type]) ? true : undefined), 15_000, 'every event type');
+    await new Promise((resolve) => setTimeout(resolve, 1_000)); // anything published twice would have arrived by now
+
+    expect(Object.fromEntries(EVENT_TYPES.map((type) => [type, countOf(type)]))).toEqual(expected);
+    expect(new Set(received.map((e) => e.id)).size).toBe(received.length);
+    for (const event of received) expectValid(event);
+
+    const ofOrder = (type: OrdersEventType) => received.find((e) => e.type === type && e.data.orderId === order.orderId)!;
+    // Versions follow the changes: placed 1, line added 2, removed 3, discount 4, sent 5, paid 6, refund
+    // reserved 7 (no event) and completed 8.
+    expect([
+      'order.placed',
+      'order.line-added',
+      'order.line-removed',
+      'order.discount-applied',
+      'order.status-changed',
+      'payment.recorded',
+      'payment.refunded',
+    ].map((type) => ofOrder(type as OrdersEventType).data.version)).toEqual([1, 2, 3, 4, 5, 6, 8]);
+    expect(ofOrder('order.paid').data).toMatchObject({
+      version: 6,
+      lines: [
+        expect.objectContaining({ itemId: items.burger, consumption: [{ ingredientId: 'beef-patty', quantity: 1, unit: 'each' }, { ingredientId: 'cheddar', quantity: 25, unit: 'g' }] }),
+        expect.objectContaining({ itemId: items.fries, consumption: [{ ingredientId: 'potato', quantity: 0.4, unit: 'kg' }] }),
+      ],
+      totals: expect.objectContaining({ discount: 200, tip: 150, balance: 0 }),
+    });
+    expect(received.every((e) => e.siteId === site.siteId)).toBe(true);
+  }, 60_000);
+
+  it('with SNS failing, the order is still accepted (201) and its event arrives later through the outbox relay', async () => {
+    const edge = process.env.AWS_ENDPOINT_URL!;
+    const faults = (body?: object) => fetch(`${edge}/_local/sns/faults`, body ? { method: 'POST', body: JSON.stringify(body) } : undefined);
+    // The SDK makes 3 attempts per publish: 3 faults fail one publish completely.
+    await faults({ failPublishes: 3 });
+    let order: any;
+    try {
+      order = (await expectStatus(placeOrder(site, site.staff, [{ itemId: site.items.fries, quantity: 1 }]), 201)).json;
+      expect(await (await faults()).json()).toEqual({ failPublishes: 0 });
+    } finally {
+      await faults({ failPublishes: 0 });
+    }
+
+    const outbox = await outboxItems();
+    expect(outbox).toHaveLength(1);
+    const kept = JSON.parse(outbox[0]!.event as string) as Received;
+    expect(kept).toMatchObject({ type: 'order.placed', data: { orderId: order.orderId, version: 1 } });
+    expect(received.find((e) => e.id === kept.id)).toBeUndefined();
+
+    // The relay runs every minute (serverless-offline runs the schedule) and takes items older than 30 s.
+    const delivered = await eventually(async () => received.find((e) => e.id === kept.id), 120_000, 'the relayed order.placed');
+    expectValid(delivered);
+    expect(delivered.raw).toEqual(kept);
+    await eventually(async () => ((await outboxItems()).length === 0 ? true : undefined), 10_000, 'the outbox to empty');
+    expect(received.filter((e) => e.type === 'order.placed' && e.data.orderId === order.orderId)).toHaveLength(1);
+  }, 150_000);
+});
+
+async function outboxItems(): Promise<Array<Record<string, unknown>>> {
+  const items: Array<Record<string, unknown>> = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await dynamo.send(
+      new ScanCommand({
+        TableName: tableName('orders'),
+        FilterExpression: 'begins_with(pk, :prefix)',
+        ExpressionAttributeValues: { ':prefix': `SITE#${site.siteId}#OUTBOX#` },
+        ExclusiveStartKey: start,
+      }),
+    );
+    items.push(...(page.Items ?? []));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return items;
+}

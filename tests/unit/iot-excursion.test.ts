@@ -1,0 +1,87 @@
+import { advance, endExcursion, incidentIdOf, type MonitorState, type TimedReading } from '../../functions/iot/excursion';
+
+const MIN = 60_000;
+const T0 = Date.parse('2026-11-25T10:00:00Z');
+const fridge = { limits: { maxC: 5 }, gracePeriodMs: 15 * MIN, siteId: 's1', deviceId: 'walkin-1' };
+/** One reading a minute from T0, at the given temperatures. */
+const minutes = (temperatures: number[], from = 0): TimedReading[] => temperatures.map((temperatureC, i) => ({ t: T0 + (from + i) * MIN, temperatureC }));
+
+describe('excursion state machine', () => {
+  it('a door opening shorter than the grace period raises nothing and leaves no state behind', () => {
+    const { state, events } = advance({}, minutes([3, 3, 7, 9, 8, 6, 4, 3]), fridge);
+    expect(events).toEqual([]);
+    expect(state).toEqual({ lastT: T0 + 7 * MIN });
+  });
+
+  it('out of limits for the grace period opens one excursion, at the reading that reaches it', () => {
+    const warmUp = [4, ...Array.from({ length: 20 }, (_, i) => 6 + i * 0.5)]; // out from minute 1
+    const { state, events } = advance({}, minutes(warmUp), fridge);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      kind: 'excursion-started',
+      incidentId: incidentIdOf('s1', 'walkin-1', T0 + MIN),
+      startedAt: T0 + MIN,
+      detectedAt: T0 + 16 * MIN,
+      severity: 'critical', // 13.5 °C at detection: 8.5 °C beyond the limit
+    });
+    expect(state.incident?.peakC).toBe(15.5);
+  });
+
+  it('exactly at the grace period counts; one minute less does not', () => {
+    expect(advance({}, minutes([6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6]), fridge).events).toHaveLength(1); // 0 … 15 min
+    expect(advance({}, minutes([6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6]), fridge).events).toHaveLength(0); // 0 … 14 min
+  });
+
+  it('back in range ends the excursion with its duration and peak', () => {
+    const readings = minutes([...Array(20).fill(7), 9.5, 8, 4.5]);
+    const { state, events } = advance({}, readings, fridge);
+    expect(events.map((e) => e.kind)).toEqual(['excursion-started', 'excursion-ended']);
+    expect(events[0]).toMatchObject({ severity: 'warning', peakC: 7 });
+    expect(events[1]).toMatchObject({ kind: 'excursion-ended', startedAt: T0, endedAt: T0 + 22 * MIN, durationMs: 22 * MIN, peakC: 9.5 });
+    expect(state).toEqual({ lastT: T0 + 22 * MIN });
+  });
+
+  it('the same readings fed again (a QoS 1 redelivery, a retried batch) change nothing', () => {
+    const readings = minutes(Array(20).fill(8));
+    const first = advance({}, readings, fridge);
+    const again = advance(first.state, readings, fridge);
+    expect(again).toEqual({ state: first.state, events: [], evaluated: 0 });
+  });
+
+  it('works across batches, in device-time order within a batch', () => {
+    let state: MonitorState = {};
+    const events = [];
+    for (const batch of [minutes([6, 6, 6], 0), minutes([6, 6, 6, 6, 6, 6, 6], 3).reverse(), minutes([6, 6, 6, 6, 6, 6], 10), minutes([2], 16)]) {
+      const step = advance(state, batch, fridge);
+      state = step.state;
+      events.push(...step.events);
+    }
+    expect(events.map((e) => [e.kind, (e.kind === 'excursion-started' ? e.detectedAt : e.endedAt) - T0])).toEqual([
+      ['excursion-started', 15 * MIN],
+      ['excursion-ended', 16 * MIN],
+    ]);
+  });
+
+  it('hot-holding is out of range below its minimum; the peak is the lowest value', () => {
+    const hot = { ...fridge, limits: { minC: 63 } };
+    const { events } = advance({}, minutes([70, 60, 58, 52, 55, ...Array(12).fill(59), 65]), hot);
+    expect(events.map((e) => e.kind)).toEqual(['excursion-started', 'excursion-ended']);
+    expect(events[0]).toMatchObject({ severity: 'critical', peakC: 52 });
+    expect(events[1]).toMatchObject({ peakC: 52, durationMs: 16 * MIN });
+  });
+
+  it('ending an excursion outside the readings (decommissioning) ends it at that instant', () => {
+    const { state } = advance({}, minutes(Array(17).fill(8)), fridge);
+    const ended = endExcursion(state, T0 + 30 * MIN);
+    expect(ended.event).toMatchObject({ kind: 'excursion-ended', durationMs: 30 * MIN, peakC: 8 });
+    expect(ended.state).toEqual({ lastT: T0 + 16 * MIN });
+    expect(endExcursion({ lastT: 1 }, T0)).toEqual({ state: { lastT: 1 } });
+  });
+
+  it('incident ids are deterministic per device and start, and sort by start time', () => {
+    expect(incidentIdOf('s1', 'a', T0)).toBe(incidentIdOf('s1', 'a', T0));
+    expect(incidentIdOf('s1', 'a', T0)).not.toBe(incidentIdOf('s1', 'b', T0));
+    expect(incidentIdOf('s1', 'a', T0) < incidentIdOf('s1', 'a', T0 + 1)).toBe(true);
+    expect(incidentIdOf('s1', 'a', T0)).toMatch(/^[a-z0-9]{9}-[0-9a-f]{8}$/);
+  });
+});

@@ -1,0 +1,59 @@
+// The local SNS emulator's fault injection, which the outbox integration test uses to make publishing fail.
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { CreateTopicCommand, PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { createSnsEmulator } from '../../localstack/cloud/sns';
+
+let server: Server;
+let baseUrl: string;
+let sns: SNSClient;
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+  });
+}
+
+beforeAll(async () => {
+  const emulator = createSnsEmulator({ invokeLambda: async () => ({ ok: true, payload: null }) });
+  server = createServer(async (req, res) => {
+    const body = await readBody(req);
+    if (!(await emulator.handle(req, body, res))) res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // One attempt per call, so each call uses exactly one injected fault.
+  sns = new SNSClient({ endpoint: baseUrl, region: 'us-east-1', credentials: { accessKeyId: 't', secretAccessKey: 't' }, maxAttempts: 1 });
+});
+
+afterAll(async () => {
+  sns.destroy();
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+const faults = (init?: RequestInit) => fetch(`${baseUrl}/_local/sns/faults`, init);
+
+describe('SNS fault injection', () => {
+  it('fails the next N Publish calls with 500 InternalError, then publishes again', async () => {
+    const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: 'faults' }));
+    const armed = await faults({ method: 'POST', body: JSON.stringify({ failPublishes: 2 }) });
+    expect(await armed.json()).toEqual({ failPublishes: 2 });
+    for (let i = 0; i < 2; i++) {
+      await expect(sns.send(new PublishCommand({ TopicArn, Message: 'm' }))).rejects.toMatchObject({
+        name: 'InternalErrorException', // the SDK's name for AWS's InternalError code
+        $metadata: { httpStatusCode: 500 },
+      });
+    }
+    expect(await (await faults()).json()).toEqual({ failPublishes: 0 });
+    await expect(sns.send(new PublishCommand({ TopicArn, Message: 'm' }))).resolves.toMatchObject({ MessageId: expect.any(String) });
+  });
+
+  it('refuses a malformed request', async () => {
+    expect((await faults({ method: 'POST', body: '{"failPublishes":-1}' })).status).toBe(400);
+    expect((await faults({ method: 'POST', body: 'not json' })).status).toBe(400);
+    expect((await faults({ method: 'DELETE' })).status).toBe(405);
+  });
+});

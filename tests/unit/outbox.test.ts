@@ -1,0 +1,115 @@
+import { DeleteCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { buildEvent, type EventEnvelope } from '#shared/events';
+import { commitWithEvents, OUTBOX_INDEX, OUTBOX_SHARDS, outboxPut, outboxShard, relayOutbox, type OutboxDeps } from '#shared/outbox';
+
+const target = { tableName: 'brigade-test-orders', topicArn: 'arn:aws:sns:us-east-1:000000000000:brigade-test-events' };
+
+function event(type = 'order.placed', at = new Date('2026-11-25T19:00:00Z')): EventEnvelope {
+  return buildEvent({ type, source: 'orders', siteId: 'site-1', correlationId: 'corr-1', occurredAt: at, data: { orderId: 'o1' } });
+}
+
+/** A table that keeps outbox items in memory and answers the relay's index query; a topic that can be made to fail. */
+function fakes(options: { failPublish?: (event: EventEnvelope) => boolean } = {}) {
+  const table = new Map<string, Record<string, unknown>>();
+  const published: EventEnvelope[] = [];
+  const transactions: unknown[][] = [];
+  const deps: OutboxDeps = {
+    send: async (command) => {
+      if (command instanceof TransactWriteCommand) {
+        const items = command.input.TransactItems ?? [];
+        transactions.push(items);
+        for (const item of items) if (item.Put) table.set(String(item.Put.Item!.pk), item.Put.Item!);
+        return {};
+      }
+      if (command instanceof DeleteCommand) {
+        table.delete(String(command.input.Key!.pk));
+        return {};
+      }
+      if (command instanceof QueryCommand) {
+        const values = command.input.ExpressionAttributeValues!;
+        const Items = [...table.values()]
+          .filter((item) => item.outboxShard === values[':shard'] && String(item.outboxAt) < String(values[':cutoff']))
+          .sort((a, b) => String(a.outboxAt).localeCompare(String(b.outboxAt)));
+        return { Items };
+      }
+      throw new Error('unexpected command');
+    },
+    publish: async (_topic, e) => {
+      if (options.failPublish?.(e)) throw new Error('InternalError: SNS is down');
+      published.push(e);
+      return 'message-id';
+    },
+  };
+  return { deps, table, published, transactions };
+}
+
+describe('the transactional outbox', () => {
+  it('writes the state change and its events in one transaction, then publishes and clears them', async () => {
+    const f = fakes();
+    const change = { Put: { TableName: target.tableName, Item: { pk: 'SITE#site-1#ORDER#o1', sk: 'ORDER', version: 1 } } };
+    const events = [event(), event('order.status-changed')];
+    await commitWithEvents(target, [change], events, f.deps);
+    expect(f.transactions).toHaveLength(1);
+    expect(f.transactions[0]).toEqual([change, outboxPut(target.tableName, events[0]!), outboxPut(target.tableName, events[1]!)]);
+    expect(f.published.map((e) => e.id)).toEqual(events.map((e) => e.id));
+    expect([...f.table.keys()]).toEqual(['SITE#site-1#ORDER#o1']);
+  });
+
+  it('keeps an event whose publishing fails, without failing the change', async () => {
+    const f = fakes({ failPublish: () => true });
+    const placed = event();
+    await expect(commitWithEvents(target, [], [placed], f.deps)).resolves.toBeUndefined();
+    const kept = f.table.get(`SITE#site-1#OUTBOX#${placed.id}`);
+    expect(kept).toMatchObject({ sk: 'OUTBOX', outboxShard: outboxShard(placed.id), outboxAt: placed.occurredAt, eventType: 'order.placed' });
+    expect(JSON.parse(String(kept!.event))).toEqual(placed);
+  });
+
+  it('a transaction that fails publishes nothing', async () => {
+    const f = fakes();
+    f.deps.send = async () => {
+      throw new Error('TransactionCanceledException');
+    };
+    await expect(commitWithEvents(target, [], [event()], f.deps)).rejects.toThrow('TransactionCanceled');
+    expect(f.published).toEqual([]);
+  });
+
+  it('spreads events over the index shards, each item conditional on being new', () => {
+    const shards = new Set(Array.from({ length: 64 }, () => outboxShard(event().id)));
+    expect(shards.size).toBe(OUTBOX_SHARDS);
+    expect(outboxPut(target.tableName, event()).Put).toMatchObject({ ConditionExpression: 'attribute_not_exists(pk)' });
+  });
+});
+
+describe('the relay', () => {
+  it('publishes items older than the minimum age, oldest first, byte for byte, and clears them', async () => {
+    const f = fakes({ failPublish: () => true });
+    const old = [event('order.placed', new Date('2026-11-25T18:00:00Z')), event('order.paid', new Date('2026-11-25T18:59:00Z'))];
+    const fresh = event('order.voided', new Date('2026-11-25T19:59:50Z'));
+    for (const e of [...old, fresh]) await commitWithEvents(target, [], [e], f.deps);
+    f.deps.publish = async (_topic, e) => {
+      f.published.push(e);
+    };
+    const queries: QueryCommand[] = [];
+    const send = f.deps.send;
+    f.deps.send = async (command) => {
+      if (command instanceof QueryCommand) queries.push(command);
+      return send(command);
+    };
+
+    const result = await relayOutbox({ ...target, minAgeMs: 30_000 }, new Date('2026-11-25T20:00:00Z'), f.deps);
+
+    expect(result).toEqual({ published: 2, failed: 0 });
+    expect(f.published).toEqual(expect.arrayContaining(old));
+    expect(f.published).toHaveLength(2);
+    expect([...f.table.values()].map((item) => item.eventType)).toEqual(['order.voided']);
+    expect(queries).toHaveLength(OUTBOX_SHARDS);
+    expect(queries[0]!.input).toMatchObject({ IndexName: OUTBOX_INDEX, ExpressionAttributeValues: { ':cutoff': '2026-11-25T19:59:30.000Z' } });
+  });
+
+  it('counts what it still cannot publish and keeps it for the next run', async () => {
+    const f = fakes({ failPublish: () => true });
+    await commitWithEvents(target, [], [event()], f.deps);
+    expect(await relayOutbox({ ...target, minAgeMs: 30_000 }, new Date('2026-11-25T20:00:00Z'), f.deps)).toEqual({ published: 0, failed: 1 });
+    expect(f.table.size).toBe(1);
+  });
+});
