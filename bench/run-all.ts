@@ -9,7 +9,6 @@ import { RESULT_PREFIX, printResult, printTable } from './support/stats';
 const BENCHES = [
   { name: 'startup', limitMs: 16 * 60_000 },
   { name: 'dynamodb-vs-http', limitMs: 11 * 60_000 },
-  { name: 'mqtt-rule-throughput', limitMs: 11 * 60_000 },
   { name: 'iot-ingest', limitMs: 13 * 60_000 },
   { name: 'orders-throughput', limitMs: 11 * 60_000 },
   { name: 'auth-cost', limitMs: 11 * 60_000 },

@@ -22,7 +22,7 @@ export function buildAlert(input: {
   return buildEvent({ ...input, source: 'iot', data: { ...input.data, severity: input.severity } });
 }
 
-export async function publishAlert(topicArn: string, event: EventEnvelope): Promise<string> {
+async function publishAlert(topicArn: string, event: EventEnvelope): Promise<string> {
   const severity = typeof event.data.severity === 'string' ? event.data.severity : 'info';
   const result = await snsClient().send(
     new PublishCommand({

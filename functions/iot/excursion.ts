@@ -34,9 +34,9 @@ export type MonitorEvent =
   | { kind: 'excursion-ended'; incidentId: string; startedAt: number; endedAt: number; durationMs: number; peakC: number; severity: Severity };
 
 /** An excursion this far beyond the limits is critical (discard risk); less is a warning. */
-export const CRITICAL_DEVIATION_C = 5;
+const CRITICAL_DEVIATION_C = 5;
 
-export function severityOf(limits: Limits, peakC: number): Severity {
+function severityOf(limits: Limits, peakC: number): Severity {
   return deviationC(limits, peakC) >= CRITICAL_DEVIATION_C ? 'critical' : 'warning';
 }
 

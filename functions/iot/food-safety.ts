@@ -11,7 +11,7 @@ import type { SiteSettings } from './schemas';
 const INCIDENT_LOOKBACK_MS = 7 * 24 * 60 * 60 * 1000;
 const ATTENTION = new Set(['excursion', 'out-of-range', 'offline', 'low-battery']);
 
-export async function siteSettings(siteId: string): Promise<SiteSettings> {
+async function siteSettings(siteId: string): Promise<SiteSettings> {
   return (await store.getSettings(siteId)) ?? DEFAULT_HACCP_SETTINGS;
 }
 

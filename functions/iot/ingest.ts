@@ -1,6 +1,6 @@
-// Ingesting one telemetry message from the topic rule: validate each reading, store the new ones (a QoS 1
-// redelivery finds its readings already stored), refresh the 15-minute aggregates they touch, then move the
-// device's live state and excursion state machine forward. Safe to run twice on the same message.
+// Ingesting one telemetry message from the topic rule: validate each reading, store the new ones with their
+// 15-minute bucket counts (a QoS 1 redelivery finds its readings already stored), widen the buckets' ranges,
+// then move the device's live state and excursion state machine forward. Safe to run twice on one message.
 import { logger } from '#shared/logger';
 import { byBucket } from './aggregates';
 import { store } from './config';

@@ -50,7 +50,6 @@ export const readingsQuerySchema = z.object({
   order: z.enum(['asc', 'desc']).default('desc'),
   cursor,
 });
-export type ReadingsQuery = z.infer<typeof readingsQuerySchema>;
 
 export const aggregatesQuerySchema = z.object({ from: instant.optional(), to: instant.optional() });
 

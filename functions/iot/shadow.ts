@@ -4,14 +4,21 @@ import { GetThingShadowCommand, ResourceNotFoundException, UpdateThingShadowComm
 import { iotDataClient } from '#shared/aws-clients';
 import type { DeviceCommand } from './device-types';
 
+type JsonObject = Record<string, unknown>;
+
 export interface ShadowView {
-  desired?: Record<string, unknown>;
-  reported?: Record<string, unknown>;
-  delta?: Record<string, unknown>;
+  desired?: JsonObject;
+  reported?: JsonObject;
+  delta?: JsonObject;
   version: number;
 }
 
-const decode = (payload: Uint8Array | undefined) => JSON.parse(Buffer.from(payload ?? new Uint8Array()).toString('utf8') || '{}') as Record<string, any>;
+interface ShadowDocument {
+  version?: number;
+  state?: { desired?: JsonObject; reported?: JsonObject; delta?: JsonObject };
+}
+
+const decode = (payload: Uint8Array | undefined) => JSON.parse(Buffer.from(payload ?? new Uint8Array()).toString('utf8') || '{}') as ShadowDocument;
 
 export async function setDesired(thingName: string, command: DeviceCommand, clientToken: string): Promise<{ version: number }> {
   const data = await iotDataClient();
@@ -25,9 +32,8 @@ export async function setDesired(thingName: string, command: DeviceCommand, clie
 export async function readShadow(thingName: string): Promise<ShadowView | undefined> {
   const data = await iotDataClient();
   try {
-    const document = decode((await data.send(new GetThingShadowCommand({ thingName }))).payload);
-    const state = (document.state ?? {}) as Record<string, Record<string, unknown> | undefined>;
-    return { desired: state.desired, reported: state.reported, delta: state.delta, version: Number(document.version) };
+    const { state = {}, version } = decode((await data.send(new GetThingShadowCommand({ thingName }))).payload);
+    return { desired: state.desired, reported: state.reported, delta: state.delta, version: Number(version) };
   } catch (error) {
     if (error instanceof ResourceNotFoundException) return undefined;
     throw error;

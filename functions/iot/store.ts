@@ -30,11 +30,11 @@ import type { Reading } from './readings';
 import type { CommandRecord, CorrectiveAction, DeviceRecord, IncidentRecord, RejectRecord, SiteSettings } from './schemas';
 
 const DAY_S = 24 * 60 * 60;
-export const READING_TTL_S = 7 * DAY_S;
+const READING_TTL_S = 7 * DAY_S;
 const SEQ_MARKER_TTL_S = DAY_S;
-export const AGGREGATE_TTL_S = 400 * DAY_S;
+const AGGREGATE_TTL_S = 400 * DAY_S;
 const REJECT_TTL_S = 30 * DAY_S;
-export const SILENCE_INDEX = 'silence';
+const SILENCE_INDEX = 'silence';
 export const SILENCE_SHARDS = 4;
 /** Parallel writes per ingest batch: enough to overlap round trips, few enough not to throttle one partition. */
 const WRITE_CONCURRENCY = 16;
@@ -45,7 +45,7 @@ const TRANSACTION_ATTEMPTS = 6;
 /** A randomised pause that grows with the attempt, so racing writers stop colliding. */
 export const jitter = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * 25 * 2 ** Math.min(attempt, 5)));
 
-export const iso = (ms: number) => new Date(ms).toISOString();
+const iso = (ms: number) => new Date(ms).toISOString();
 const seconds = (ms: number) => Math.floor(ms / 1000);
 
 export const deviceKey = (siteId: string, deviceId: string) => ({ pk: `SITE#${siteId}`, sk: `DEVICE#${deviceId}` });
@@ -54,16 +54,24 @@ const incidentKey = (siteId: string, incidentId: string) => ({ pk: `SITE#${siteI
 export const deviceIdClaimKey = (deviceId: string) => ({ pk: `DEVICE-ID#${deviceId}`, sk: 'DEVICE-ID' });
 export const seriesPk = (siteId: string, deviceId: string) => `SITE#${siteId}#DEVICE#${deviceId}`;
 const rejectsPk = (siteId: string) => `SITE#${siteId}#REJECTS`;
-export const readingSk = (r: Pick<Reading, 't' | 'deviceTime'>) => `R#${iso(r.t)}${r.deviceTime ? '' : '#r'}`;
-export const aggregateSk = (start: number) => `A#${iso(start)}`;
+const readingSk = (r: Pick<Reading, 't' | 'deviceTime'>) => `R#${iso(r.t)}${r.deviceTime ? '' : '#r'}`;
+const aggregateSk = (start: number) => `A#${iso(start)}`;
 
-export function silenceShardOf(deviceId: string): string {
+function silenceShardOf(deviceId: string): string {
   return `SILENCE#${createHash('sha256').update(deviceId).digest()[0]! % SILENCE_SHARDS}`;
 }
 
-export function isConditionFailure(error: unknown): boolean {
+function isConditionFailure(error: unknown): boolean {
   if (error instanceof ConditionalCheckFailedException) return true;
   return error instanceof TransactionCanceledException && (error.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed');
+}
+
+/** Lost a race: a condition on what was read no longer holds, or another transaction held the item. */
+function lostRace(error: unknown): boolean {
+  return (
+    isConditionFailure(error) ||
+    (error instanceof TransactionCanceledException && (error.CancellationReasons ?? []).some((r) => r.Code === 'TransactionConflict'))
+  );
 }
 
 /** Cursors carry only a sort key; the partition is always the one the route names, so a cursor cannot leave it. */
@@ -250,20 +258,18 @@ export class IotStore {
       adds.push('acceptedReadings :accepted', 'duplicateReadings :duplicates', 'rejectedReadings :rejected');
       Object.assign(values, { ':accepted': change.counters.accepted, ':duplicates': change.counters.duplicates, ':rejected': change.counters.rejected });
     }
-    const deviceUpdate: TransactItem = {
-      Update: {
-        TableName: this.table,
-        Key: deviceKey(device.siteId, device.deviceId),
-        UpdateExpression: [`SET ${sets.join(', ')}`, removes.length ? `REMOVE ${removes.join(', ')}` : '', adds.length ? `ADD ${adds.join(', ')}` : '']
-          .filter(Boolean)
-          .join(' '),
-        ConditionExpression: 'version = :expected',
-        ...(Object.keys(names).length > 0 && { ExpressionAttributeNames: names }),
-        ExpressionAttributeValues: values,
-      },
+    const deviceUpdate = {
+      TableName: this.table,
+      Key: deviceKey(device.siteId, device.deviceId),
+      UpdateExpression: [`SET ${sets.join(', ')}`, removes.length ? `REMOVE ${removes.join(', ')}` : '', adds.length ? `ADD ${adds.join(', ')}` : '']
+        .filter(Boolean)
+        .join(' '),
+      ConditionExpression: 'version = :expected',
+      ...(Object.keys(names).length > 0 && { ExpressionAttributeNames: names }),
+      ExpressionAttributeValues: values,
     };
     const items: TransactItem[] = [
-      deviceUpdate,
+      { Update: deviceUpdate },
       ...change.incidentPuts.map((incident) => ({
         Put: { TableName: this.table, Item: { ...incidentKey(incident.siteId, incident.incidentId), ...incident }, ConditionExpression: 'attribute_not_exists(pk)' },
       })),
@@ -278,11 +284,11 @@ export class IotStore {
       })),
     ];
     try {
-      if (items.length === 1 && change.events.length === 0) await dynamoDb().send(new UpdateCommand(deviceUpdate.Update!));
+      if (items.length === 1 && change.events.length === 0) await dynamoDb().send(new UpdateCommand(deviceUpdate));
       else await commitWithEvents({ tableName: this.table, topicArn: this.outbox.topicArn }, items, change.events, this.outbox.deps);
       return true;
     } catch (error) {
-      if (isConditionFailure(error)) return false;
+      if (lostRace(error)) return false;
       throw error;
     }
   }

@@ -47,7 +47,11 @@ export interface RouteInput<B, P, Q, C = Caller> {
 export interface HttpResult {
   status?: number;
   body?: unknown;
-  /** An already-serialised body, sent byte for byte (idempotent replays). Wins over `body`. */
+  /**
+   * An already-serialised body, sent byte for byte (idempotent replays). Wins over `body`. Also the way to answer
+   * something other than JSON (a CSV export): give its `content-type` in `headers`, which replace the default
+   * JSON one; the security headers stay.
+   */
   rawBody?: string;
   headers?: Record<string, string>;
 }

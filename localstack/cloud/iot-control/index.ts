@@ -30,7 +30,7 @@ export function iotPoliciesOf(
     }));
 }
 
-export function resolveIntrinsics(value: unknown, pseudo: Record<string, string>): unknown {
+function resolveIntrinsics(value: unknown, pseudo: Record<string, string>): unknown {
   if (Array.isArray(value)) return value.map((v) => resolveIntrinsics(v, pseudo));
   if (typeof value !== 'object' || value === null) return value;
   const node = value as Record<string, unknown>;
