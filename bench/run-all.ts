@@ -21,7 +21,6 @@ interface Load { opsPerSecond: number; p50Ms: number; p99Ms: number }
 interface Results {
   startup?: { medianReadyS: number; medianExitS: number };
   'dynamodb-vs-http'?: { rawPut: Load; rawGet: Load; httpPost: Load; httpGet: Load; rawToHttp: { write: number; read: number } };
-  'mqtt-rule-throughput'?: { lost: number; phases: Array<{ phase: string; publishRate: number; endToEndRate: number }> };
   'bundle-sizes'?: {
     totalZipBytes: number;
     functions: Array<{ name: string; zipBytes: number }>;
@@ -98,13 +97,6 @@ function summaryRows(results: Results): Array<[string, string, string]> {
     ops(http.httpPost, 'HTTP POST note');
     ops(http.httpGet, 'HTTP GET note');
     rows.push(['dynamodb-vs-http', 'raw/HTTP throughput write, read', `${http.rawToHttp.write}x, ${http.rawToHttp.read}x`]);
-  }
-  const mqtt = results['mqtt-rule-throughput'];
-  if (mqtt) {
-    for (const phase of mqtt.phases) {
-      rows.push(['mqtt-rule-throughput', `${phase.phase}: publish/s, end-to-end/s`, `${phase.publishRate}, ${phase.endToEndRate}`]);
-    }
-    rows.push(['mqtt-rule-throughput', 'messages lost', String(mqtt.lost)]);
   }
   const bundles = results['bundle-sizes'];
   if (bundles) {
