@@ -2,6 +2,7 @@
 // units (cents) of the site's currency; a tax rate is a decimal percentage string ("8.875"), exact to four
 // decimals, never a float; recipe quantities carry units.
 import { z } from 'zod';
+import { timeZoneSchema } from '#shared/time-zone';
 import { siteIdSchema } from '#shared/identity';
 
 const MAX_MONEY = 100_000_000; // a million in two-decimal currencies: far above any restaurant bill
@@ -30,14 +31,6 @@ export const lineParamsSchema = z.object({ siteId: siteIdSchema, orderId: id, li
 
 // --- menu ------------------------------------------------------------------------------------------------------
 
-const timeZoneSchema = z.string().refine((tz) => {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: tz });
-    return tz.includes('/') || tz === 'UTC';
-  } catch {
-    return false;
-  }
-}, 'must be an IANA time zone such as Europe/Paris');
 
 export const menuSettingsSchema = z.strictObject({
   timeZone: timeZoneSchema,

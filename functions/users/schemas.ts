@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { timeZoneSchema } from '#shared/time-zone';
 import { roleSchema, siteIdSchema } from '#shared/identity';
 
 export const emailSchema = z.email().max(254).transform((e) => e.trim().toLowerCase());
@@ -39,14 +40,6 @@ export const updateUserSchema = z
   .refine((u) => Object.keys(u).length > 0, 'nothing to update');
 export type UserUpdate = z.infer<typeof updateUserSchema>;
 
-const timeZoneSchema = z.string().refine((tz) => {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: tz });
-    return tz.includes('/') || tz === 'UTC';
-  } catch {
-    return false;
-  }
-}, 'must be an IANA time zone such as Europe/Paris');
 export const createSiteSchema = z.strictObject({
   siteId: siteIdSchema,
   name: z.string().trim().min(1).max(100),
