@@ -1,9 +1,8 @@
 // Alerts on the SNS alerts topic: the shared envelope, with `type`, `siteId`, `source` and a `severity` message
 // attribute, so a subscriber can take only critical excursions, or one site's alerts. Published through the
 // domain's outbox (shared/outbox.ts): written with the state change that causes it, so never lost.
-import { PublishCommand } from '@aws-sdk/client-sns';
-import { dynamoDb, snsClient } from '#shared/aws-clients';
-import { buildEvent, type EventEnvelope } from '#shared/events';
+import { dynamoDb } from '#shared/aws-clients';
+import { buildEvent, publishEvent, type EventEnvelope } from '#shared/events';
 import type { OutboxDeps } from '#shared/outbox';
 
 export type AlertSeverity = 'critical' | 'warning' | 'info';
@@ -22,21 +21,9 @@ export function buildAlert(input: {
   return buildEvent({ ...input, source: 'iot', data: { ...input.data, severity: input.severity } });
 }
 
-async function publishAlert(topicArn: string, event: EventEnvelope): Promise<string> {
+function publishAlert(topicArn: string, event: EventEnvelope): Promise<string> {
   const severity = typeof event.data.severity === 'string' ? event.data.severity : 'info';
-  const result = await snsClient().send(
-    new PublishCommand({
-      TopicArn: topicArn,
-      Message: JSON.stringify(event),
-      MessageAttributes: {
-        type: { DataType: 'String', StringValue: event.type },
-        siteId: { DataType: 'String', StringValue: event.siteId },
-        source: { DataType: 'String', StringValue: event.source },
-        severity: { DataType: 'String', StringValue: severity },
-      },
-    }),
-  );
-  return result.MessageId ?? '';
+  return publishEvent(topicArn, event, { severity });
 }
 
 export const alertOutboxDeps = (): OutboxDeps => ({

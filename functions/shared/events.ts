@@ -36,7 +36,12 @@ export function buildEvent<D extends Record<string, unknown>>(input: {
   };
 }
 
-export async function publishEvent(topicArn: string, event: EventEnvelope<Record<string, unknown>>): Promise<string> {
+/** `extraAttributes` adds message attributes for filter policies beyond the standard three (e.g. severity). */
+export async function publishEvent(
+  topicArn: string,
+  event: EventEnvelope<Record<string, unknown>>,
+  extraAttributes: Record<string, string> = {},
+): Promise<string> {
   const result = await snsClient().send(
     new PublishCommand({
       TopicArn: topicArn,
@@ -45,6 +50,7 @@ export async function publishEvent(topicArn: string, event: EventEnvelope<Record
         type: { DataType: 'String', StringValue: event.type },
         siteId: { DataType: 'String', StringValue: event.siteId },
         source: { DataType: 'String', StringValue: event.source },
+        ...Object.fromEntries(Object.entries(extraAttributes).map(([name, value]) => [name, { DataType: 'String', StringValue: value }])),
       },
     }),
   );
