@@ -1,5 +1,6 @@
 // Wall-clock time in a site's IANA time zone, with DST: HACCP checks happen at local times ("the 09:00 check")
 // and a HACCP day is a local calendar day, which is 23 or 25 hours long twice a year.
+import { wallClock as localWallClock } from '#shared/time-zone';
 
 export function isTimeZone(timeZone: string): boolean {
   try {
@@ -11,22 +12,7 @@ export function isTimeZone(timeZone: string): boolean {
 }
 
 function wallClock(instant: number, timeZone: string): { date: string; time: string; asUtc: number } {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      hourCycle: 'h23',
-    })
-      .formatToParts(new Date(instant))
-      .map((part) => [part.type, part.value]),
-  ) as Record<string, string>;
-  const date = `${parts.year}-${parts.month}-${parts.day}`;
-  const time = `${parts.hour}:${parts.minute}:${parts.second}`;
+  const { date, time } = localWallClock(instant, timeZone);
   return { date, time, asUtc: Date.parse(`${date}T${time}Z`) };
 }
 
