@@ -135,3 +135,16 @@ export async function relayOutbox(
   }
   return result;
 }
+
+/**
+ * The scheduled relay as a Lambda handler (every minute): publishes the events whose request could not (SNS down,
+ * the function ended early). Events younger than `minAgeSeconds` are left to the request still publishing them.
+ */
+export function relayOutboxHandler(target: OutboxTarget, minAgeSeconds: number): () => Promise<RelayResult> {
+  return async () => {
+    logger.resetKeys(); // a run of its own, not the last request's context
+    const result = await relayOutbox({ ...target, minAgeMs: minAgeSeconds * 1000 });
+    if (result.published + result.failed > 0) logger.info('outbox relayed', { ...result });
+    return result;
+  };
+}

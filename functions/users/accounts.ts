@@ -4,9 +4,10 @@ import { ConflictError, NotFoundError, UnprocessableError, ValidationError } fro
 import { canAccessSite, type Caller } from '#shared/identity';
 import { logger } from '#shared/logger';
 import { config, store } from './config';
+import { userChangeEvents, userEvent } from './events';
 import { hashPassword, passwordWeakness } from './passwords';
 import { assertMayGrant, assertMayManage, assertMayView } from './rules';
-import { publicUser, type InviteRequest, type UserRecord, type UserUpdate } from './schemas';
+import { publicUser, successor, type InviteRequest, type UserRecord, type UserUpdate } from './schemas';
 import { revokeAllSessions } from './sessions';
 import { INVITE_UNUSABLE } from './store';
 import { hashToken, newOpaqueToken } from './tokens';
@@ -29,7 +30,7 @@ export async function invite(caller: Caller, request: InviteRequest) {
   return { inviteToken: token, email: request.email, role: request.role, sites, expiresAt: new Date(expiresAt * 1000).toISOString() };
 }
 
-export async function register(inviteToken: string, name: string, password: string) {
+export async function register(inviteToken: string, name: string, password: string, correlationId: string) {
   const hash = hashToken(inviteToken);
   const pending = await store.getInvite(hash);
   // Used, expired and unknown invitations, and an email already registered, all answer alike (409).
@@ -41,7 +42,8 @@ export async function register(inviteToken: string, name: string, password: stri
   // Only the attempt holding the email's claim hashes; every other one is refused at once.
   const attemptId = randomUUID();
   if (!(await store.reserveEmail(pending.email, attemptId, 60))) throw new ConflictError(INVITE_UNUSABLE);
-  const now = new Date().toISOString();
+  const at = new Date();
+  const now = at.toISOString();
   const user: UserRecord = {
     userId: randomUUID(),
     email: pending.email,
@@ -55,7 +57,7 @@ export async function register(inviteToken: string, name: string, password: stri
     version: 1,
   };
   try {
-    await store.createUser(user, hash, attemptId);
+    await store.createUser(user, [userEvent('user.registered', user, { correlationId, at })], hash, attemptId);
   } catch (error) {
     await store.releaseEmail(pending.email, attemptId);
     throw error;
@@ -84,7 +86,7 @@ export async function listUsers(siteId: string, limit: number, cursor?: string) 
   return store.listMembers(siteId, limit, cursor);
 }
 
-export async function updateUser(caller: Caller, userId: string, update: UserUpdate) {
+export async function updateUser(caller: Caller, userId: string, update: UserUpdate, correlationId: string) {
   const user = await existingUser(userId);
   assertMayManage(caller, user);
   const role = update.role ?? user.role;
@@ -99,19 +101,19 @@ export async function updateUser(caller: Caller, userId: string, update: UserUpd
   } else if (update.role) {
     assertMayGrant(caller, role, user.sites.filter((site) => canAccessSite(caller, site)));
   }
-  const next: UserRecord = { ...user, name: update.name ?? user.name, role, sites, updatedAt: new Date().toISOString() };
-  await store.replaceUser(user, next);
+  const next = successor(user, { name: update.name ?? user.name, role, sites });
+  await store.replaceUser(user, next, userChangeEvents(user, next, { correlationId }));
   if (role !== user.role || sites.join() !== user.sites.join()) await store.invalidateUserTokens(user.userId, 'access-changed');
   logger.info('user updated', { target: user.userId, fields: Object.keys(update) });
-  return publicUser({ ...next, version: user.version + 1 });
+  return publicUser(next);
 }
 
-export async function deactivateUser(caller: Caller, userId: string) {
+export async function deactivateUser(caller: Caller, userId: string, correlationId: string) {
   const user = await existingUser(userId);
   assertMayManage(caller, user);
   if (user.status === 'deactivated') return publicUser(user);
-  const next: UserRecord = { ...user, status: 'deactivated', updatedAt: new Date().toISOString() };
-  await store.replaceUser(user, next);
+  const next = successor(user, { status: 'deactivated' });
+  await store.replaceUser(user, next, userChangeEvents(user, next, { correlationId }));
   await store.invalidateUserTokens(user.userId, 'deactivated');
   await revokeAllSessions(user.userId, 'deactivated');
   logger.info('user deactivated', { target: user.userId });

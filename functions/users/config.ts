@@ -6,6 +6,7 @@ export const config = loadConfig(
   z.object({
     TABLE_NAME: z.string().min(1),
     REVOCATIONS_TABLE: z.string().min(1),
+    EVENTS_TOPIC_ARN: z.string().startsWith('arn:'),
     JWT_ISSUER: z.string().min(1),
     JWT_AUDIENCE: z.string().min(1),
     SIGNING_KEYS_SECRET_NAME: z.string().min(1),
@@ -15,8 +16,10 @@ export const config = loadConfig(
     LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(60).default(900),
     SESSION_TTL_HOURS: z.coerce.number().min(1).max(24 * 30).default(24),
     INVITE_TTL_HOURS: z.coerce.number().min(1).max(24 * 30).default(72),
+    OUTBOX_RELAY_MIN_AGE_SECONDS: z.coerce.number().int().min(1).default(30),
   }),
 );
 
-export const store = new UsersStore(config.TABLE_NAME, config.REVOCATIONS_TABLE);
+export const store = new UsersStore(config.TABLE_NAME, config.REVOCATIONS_TABLE, config.EVENTS_TOPIC_ARN);
+export const outboxTarget = { tableName: config.TABLE_NAME, topicArn: config.EVENTS_TOPIC_ARN };
 export const tokenSettings = { issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, signingKeysSecret: config.SIGNING_KEYS_SECRET_NAME };

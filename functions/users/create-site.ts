@@ -2,7 +2,7 @@ import { httpRoute } from '#shared/http';
 import { createSite } from './sites';
 import { createSiteSchema } from './schemas';
 
-export const handler = httpRoute({ route: 'POST /sites', body: createSiteSchema, bodyLimit: 2048 }, async ({ body }) => ({
+export const handler = httpRoute({ route: 'POST /sites', body: createSiteSchema, bodyLimit: 2048 }, async ({ body, correlationId }) => ({
   status: 201,
-  body: await createSite(body),
+  body: await createSite(body, correlationId),
 }));

@@ -2,6 +2,6 @@ import { httpRoute } from '#shared/http';
 import { deactivateUser } from './accounts';
 import { userParamsSchema } from './schemas';
 
-export const handler = httpRoute({ route: 'POST /users/{userId}/deactivate', params: userParamsSchema }, async ({ caller, params }) => ({
-  body: await deactivateUser(caller, params.userId),
+export const handler = httpRoute({ route: 'POST /users/{userId}/deactivate', params: userParamsSchema }, async ({ caller, params, correlationId }) => ({
+  body: await deactivateUser(caller, params.userId, correlationId),
 }));

@@ -2,7 +2,7 @@ import { publicRoute } from '#shared/http';
 import { register } from './accounts';
 import { registerSchema } from './schemas';
 
-export const handler = publicRoute({ route: 'POST /auth/register', body: registerSchema, bodyLimit: 2048 }, async ({ body }) => ({
+export const handler = publicRoute({ route: 'POST /auth/register', body: registerSchema, bodyLimit: 2048 }, async ({ body, correlationId }) => ({
   status: 201,
-  body: await register(body.inviteToken, body.name, body.password),
+  body: await register(body.inviteToken, body.name, body.password, correlationId),
 }));

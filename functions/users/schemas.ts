@@ -80,6 +80,14 @@ export function publicUser(user: UserRecord) {
   };
 }
 
+/**
+ * The next version of a user or site record: every change goes through here, so every change bumps `version`
+ * (optimistic locking, and the order of the directory events other domains keep).
+ */
+export function successor<R extends { version: number; updatedAt: string }>(record: R, changes: NoInfer<Partial<Omit<R, 'version' | 'updatedAt'>>>, at = new Date()): R {
+  return { ...record, ...changes, updatedAt: at.toISOString(), version: record.version + 1 };
+}
+
 export interface SiteRecord {
   siteId: string;
   name: string;

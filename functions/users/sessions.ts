@@ -6,7 +6,7 @@ import { logger } from '#shared/logger';
 import { config, store, tokenSettings } from './config';
 import { assertLoginAllowed, recordLoginFailure } from './login-throttle';
 import { burnPasswordCheck, hashPassword, passwordWeakness, verifyPassword } from './passwords';
-import { publicUser, type SessionRecord, type UserRecord } from './schemas';
+import { publicUser, successor, type SessionRecord, type UserRecord } from './schemas';
 import { hashToken, issueAccessToken, newOpaqueToken } from './tokens';
 
 // One message for unknown email, wrong password and deactivated account: nothing to enumerate.
@@ -130,7 +130,8 @@ export async function changePassword(caller: Caller, currentPassword: string, ne
   }
   const weakness = passwordWeakness(newPassword, user.email);
   if (weakness) throw new ValidationError([{ in: 'body', path: 'newPassword', message: weakness }]);
-  await store.replaceUser(user, { ...user, passwordHash: await hashPassword(newPassword), updatedAt: new Date().toISOString() });
+  // Outside the directory: a new version, no event.
+  await store.replaceUser(user, successor(user, { passwordHash: await hashPassword(newPassword) }), []);
   const revoked = await revokeAllSessions(user.userId, 'password-changed', caller.sessionId);
   logger.info('password changed; other sessions revoked', { revoked });
 }

@@ -2,12 +2,13 @@
 import { NotFoundError } from '#shared/errors';
 import { canAccessSite, type Caller } from '#shared/identity';
 import { store } from './config';
-import { publicSite, type SiteInput, type SiteRecord } from './schemas';
+import { siteChangeEvents, siteEvent } from './events';
+import { publicSite, successor, type SiteInput, type SiteRecord } from './schemas';
 
-export async function createSite(input: SiteInput) {
-  const now = new Date().toISOString();
-  const site: SiteRecord = { ...input, createdAt: now, updatedAt: now, version: 1 };
-  await store.createSite(site);
+export async function createSite(input: SiteInput, correlationId: string) {
+  const at = new Date();
+  const site: SiteRecord = { ...input, createdAt: at.toISOString(), updatedAt: at.toISOString(), version: 1 };
+  await store.createSite(site, [siteEvent('site.created', site, { correlationId, at })]);
   return publicSite(site);
 }
 
@@ -26,9 +27,9 @@ export async function getSite(siteId: string) {
   return publicSite(await existingSite(siteId));
 }
 
-export async function updateSite(siteId: string, update: Partial<Omit<SiteInput, 'siteId'>>) {
+export async function updateSite(siteId: string, update: Partial<Omit<SiteInput, 'siteId'>>, correlationId: string) {
   const site = await existingSite(siteId);
-  const next = { ...site, ...update, updatedAt: new Date().toISOString() };
-  await store.replaceSite(site, next);
+  const next = successor(site, update);
+  await store.replaceSite(site, next, siteChangeEvents(site, next, { correlationId }));
   return publicSite(next);
 }

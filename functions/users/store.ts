@@ -3,23 +3,18 @@
 //   USER#{id} / SESSION#{sid}        a session         REFRESH#{hash} / REFRESH  a refresh token (hash only)
 //   INVITE#{hash} / INVITE           an invitation     THROTTLE#{kind}#{key}#{window} / THROTTLE
 //   SITES / SITE#{siteId}            a site            SITE#{siteId} / MEMBER#{userId}  site membership
+//   SITE#{siteId or *}#OUTBOX#{eventId} / OUTBOX       a directory event not yet published (shared/outbox.ts)
+// Index: outbox (outboxShard, outboxAt) is the outbox relay's.
+// Every change of a user or a site commits its directory events (events.ts) in the same transaction.
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  DeleteCommand,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-  type TransactWriteCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDb } from '#shared/aws-clients';
 import { ConflictError } from '#shared/errors';
+import type { EventEnvelope } from '#shared/events';
 import type { Role } from '#shared/identity';
+import { commitWithEvents, type TransactItem } from '#shared/outbox';
 import { ACCESS_TOKEN_TTL_SECONDS } from './signing-keys';
 import type { SessionRecord, SiteRecord, UserRecord } from './schemas';
-
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 export interface InviteRecord {
   email: string;
@@ -55,7 +50,13 @@ export class UsersStore {
   constructor(
     private readonly table: string,
     private readonly revocationsTable: string,
+    private readonly topicArn: string,
   ) {}
+
+  /** The writes and their events in one transaction, then the events published (shared/outbox.ts). */
+  private commit(items: TransactItem[], events: EventEnvelope[]): Promise<void> {
+    return commitWithEvents({ tableName: this.table, topicArn: this.topicArn }, items, events);
+  }
 
   private async get<T>(key: { pk: string; sk: string }): Promise<T | undefined> {
     const { Item } = await dynamoDb().send(new GetCommand({ TableName: this.table, Key: key, ConsistentRead: true }));
@@ -122,7 +123,7 @@ export class UsersStore {
   }
 
   /** The email sentinel's condition makes a second account for one email impossible, however many race. */
-  async createUser(user: UserRecord, consumeInviteHash?: string, emailReservation?: string): Promise<void> {
+  async createUser(user: UserRecord, events: EventEnvelope[], consumeInviteHash?: string, emailReservation?: string): Promise<void> {
     const sentinelCondition = emailReservation
       ? { ConditionExpression: 'attemptId = :attempt', ExpressionAttributeValues: { ':attempt': emailReservation } }
       : { ConditionExpression: 'attribute_not_exists(pk)' };
@@ -144,21 +145,24 @@ export class UsersStore {
       });
     }
     try {
-      await dynamoDb().send(new TransactWriteCommand({ TransactItems: items }));
+      await this.commit(items, events);
     } catch (error) {
       if (isConditionFailure(error)) throw new ConflictError(INVITE_UNUSABLE);
       throw error;
     }
   }
 
-  /** Optimistic locking on `version`: a concurrent change makes this a 409, never a silent overwrite. */
-  async replaceUser(previous: UserRecord, next: UserRecord): Promise<void> {
+  /**
+   * Optimistic locking on `version` (`next` is its successor): a concurrent change makes this a 409, never a
+   * silent overwrite.
+   */
+  async replaceUser(previous: UserRecord, next: UserRecord, events: EventEnvelope[]): Promise<void> {
     const removedSites = previous.sites.filter((site) => !next.sites.includes(site));
     const items: TransactItem[] = [
       {
         Put: {
           TableName: this.table,
-          Item: { ...userKey(next.userId), ...next, version: previous.version + 1 },
+          Item: { ...userKey(next.userId), ...next },
           ConditionExpression: 'version = :version',
           ExpressionAttributeValues: { ':version': previous.version },
         },
@@ -167,7 +171,7 @@ export class UsersStore {
       ...removedSites.map((siteId) => ({ Delete: { TableName: this.table, Key: memberKey(siteId, next.userId) } })),
     ];
     try {
-      await dynamoDb().send(new TransactWriteCommand({ TransactItems: items }));
+      await this.commit(items, events);
     } catch (error) {
       if (isConditionFailure(error)) throw new ConflictError('The user was changed by someone else; reload and retry');
       throw error;
@@ -348,13 +352,11 @@ export class UsersStore {
 
   // --- sites ---------------------------------------------------------------------------------------------
 
-  async createSite(site: SiteRecord): Promise<void> {
+  async createSite(site: SiteRecord, events: EventEnvelope[]): Promise<void> {
     try {
-      await dynamoDb().send(
-        new PutCommand({ TableName: this.table, Item: { ...siteKey(site.siteId), ...site }, ConditionExpression: 'attribute_not_exists(pk)' }),
-      );
+      await this.commit([{ Put: { TableName: this.table, Item: { ...siteKey(site.siteId), ...site }, ConditionExpression: 'attribute_not_exists(pk)' } }], events);
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw new ConflictError(`Site ${site.siteId} already exists`);
+      if (isConditionFailure(error)) throw new ConflictError(`Site ${site.siteId} already exists`);
       throw error;
     }
   }
@@ -376,18 +378,20 @@ export class UsersStore {
     return sites;
   }
 
-  async replaceSite(previous: SiteRecord, next: SiteRecord): Promise<void> {
+  /** Optimistic locking on `version`, as replaceUser. */
+  async replaceSite(previous: SiteRecord, next: SiteRecord, events: EventEnvelope[]): Promise<void> {
+    const put: TransactItem = {
+      Put: {
+        TableName: this.table,
+        Item: { ...siteKey(next.siteId), ...next },
+        ConditionExpression: 'version = :version',
+        ExpressionAttributeValues: { ':version': previous.version },
+      },
+    };
     try {
-      await dynamoDb().send(
-        new PutCommand({
-          TableName: this.table,
-          Item: { ...siteKey(next.siteId), ...next, version: previous.version + 1 },
-          ConditionExpression: 'version = :version',
-          ExpressionAttributeValues: { ':version': previous.version },
-        }),
-      );
+      await this.commit([put], events);
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw new ConflictError('The site was changed by someone else; reload and retry');
+      if (isConditionFailure(error)) throw new ConflictError('The site was changed by someone else; reload and retry');
       throw error;
     }
   }

@@ -4,5 +4,5 @@ import { siteParamsSchema, updateSiteSchema } from './schemas';
 
 export const handler = httpRoute(
   { route: 'PATCH /sites/{siteId}', params: siteParamsSchema, body: updateSiteSchema, bodyLimit: 2048 },
-  async ({ params, body }) => ({ body: await updateSite(params.siteId, body) }),
+  async ({ params, body, correlationId }) => ({ body: await updateSite(params.siteId, body, correlationId) }),
 );

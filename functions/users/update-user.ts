@@ -4,5 +4,5 @@ import { updateUserSchema, userParamsSchema } from './schemas';
 
 export const handler = httpRoute(
   { route: 'PATCH /users/{userId}', params: userParamsSchema, body: updateUserSchema, bodyLimit: 4096 },
-  async ({ caller, params, body }) => ({ body: await updateUser(caller, params.userId, body) }),
+  async ({ caller, params, body, correlationId }) => ({ body: await updateUser(caller, params.userId, body, correlationId) }),
 );

@@ -4,6 +4,7 @@ import {
   DescribeTableCommand,
   DynamoDBClient,
   ResourceInUseException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
   type CreateTableCommandInput,
 } from '@aws-sdk/client-dynamodb';
@@ -30,7 +31,10 @@ export function createTableInput(properties: Cfn): CreateTableCommandInput {
   };
 }
 
-/** Idempotent: an existing table is left as it is (its data survives a restart with a disk-backed store). */
+/**
+ * Idempotent: an existing table keeps its data (a disk-backed store survives restarts) and gets the indexes the
+ * definition has gained since it was created, as a CloudFormation update would add them on AWS.
+ */
 export async function ensureTables(client: DynamoDBClient, tables: TableDefinition[]): Promise<string[]> {
   const created: string[] = [];
   for (const table of tables) {
@@ -40,6 +44,7 @@ export async function ensureTables(client: DynamoDBClient, tables: TableDefiniti
       created.push(input.TableName!);
     } catch (error) {
       if (!(error instanceof ResourceInUseException)) throw new Error(`creating table ${input.TableName}: ${String(error)}`);
+      await addMissingIndexes(client, input);
     }
     const ttl = table.properties.TimeToLiveSpecification as { AttributeName: string; Enabled: boolean } | undefined;
     if (ttl?.Enabled) {
@@ -54,4 +59,20 @@ export async function ensureTables(client: DynamoDBClient, tables: TableDefiniti
     }
   }
   return created;
+}
+
+async function addMissingIndexes(client: DynamoDBClient, input: CreateTableCommandInput): Promise<void> {
+  const { Table } = await client.send(new DescribeTableCommand({ TableName: input.TableName }));
+  const existing = new Set((Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName));
+  for (const index of input.GlobalSecondaryIndexes ?? []) {
+    if (existing.has(index.IndexName)) continue;
+    const keyNames = new Set(index.KeySchema?.map((k) => k.AttributeName));
+    await client.send(
+      new UpdateTableCommand({
+        TableName: input.TableName,
+        AttributeDefinitions: input.AttributeDefinitions?.filter((a) => keyNames.has(a.AttributeName)),
+        GlobalSecondaryIndexUpdates: [{ Create: { IndexName: index.IndexName, KeySchema: index.KeySchema, Projection: index.Projection } }],
+      }),
+    );
+  }
 }

@@ -1,13 +1,21 @@
 // Demo data for the local stack: a site, its owner, a manager and a staff member, and a welcome note.
 // Passwords are generated on first start and kept in .local/demo-credentials.json (git-ignored), so they stay
 // the same across restarts. Conditional writes make seeding idempotent on a disk-backed store.
+// The seed writes the users table directly, past the users domain and its outbox, so it then publishes the
+// directory events of what it seeded itself (publishDemoDirectory), on every start.
 import { ConditionalCheckFailedException, DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { endpointFor } from '../../functions/shared/aws-clients';
+import type { EventEnvelope } from '../../functions/shared/events';
+import { siteEvent, userEvent } from '../../functions/users/events';
 import { hashPassword } from '../../functions/users/passwords';
+import type { SiteRecord, UserRecord } from '../../functions/users/schemas';
 import { PROJECT_ROOT } from '../cloud/service-definition';
+import { LOCAL_ACCOUNT_ID } from '../cloud/types';
 import { seedIotDemo } from './iot';
 import { seedDemoMenu } from './menu';
 
@@ -39,15 +47,18 @@ async function putOnce(db: DynamoDBDocumentClient, write: () => Promise<unknown>
   }
 }
 
+type Env = Record<string, string | undefined>;
+
+const clientConfig = (env: Env, service: 'DYNAMODB' | 'SNS') => ({
+  endpoint: endpointFor(service, env),
+  region: env.AWS_REGION,
+  credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! },
+});
+const usersTableOf = (stage: string) => `brigade-${stage}-users`;
+
 export async function seedDemoData(env: Record<string, string>, stage: string) {
-  const db = DynamoDBDocumentClient.from(
-    new DynamoDBClient({
-      endpoint: env.AWS_ENDPOINT_URL_DYNAMODB ?? env.AWS_ENDPOINT_URL,
-      region: env.AWS_REGION,
-      credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! },
-    }),
-  );
-  const usersTable = `brigade-${stage}-users`;
+  const db = DynamoDBDocumentClient.from(new DynamoDBClient(clientConfig(env, 'DYNAMODB')));
+  const usersTable = usersTableOf(stage);
   const now = new Date().toISOString();
   let created = 0;
 
@@ -100,5 +111,44 @@ export async function seedDemoData(env: Record<string, string>, stage: string) {
   created += await seedIotDemo(db, stage, DEMO_SITE_ID, site.timeZone);
 
   db.destroy();
-  return { created, credentials };
+  const published = (await publishDemoDirectory(env, stage)).length;
+  return { created, published, credentials };
+}
+
+/**
+ * Publishes the directory events (functions/users/events.ts) of the demo site and users as they are stored, on
+ * the events topic, so subscribers (notifications) learn the seeded directory on every start. Event ids are per
+ * record version, so publishing again is harmless; a record changed since seeding gets its `.updated` type.
+ * Returns the events published.
+ */
+export async function publishDemoDirectory(env: Env, stage: string): Promise<EventEnvelope[]> {
+  const db = DynamoDBDocumentClient.from(new DynamoDBClient(clientConfig(env, 'DYNAMODB')));
+  const sns = new SNSClient(clientConfig(env, 'SNS'));
+  const topicArn = `arn:aws:sns:${env.AWS_REGION}:${LOCAL_ACCOUNT_ID}:brigade-${stage}-events`;
+  const context = { correlationId: `demo-seed-${randomUUID()}` };
+  const read = async <T>(pk: string, sk: string) =>
+    (await db.send(new GetCommand({ TableName: usersTableOf(stage), Key: { pk, sk }, ConsistentRead: true }))).Item as T | undefined;
+  try {
+    const events: EventEnvelope[] = [];
+    const site = await read<SiteRecord>('SITES', `SITE#${DEMO_SITE_ID}`);
+    if (site) events.push(siteEvent(site.version === 1 ? 'site.created' : 'site.updated', site, context));
+    for (const person of demoCredentials(stage)) {
+      const user = await read<UserRecord>(`USER#${person.userId}`, 'USER');
+      if (user) events.push(userEvent(user.version === 1 ? 'user.registered' : 'user.updated', user, context));
+    }
+    // One at a time, site first: a subscriber meets the site before the users who work there.
+    for (const event of events) {
+      await sns.send(
+        new PublishCommand({
+          TopicArn: topicArn,
+          Message: JSON.stringify(event),
+          MessageAttributes: Object.fromEntries((['type', 'siteId', 'source'] as const).map((name) => [name, { DataType: 'String', StringValue: event[name] }])),
+        }),
+      );
+    }
+    return events;
+  } finally {
+    db.destroy();
+    sns.destroy();
+  }
 }

@@ -2,13 +2,10 @@
 // with a filter policy on the site) receives every event of the catalog, once per change, each matching its
 // documented schema. Then the outbox: with SNS failing, an order is still accepted and its event arrives later
 // through the scheduled relay.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { SubscribeCommand, UnsubscribeCommand } from '@aws-sdk/client-sns';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { envelopeSchemaOf, EVENT_TYPES, type OrdersEventType } from '../../functions/orders/events';
-import { api, describeLocal, dynamo, eventually, sns, tableName, topicArn } from './support/target';
+import { api, describeLocal, eventually } from './support/target';
 import { bearer } from './support/identity';
+import { outboxItems, subscribeHttp, type HttpSubscriber } from './support/sns-subscriber';
 import { expectStatus, idempotencyKey, orderingSite, placeOrder, type OrderingSite } from './support/orders';
 
 interface Received {
@@ -20,42 +17,16 @@ interface Received {
 }
 
 let site: OrderingSite;
-let server: Server;
-let subscriptionArn: string;
+let subscriber: HttpSubscriber | undefined;
 const received: Received[] = [];
 
 beforeAll(async () => {
   site = await orderingSite();
-  server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const notification = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { Type: string; Message: string };
-      if (notification.Type === 'Notification') {
-        const envelope = JSON.parse(notification.Message) as Received;
-        received.push({ ...envelope, raw: envelope });
-      }
-      res.writeHead(200).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}/events`;
-  const subscribed = await sns.send(
-    new SubscribeCommand({
-      TopicArn: topicArn('events'),
-      Protocol: 'http',
-      Endpoint: endpoint,
-      Attributes: { FilterPolicy: JSON.stringify({ siteId: [site.siteId], source: ['orders'] }), FilterPolicyScope: 'MessageAttributes' },
-      ReturnSubscriptionArn: true,
-    }),
-  );
-  subscriptionArn = subscribed.SubscriptionArn!;
+  subscriber = await subscribeHttp('events', { siteId: [site.siteId], source: ['orders'] }, (envelope) => received.push({ ...envelope, raw: envelope }));
 }, 120_000);
 
 afterAll(async () => {
-  if (subscriptionArn) await sns.send(new UnsubscribeCommand({ SubscriptionArn: subscriptionArn }));
-  server?.closeAllConnections();
-  await new Promise((resolve) => server?.close(resolve));
+  await subscriber?.close();
 });
 
 const orderPath = (orderId: string) => `/sites/${site.siteId}/orders/${orderId}`;
@@ -154,7 +125,7 @@ describeLocal('events (local: the test serves the HTTP endpoint the topic delive
       await faults({ failPublishes: 0 });
     }
 
-    const outbox = await outboxItems();
+    const outbox = await outboxOf();
     expect(outbox).toHaveLength(1);
     const kept = JSON.parse(outbox[0]!.event as string) as Received;
     expect(kept).toMatchObject({ type: 'order.placed', data: { orderId: order.orderId, version: 1 } });
@@ -164,25 +135,11 @@ describeLocal('events (local: the test serves the HTTP endpoint the topic delive
     const delivered = await eventually(async () => received.find((e) => e.id === kept.id), 120_000, 'the relayed order.placed');
     expectValid(delivered);
     expect(delivered.raw).toEqual(kept);
-    await eventually(async () => ((await outboxItems()).length === 0 ? true : undefined), 10_000, 'the outbox to empty');
+    await eventually(async () => ((await outboxOf()).length === 0 ? true : undefined), 10_000, 'the outbox to empty');
     expect(received.filter((e) => e.type === 'order.placed' && e.data.orderId === order.orderId)).toHaveLength(1);
   }, 150_000);
 });
 
-async function outboxItems(): Promise<Array<Record<string, unknown>>> {
-  const items: Array<Record<string, unknown>> = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await dynamo.send(
-      new ScanCommand({
-        TableName: tableName('orders'),
-        FilterExpression: 'begins_with(pk, :prefix)',
-        ExpressionAttributeValues: { ':prefix': `SITE#${site.siteId}#OUTBOX#` },
-        ExclusiveStartKey: start,
-      }),
-    );
-    items.push(...(page.Items ?? []));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return items;
+function outboxOf() {
+  return outboxItems('orders', { FilterExpression: 'begins_with(pk, :prefix)', ExpressionAttributeValues: { ':prefix': `SITE#${site.siteId}#OUTBOX#` } });
 }

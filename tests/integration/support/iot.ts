@@ -1,12 +1,10 @@
 // What the iot tests share: registering devices through the API, connecting them over MQTT as their own thing,
 // and an SNS subscription to the alerts topic served by the test itself (a real `http` subscription).
-import { SubscribeCommand, UnsubscribeCommand } from '@aws-sdk/client-sns';
 import { connectAsync, type MqttClient } from 'mqtt';
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { api, eventually, sns, topicArn } from './target';
+import { api, eventually } from './target';
 import { bearer, type TestUser } from './identity';
+import { subscribeHttp } from './sns-subscriber';
 
 export interface RegisteredDevice {
   device: { deviceId: string; thingName: string; certificateId: string; [key: string]: unknown };
@@ -58,44 +56,15 @@ export interface AlertsInbox {
 /** Subscribes an HTTP endpoint of this test process to the alerts topic, filtered to one site. */
 export async function alertsInbox(siteId: string): Promise<AlertsInbox> {
   const alerts: Alert[] = [];
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const notification = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
-        Message: string;
-        MessageAttributes?: Record<string, { Value: string }>;
-      };
-      const attributes = notification.MessageAttributes ?? {};
-      alerts.push({
-        type: attributes.type?.Value ?? '',
-        severity: attributes.severity?.Value ?? '',
-        siteId: attributes.siteId?.Value ?? '',
-        envelope: JSON.parse(notification.Message),
-      });
-      res.writeHead(200).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  const { SubscriptionArn } = await sns.send(
-    new SubscribeCommand({
-      TopicArn: topicArn('alerts'),
-      Protocol: 'http',
-      Endpoint: `http://127.0.0.1:${port}/alerts`,
-      Attributes: { FilterPolicy: JSON.stringify({ siteId: [siteId] }) },
-      ReturnSubscriptionArn: true,
-    }),
+  const subscriber = await subscribeHttp('alerts', { siteId: [siteId] }, (envelope, attributes) =>
+    alerts.push({ type: attributes.type ?? '', severity: attributes.severity ?? '', siteId: attributes.siteId ?? '', envelope }),
   );
   const of = (type: string, deviceId: string) => alerts.filter((a) => a.type === type && a.envelope.data.deviceId === deviceId);
   return {
     alerts,
     of,
     waitFor: (type, deviceId, timeoutMs = 15_000) => eventually(async () => of(type, deviceId)[0], timeoutMs, `${type} alert for ${deviceId}`),
-    async close() {
-      await sns.send(new UnsubscribeCommand({ SubscriptionArn }));
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    close: () => subscriber.close(),
   };
 }
 
