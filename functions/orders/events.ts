@@ -101,8 +101,9 @@ export const eventDataSchemas = {
   'order.line-added': z.strictObject({ ...orderRef, line: lineSchema, totals: totalsSchema }),
   /** A line removed from an open order (as it was before removal). */
   'order.line-removed': z.strictObject({ ...orderRef, line: lineSchema, totals: totalsSchema }),
-  /** One step of the kitchen flow; `closed` comes from the last payment or an explicit close. */
-  'order.status-changed': z.strictObject({ ...orderRef, from: statusSchema, to: statusSchema, changedBy: z.string(), changedAt: at }),
+  /** One step of the kitchen flow; `closed` comes from the last payment or an explicit close. `serverId` placed the
+   * order: notifications tell them when it is ready. */
+  'order.status-changed': z.strictObject({ ...orderRef, serverId: z.string(), from: statusSchema, to: statusSchema, changedBy: z.string(), changedAt: at }),
   /** Voided by a manager; the lines say what may have been prepared already. */
   'order.voided': z.strictObject({
     ...orderRef,

@@ -124,7 +124,7 @@ function settle(before: OrderRecord, next: OrderRecord, actor: string, now: stri
 }
 
 function statusEvent(order: OrderRecord, from: OrderStatus, to: OrderStatus, actor: string, now: string): EventSpec {
-  return { type: 'order.status-changed', data: { ...orderRefOf(order), from, to, changedBy: actor, changedAt: now } };
+  return { type: 'order.status-changed', data: { ...orderRefOf(order), serverId: order.serverId, from, to, changedBy: actor, changedAt: now } };
 }
 
 export function changeStatus(order: OrderRecord, to: OrderStatus, actor: string, now: string): Change {

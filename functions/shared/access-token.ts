@@ -120,20 +120,42 @@ export async function verifyAccessToken(token: string, settings: AccessTokenSett
 const knownRevoked = new Set<string>();
 
 async function assertNotRevoked(caller: Caller, table: string): Promise<void> {
-  const sessionKey = `SESSION#${caller.sessionId}`;
-  const userKey = `USER#${caller.userId}`;
-  if (knownRevoked.has(sessionKey)) throw new UnauthorizedError('Session has been revoked');
-  const result = await dynamoDb().send(
-    new BatchGetCommand({ RequestItems: { [table]: { Keys: [{ pk: sessionKey }, { pk: userKey }], ConsistentRead: true } } }),
-  );
+  const revoked = await revokedSessions(caller.userId, [{ sessionId: caller.sessionId, issuedAt: caller.issuedAt }], table);
+  const reason = revoked.get(caller.sessionId);
+  if (reason === 'session') throw new UnauthorizedError('Session has been revoked');
+  if (reason === 'user') throw new UnauthorizedError('Access token is no longer valid');
+}
+
+/**
+ * Which of a user's sessions no longer count, and why: the session was revoked (logout), or the user was
+ * deactivated or changed after the session's token was issued. Also used where a token was checked once and
+ * its session lives on (an open WebSocket). One BatchGetItem for all of them.
+ */
+export async function revokedSessions(
+  userId: string,
+  sessions: Array<{ sessionId: string; issuedAt: number }>,
+  table: string,
+): Promise<Map<string, 'session' | 'user'>> {
+  const revoked = new Map<string, 'session' | 'user'>();
+  const userKey = `USER#${userId}`;
+  const unknown = sessions.filter((s) => {
+    if (knownRevoked.has(`SESSION#${s.sessionId}`)) revoked.set(s.sessionId, 'session');
+    return !revoked.has(s.sessionId);
+  });
+  if (unknown.length === 0) return revoked;
+  const keys = [{ pk: userKey }, ...[...new Set(unknown.map((s) => s.sessionId))].map((sessionId) => ({ pk: `SESSION#${sessionId}` }))];
+  const result = await dynamoDb().send(new BatchGetCommand({ RequestItems: { [table]: { Keys: keys, ConsistentRead: true } } }));
   if (Object.keys(result.UnprocessedKeys ?? {}).length > 0) throw new Error('revocation check was throttled');
-  for (const item of result.Responses?.[table] ?? []) {
-    if (item.pk === sessionKey) {
+  const items = result.Responses?.[table] ?? [];
+  const revokedBefore = items.find((item) => item.pk === userKey)?.revokedBefore as number | undefined;
+  for (const session of unknown) {
+    const sessionKey = `SESSION#${session.sessionId}`;
+    if (items.some((item) => item.pk === sessionKey)) {
       knownRevoked.add(sessionKey);
-      throw new UnauthorizedError('Session has been revoked');
-    }
-    if (item.pk === userKey && caller.issuedAt <= (item.revokedBefore as number)) {
-      throw new UnauthorizedError('Access token is no longer valid');
+      revoked.set(session.sessionId, 'session');
+    } else if (revokedBefore !== undefined && session.issuedAt <= revokedBefore) {
+      revoked.set(session.sessionId, 'user');
     }
   }
+  return revoked;
 }

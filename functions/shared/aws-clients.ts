@@ -8,6 +8,7 @@ import { IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
 import { IoTClient, DescribeEndpointCommand } from '@aws-sdk/client-iot';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
 
 type ServiceEnvSuffix = 'DYNAMODB' | 'SNS' | 'IOT' | 'IOT_DATA_PLANE' | 'SSM' | 'SECRETS_MANAGER';
 
@@ -17,10 +18,12 @@ export function endpointFor(service: ServiceEnvSuffix, env: NodeJS.ProcessEnv = 
   return specific || general || undefined;
 }
 
+const regionFromEnv = () => process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
+
 function baseConfig(service: ServiceEnvSuffix) {
   const endpoint = endpointFor(service);
   return {
-    region: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
+    region: regionFromEnv(),
     ...(endpoint ? { endpoint } : {}),
     maxAttempts: 3,
   };
@@ -33,6 +36,7 @@ let iot: IoTClient | undefined;
 let iotData: Promise<IoTDataPlaneClient> | undefined;
 let ssm: SSMClient | undefined;
 let secretsManager: SecretsManagerClient | undefined;
+const apiGatewayManagement = new Map<string, ApiGatewayManagementApiClient>();
 
 export function ssmClient(): SSMClient {
   ssm ??= new SSMClient(baseConfig('SSM'));
@@ -79,4 +83,18 @@ export function iotDataClient(): Promise<IoTDataPlaneClient> {
     throw error;
   });
   return iotData;
+}
+
+/**
+ * PostToConnection and friends go to one WebSocket API's own management endpoint
+ * (https://{apiId}.execute-api.{region}.amazonaws.com/{stage} on AWS), which the deployment passes in, so
+ * the endpoint variables above do not apply. One client per endpoint, reused.
+ */
+export function apiGatewayManagementClient(endpoint: string): ApiGatewayManagementApiClient {
+  let client = apiGatewayManagement.get(endpoint);
+  if (!client) {
+    client = new ApiGatewayManagementApiClient({ region: regionFromEnv(), endpoint, maxAttempts: 3 });
+    apiGatewayManagement.set(endpoint, client);
+  }
+  return client;
 }

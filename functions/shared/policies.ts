@@ -47,6 +47,19 @@ export const policies = {
   'POST /demo/sites/{siteId}/notes': { roles: EVERYONE, site: 'path' },
   'GET /demo/sites/{siteId}/notes/{noteId}': { roles: EVERYONE, site: 'path' },
 
+  // notifications: the caller's own inbox and settings (keyed by the caller, so another user's id is 404), and
+  // each site's escalation policy and SMS cap (functions/notifications).
+  'GET /me/notifications': { roles: EVERYONE, object: 'the caller’s own inbox' },
+  'GET /me/notifications/unread-count': { roles: EVERYONE, object: 'the caller’s own inbox' },
+  'GET /me/notifications/{notificationId}': { roles: EVERYONE, object: 'the caller’s own notification, else 404' },
+  'POST /me/notifications/{notificationId}/read': { roles: EVERYONE, object: 'the caller’s own notification, else 404' },
+  'POST /me/notifications/read-all': { roles: EVERYONE, object: 'the caller’s own inbox' },
+  'POST /me/notifications/{notificationId}/acknowledge': { roles: EVERYONE, object: 'the caller’s own notification, else 404' },
+  'GET /me/notification-settings': { roles: EVERYONE, object: 'the caller’s own settings' },
+  'PUT /me/notification-settings': { roles: EVERYONE, object: 'the caller’s own settings' },
+  'GET /sites/{siteId}/notification-settings': { roles: MANAGERS, site: 'path' },
+  'PUT /sites/{siteId}/notification-settings': { roles: OWNERS, site: 'path', object: 'the SMS cap is spend: owners only' },
+
   // orders: menu, orders, kitchen flow, payments (functions/orders). Every route names its site in the path, and
   // an order or item is looked up under that site only, so another site's id answers 404.
   'PUT /sites/{siteId}/menu/settings': { roles: MANAGERS, site: 'path' },

@@ -21,6 +21,7 @@ export function snsEventHandler(
   handle: (event: EventEnvelope) => Promise<void>,
 ): (event: SNSEvent, context: Context) => Promise<void> {
   return middy<SNSEvent, void>().handler(async (event) => {
+    logger.resetKeys(); // an invocation of its own: no keys left over from the container's previous one
     for (const record of event.Records) {
       const parsed = eventEnvelopeSchema.safeParse(safeJson(record.Sns.Message));
       if (!parsed.success) {

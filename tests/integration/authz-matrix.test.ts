@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { policies, type Policy } from '../../functions/shared/policies';
 import { api, uniqueId } from './support/target';
 import { bearer, createSite, createUser, type Role, type TestUser } from './support/identity';
+import { publishAlert, publishOrderReady, waitForNotification } from './support/notifications';
 
 const ROLES: readonly Role[] = ['owner', 'manager', 'staff'];
 const routeTable = JSON.parse(readFileSync(join(__dirname, '../../functions/gateway/route-table.json'), 'utf8')) as Array<{ method: string; path: string }>;
@@ -200,5 +201,40 @@ describe('object-level checks (BOLA, BFLA, property level)', () => {
 
   it('an owner invited with site A only still reaches every site', async () => {
     expect((await api('GET', `/sites/${siteB}`, { headers: bearer(users.owner) })).status).toBe(200);
+  });
+});
+
+describe('notifications belong to their user alone (BOLA): every role against every other role’s notification', () => {
+  // One notification each: a critical alert for site A reaches its manager and every owner; an order ready
+  // reaches the staff member who placed it. Then each role tries to read, mark and acknowledge the others'.
+  const theirs = {} as Record<Role, string>;
+  beforeAll(async () => {
+    const incidentId = uniqueId('bola');
+    const [alert, ready] = await Promise.all([
+      publishAlert({ siteId: siteA, type: 'iot.excursion-started', severity: 'critical', data: { incidentId } }),
+      publishOrderReady({ siteId: siteA, serverId: users.staff.userId }),
+    ]);
+    for (const role of ROLES) {
+      const eventId = role === 'staff' ? ready.id : alert.id;
+      theirs[role] = (await waitForNotification(users[role], (n) => n.eventId === eventId, 20_000, `${role}'s notification`)).notificationId;
+    }
+  }, 60_000);
+
+  it.each(ROLES)('%s’s notification: 404 for the other roles on read, mark read and acknowledge; 200 for its user', async (victim) => {
+    const routes = [
+      ['GET', `/me/notifications/${theirs[victim]}`],
+      ['POST', `/me/notifications/${theirs[victim]}/read`],
+      ['POST', `/me/notifications/${theirs[victim]}/acknowledge`],
+    ] as const;
+    for (const attacker of ROLES.filter((role) => role !== victim)) {
+      for (const [method, path] of routes) {
+        const res = await api(method, path, { headers: bearer(users[attacker]) });
+        expect({ attacker, method, path, ...outcome(res) }).toEqual({ attacker, method, path, status: 404, code: 'NOT_FOUND' });
+      }
+      const listed = await api('GET', '/me/notifications?limit=100', { headers: bearer(users[attacker]) });
+      expect(listed.json.notifications.map((n: { notificationId: string }) => n.notificationId)).not.toContain(theirs[victim]);
+    }
+    const own = await api('GET', `/me/notifications/${theirs[victim]}`, { headers: bearer(users[victim]) });
+    expect({ status: own.status, read: own.json.read }).toEqual({ status: 200, read: false });
   });
 });

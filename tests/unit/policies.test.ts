@@ -17,6 +17,8 @@ Object.assign(process.env, {
   STATUS_TOPICS: 'arn:aws:sns:us-east-1:000000000000:events',
   ALERTS_TOPIC_ARN: 'arn:aws:sns:us-east-1:000000000000:alerts',
   DEVICE_POLICY_NAME: 'brigade-test-device',
+  EMAIL_TOPIC_ARN: 'arn:aws:sns:us-east-1:000000000000:notification-email',
+  WEBSOCKET_API_ENDPOINT: 'http://127.0.0.1:3001',
   STAGE: 'test',
 });
 

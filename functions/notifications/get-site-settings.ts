@@ -1,0 +1,7 @@
+import { httpRoute } from '#shared/http';
+import { siteParamsSchema } from './schemas';
+import { getSiteSettings } from './settings';
+
+export const handler = httpRoute({ route: 'GET /sites/{siteId}/notification-settings', params: siteParamsSchema }, async ({ params }) => ({
+  body: await getSiteSettings(params.siteId),
+}));

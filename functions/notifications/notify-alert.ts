@@ -1,0 +1,10 @@
+import { snsEventHandler } from '#shared/sns-consumer';
+import { logger } from '#shared/logger';
+import { config } from './config';
+import { notifyEvent } from './notify';
+
+// IoT alerts from the alerts topic (filter policy in functions.yml) → inboxes, realtime, SMS, email, escalation.
+export const handler = snsEventHandler({ tableName: config.TABLE_NAME, consumer: 'alerts' }, async (event) => {
+  const { notified } = await notifyEvent(event);
+  logger.info('alert routed', { notified });
+});

@@ -1,0 +1,10 @@
+import { snsEventHandler } from '#shared/sns-consumer';
+import { logger } from '#shared/logger';
+import { config } from './config';
+import { notifyEvent } from './notify';
+
+// order.status-changed to `ready` (the filter policy looks inside the message) → the server who placed the order.
+export const handler = snsEventHandler({ tableName: config.TABLE_NAME, consumer: 'order-ready' }, async (event) => {
+  const { notified } = await notifyEvent(event);
+  logger.info('order-ready routed', { notified });
+});

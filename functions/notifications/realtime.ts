@@ -1,0 +1,163 @@
+// The realtime channel (docs/notifications.md, "Realtime"): who may open a connection, what a client may say on
+// it, and pushing to every open connection of a user through the WebSocket API's management endpoint.
+import { DeleteConnectionCommand, GoneException, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
+import type { APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
+import { z } from 'zod';
+import { bearerToken, revokedSessions } from '#shared/access-token';
+import { apiGatewayManagementClient } from '#shared/aws-clients';
+import { HttpError, UnauthorizedError } from '#shared/errors';
+import { logger } from '#shared/logger';
+import { config } from './config';
+import { ConnectionStore, type Connection } from './connections';
+
+/** `$connect` carries the upgrade request's headers and query; later events do not. */
+export type ConnectEvent = APIGatewayProxyWebsocketEventV2 & { headers?: Record<string, string | undefined> };
+
+/**
+ * The access token of a connection request: `Authorization: Bearer …`, or `?token=…` because browsers cannot set
+ * headers on a WebSocket. Header names arrive as the client wrote them. Either way it must have a JWT's shape.
+ */
+export function connectionToken(event: Pick<ConnectEvent, 'headers' | 'queryStringParameters'>): string {
+  const header = Object.entries(event.headers ?? {}).find(([name]) => name.toLowerCase() === 'authorization')?.[1];
+  const query = event.queryStringParameters?.token;
+  if (header !== undefined) return bearerToken({ authorization: header });
+  if (query !== undefined) return bearerToken({ authorization: `Bearer ${query}` });
+  throw new UnauthorizedError();
+}
+
+/** What the server sends on a connection. */
+export type ServerMessage =
+  | { type: 'pong' }
+  | { type: 'error'; error: { code: 'BAD_MESSAGE' | 'UNKNOWN_ACTION'; message: string } }
+  | { type: 'notification'; notification: unknown };
+
+const clientMessageSchema = z.object({ action: z.literal('ping') });
+
+/** The answer to a message a client sent: `{"action":"ping"}` gets a pong, anything else an error message. */
+export function replyTo(body: unknown): ServerMessage {
+  let json: unknown;
+  try {
+    json = typeof body === 'string' ? JSON.parse(body) : undefined;
+  } catch {
+    json = undefined;
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    return { type: 'error', error: { code: 'BAD_MESSAGE', message: 'Messages are JSON objects with an "action"' } };
+  }
+  const parsed = clientMessageSchema.safeParse(json);
+  if (!parsed.success) return { type: 'error', error: { code: 'UNKNOWN_ACTION', message: 'Known actions: ping' } };
+  return { type: 'pong' };
+}
+
+/** The calls realtime makes to API Gateway; a fake in unit tests. */
+export interface ConnectionsApi {
+  send(command: PostToConnectionCommand | DeleteConnectionCommand): Promise<unknown>;
+}
+
+export interface RealtimeDeps {
+  connections: Pick<ConnectionStore, 'listForUser' | 'remove'>;
+  api: ConnectionsApi;
+  /** The sessions of `userId` among these that were revoked since their connection opened (shared/access-token). */
+  revokedSessions: (userId: string, sessions: Array<{ sessionId: string; issuedAt: number }>) => Promise<Map<string, unknown>>;
+}
+
+// API Gateway answers 410 GoneException for a connection that is closed. serverless-offline answers a bare 410,
+// which the SDK cannot name, so the status decides.
+function isGone(error: unknown): boolean {
+  return error instanceof GoneException || (error as { $metadata?: { httpStatusCode?: number } } | null)?.$metadata?.httpStatusCode === 410;
+}
+
+export function createRealtime({ connections, api, revokedSessions: findRevoked }: RealtimeDeps) {
+  /** 'gone' when API Gateway no longer knows the connection; any other failure is thrown. */
+  async function send(connectionId: string, message: unknown): Promise<'sent' | 'gone'> {
+    try {
+      await api.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: JSON.stringify(message) }));
+      return 'sent';
+    } catch (error) {
+      if (isGone(error)) return 'gone';
+      throw error;
+    }
+  }
+
+  async function pushToOne(connection: Connection, message: unknown): Promise<'pushed' | 'gone' | 'failed'> {
+    try {
+      if ((await send(connection.connectionId, message)) === 'sent') return 'pushed';
+    } catch (error) {
+      logger.warn('realtime push failed', { connectionId: connection.connectionId, error: error as Error });
+      return 'failed';
+    }
+    try {
+      await connections.remove(connection);
+      return 'gone';
+    } catch (error) {
+      // Left for the next push to find gone again, or for TTL.
+      logger.warn('gone realtime connection not deleted', { connectionId: connection.connectionId, error: error as Error });
+      return 'failed';
+    }
+  }
+
+  /**
+   * A connection outlives the token that opened it (API Gateway keeps it up to 2 hours): one whose session was
+   * logged out, or whose user was deactivated or changed, is closed instead of being pushed to.
+   */
+  async function closeRevoked(connection: Connection): Promise<void> {
+    try {
+      await api.send(new DeleteConnectionCommand({ ConnectionId: connection.connectionId }));
+    } catch (error) {
+      if (!isGone(error)) logger.warn('revoked realtime connection not closed', { connectionId: connection.connectionId, error: error as Error });
+    }
+    await connections.remove(connection);
+  }
+
+  /** Pushes to every open connection of the user at once; one connection's failure never stops the others. */
+  async function pushToUser(userId: string, message: unknown): Promise<{ pushed: number; gone: number; closed: number }> {
+    const all = await connections.listForUser(userId);
+    const sessions = all.flatMap((c) => (c.sessionId && c.issuedAt !== undefined ? [{ sessionId: c.sessionId, issuedAt: c.issuedAt }] : []));
+    const revoked = sessions.length > 0 ? await findRevoked(userId, sessions) : new Map<string, unknown>();
+    const open = all.filter((c) => !(c.sessionId && revoked.has(c.sessionId)));
+    const closing = all.filter((c) => !open.includes(c));
+    const [outcomes] = await Promise.all([Promise.all(open.map((c) => pushToOne(c, message))), Promise.all(closing.map(closeRevoked))]);
+    const count = (outcome: string) => outcomes.filter((o) => o === outcome).length;
+    return { pushed: count('pushed'), gone: count('gone'), closed: closing.length };
+  }
+
+  return { send, pushToUser };
+}
+
+export const connections = new ConnectionStore(config.TABLE_NAME);
+
+let realtime: ReturnType<typeof createRealtime> | undefined;
+const wired = () =>
+  (realtime ??= createRealtime({
+    connections,
+    api: apiGatewayManagementClient(config.WEBSOCKET_API_ENDPOINT),
+    revokedSessions: (userId, sessions) => revokedSessions(userId, sessions, config.REVOCATIONS_TABLE),
+  }));
+
+export const pushToUser = (userId: string, message: unknown) => wired().pushToUser(userId, message);
+export const sendToConnection = (connectionId: string, message: ServerMessage) => wired().send(connectionId, message);
+
+/**
+ * A WebSocket route's handler: its status decides whether `$connect` upgrades (2xx) or refuses; other routes'
+ * status is not seen by the client. Errors of the handler kit keep their status; anything else is a 500.
+ */
+export function websocketRoute<E extends APIGatewayProxyWebsocketEventV2>(
+  route: string,
+  handle: (event: E) => Promise<void>,
+): (event: E) => Promise<{ statusCode: number }> {
+  return async (event) => {
+    logger.resetKeys();
+    logger.appendKeys({ route, connectionId: event.requestContext.connectionId, requestId: event.requestContext.requestId });
+    try {
+      await handle(event);
+      return { statusCode: 200 };
+    } catch (error) {
+      if (error instanceof HttpError && error.statusCode < 500) {
+        logger.info('websocket request rejected', { status: error.statusCode, code: error.code });
+        return { statusCode: error.statusCode };
+      }
+      logger.error('websocket handler failed', { error: error as Error });
+      return { statusCode: 500 };
+    }
+  };
+}

@@ -1,0 +1,174 @@
+// Who hears about an event, what it says, and on which channels: pure functions, so every rule is unit-tested.
+import { wallClock } from '#shared/time-zone';
+import type { EventEnvelope } from '#shared/events';
+import {
+  severityRank,
+  type Delivery,
+  type Member,
+  type OutboundChannel,
+  type Severity,
+  type UserSettings,
+} from './schemas';
+
+export interface Message {
+  severity: Severity;
+  title: string;
+  body: string;
+  /** Critical alerts must be acknowledged and escalate until they are; `alertKey` names the alert. */
+  alertKey?: string;
+  /** The alert this event ends (an excursion back in range): its escalation stops. */
+  resolvesAlertKey?: string;
+}
+
+export type Audience = { kind: 'site-managers'; andOwners: boolean } | { kind: 'user'; userId: string };
+
+const str = (value: unknown, fallback = ''): string => (typeof value === 'string' ? value : fallback);
+const num = (value: unknown): number | undefined => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
+const severityOf = (value: unknown, fallback: Severity): Severity =>
+  value === 'info' || value === 'warning' || value === 'critical' ? value : fallback;
+
+function deviceLabel(data: Record<string, unknown>): string {
+  const name = str(data.deviceName, str(data.deviceId, 'A device'));
+  const where = str(data.location);
+  return where ? `${name} (${where})` : name;
+}
+
+function limitText(data: Record<string, unknown>): string {
+  const limits = (data.limits ?? {}) as Record<string, unknown>;
+  const min = num(limits.minC);
+  const max = num(limits.maxC);
+  if (min !== undefined && max !== undefined) return ` (safe range ${min} to ${max} °C)`;
+  if (max !== undefined) return ` (limit ${max} °C)`;
+  return '';
+}
+
+/** What an event says to a person, or undefined when it is nothing to tell anyone. */
+export function messageFor(event: EventEnvelope): { message: Message; audience: Audience } | undefined {
+  const d = event.data;
+  switch (event.type) {
+    case 'iot.excursion-started': {
+      const severity = severityOf(d.severity, 'warning');
+      const temperature = num(d.temperatureC);
+      return {
+        audience: { kind: 'site-managers', andOwners: severity === 'critical' },
+        message: {
+          severity,
+          title: `${deviceLabel(d)} out of safe temperature${temperature === undefined ? '' : `: ${temperature} °C`}`,
+          body: `Out of range since ${str(d.startedAt, event.occurredAt)}${limitText(d)}. Check the door and the unit, move food if needed, and record a corrective action.`,
+          ...(severity === 'critical' && { alertKey: str(d.incidentId, event.id) }),
+        },
+      };
+    }
+    case 'iot.excursion-ended': {
+      const minutes = num(d.durationMinutes);
+      const peak = num(d.peakC);
+      return {
+        audience: { kind: 'site-managers', andOwners: false },
+        message: {
+          severity: 'info',
+          title: `${deviceLabel(d)} back in safe range`,
+          body: `Back in range${minutes === undefined ? '' : ` after ${minutes} min`}${peak === undefined ? '' : `, peak ${peak} °C`}.`,
+          resolvesAlertKey: str(d.incidentId, event.id),
+        },
+      };
+    }
+    case 'iot.device-offline':
+      return {
+        audience: { kind: 'site-managers', andOwners: false },
+        message: {
+          severity: severityOf(d.severity, 'warning'),
+          title: `${deviceLabel(d)} stopped reporting`,
+          body: `No readings since ${str(d.lastSeenAt, event.occurredAt)}: its temperatures are not being watched. Check its power and network.`,
+        },
+      };
+    case 'iot.device-online':
+      return {
+        audience: { kind: 'site-managers', andOwners: false },
+        message: { severity: 'info', title: `${deviceLabel(d)} reporting again`, body: `Readings resumed at ${str(d.backAt, event.occurredAt)}.` },
+      };
+    case 'order.status-changed': {
+      const serverId = str(d.serverId);
+      if (d.to !== 'ready' || !serverId) return undefined;
+      return {
+        audience: { kind: 'user', userId: serverId },
+        message: { severity: 'info', title: `Order #${num(d.ticketNumber) ?? '?'} is ready`, body: 'Ready at the pass.' },
+      };
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** The user ids an audience reaches at a site: active members only, owners once even if also listed as members. */
+export function recipientsOf(audience: Audience, siteMembers: Member[], owners: Member[]): string[] {
+  const active = (m: Member) => m.status === 'active';
+  if (audience.kind === 'user') {
+    const known = [...siteMembers, ...owners].some((m) => active(m) && m.userId === audience.userId);
+    return known ? [audience.userId] : [];
+  }
+  const managers = siteMembers.filter((m) => active(m) && m.role === 'manager').map((m) => m.userId);
+  const ownerIds = owners.filter(active).map((m) => m.userId);
+  // A site without a manager still has someone to tell: its owners, for every site alert.
+  const chosen = audience.andOwners || managers.length === 0 ? [...managers, ...ownerIds] : managers;
+  return [...new Set(chosen)];
+}
+
+/** Is `instant` inside the daily quiet window of the site's wall clock? Windows may cross midnight (22:00–07:00). */
+export function inQuietHours(quietHours: UserSettings['quietHours'], instant: number, timeZone: string): boolean {
+  if (!quietHours) return false;
+  const now = wallClock(instant, timeZone).time.slice(0, 5);
+  const { start, end } = quietHours;
+  return start < end ? now >= start && now < end : now >= start || now < end;
+}
+
+/**
+ * The plan for each outbound channel of one recipient: send, or skip with the reason (kept on the notification,
+ * so "why didn't I get a text?" has an answer). The inbox is not a channel here: it always gets the notification.
+ */
+export function planChannels(input: {
+  severity: Severity;
+  settings: UserSettings;
+  siteTimeZone: string;
+  now: number;
+}): Record<OutboundChannel, Delivery> {
+  const { severity, settings } = input;
+  const critical = severity === 'critical';
+  const quiet = !critical && inQuietHours(settings.quietHours, input.now, input.siteTimeZone);
+  const plan = (channel: OutboundChannel, missingAddress?: string): Delivery => {
+    const choice = settings.channels[channel];
+    if (!choice.enabled) return { status: 'skipped', reason: 'disabled' };
+    if (severityRank(severity) < severityRank(choice.minSeverity)) return { status: 'skipped', reason: 'below-min-severity' };
+    if (missingAddress) return { status: 'skipped', reason: missingAddress };
+    // Realtime only reaches an app that is open: nobody is woken by it, so quiet hours do not hold it back.
+    if (quiet && channel !== 'realtime') return { status: 'skipped', reason: 'quiet-hours' };
+    return { status: 'pending' };
+  };
+  return {
+    realtime: plan('realtime'),
+    sms: plan('sms', settings.channels.sms.phoneNumber ? undefined : 'no-phone-number'),
+    email: plan('email', settings.channels.email.address ? undefined : 'no-email-address'),
+  };
+}
+
+/** Site opt-outs drop non-critical notifications entirely (not even the inbox): that is what opting out means. */
+export function wantsSite(settings: UserSettings, siteId: string, severity: Severity): boolean {
+  return severity === 'critical' || settings.sites[siteId]?.enabled !== false;
+}
+
+/** The text of an SMS: short, with the site, under one 160-character segment where possible. */
+export function smsText(siteName: string, message: Pick<Message, 'severity' | 'title'>, prefix = ''): string {
+  const tag = message.severity === 'critical' ? 'CRITICAL' : message.severity === 'warning' ? 'Warning' : 'Info';
+  const text = `${prefix}[Brigade ${siteName}] ${tag}: ${message.title}`;
+  return text.length <= 320 ? text : `${text.slice(0, 319)}…`;
+}
+
+/** SNS takes email subjects of printable ASCII under 100 characters: accents folded, symbols like ° dropped. */
+export function emailSubject(text: string): string {
+  const ascii = text.normalize('NFKD').replace(/\s+/g, ' ').replace(/[^\x20-\x7E]/g, '').replace(/ {2,}/g, ' ').trim();
+  return (ascii || 'Brigade notification').slice(0, 99);
+}
+
+/** When escalation step `step` (1 = first page) is taken at `now`: when the next is due, or undefined if it was the last. */
+export function nextStepDue(step: number, now: number, policy: { repeatEverySeconds: number; maxRepeats: number }): number | undefined {
+  return step <= policy.maxRepeats ? now + policy.repeatEverySeconds * 1000 : undefined;
+}

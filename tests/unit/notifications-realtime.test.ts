@@ -1,0 +1,158 @@
+import {
+  ApiGatewayManagementApiServiceException,
+  DeleteConnectionCommand,
+  GoneException,
+  type PostToConnectionCommand,
+} from '@aws-sdk/client-apigatewaymanagementapi';
+import type { APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
+import { UnauthorizedError } from '#shared/errors';
+import { connectionToken, createRealtime, replyTo, websocketRoute } from '../../functions/notifications/realtime';
+
+// realtime.ts wires its defaults from the domain's configuration at import; these tests inject their own.
+jest.mock('../../functions/notifications/config', () => ({
+  config: { TABLE_NAME: 'notifications', WEBSOCKET_API_ENDPOINT: 'http://127.0.0.1:1' },
+}));
+
+const JWT = 'eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ1In0.c2lnbmF0dXJl';
+
+describe('connectionToken', () => {
+  it('takes the bearer token from the Authorization header, whatever its case', () => {
+    expect(connectionToken({ headers: { Authorization: `Bearer ${JWT}` } })).toBe(JWT);
+    expect(connectionToken({ headers: { authorization: `Bearer ${JWT}` } })).toBe(JWT);
+  });
+
+  it('takes ?token= when there is no header (browsers cannot set one)', () => {
+    expect(connectionToken({ headers: { host: 'x' }, queryStringParameters: { token: JWT } })).toBe(JWT);
+  });
+
+  it('lets the header decide when both are given', () => {
+    expect(() => connectionToken({ headers: { authorization: 'Basic dTpw' }, queryStringParameters: { token: JWT } })).toThrow(
+      UnauthorizedError,
+    );
+  });
+
+  it.each([
+    ['nothing', {}],
+    ['a header that is not Bearer', { headers: { authorization: `Token ${JWT}` } }],
+    ['a bearer that is not a JWT', { headers: { authorization: 'Bearer garbage' } }],
+    ['a query token that is not a JWT', { queryStringParameters: { token: 'garbage' } }],
+    ['a query token with a space smuggled in', { queryStringParameters: { token: `${JWT} x` } }],
+    ['an empty query token', { queryStringParameters: { token: '' } }],
+  ])('refuses %s', (_what, event) => {
+    expect(() => connectionToken(event)).toThrow(UnauthorizedError);
+  });
+});
+
+describe('replyTo', () => {
+  it('answers ping with pong', () => {
+    expect(replyTo('{"action":"ping"}')).toEqual({ type: 'pong' });
+    expect(replyTo('{"action":"ping","id":7}')).toEqual({ type: 'pong' });
+  });
+
+  it('answers an unknown action with an error message', () => {
+    expect(replyTo('{"action":"subscribe"}')).toEqual({ type: 'error', error: { code: 'UNKNOWN_ACTION', message: expect.any(String) } });
+    expect(replyTo('{}')).toMatchObject({ type: 'error', error: { code: 'UNKNOWN_ACTION' } });
+  });
+
+  it.each([['not json'], ['[1]'], ['42'], ['null'], [''], [undefined], [Buffer.from('{"action":"ping"}')]])(
+    'answers %p with BAD_MESSAGE',
+    (body) => {
+      expect(replyTo(body)).toMatchObject({ type: 'error', error: { code: 'BAD_MESSAGE' } });
+    },
+  );
+});
+
+describe('pushToUser', () => {
+  const gone = () => new GoneException({ message: 'Gone', $metadata: { httpStatusCode: 410 } });
+  // What the SDK makes of serverless-offline's 410 without an error type: an unnamed service exception.
+  const bare410 = () =>
+    new ApiGatewayManagementApiServiceException({ name: 'Unknown', $fault: 'client', message: 'UnknownError', $metadata: { httpStatusCode: 410 } });
+
+  function setup(ids: string[], outcome: (connectionId: string) => Promise<unknown>, remove = jest.fn(async () => undefined)) {
+    const sent: Array<{ connectionId: string; data: unknown }> = [];
+    const realtime = createRealtime({
+      connections: { listForUser: jest.fn(async () => ids.map((connectionId) => ({ userId: 'u1', connectionId }))), remove },
+      api: {
+        send: async (command: PostToConnectionCommand | DeleteConnectionCommand) => {
+          if (command instanceof DeleteConnectionCommand) throw new Error('no connection here is revoked');
+          const { ConnectionId, Data } = command.input as PostToConnectionCommand['input'];
+          sent.push({ connectionId: ConnectionId!, data: JSON.parse(String(Data)) });
+          return outcome(ConnectionId!);
+        },
+      },
+      revokedSessions: async () => new Map(),
+    });
+    return { realtime, sent, remove };
+  }
+
+  it('posts the message as JSON to every connection of the user', async () => {
+    const { realtime, sent } = setup(['a', 'b'], async () => ({}));
+    const message = { type: 'notification', notification: { id: 'n1' } };
+    await expect(realtime.pushToUser('u1', message)).resolves.toEqual({ pushed: 2, gone: 0, closed: 0 });
+    expect(sent).toEqual([
+      { connectionId: 'a', data: message },
+      { connectionId: 'b', data: message },
+    ]);
+  });
+
+  it('deletes a gone connection, counts a failed one, and pushes to the rest', async () => {
+    const outcomes: Record<string, () => Promise<unknown>> = {
+      ok: async () => ({}),
+      gone: async () => Promise.reject(gone()),
+      offline: async () => Promise.reject(bare410()),
+      throttled: async () => Promise.reject(new Error('LimitExceededException')),
+    };
+    const { realtime, remove } = setup(Object.keys(outcomes), (id) => outcomes[id]!());
+    await expect(realtime.pushToUser('u1', { type: 'notification' })).resolves.toEqual({ pushed: 1, gone: 2, closed: 0 });
+    expect(remove.mock.calls).toEqual([[{ userId: 'u1', connectionId: 'gone' }], [{ userId: 'u1', connectionId: 'offline' }]]);
+  });
+
+  it('posts to all connections at once, not one after the other', async () => {
+    const releases: Array<() => void> = [];
+    const { realtime, sent } = setup(['a', 'b', 'c'], () => new Promise((resolve) => releases.push(() => resolve({}))));
+    const pushing = realtime.pushToUser('u1', {});
+    await new Promise((r) => setImmediate(r));
+    expect(sent.map((s) => s.connectionId)).toEqual(['a', 'b', 'c']);
+    releases.forEach((release) => release());
+    await expect(pushing).resolves.toEqual({ pushed: 3, gone: 0, closed: 0 });
+  });
+
+  it('does not throw when deleting a gone connection fails; that connection counts as neither', async () => {
+    const remove = jest.fn(async () => Promise.reject(new Error('ProvisionedThroughputExceeded')));
+    const { realtime } = setup(['gone', 'ok'], (id) => (id === 'gone' ? Promise.reject(gone()) : Promise.resolve({})), remove);
+    await expect(realtime.pushToUser('u1', {})).resolves.toEqual({ pushed: 1, gone: 0, closed: 0 });
+  });
+
+  it('closes a connection whose session was revoked instead of pushing to it', async () => {
+    const remove = jest.fn(async () => undefined);
+    const realtime = createRealtime({
+      connections: {
+        listForUser: async () => [
+          { userId: 'u1', connectionId: 'phone', sessionId: 's-live', issuedAt: 100 },
+          { userId: 'u1', connectionId: 'old-tablet', sessionId: 's-logged-out', issuedAt: 100 },
+        ],
+        remove,
+      },
+      api: { send: async () => ({}) },
+      revokedSessions: async (_user, sessions) => new Map(sessions.filter((s) => s.sessionId === 's-logged-out').map((s) => [s.sessionId, 'session'])),
+    });
+    await expect(realtime.pushToUser('u1', {})).resolves.toEqual({ pushed: 1, gone: 0, closed: 1 });
+    expect(remove.mock.calls).toEqual([[{ userId: 'u1', connectionId: 'old-tablet', sessionId: 's-logged-out', issuedAt: 100 }]]);
+  });
+
+  it('pushes nothing to a user without connections', async () => {
+    const { realtime, sent } = setup([], async () => ({}));
+    await expect(realtime.pushToUser('u1', {})).resolves.toEqual({ pushed: 0, gone: 0, closed: 0 });
+    expect(sent).toEqual([]);
+  });
+});
+
+describe('websocketRoute', () => {
+  const event = { requestContext: { connectionId: 'c1', requestId: 'r1' } } as APIGatewayProxyWebsocketEventV2;
+
+  it('answers 200 when the handler returns, the kit error status for a client error, 500 for anything else', async () => {
+    await expect(websocketRoute('$connect', async () => undefined)(event)).resolves.toEqual({ statusCode: 200 });
+    await expect(websocketRoute('$connect', async () => Promise.reject(new UnauthorizedError()))(event)).resolves.toEqual({ statusCode: 401 });
+    await expect(websocketRoute('$connect', async () => Promise.reject(new Error('DynamoDB down')))(event)).resolves.toEqual({ statusCode: 500 });
+  });
+});
