@@ -162,7 +162,8 @@ runBench('Brigade bench: event → inbox and WebSocket push latency', 12 * 60_00
   console.log(`\nburst published in ${round(published.wallMs / 1000, 2)} s (${round(published.opsPerSecond, 0)} publishes/s, ${PUBLISH_CONCURRENCY} concurrent);`);
   console.log(`all ${BURST} pushed and visible ${round(drainedS, 2)} s after the first publish (${round(BURST / drainedS, 0)} notifications/s end to end)`);
   console.log('Each event: SNS delivery → consumer receipt (PutItem) → directory reads (site, members, owners: 1 GetItem + 2 Query)');
-  console.log('→ settings (BatchGetItem) → notification (PutItem) → connections (Query) + PostToConnection → delivery outcome (UpdateItem).');
+  console.log('→ settings (BatchGetItem) → notification (PutItem) → connections (Query) + their sessions\' revocations (BatchGetItem)');
+  console.log('+ PostToConnection → delivery outcome (UpdateItem).');
 
   const figures = (s: LatencySummary) => ({ p50Ms: round(s.p50), p99Ms: round(s.p99), maxMs: round(s.max) });
   printResult({

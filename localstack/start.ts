@@ -52,12 +52,15 @@ async function main(): Promise<void> {
 Brigade is running (ready in ${(readyMs / 1000).toFixed(1)} s). Ctrl-C stops everything.
 
   HTTP API        http://127.0.0.1:${ports.http}          try: curl http://127.0.0.1:${ports.http}/status
-  WebSocket API   ws://127.0.0.1:${ports.websocket}
+  WebSocket API   ws://127.0.0.1:${ports.websocket}?token=<access token>   (realtime notifications)
   Lambda invoke   http://127.0.0.1:${ports.lambda}        (serverless-offline)
   AWS APIs (edge) http://127.0.0.1:${ports.edge}        SNS, IoT data plane, DynamoDB: aws --endpoint-url http://127.0.0.1:${ports.edge} ...
   DynamoDB Local  http://127.0.0.1:${ports.dynamodb}
   MQTT broker     mqtt://127.0.0.1:${ports.mqtt}
                   try: mosquitto_pub -p ${ports.mqtt} -t brigade/${DEMO_SITE_ID}/devices/walkin-1/telemetry -m '{"temperatureC":3.5}'
+
+  SMS and email sent through SNS are recorded, not sent:
+                  curl http://127.0.0.1:${ports.edge}/_aws/sns/sms-messages   curl http://127.0.0.1:${ports.edge}/_local/sns/emails
 
   Credentials for the AWS CLI/SDK: AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_REGION=us-east-1
 
