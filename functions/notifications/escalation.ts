@@ -4,7 +4,7 @@
 // so two sweeps racing page once.
 import { logger } from '#shared/logger';
 import { store } from './config';
-import { nextStepDue, recipientsOf, smsText } from './routing';
+import { nextStepDue, smsText } from './routing';
 import { DEFAULT_SITE_SETTINGS, type AlertRecord, type Delivery, type EscalationStep } from './schemas';
 import { sendSms, siteSmsCap } from './sms';
 
@@ -26,7 +26,7 @@ async function escalate(alertId: string, now: number): Promise<boolean> {
   const alert = await store.getAlert(alertId);
   if (!alert || alert.acknowledged || alert.resolvedAt) return false;
   const policy = (await store.getSiteSettings(alert.siteId))?.escalation ?? DEFAULT_SITE_SETTINGS.escalation;
-  const owners = recipientsOf({ kind: 'site-managers', andOwners: true }, [], await store.owners());
+  const owners = (await store.owners()).filter((owner) => owner.status === 'active').map((owner) => owner.userId);
   const stepNumber = alert.escalation.steps.length + 1;
   const step: EscalationStep = {
     at: new Date(now).toISOString(),

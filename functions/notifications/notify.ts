@@ -52,7 +52,7 @@ export async function notifyEvent(event: EventEnvelope): Promise<{ notified: num
   const routed = messageFor(event);
   if (!routed) return { notified: 0 };
   const { message, audience } = routed;
-  if (message.resolvesAlertKey) await store.resolveAlert(alertIdOf(event.siteId, message.resolvesAlertKey), event.occurredAt);
+  if (message.resolvesAlertKey) await store.resolveAlert(alertIdOf(event.siteId, message.resolvesAlertKey), event.siteId, event.occurredAt);
 
   const [site, members, owners] = await Promise.all([store.getSite(event.siteId), store.siteMembers(event.siteId), store.owners()]);
   const recipients = recipientsOf(audience, members, owners);

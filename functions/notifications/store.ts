@@ -421,19 +421,33 @@ export class NotificationsStore {
     }
   }
 
-  /** The condition that ended it (back in range) stops the escalation too; a missing alert is fine (not critical). */
-  async resolveAlert(alertId: string, at: string): Promise<void> {
-    await this.conditionally(
-      new UpdateCommand({
+  /**
+   * The condition that ended it (back in range) stops the escalation. If the end arrives before the start (SNS
+   * does not keep order), a resolved record is left in the alert's place, so the late start never escalates.
+   */
+  async resolveAlert(alertId: string, siteId: string, at: string): Promise<void> {
+    const resolveExisting = () =>
+      this.conditionally(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: alertKey(alertId),
+          UpdateExpression:
+            'SET resolvedAt = if_not_exists(resolvedAt, :at), escalation.#status = :stopped, escalation.stopReason = if_not_exists(escalation.stopReason, :reason) REMOVE escalationShard, escalationDueAt, escalation.nextAt',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':at': at, ':stopped': 'stopped', ':reason': 'resolved' },
+        }),
+      );
+    if (await resolveExisting()) return;
+    const placeholder: Partial<AlertRecord> = { alertId, siteId, resolvedAt: at, escalation: { status: 'stopped', stopReason: 'resolved', steps: [] } };
+    const placed = await this.conditionally(
+      new PutCommand({
         TableName: this.table,
-        Key: alertKey(alertId),
-        UpdateExpression:
-          'SET resolvedAt = if_not_exists(resolvedAt, :at), escalation.#status = :stopped, escalation.stopReason = if_not_exists(escalation.stopReason, :reason) REMOVE escalationShard, escalationDueAt, escalation.nextAt',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':at': at, ':stopped': 'stopped', ':reason': 'resolved' },
+        Item: { ...alertKey(alertId), ...placeholder, expiresAt: nowSeconds() + NOTIFICATION_TTL_SECONDS },
+        ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
+    if (!placed) await resolveExisting(); // the start was recorded in between
   }
 
   /** Alert ids whose next escalation step is due by `now` (epoch ms), across the index's shards. */

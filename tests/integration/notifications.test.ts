@@ -267,6 +267,18 @@ describeLocal('notifications', () => {
       expect(view.json.alert).toMatchObject({ resolvedAt: expect.any(String), escalation: { status: 'stopped', stopReason: 'resolved', steps: [] } });
     });
 
+    it('an end that arrives before its start (SNS keeps no order) leaves the late alert resolved, never escalating', async () => {
+      const incidentId = uniqueId('incident');
+      await publishAlert({ siteId: site.siteId, type: 'iot.excursion-ended', severity: 'info', data: { deviceName: 'Out-of-order freezer', incidentId, durationMinutes: 1 } });
+      await waitForNotification(site.manager, (n) => n.eventType === 'iot.excursion-ended' && n.data.incidentId === incidentId);
+      const started = await publishAlert({ siteId: site.siteId, type: 'iot.excursion-started', severity: 'critical', data: { deviceName: 'Out-of-order freezer', incidentId } });
+      const late = await waitForNotification(site.manager, (n) => n.eventId === started.id);
+      await sleep(5_500);
+      await runEscalationSweep();
+      const view = await api('GET', `/me/notifications/${late.notificationId}`, { headers: bearer(site.manager) });
+      expect(view.json.alert).toMatchObject({ resolvedAt: expect.any(String), escalation: { status: 'stopped', stopReason: 'resolved', steps: [] } });
+    });
+
     it('warnings need no acknowledgement (422)', async () => {
       const event = await publishAlert({ siteId: site.siteId, type: 'iot.device-offline', severity: 'warning' });
       const n = await waitForNotification(site.manager, (x) => x.eventId === event.id);
