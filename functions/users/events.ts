@@ -100,6 +100,15 @@ export function siteEvent(type: 'site.created' | 'site.updated', site: SiteRecor
   return directoryEvent(type, site.siteId, `site:${site.siteId}:v${site.version}`, siteSnapshot(site), context);
 }
 
+/**
+ * A stored record's current snapshot as an event, for republishing the directory (the demo seed, backfills):
+ * the id is the same as when that version was first published, so subscribers that saw it skip it.
+ */
+export function currentSnapshotEvent(record: UserRecord | SiteRecord, context: EventContext): EventEnvelope {
+  if ('userId' in record) return userEvent(record.version === 1 ? 'user.registered' : 'user.updated', record, context);
+  return siteEvent(record.version === 1 ? 'site.created' : 'site.updated', record, context);
+}
+
 const sameApartFromVersion = (a: UserSnapshot | SiteSnapshot, b: UserSnapshot | SiteSnapshot) =>
   JSON.stringify({ ...a, version: 0 }) === JSON.stringify({ ...b, version: 0 });
 

@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { endpointFor } from '../../functions/shared/aws-clients';
 import type { EventEnvelope } from '../../functions/shared/events';
-import { siteEvent, userEvent } from '../../functions/users/events';
+import { currentSnapshotEvent } from '../../functions/users/events';
 import { hashPassword } from '../../functions/users/passwords';
 import type { SiteRecord, UserRecord } from '../../functions/users/schemas';
 import { PROJECT_ROOT } from '../cloud/service-definition';
@@ -131,10 +131,10 @@ export async function publishDemoDirectory(env: Env, stage: string): Promise<Eve
   try {
     const events: EventEnvelope[] = [];
     const site = await read<SiteRecord>('SITES', `SITE#${DEMO_SITE_ID}`);
-    if (site) events.push(siteEvent(site.version === 1 ? 'site.created' : 'site.updated', site, context));
+    if (site) events.push(currentSnapshotEvent(site, context));
     for (const person of demoCredentials(stage)) {
       const user = await read<UserRecord>(`USER#${person.userId}`, 'USER');
-      if (user) events.push(userEvent(user.version === 1 ? 'user.registered' : 'user.updated', user, context));
+      if (user) events.push(currentSnapshotEvent(user, context));
     }
     // One at a time, site first: a subscriber meets the site before the users who work there.
     for (const event of events) {

@@ -4,7 +4,11 @@
 // failing, a site is still created and its event arrives later through the scheduled relay. Last, the demo seed's
 // own publishing of the seeded directory (it runs at start, before this test can subscribe, so it is run again).
 import { envelopeSchemaOf, type UsersEventType } from '../../functions/users/events';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { DEMO_SITE_ID, publishDemoDirectory } from '../../localstack/seed/demo-data';
+import { PROJECT_ROOT } from '../../localstack/cloud/service-definition';
 import { api, describeLocal, eventually, stage, uniqueId } from './support/target';
 import { bearer, createSite, inviteToken, login, theOwner } from './support/identity';
 import { outboxItems, subscribeHttp, type HttpSubscriber } from './support/sns-subscriber';
@@ -18,6 +22,7 @@ interface Received {
   raw: unknown;
 }
 
+const run = promisify(execFile);
 let subscriber: HttpSubscriber | undefined;
 const received: Received[] = [];
 
@@ -162,6 +167,21 @@ describeLocal('directory events (local: the test serves the HTTP endpoint the to
     expect(arrived.map((e) => e.id).sort()).toEqual([...published, ...again].map((e) => e.id).sort());
     for (const event of arrived) expectValid(event);
   }, 30_000);
+
+  it('`npm run directory:republish` publishes every site and user as stored (a backfill for domains deployed later)', async () => {
+    const siteId = await createSite();
+    const before = received.length;
+    const { stdout } = await run(process.execPath, [join(PROJECT_ROOT, 'node_modules/tsx/dist/cli.mjs'), 'scripts/republish-directory.ts', '--stage', stage], {
+      cwd: PROJECT_ROOT,
+      env: process.env,
+    });
+    expect(stdout).toMatch(/^published \d+ site and \d+ user snapshots on arn:aws:sns:.*:brigade-.*-events/m);
+    const site = await eventually(async () => received.slice(before).find((e) => e.id === `site:${siteId}:v1`), 20_000, 'the republished site');
+    expect(site).toMatchObject({ type: 'site.created', siteId, data: { siteId, version: 1 } });
+    const owner = await theOwner();
+    await eventually(async () => received.slice(before).find((e) => e.data.userId === owner.userId && e.data.role === 'owner'), 20_000, 'the republished owner');
+    for (const event of received.slice(before)) expectValid(event);
+  }, 60_000);
 });
 
 /** Outbox items of the users table (pk SITE#{site or *}#OUTBOX#{eventId}). */
