@@ -125,7 +125,8 @@ describeLocal('notifications', () => {
         await phone.next((m) => m.notification?.eventId === event.id, 10_000);
         await Promise.all([laptopClosed, tabletClosed]);
         expect([...tablet.messages, ...oldLaptop.messages].filter((m) => m.notification?.eventId === event.id)).toEqual([]);
-        const n = await waitForNotification(site.manager, (x) => x.eventId === event.id);
+        // The push is sent before its outcome is written: wait for the outcome.
+        const n = await waitForNotification(site.manager, (x) => x.eventId === event.id && x.deliveries.realtime.status !== 'pending');
         expect(n.deliveries.realtime).toMatchObject({ status: 'sent' });
       } finally {
         await Promise.all([phone.close(), tablet.close(), oldLaptop.close()]);
