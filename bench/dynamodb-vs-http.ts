@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { DEMO_SITE_ID } from '../localstack/seed/demo-data';
-import { startBenchCloud } from './support/cloud';
+import { signInAsDemo, startBenchCloud } from './support/cloud';
 import { runBench } from './support/harness';
 import { runConcurrent, type LoadResult } from './support/load';
 import { printResult, printTable, round } from './support/stats';
@@ -54,17 +54,7 @@ runBench('Brigade bench: DynamoDB Local direct vs through the HTTP handlers', 10
 
   // The notes routes need a member of the site: the seeded staff member of the demo site signs in once. Its
   // access token lives 15 minutes, longer than this benchmark.
-  const staff = cloud.demoUsers.find((user) => user.role === 'staff');
-  if (!staff) throw new Error('the local cloud seeded no staff member');
-  const signInStarted = performance.now();
-  const signIn = await fetch(`${apiUrl}/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: staff.email, password: staff.password }),
-  });
-  const signInMs = performance.now() - signInStarted;
-  const { accessToken } = (await signIn.json()) as { accessToken?: string };
-  if (signIn.status !== 200 || !accessToken) throw new Error(`sign-in as ${staff.email} answered ${signIn.status}`);
+  const { accessToken, ms: signInMs } = await signInAsDemo(cloud, 'staff');
   const authorization = `Bearer ${accessToken}`;
 
   const noteIds: string[] = [];

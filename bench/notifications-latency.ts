@@ -4,7 +4,7 @@
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import WebSocket from 'ws';
 import { DEMO_SITE_ID } from '../localstack/seed/demo-data';
-import { startBenchCloud } from './support/cloud';
+import { signInAsDemo, startBenchCloud } from './support/cloud';
 import { runBench, sleep, withTimeout } from './support/harness';
 import { runConcurrent } from './support/load';
 import { printResult, printTable, round, summarize, type LatencySummary } from './support/stats';
@@ -35,15 +35,7 @@ runBench('Brigade bench: event → inbox and WebSocket push latency', 12 * 60_00
   bench.onCleanup(() => sns.destroy());
 
   // The seeded manager of the demo site: in the directory from the seed's users events.
-  const manager = cloud.demoUsers.find((user) => user.role === 'manager');
-  if (!manager) throw new Error('the local cloud seeded no manager');
-  const signIn = await fetch(`${apiUrl}/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: manager.email, password: manager.password }),
-  });
-  const { accessToken } = (await signIn.json()) as { accessToken?: string };
-  if (signIn.status !== 200 || !accessToken) throw new Error(`sign-in as ${manager.email} answered ${signIn.status}`);
+  const { accessToken } = await signInAsDemo(cloud, 'manager');
   const headers = { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' };
   // In-app and realtime only: this measures the inbox and the push, not the SMS log.
   const settings = await fetch(`${apiUrl}/me/notification-settings`, { method: 'PUT', headers, body: JSON.stringify({}) });

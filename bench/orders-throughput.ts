@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient, PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { DEMO_SITE_ID } from '../localstack/seed/demo-data';
-import { startBenchCloud } from './support/cloud';
+import { signInAsDemo, startBenchCloud } from './support/cloud';
 import { runBench } from './support/harness';
 import { runConcurrent, type LoadResult } from './support/load';
 import { printResult, printTable, round } from './support/stats';
@@ -35,15 +35,7 @@ runBench('Brigade bench: POST /orders through the local stack vs raw DynamoDB Lo
   });
   bench.onCleanup(() => dynamodb.destroy());
 
-  const staff = cloud.demoUsers.find((user) => user.role === 'staff');
-  if (!staff) throw new Error('the local cloud seeded no staff member');
-  const signIn = await fetch(`${apiUrl}/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: staff.email, password: staff.password }),
-  });
-  const { accessToken } = (await signIn.json()) as { accessToken?: string };
-  if (signIn.status !== 200 || !accessToken) throw new Error(`sign-in as ${staff.email} answered ${signIn.status}`);
+  const { accessToken } = await signInAsDemo(cloud, 'staff');
   const authorization = `Bearer ${accessToken}`;
 
   // One order as the API stores it: the raw side writes the same bytes, one PutItem each.

@@ -28,3 +28,22 @@ export async function startBenchCloud(bench: Bench): Promise<LocalCloud> {
   console.log(`local cloud ready in ${((performance.now() - started) / 1000).toFixed(1)} s (ports: ${portSummary(cloud.ports)})\n`);
   return cloud;
 }
+
+/**
+ * Signs in as the seeded demo user with `role` and returns the access token (15 minutes: longer than any
+ * benchmark here) and how long the sign-in took.
+ */
+export async function signInAsDemo(cloud: LocalCloud, role: 'owner' | 'manager' | 'staff'): Promise<{ accessToken: string; ms: number }> {
+  const user = cloud.demoUsers.find((u) => u.role === role);
+  if (!user) throw new Error(`the local cloud seeded no ${role}`);
+  const started = performance.now();
+  const res = await fetch(`${cloud.env.BRIGADE_API_URL}/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: user.email, password: user.password }),
+  });
+  const ms = performance.now() - started;
+  const { accessToken } = (await res.json()) as { accessToken?: string };
+  if (res.status !== 200 || !accessToken) throw new Error(`sign-in as ${user.email} answered ${res.status}`);
+  return { accessToken, ms };
+}

@@ -284,14 +284,10 @@ export class NotificationsStore {
     const pk = userPk(userId);
     const result = await dynamoDb().send(
       new QueryCommand({
-        TableName: this.table,
         ...(page.unread
-          ? {
-              IndexName: UNREAD_INDEX,
-              KeyConditionExpression: 'unreadPk = :pk',
-              ExpressionAttributeValues: { ':pk': `UNREAD#${userId}` },
-            }
+          ? this.unreadOf(userId)
           : {
+              TableName: this.table,
               KeyConditionExpression: 'pk = :pk AND begins_with(sk, :notif)',
               ExpressionAttributeValues: { ':pk': pk, ':notif': 'NOTIF#' },
               ConsistentRead: true,
@@ -307,16 +303,23 @@ export class NotificationsStore {
     };
   }
 
+  /** The query of a user's unread notifications: the sparse index holds only those. */
+  private unreadOf(userId: string) {
+    return {
+      TableName: this.table,
+      IndexName: UNREAD_INDEX,
+      KeyConditionExpression: 'unreadPk = :pk',
+      ExpressionAttributeValues: { ':pk': `UNREAD#${userId}` },
+    };
+  }
+
   async countUnread(userId: string): Promise<number> {
     let count = 0;
     let start: Item | undefined;
     do {
       const page = await dynamoDb().send(
         new QueryCommand({
-          TableName: this.table,
-          IndexName: UNREAD_INDEX,
-          KeyConditionExpression: 'unreadPk = :pk',
-          ExpressionAttributeValues: { ':pk': `UNREAD#${userId}` },
+          ...this.unreadOf(userId),
           Select: 'COUNT',
           ExclusiveStartKey: start,
         }),
@@ -352,10 +355,7 @@ export class NotificationsStore {
     for (;;) {
       const page = await dynamoDb().send(
         new QueryCommand({
-          TableName: this.table,
-          IndexName: UNREAD_INDEX,
-          KeyConditionExpression: 'unreadPk = :pk',
-          ExpressionAttributeValues: { ':pk': `UNREAD#${userId}` },
+          ...this.unreadOf(userId),
           Limit: 100,
         }),
       );
