@@ -2,18 +2,18 @@
 // (offline, no AWS credentials), lists every artifact, then times require() of a few handlers in fresh Node
 // processes with the environment the CloudFormation template gives them.
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { OSLS_BIN } from '../localstack/cloud/service-definition';
-import { PROJECT_ROOT, runBench } from './support/harness';
+import { packageService } from '../localstack/cloud/package-service';
+import { runBench } from './support/harness';
 import { median, printResult, printTable, round } from './support/stats';
 import { extractZipEntry, listZip } from './support/zip';
 
 const exec = promisify(execFile);
 
-const PACKAGE_ARGS = ['package', '--stage', 'prod', '--param=accountId=123456789012'];
+const PACKAGE_ARGS = ['--stage', 'prod', '--param=accountId=123456789012'];
 const INIT_FUNCTIONS = ['health', 'createNote', 'status'];
 const INIT_PROCESSES = 5;
 const PACKAGE_LIMIT_MS = 5 * 60_000;
@@ -46,32 +46,10 @@ runBench('Brigade bench: Lambda bundle sizes and module init time', 10 * 60_000,
   const work = mkdtempSync(join(tmpdir(), 'brigade-bench-bundle-'));
   bench.onCleanup(() => rmSync(work, { recursive: true, force: true }));
 
-  // `package` builds in the service's .esbuild folder and deletes it when done, and writes .serverless: package a
-  // mirror so the checkout is left alone (another engineer's bundled local cloud or package run may be using
-  // them). The checkout's files are linked; serverless.yml is copied (osls needs a real file there).
-  const service = join(work, 'service');
-  mkdirSync(service);
-  for (const entry of readdirSync(PROJECT_ROOT)) {
-    if (entry === '.esbuild' || entry === '.serverless' || entry === '.git') continue;
-    if (entry === 'serverless.yml') copyFileSync(join(PROJECT_ROOT, entry), join(service, entry));
-    else symlinkSync(join(PROJECT_ROOT, entry), join(service, entry));
-  }
-  const packageDir = join(work, 'package');
-
   const packageStarted = performance.now();
-  try {
-    await exec(process.execPath, [OSLS_BIN, ...PACKAGE_ARGS, '--package', packageDir], {
-      cwd: service,
-      env: process.env,
-      timeout: PACKAGE_LIMIT_MS,
-      maxBuffer: 16 * 1024 * 1024,
-    });
-  } catch (error) {
-    const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
-    throw new Error(`serverless package failed:\n${stdout}\n${stderr}`);
-  }
+  const packageDir = await packageService({ workDir: work, args: PACKAGE_ARGS, timeoutMs: PACKAGE_LIMIT_MS });
   const packageMs = performance.now() - packageStarted;
-  console.log(`serverless ${PACKAGE_ARGS.join(' ')}: ${(packageMs / 1000).toFixed(1)} s\n`);
+  console.log(`serverless package ${PACKAGE_ARGS.join(' ')}: ${(packageMs / 1000).toFixed(1)} s\n`);
 
   const template = JSON.parse(readFileSync(join(packageDir, 'cloudformation-template-update-stack.json'), 'utf8')) as {
     Resources: Record<string, LambdaResource>;

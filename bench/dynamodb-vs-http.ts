@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { DEMO_SITE_ID } from '../localstack/seed/demo-data';
 import { signInAsDemo, startBenchCloud } from './support/cloud';
+import { localClientConfig } from '../localstack/cloud/client-config';
 import { runBench } from './support/harness';
 import { runConcurrent, type LoadResult } from './support/load';
 import { printResult, printTable, round } from './support/stats';
@@ -19,11 +20,7 @@ runBench('Brigade bench: DynamoDB Local direct vs through the HTTP handlers', 10
   const apiUrl = cloud.env.BRIGADE_API_URL!;
   const runId = Date.now().toString(36);
 
-  const dynamodb = new DynamoDBClient({
-    endpoint: cloud.env.AWS_ENDPOINT_URL_DYNAMODB,
-    region: cloud.env.AWS_REGION,
-    credentials: { accessKeyId: cloud.env.AWS_ACCESS_KEY_ID!, secretAccessKey: cloud.env.AWS_SECRET_ACCESS_KEY! },
-  });
+  const dynamodb = new DynamoDBClient(localClientConfig(cloud.env, 'DYNAMODB'));
   bench.onCleanup(() => dynamodb.destroy());
 
   // Raw items shaped like a note record, so both sides move the same data.

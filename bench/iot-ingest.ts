@@ -7,6 +7,7 @@ import { connectAsync, type MqttClient } from 'mqtt';
 import { registerUnits } from '../localstack/seed/iot';
 import { seriesPk } from '../functions/iot/store';
 import { startBenchCloud } from './support/cloud';
+import { localClientConfig } from '../localstack/cloud/client-config';
 import { runBench, sleep } from './support/harness';
 import { runConcurrent } from './support/load';
 import { printResult, printTable, round, summarize } from './support/stats';
@@ -51,11 +52,7 @@ runBench('Brigade bench: sustained IoT ingest (MQTT → topic rule → ingest �
   const table = `brigade-${stage}-iot`;
   const ruleName = `brigade_${stage}_telemetry`;
   const runId = Date.now().toString(36);
-  const client = new DynamoDBClient({
-    endpoint: cloud.env.AWS_ENDPOINT_URL_DYNAMODB,
-    region: cloud.env.AWS_REGION,
-    credentials: { accessKeyId: cloud.env.AWS_ACCESS_KEY_ID!, secretAccessKey: cloud.env.AWS_SECRET_ACCESS_KEY! },
-  });
+  const client = new DynamoDBClient(localClientConfig(cloud.env, 'DYNAMODB'));
   const db = DynamoDBDocumentClient.from(client);
   bench.onCleanup(() => client.destroy());
   const connections: MqttClient[] = [];

@@ -5,6 +5,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import WebSocket from 'ws';
 import { DEMO_SITE_ID } from '../localstack/seed/demo-data';
 import { signInAsDemo, startBenchCloud } from './support/cloud';
+import { localClientConfig } from '../localstack/cloud/client-config';
 import { runBench, sleep, withTimeout } from './support/harness';
 import { runConcurrent } from './support/load';
 import { printResult, printTable, round, summarize, type LatencySummary } from './support/stats';
@@ -27,11 +28,7 @@ runBench('Brigade bench: event → inbox and WebSocket push latency', 12 * 60_00
   const cloud = await startBenchCloud(bench);
   const apiUrl = cloud.env.BRIGADE_API_URL!;
   const runId = Date.now().toString(36);
-  const sns = new SNSClient({
-    endpoint: cloud.env.AWS_ENDPOINT_URL_SNS ?? cloud.env.AWS_ENDPOINT_URL,
-    region: cloud.env.AWS_REGION,
-    credentials: { accessKeyId: cloud.env.AWS_ACCESS_KEY_ID!, secretAccessKey: cloud.env.AWS_SECRET_ACCESS_KEY! },
-  });
+  const sns = new SNSClient(localClientConfig(cloud.env, 'SNS'));
   bench.onCleanup(() => sns.destroy());
 
   // The seeded manager of the demo site: in the directory from the seed's users events.

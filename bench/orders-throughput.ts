@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDBClient, PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { DEMO_SITE_ID } from '../localstack/seed/demo-data';
 import { signInAsDemo, startBenchCloud } from './support/cloud';
+import { localClientConfig } from '../localstack/cloud/client-config';
 import { runBench } from './support/harness';
 import { runConcurrent, type LoadResult } from './support/load';
 import { printResult, printTable, round } from './support/stats';
@@ -28,11 +29,7 @@ runBench('Brigade bench: POST /orders through the local stack vs raw DynamoDB Lo
   const apiUrl = cloud.env.BRIGADE_API_URL!;
   const runId = Date.now().toString(36);
 
-  const dynamodb = new DynamoDBClient({
-    endpoint: cloud.env.AWS_ENDPOINT_URL_DYNAMODB,
-    region: cloud.env.AWS_REGION,
-    credentials: { accessKeyId: cloud.env.AWS_ACCESS_KEY_ID!, secretAccessKey: cloud.env.AWS_SECRET_ACCESS_KEY! },
-  });
+  const dynamodb = new DynamoDBClient(localClientConfig(cloud.env, 'DYNAMODB'));
   bench.onCleanup(() => dynamodb.destroy());
 
   const { accessToken } = await signInAsDemo(cloud, 'staff');

@@ -411,6 +411,18 @@ export class IotStore {
     await widen('maxC', maxC);
   }
 
+  /** A device's readings with sort keys from `fromSk` to `toSk`, read consistently, only what evaluation needs. */
+  private readingsBetween(siteId: string, deviceId: string, fromSk: string, toSk: string) {
+    return {
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': seriesPk(siteId, deviceId), ':from': fromSk, ':to': toSk },
+      ProjectionExpression: '#t, temperatureC, receivedAt',
+      ExpressionAttributeNames: { '#t': 't' },
+      ConsistentRead: true,
+    };
+  }
+
   /**
    * Readings before `before`, newest first, until `stop` says so or `maxItems` were looked at. Returns what was
    * looked at and whether the scan reached the first reading there is.
@@ -427,13 +439,8 @@ export class IotStore {
     do {
       const page = await dynamoDb().send(
         new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-          ExpressionAttributeValues: { ':pk': seriesPk(siteId, deviceId), ':from': 'R#', ':to': `R#${iso(before)}` },
-          ProjectionExpression: '#t, temperatureC, receivedAt',
-          ExpressionAttributeNames: { '#t': 't' },
+          ...this.readingsBetween(siteId, deviceId, 'R#', `R#${iso(before)}`),
           ScanIndexForward: false,
-          ConsistentRead: true,
           Limit: Math.min(200, maxItems - readings.length),
           ExclusiveStartKey: start,
         }),
@@ -456,12 +463,7 @@ export class IotStore {
     do {
       const page = await dynamoDb().send(
         new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-          ExpressionAttributeValues: { ':pk': seriesPk(siteId, deviceId), ':from': `R#${iso(from)}`, ':to': 'R#~' },
-          ProjectionExpression: '#t, temperatureC, receivedAt',
-          ExpressionAttributeNames: { '#t': 't' },
-          ConsistentRead: true,
+          ...this.readingsBetween(siteId, deviceId, `R#${iso(from)}`, 'R#~'),
           Limit: Math.min(500, maxItems + 1 - readings.length),
           ExclusiveStartKey: start,
         }),

@@ -12,7 +12,6 @@ import { evenSplit, lineDue, withTotals } from './pricing';
 import {
   MAX_LINES_PER_ORDER,
   MAX_PAYMENTS_PER_ORDER,
-  type Channel,
   type DiscountInput,
   type LineStatus,
   type OrderLine,
@@ -48,17 +47,9 @@ export function assertVersion(order: OrderRecord, expectedVersion: number | unde
 
 const bump = (order: OrderRecord, now: string): OrderRecord => ({ ...order, version: order.version + 1, updatedAt: now });
 
-export function newOrder(input: {
-  siteId: string;
-  orderId: string;
-  ticketNumber: number;
-  businessDay: string;
-  currency: string;
-  channel: Channel;
-  serverId: string;
-  lines: OrderLine[];
-  now: string;
-}): Change {
+export function newOrder(
+  input: Pick<OrderRecord, 'siteId' | 'orderId' | 'ticketNumber' | 'businessDay' | 'currency' | 'channel' | 'serverId' | 'lines'> & { now: string },
+): Change {
   const { now, ...fields } = input;
   const order = withTotals({
     ...fields,

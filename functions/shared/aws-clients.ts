@@ -10,7 +10,7 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
 
-type ServiceEnvSuffix = 'DYNAMODB' | 'SNS' | 'IOT' | 'IOT_DATA_PLANE' | 'SSM' | 'SECRETS_MANAGER';
+export type ServiceEnvSuffix = 'DYNAMODB' | 'SNS' | 'IOT' | 'IOT_DATA_PLANE' | 'SSM' | 'SECRETS_MANAGER';
 
 export function endpointFor(service: ServiceEnvSuffix, env: NodeJS.ProcessEnv = process.env): string | undefined {
   const specific = env[`AWS_ENDPOINT_URL_${service}`]?.trim();

@@ -9,11 +9,11 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } 
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { endpointFor } from '../../functions/shared/aws-clients';
 import type { EventEnvelope } from '../../functions/shared/events';
 import { currentSnapshotEvent } from '../../functions/users/events';
 import { hashPassword } from '../../functions/users/passwords';
 import type { SiteRecord, UserRecord } from '../../functions/users/schemas';
+import { localClientConfig } from '../cloud/client-config';
 import { PROJECT_ROOT } from '../cloud/service-definition';
 import { LOCAL_ACCOUNT_ID } from '../cloud/types';
 import { seedIotDemo } from './iot';
@@ -49,15 +49,10 @@ async function putOnce(db: DynamoDBDocumentClient, write: () => Promise<unknown>
 
 type Env = Record<string, string | undefined>;
 
-const clientConfig = (env: Env, service: 'DYNAMODB' | 'SNS') => ({
-  endpoint: endpointFor(service, env),
-  region: env.AWS_REGION,
-  credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! },
-});
 const usersTableOf = (stage: string) => `brigade-${stage}-users`;
 
 export async function seedDemoData(env: Record<string, string>, stage: string) {
-  const db = DynamoDBDocumentClient.from(new DynamoDBClient(clientConfig(env, 'DYNAMODB')));
+  const db = DynamoDBDocumentClient.from(new DynamoDBClient(localClientConfig(env, 'DYNAMODB')));
   const usersTable = usersTableOf(stage);
   const now = new Date().toISOString();
   let created = 0;
@@ -122,8 +117,8 @@ export async function seedDemoData(env: Record<string, string>, stage: string) {
  * Returns the events published.
  */
 export async function publishDemoDirectory(env: Env, stage: string): Promise<EventEnvelope[]> {
-  const db = DynamoDBDocumentClient.from(new DynamoDBClient(clientConfig(env, 'DYNAMODB')));
-  const sns = new SNSClient(clientConfig(env, 'SNS'));
+  const db = DynamoDBDocumentClient.from(new DynamoDBClient(localClientConfig(env, 'DYNAMODB')));
+  const sns = new SNSClient(localClientConfig(env, 'SNS'));
   const topicArn = `arn:aws:sns:${env.AWS_REGION}:${LOCAL_ACCOUNT_ID}:brigade-${stage}-events`;
   const context = { correlationId: `demo-seed-${randomUUID()}` };
   const read = async <T>(pk: string, sk: string) =>

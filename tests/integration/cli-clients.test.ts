@@ -4,15 +4,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { spawnSync } from 'node:child_process';
-import { isLocal, tableName, topicArn, uniqueId } from './support/target';
+import { describeWithCommands, isLocal, tableName, topicArn, uniqueId } from './support/target';
 
 const run = promisify(execFile);
-const has = (command: string) => spawnSync('sh', ['-c', `command -v ${command}`]).status === 0;
-// CI installs these (.ci/run); on a developer machine without them the tests say so instead of failing.
-const required = process.env.CI === 'true';
-const describeWith = (commands: string[]) =>
-  commands.every(has) || required ? describe : (name: string, fn: () => void) => describe.skip(`${name} (needs ${commands.join(', ')})`, fn);
 
 const mqtt = new URL(process.env.BRIGADE_MQTT_URL ?? 'mqtt://127.0.0.1:1883');
 const aws = (...args: string[]) =>
@@ -20,7 +14,7 @@ const aws = (...args: string[]) =>
     env: { ...process.env, AWS_PAGER: '' },
   }).then(({ stdout }) => stdout);
 
-describeWith(['aws'])('AWS CLI', () => {
+describeWithCommands(['aws'])('AWS CLI', () => {
   const work = mkdtempSync(join(tmpdir(), 'brigade-cli-'));
 
   it('dynamodb describe-table', async () => {
@@ -49,7 +43,7 @@ describeWith(['aws'])('AWS CLI', () => {
   });
 });
 
-describeWith(['aws', 'mosquitto_sub', 'mosquitto_pub'])('mosquitto clients', () => {
+describeWithCommands(['aws', 'mosquitto_sub', 'mosquitto_pub'])('mosquitto clients', () => {
   it('mosquitto_sub receives what aws iot-data publish sends', async () => {
     const topic = `brigade/${uniqueId('site')}/devices/cli/commands`;
     const sub = run('mosquitto_sub', ['-h', mqtt.hostname, '-p', mqtt.port || '1883', '-t', topic, '-C', '1', '-W', '10', '-q', '1']);

@@ -1,15 +1,12 @@
 // The device policy, the telemetry rule and the iot role as CloudFormation gets them: `osls package` of an AWS
 // stage (no credentials needed), then the policy evaluated for one device against other devices' topics.
-import { execFile } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { evaluatePolicies, iotPoliciesOf, type PolicyDocument } from '../../localstack/cloud/iot-control';
 import type { ConnectionContext } from '../../localstack/cloud/iot-control/policy-evaluator';
-import { OSLS_BIN, PROJECT_ROOT } from '../../localstack/cloud/service-definition';
+import { packageService } from '../../localstack/cloud/package-service';
 
-const exec = promisify(execFile);
 const ACCOUNT = '123456789012';
 const REGION = 'eu-west-1';
 const PACKAGE_LIMIT_MS = 5 * 60_000;
@@ -19,21 +16,10 @@ let resources: Record<string, Resource>;
 const work = mkdtempSync(join(tmpdir(), 'brigade-iot-policy-'));
 
 beforeAll(async () => {
-  // `package` builds in the service's .esbuild folder and writes .serverless: package a mirror of the checkout
-  // (files linked, serverless.yml copied), so another run using those folders is left alone.
-  const service = join(work, 'service');
-  mkdirSync(service);
-  for (const entry of readdirSync(PROJECT_ROOT)) {
-    if (entry === '.esbuild' || entry === '.serverless' || entry === '.git') continue;
-    if (entry === 'serverless.yml') copyFileSync(join(PROJECT_ROOT, entry), join(service, entry));
-    else symlinkSync(join(PROJECT_ROOT, entry), join(service, entry));
-  }
-  const out = join(work, 'package');
-  await exec(process.execPath, [OSLS_BIN, 'package', '--stage', 'prod', '--region', REGION, `--param=accountId=${ACCOUNT}`, '--package', out], {
-    cwd: service,
-    env: { ...process.env, BRIGADE_BUNDLER: 'esbuild' },
-    timeout: PACKAGE_LIMIT_MS,
-    maxBuffer: 16 * 1024 * 1024,
+  const out = await packageService({
+    workDir: work,
+    args: ['--stage', 'prod', '--region', REGION, `--param=accountId=${ACCOUNT}`],
+    timeoutMs: PACKAGE_LIMIT_MS,
   });
   resources = JSON.parse(readFileSync(join(out, 'cloudformation-template-update-stack.json'), 'utf8')).Resources;
 }, PACKAGE_LIMIT_MS + 30_000);

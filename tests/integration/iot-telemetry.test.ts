@@ -1,9 +1,9 @@
 // Telemetry end to end: a device publishes over MQTT → the TelemetryRule (SQL with WHERE) → ingestTelemetry →
 // DynamoDB, read back through the API. Validation, duplicates, the error action, and the CLI clients.
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { MqttClient } from 'mqtt';
-import { api, eventually, isLocal, mqttClient, uniqueId } from './support/target';
+import { api, describeWithCommands, eventually, isLocal, mqttClient, uniqueId } from './support/target';
 import { bearer, createSite, createUser, type TestUser } from './support/identity';
 import { connectDevice, registerDevice, waitForReadingAt, type RegisteredDevice } from './support/iot';
 
@@ -146,12 +146,7 @@ describe('telemetry: MQTT → IoT topic rule → ingest → DynamoDB', () => {
   });
 });
 
-const has = (command: string) => spawnSync('sh', ['-c', `command -v ${command}`]).status === 0;
-// CI installs these (.ci/run); on a developer machine without them the tests say so instead of failing.
-const describeWith = (commands: string[]) =>
-  commands.every(has) || process.env.CI === 'true' ? describe : (name: string, fn: () => void) => describe.skip(`${name} (needs ${commands.join(', ')})`, fn);
-
-describeWith(['mosquitto_pub', 'aws'])('telemetry and provisioning from the CLI clients', () => {
+describeWithCommands(['mosquitto_pub', 'aws'])('telemetry and provisioning from the CLI clients', () => {
   const mqtt = new URL(process.env.BRIGADE_MQTT_URL ?? 'mqtt://127.0.0.1:1883');
   const aws = (...args: string[]) =>
     run('aws', [...(isLocal ? ['--endpoint-url', process.env.AWS_ENDPOINT_URL!] : []), ...args], { env: { ...process.env, AWS_PAGER: '' } }).then(({ stdout }) => stdout);

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, request as httpRequest, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { request as httpRequest } from 'node:http';
 import { resolve } from 'node:path';
+import { rejectionOf, serveHttp, type TestServer } from './support/emulator-server';
 import {
   ConflictException,
   DeleteThingShadowCommand,
@@ -136,7 +136,7 @@ class AedesProcess implements LocalBroker {
 
 let broker: AedesProcess;
 let dataPlane: IotDataPlane;
-let server: Server;
+let server: TestServer;
 let endpoint: string;
 let client: IoTDataPlaneClient;
 let device: MqttClient;
@@ -146,17 +146,10 @@ beforeAll(async () => {
   dataPlane = createIotDataPlane({ broker });
   await dataPlane.start();
 
-  server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      void dataPlane.handle(req, Buffer.concat(chunks), res).then((handled) => {
-        if (!handled) res.writeHead(404, { 'x-test': 'not-handled' }).end();
-      });
-    });
+  server = await serveHttp(async (req, body, res) => {
+    if (!(await dataPlane.handle(req, body, res))) res.writeHead(404, { 'x-test': 'not-handled' }).end();
   });
-  await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
-  endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  endpoint = server.baseUrl;
 
   client = new IoTDataPlaneClient({
     endpoint,
@@ -170,8 +163,7 @@ afterAll(async () => {
   await device?.endAsync();
   client?.destroy();
   await dataPlane?.stop();
-  server?.closeAllConnections();
-  await new Promise((closed) => server?.close(closed));
+  await server?.close();
   await broker?.close();
 });
 
@@ -210,14 +202,6 @@ async function updateShadow(thingName: string, body: unknown, shadowName?: strin
   return parse((await client.send(new UpdateThingShadowCommand({ thingName, shadowName, payload: json(body) }))).payload);
 }
 
-async function rejectionOf(promise: Promise<unknown>): Promise<Error & { $metadata?: { httpStatusCode?: number } }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('Publish', () => {
   it('delivers the payload to an MQTT subscriber of the (URL-encoded) topic', async () => {
@@ -239,7 +223,7 @@ describe('Publish', () => {
     expect(retained.lastModifiedTime).toBeGreaterThan(0);
 
     await client.send(new PublishCommand({ topic: 'kitchen/menu', retain: true, payload: new Uint8Array() }));
-    const cleared = await rejectionOf(client.send(new GetRetainedMessageCommand({ topic: 'kitchen/menu' })));
+    const cleared = await rejectionOf<Error & { $metadata?: { httpStatusCode?: number } }>(client.send(new GetRetainedMessageCommand({ topic: 'kitchen/menu' })));
     expect(cleared).toBeInstanceOf(ResourceNotFoundException);
   });
 
@@ -314,7 +298,7 @@ describe('Device Shadow', () => {
 
   it('throws ConflictException when the version does not match', async () => {
     await updateShadow('fridge-version', { state: { desired: { temp: 1 } } });
-    const error = await rejectionOf(updateShadow('fridge-version', { state: { desired: { temp: 2 } }, version: 5 }));
+    const error = await rejectionOf<Error & { $metadata?: { httpStatusCode?: number } }>(updateShadow('fridge-version', { state: { desired: { temp: 2 } }, version: 5 }));
     expect(error).toBeInstanceOf(ConflictException);
     expect(error.name).toBe('ConflictException');
     expect(error.message).toBe('Version conflict');
@@ -326,7 +310,7 @@ describe('Device Shadow', () => {
   });
 
   it('throws ResourceNotFoundException for a shadow that does not exist', async () => {
-    const error = await rejectionOf(getShadow('ghost'));
+    const error = await rejectionOf<Error & { $metadata?: { httpStatusCode?: number } }>(getShadow('ghost'));
     expect(error).toBeInstanceOf(ResourceNotFoundException);
     expect(error.name).toBe('ResourceNotFoundException');
     expect(error.message).toBe("No shadow exists with name: 'ghost'");
@@ -334,14 +318,14 @@ describe('Device Shadow', () => {
   });
 
   it('throws InvalidRequestException for invalid JSON and RequestEntityTooLargeException over 8 KiB', async () => {
-    const invalid = await rejectionOf(
+    const invalid = await rejectionOf<Error & { $metadata?: { httpStatusCode?: number } }>(
       client.send(new UpdateThingShadowCommand({ thingName: 'fridge-1', payload: Buffer.from('{"state":') })),
     );
     expect(invalid).toBeInstanceOf(InvalidRequestException);
     expect(invalid.name).toBe('InvalidRequestException');
     expect(invalid.message).toBe('Invalid JSON');
 
-    const tooLarge = await rejectionOf(updateShadow('fridge-big', { state: { reported: { log: 'x'.repeat(9000) } } }));
+    const tooLarge = await rejectionOf<Error & { $metadata?: { httpStatusCode?: number } }>(updateShadow('fridge-big', { state: { reported: { log: 'x'.repeat(9000) } } }));
     expect(tooLarge).toBeInstanceOf(RequestEntityTooLargeException);
   });
 
@@ -353,7 +337,7 @@ describe('Device Shadow', () => {
     await updateShadow('fridge-named', { state: { reported: { firmware: '1.2' } } }, 'ota');
 
     expect((await getShadow('fridge-named', 'config')).state.desired).toEqual({ defrost: 'auto' });
-    const classic = await rejectionOf(getShadow('fridge-named'));
+    const classic = await rejectionOf<Error & { $metadata?: { httpStatusCode?: number } }>(getShadow('fridge-named'));
     expect(classic).toBeInstanceOf(ResourceNotFoundException);
 
     const named = await client.send(new ListNamedShadowsForThingCommand({ thingName: 'fridge-named' }));
@@ -378,8 +362,8 @@ describe('Device Shadow', () => {
     expect(deleted).toEqual({ version: 1, timestamp: expect.any(Number) });
     expect(announced).toEqual(deleted);
 
-    expect(await rejectionOf(getShadow('fridge-del'))).toBeInstanceOf(ResourceNotFoundException);
-    expect(await rejectionOf(client.send(new DeleteThingShadowCommand({ thingName: 'fridge-del' })))).toBeInstanceOf(
+    expect(await rejectionOf<Error & { $metadata?: { httpStatusCode?: number } }>(getShadow('fridge-del'))).toBeInstanceOf(ResourceNotFoundException);
+    expect(await rejectionOf<Error & { $metadata?: { httpStatusCode?: number } }>(client.send(new DeleteThingShadowCommand({ thingName: 'fridge-del' })))).toBeInstanceOf(
       ResourceNotFoundException,
     );
     expect((await getShadow('fridge-del', 'spare')).version).toBe(1);
@@ -392,7 +376,7 @@ describe('Device Shadow', () => {
       device.publishAsync('$aws/things/fridge-mqtt-del/shadow/name/aux/delete', ''),
     );
     expect(accepted).toEqual({ version: 1, timestamp: expect.any(Number) });
-    expect(await rejectionOf(getShadow('fridge-mqtt-del', 'aux'))).toBeInstanceOf(ResourceNotFoundException);
+    expect(await rejectionOf<Error & { $metadata?: { httpStatusCode?: number } }>(getShadow('fridge-mqtt-del', 'aux'))).toBeInstanceOf(ResourceNotFoundException);
   });
 });
 

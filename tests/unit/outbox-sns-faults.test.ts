@@ -1,37 +1,23 @@
 // The local SNS emulator's fault injection, which the outbox integration test uses to make publishing fail.
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { CreateTopicCommand, PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { createSnsEmulator } from '../../localstack/cloud/sns';
+import { serveEmulator, type TestServer } from './support/emulator-server';
 
-let server: Server;
+let server: TestServer;
 let baseUrl: string;
 let sns: SNSClient;
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-  });
-}
-
 beforeAll(async () => {
   const emulator = createSnsEmulator({ invokeLambda: async () => ({ ok: true, payload: null }) });
-  server = createServer(async (req, res) => {
-    const body = await readBody(req);
-    if (!(await emulator.handle(req, body, res))) res.writeHead(404).end();
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await serveEmulator(() => emulator);
+  baseUrl = server.baseUrl;
   // One attempt per call, so each call uses exactly one injected fault.
   sns = new SNSClient({ endpoint: baseUrl, region: 'us-east-1', credentials: { accessKeyId: 't', secretAccessKey: 't' }, maxAttempts: 1 });
 });
 
 afterAll(async () => {
   sns.destroy();
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
+  await server.close();
 });
 
 const faults = (init?: RequestInit) => fetch(`${baseUrl}/_local/sns/faults`, init);

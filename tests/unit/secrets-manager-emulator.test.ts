@@ -1,5 +1,3 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,34 +21,22 @@ import {
   type ListSecretsCommandInput,
 } from '@aws-sdk/client-secrets-manager';
 import { createSecretsManagerEmulator, type SecretsManagerEmulator } from '../../localstack/cloud/secrets-manager';
+import { rejectionOf, serveEmulator, type TestServer } from './support/emulator-server';
 
 const ARN = /^arn:aws:secretsmanager:us-east-1:000000000000:secret:(.+)-[A-Za-z0-9]{6}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 let emulator: SecretsManagerEmulator;
-let server: Server;
+let server: TestServer;
 let baseUrl: string;
 let secrets: SecretsManagerClient;
 let tempDir: string;
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
 beforeAll(async () => {
   // Delegates to whichever emulator the test set up, so persistence tests can swap in a reloaded one.
-  server = createServer(async (req, res) => {
-    const body = await readBody(req);
-    if (!(await emulator.handle(req, body, res))) res.writeHead(404).end('not handled by secrets manager');
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await serveEmulator(() => emulator, 'secrets manager');
+  baseUrl = server.baseUrl;
   secrets = new SecretsManagerClient({
     endpoint: baseUrl,
     region: 'us-east-1',
@@ -70,20 +56,12 @@ afterEach(() => {
 
 afterAll(async () => {
   secrets.destroy();
-  server.closeAllConnections();
-  await new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())));
+  await server.close();
   rmSync(tempDir, { recursive: true, force: true });
 });
 
 /** The rejection of `promise`, so tests can assert on the SDK's exception classes. */
-async function rejection(promise: Promise<unknown>): Promise<SecretsManagerServiceException> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as SecretsManagerServiceException;
-  }
-  throw new Error('expected the call to fail');
-}
+const rejection = (promise: Promise<unknown>) => rejectionOf<SecretsManagerServiceException>(promise);
 
 function create(Name: string, SecretString?: string, extra: { Description?: string; ClientRequestToken?: string } = {}) {
   return secrets.send(new CreateSecretCommand({ Name, SecretString, ...extra }));

@@ -1,5 +1,4 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage } from 'node:http';
 import {
   CreateTopicCommand,
   DeleteTopicCommand,
@@ -16,6 +15,7 @@ import {
   SubscribeCommand,
   UnsubscribeCommand,
 } from '@aws-sdk/client-sns';
+import { serveEmulator, serveHttp, type TestServer } from './support/emulator-server';
 import { createSnsEmulator, type SnsEmulator, type SnsLambdaEvent } from '../../localstack/cloud/sns';
 import type { InvokeResult } from '../../localstack/cloud/types';
 
@@ -33,8 +33,8 @@ interface HttpDelivery {
 }
 
 let emulator: SnsEmulator;
-let server: Server;
-let endpointServer: Server;
+let server: TestServer;
+let endpointServer: TestServer;
 let endpointUrl: string;
 let sns: SNSClient;
 let baseUrl: string;
@@ -59,38 +59,16 @@ async function fakeInvoke(functionName: string, event: unknown): Promise<InvokeR
   return { ok: true, payload: null };
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
-async function listen(s: Server): Promise<string> {
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
-}
-
-async function close(s: Server): Promise<void> {
-  s.closeAllConnections();
-  await new Promise<void>((resolve, reject) => s.close((err) => (err ? reject(err) : resolve())));
-}
 
 beforeAll(async () => {
   emulator = createSnsEmulator({ invokeLambda: fakeInvoke, retry: RETRY, log: (msg, extra) => logs.push({ msg, extra }) });
-  server = createServer(async (req, res) => {
-    const body = await readBody(req);
-    if (!(await emulator.handle(req, body, res))) res.writeHead(404).end('not handled by sns');
-  });
-  baseUrl = await listen(server);
-  endpointServer = createServer(async (req, res) => {
-    const body = (await readBody(req)).toString('utf8');
-    httpDeliveries.push({ path: req.url ?? '', headers: req.headers, body });
+  server = await serveEmulator(() => emulator);
+  baseUrl = server.baseUrl;
+  endpointServer = await serveHttp((req, body, res) => {
+    httpDeliveries.push({ path: req.url ?? '', headers: req.headers, body: body.toString('utf8') });
     res.writeHead(req.url === '/fail' ? 500 : 200).end();
   });
-  endpointUrl = await listen(endpointServer);
+  endpointUrl = endpointServer.baseUrl;
   sns = new SNSClient({
     endpoint: baseUrl,
     region: 'us-east-1',
@@ -107,8 +85,8 @@ beforeEach(() => {
 afterAll(async () => {
   await emulator.idle();
   sns.destroy();
-  await close(server);
-  await close(endpointServer);
+  await server.close();
+  await endpointServer.close();
 });
 
 async function createTopic(name: string): Promise<string> {

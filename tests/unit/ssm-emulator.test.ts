@@ -1,5 +1,3 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,30 +24,18 @@ import {
   type Parameter,
 } from '@aws-sdk/client-ssm';
 import { createSsmEmulator, type SsmEmulator } from '../../localstack/cloud/ssm';
+import { rejectionOf, serveEmulator, type TestServer } from './support/emulator-server';
 
 let emulator: SsmEmulator;
-let server: Server;
+let server: TestServer;
 let baseUrl: string;
 let ssm: SSMClient;
 let tempDir: string;
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
 beforeAll(async () => {
   // Delegates to whichever emulator the test set up, so persistence tests can swap in a reloaded one.
-  server = createServer(async (req, res) => {
-    const body = await readBody(req);
-    if (!(await emulator.handle(req, body, res))) res.writeHead(404).end('not handled by ssm');
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await serveEmulator(() => emulator);
+  baseUrl = server.baseUrl;
   ssm = new SSMClient({
     endpoint: baseUrl,
     region: 'us-east-1',
@@ -65,20 +51,12 @@ beforeEach(() => {
 
 afterAll(async () => {
   ssm.destroy();
-  server.closeAllConnections();
-  await new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())));
+  await server.close();
   rmSync(tempDir, { recursive: true, force: true });
 });
 
 /** The rejection of `promise`, so tests can assert on the SDK's exception classes. */
-async function rejection(promise: Promise<unknown>): Promise<SSMServiceException> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as SSMServiceException;
-  }
-  throw new Error('expected the call to fail');
-}
+const rejection = (promise: Promise<unknown>) => rejectionOf<SSMServiceException>(promise);
 
 function put(Name: string, Value: string, Type: 'String' | 'StringList' | 'SecureString' = 'String', Overwrite = false) {
   return ssm.send(new PutParameterCommand({ Name, Value, Type, Overwrite }));

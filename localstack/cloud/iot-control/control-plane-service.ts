@@ -3,6 +3,7 @@
 // It also answers the local MQTT broker's question "may this client publish here?" from the same registry.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { sendRestJson } from '../rest-json';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION, type EdgeService } from '../types';
 import { evaluatePolicies, mqttResourceArn, type ConnectionContext, type PolicyDocument } from './policy-evaluator';
 import { createCertificateAuthority, issueDeviceCertificate, type CertificateAuthority } from './x509';
@@ -176,10 +177,10 @@ class IotControlPlaneService implements IotControlPlane {
         body: parseBody(body),
         principal: typeof principal === 'string' ? principal : undefined,
       });
-      send(res, 200, result ?? {});
+      sendRestJson(res, 200, result ?? {});
     } catch (error) {
       if (!(error instanceof IotError)) throw error;
-      send(res, error.status, { message: error.message, ...error.extra }, { 'x-amzn-ErrorType': error.type });
+      sendRestJson(res, error.status, { message: error.message, ...error.extra }, { 'x-amzn-ErrorType': error.type });
     }
     return true;
   }
@@ -547,13 +548,3 @@ function signedForAnotherService(req: IncomingMessage): boolean {
   return scope !== null && scope[1] !== 'iot';
 }
 
-function send(res: ServerResponse, status: number, body: Json, headers: Record<string, string> = {}): void {
-  const payload = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(payload),
-    'x-amzn-RequestId': randomUUID(),
-    ...headers,
-  });
-  res.end(payload);
-}

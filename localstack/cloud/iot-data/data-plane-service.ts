@@ -1,7 +1,7 @@
 // The AWS IoT data plane REST API as @aws-sdk/client-iot-data-plane and `aws iot-data` call it, served on the
 // edge port, plus the Device Shadow service on the local broker's reserved `$aws/things/.../shadow` topics.
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { sendRestJson } from '../rest-json';
 import type { EdgeService, LocalBroker, QoS } from '../types';
 import { ShadowError, type JsonObject } from './shadow-document';
 import { isValidShadowRef, parseShadowRequestTopic, ShadowService } from './shadow-service';
@@ -91,7 +91,7 @@ class IotDataPlaneService implements IotDataPlane {
       return true;
     }
     try {
-      send(res, 200, await handler(decodePathParam(match.param), url.searchParams, body));
+      sendRestJson(res, 200, await handler(decodePathParam(match.param), url.searchParams, body));
     } catch (error) {
       if (error instanceof ShadowError) {
         sendError(res, error.code, ERROR_TYPES[error.code], error.message);
@@ -223,18 +223,8 @@ function paginate<T>(items: T[], query: URLSearchParams, sizeParam: string): { p
   return { page: items.slice(start, end), ...(end < items.length && { nextToken: String(end) }) };
 }
 
-function send(res: ServerResponse, status: number, body: JsonObject | undefined, headers: object = {}): void {
-  const payload = body === undefined ? '' : JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(payload),
-    'x-amzn-RequestId': randomUUID(),
-    ...headers,
-  });
-  res.end(payload);
-}
 
 /** restJson error shape: the SDK reads the type from `x-amzn-ErrorType` and the text from `message`. */
 function sendError(res: ServerResponse, status: number, type: string, message: string): void {
-  send(res, status, { message }, { 'x-amzn-ErrorType': type });
+  sendRestJson(res, status, { message }, { 'x-amzn-ErrorType': type });
 }

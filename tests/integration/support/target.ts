@@ -5,6 +5,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
 import { connectAsync, type MqttClient } from 'mqtt';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
 export const target = process.env.BRIGADE_TARGET ?? 'local';
@@ -31,6 +32,17 @@ export const iotData = new IoTDataPlaneClient({
   ...clientConfig('IOT_DATA_PLANE'),
   ...(process.env.IOT_DATA_ENDPOINT ? { endpoint: `https://${process.env.IOT_DATA_ENDPOINT}` } : {}),
 });
+
+const hasCommand = (command: string) => spawnSync('sh', ['-c', `command -v ${command}`]).status === 0;
+
+/**
+ * For tests that drive external CLI clients (aws, mosquitto_pub). CI installs them (.ci/run sets CI=true), so
+ * there a missing one fails the test; on a developer machine without them the suite is skipped, naming them.
+ */
+export const describeWithCommands = (commands: string[]) =>
+  commands.every(hasCommand) || process.env.CI === 'true'
+    ? describe
+    : (name: string, fn: () => void) => describe.skip(`${name} (needs ${commands.join(', ')})`, fn);
 
 /** Tests that read local-only inspection endpoints skip elsewhere, saying why. */
 export const describeLocal = isLocal ? describe : describe.skip;
