@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { httpRoute } from '#shared/http';
 import { buildEvent, publishEvent } from '#shared/events';
 import { fingerprintOf, idempotencyKeyFrom, withIdempotency } from '#shared/idempotency';
 import { config, store } from './config';
 import { createNoteSchema, siteParamsSchema } from './schemas';
+import { httpRoute } from './policies';
 
 export const handler = httpRoute(
   { route: 'POST /demo/sites/{siteId}/notes', params: siteParamsSchema, body: createNoteSchema, bodyLimit: 4 * 1024 },

@@ -1,7 +1,7 @@
-import { httpRoute } from '#shared/http';
 import { NotFoundError } from '#shared/errors';
 import { store } from './config';
 import { noteParamsSchema } from './schemas';
+import { httpRoute } from './policies';
 
 export const handler = httpRoute({ route: 'GET /demo/sites/{siteId}/notes/{noteId}', params: noteParamsSchema }, async ({ params }) => {
   const note = await store.getNote(params.siteId, params.noteId);

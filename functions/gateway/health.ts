@@ -1,4 +1,4 @@
-import { publicRoute } from '#shared/http';
+import { publicRoute } from './policies';
 
 // Liveness only: answers without touching any dependency.
 export const handler = publicRoute({ route: 'GET /health' }, async () => ({

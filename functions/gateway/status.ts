@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { httpRoute } from '#shared/http';
 import { csvList, loadConfig, optionalString } from '#shared/config';
 import { checkIotDataPlane, checkMqttBroker, checkTable, checkTopic } from './dependency-checks';
+import { httpRoute } from './policies';
 
 const config = loadConfig(
   z.object({

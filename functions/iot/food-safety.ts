@@ -4,7 +4,7 @@ import { store } from './config';
 import { deviceView } from './devices';
 import { incidentTimePrefix } from './excursion';
 import { CHECK_WINDOW_MS, DEFAULT_HACCP_SETTINGS, haccpCsv, haccpRow, type HaccpSettings } from './haccp';
-import { localDayRange } from './local-time';
+import { localDayRange } from '#shared/time';
 import type { SiteSettings } from './schemas';
 
 /** An excursion that started this long before a day may still run into it. */

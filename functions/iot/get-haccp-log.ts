@@ -1,6 +1,6 @@
-import { httpRoute } from '#shared/http';
 import { haccpLog, haccpLogCsv } from './food-safety';
 import { haccpQuerySchema, siteParamsSchema } from './schemas';
+import { httpRoute } from './policies';
 
 // CSV for an inspector by default; ?format=json for the app.
 export const handler = httpRoute({ route: 'GET /sites/{siteId}/haccp', params: siteParamsSchema, query: haccpQuerySchema }, async ({ params, query }) => {

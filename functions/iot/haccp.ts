@@ -3,7 +3,7 @@
 // did about them. Exported as CSV for an inspector.
 import { BUCKET_MS, bucketStart, type Aggregate } from './aggregates';
 import { deviationC, describeLimits, isInRange, type Limits } from './device-types';
-import { localTimeOf, zonedTimeToInstant } from './local-time';
+import { localTimeOf, zonedTimeToInstant } from '#shared/time';
 
 export interface HaccpSettings {
   timeZone: string;

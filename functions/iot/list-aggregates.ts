@@ -1,9 +1,9 @@
-import { httpRoute } from '#shared/http';
 import { BUCKET_MS } from './aggregates';
 import { store } from './config';
 import { requireDevice } from './devices';
 import { aggregatesQuerySchema, deviceParamsSchema } from './schemas';
 import { timeRange } from './time-range';
+import { httpRoute } from './policies';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { httpRoute } from '#shared/http';
 import { store } from './config';
 import { requireDevice } from './devices';
 import { deviceParamsSchema } from './schemas';
+import { httpRoute } from './policies';
 
 const querySchema = z.object({ limit: z.coerce.number().int().min(1).max(100).default(20) });
 

@@ -1,6 +1,6 @@
-import { httpRoute } from '#shared/http';
 import { store } from './config';
 import { incidentsQuerySchema, siteParamsSchema } from './schemas';
+import { httpRoute } from './policies';
 
 export const handler = httpRoute(
   { route: 'GET /sites/{siteId}/incidents', params: siteParamsSchema, query: incidentsQuerySchema },

@@ -1,8 +1,8 @@
-import { httpRoute } from '#shared/http';
 import { store } from './config';
 import { requireDevice } from './devices';
 import { timeRange } from './time-range';
 import { deviceParamsSchema, readingsQuerySchema } from './schemas';
+import { httpRoute } from './policies';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 

@@ -1,6 +1,6 @@
-import { httpRoute } from '#shared/http';
 import { recordCorrectiveAction } from './incidents';
 import { correctiveActionSchema, incidentParamsSchema } from './schemas';
+import { httpRoute } from './policies';
 
 export const handler = httpRoute(
   { route: 'POST /sites/{siteId}/incidents/{incidentId}/actions', params: incidentParamsSchema, body: correctiveActionSchema, bodyLimit: 4 * 1024 },

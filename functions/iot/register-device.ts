@@ -1,6 +1,6 @@
-import { httpRoute } from '#shared/http';
 import { registerDevice } from './devices';
 import { registerDeviceSchema, siteParamsSchema } from './schemas';
+import { httpRoute } from './policies';
 
 // No Idempotency-Key here: a stored replay would keep the device's private key, which Brigade never stores.
 // A lost response is recovered by decommissioning the device and registering a new id.

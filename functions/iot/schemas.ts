@@ -5,7 +5,7 @@ import { siteIdSchema } from '#shared/identity';
 import { DEVICE_TYPES, GRACE_PERIOD_MINUTES, REPORTING_INTERVAL_SECONDS, type DeviceCommand, type DeviceType, type Limits } from './device-types';
 import type { MonitorState, Severity } from './excursion';
 import type { HaccpSettings } from './haccp';
-import { isTimeZone } from './local-time';
+import { isTimeZone } from '#shared/time';
 import { deviceIdSchema } from './readings';
 
 const label = (max: number) => z.string().trim().min(1).max(max);

@@ -1,6 +1,6 @@
-import { httpRoute } from '#shared/http';
 import { sendCommand } from './commands';
 import { deviceCommandSchema, deviceParamsSchema } from './schemas';
+import { httpRoute } from './policies';
 
 // 202: the shadow holds the desired state; the device applies it when connected and reports it back.
 export const handler = httpRoute(

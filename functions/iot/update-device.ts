@@ -1,6 +1,6 @@
-import { httpRoute } from '#shared/http';
 import { changeDevice } from './devices';
 import { deviceParamsSchema, updateDeviceSchema } from './schemas';
+import { httpRoute } from './policies';
 
 export const handler = httpRoute(
   { route: 'PATCH /sites/{siteId}/devices/{deviceId}', params: deviceParamsSchema, body: updateDeviceSchema, bodyLimit: 4 * 1024 },

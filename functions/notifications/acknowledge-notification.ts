@@ -1,6 +1,6 @@
-import { httpRoute } from '#shared/http';
 import { acknowledge } from './inbox';
 import { notificationParamsSchema } from './schemas';
+import { httpRoute } from './policies';
 
 export const handler = httpRoute(
   { route: 'POST /me/notifications/{notificationId}/acknowledge', params: notificationParamsSchema },

@@ -1,6 +1,6 @@
-import { httpRoute } from '#shared/http';
 import { siteParamsSchema, siteSettingsSchema } from './schemas';
 import { putSiteSettings } from './settings';
+import { httpRoute } from './policies';
 
 export const handler = httpRoute(
   { route: 'PUT /sites/{siteId}/notification-settings', params: siteParamsSchema, body: siteSettingsSchema, bodyLimit: 2048 },

@@ -1,5 +1,5 @@
 // Who hears about an event, what it says, and on which channels: pure functions, so every rule is unit-tested.
-import { wallClock } from '#shared/time-zone';
+import { wallClock } from '#shared/time';
 import type { EventEnvelope } from '#shared/events';
 import {
   severityRank,

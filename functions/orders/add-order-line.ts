@@ -1,7 +1,7 @@
-import { httpRoute } from '#shared/http';
 import { publicOrder } from './order-queries';
 import { addOrderLine } from './orders';
 import { addLineSchema, orderParamsSchema } from './schemas';
+import { httpRoute } from './policies';
 
 export const handler = httpRoute(
   { route: 'POST /sites/{siteId}/orders/{orderId}/lines', params: orderParamsSchema, body: addLineSchema, bodyLimit: 4 * 1024 },

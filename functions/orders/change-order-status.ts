@@ -1,7 +1,7 @@
-import { httpRoute } from '#shared/http';
 import { publicOrder } from './order-queries';
 import { changeOrderStatus } from './orders';
 import { orderParamsSchema, statusChangeSchema } from './schemas';
+import { httpRoute } from './policies';
 
 export const handler = httpRoute(
   { route: 'POST /sites/{siteId}/orders/{orderId}/status', params: orderParamsSchema, body: statusChangeSchema, bodyLimit: 1024 },

@@ -1,6 +1,6 @@
-import { httpRoute } from '#shared/http';
 import { createCategory } from './menu';
 import { createCategorySchema, siteParamsSchema } from './schemas';
+import { httpRoute } from './policies';
 
 export const handler = httpRoute(
   { route: 'POST /sites/{siteId}/menu/categories', params: siteParamsSchema, body: createCategorySchema, bodyLimit: 1024 },

@@ -1,6 +1,6 @@
-import { httpRoute } from '#shared/http';
 import { createItem } from './menu';
 import { createItemSchema, siteParamsSchema } from './schemas';
+import { httpRoute } from './policies';
 
 export const handler = httpRoute(
   { route: 'POST /sites/{siteId}/menu/items', params: siteParamsSchema, body: createItemSchema, bodyLimit: 32 * 1024 },

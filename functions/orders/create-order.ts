@@ -1,9 +1,9 @@
-import { httpRoute } from '#shared/http';
 import { fingerprintOf, idempotencyKeyFrom, withIdempotency } from '#shared/idempotency';
 import { config } from './config';
 import { publicOrder } from './order-queries';
 import { placeOrder } from './orders';
 import { createOrderSchema, siteParamsSchema } from './schemas';
+import { httpRoute } from './policies';
 
 export const handler = httpRoute(
   { route: 'POST /sites/{siteId}/orders', params: siteParamsSchema, body: createOrderSchema, bodyLimit: 32 * 1024 },

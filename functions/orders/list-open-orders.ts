@@ -1,6 +1,6 @@
-import { httpRoute } from '#shared/http';
 import { listOpenOrders } from './order-queries';
 import { openOrdersQuerySchema, siteParamsSchema } from './schemas';
+import { httpRoute } from './policies';
 
 export const handler = httpRoute(
   { route: 'GET /sites/{siteId}/open-orders', params: siteParamsSchema, query: openOrdersQuerySchema },

@@ -1,6 +1,6 @@
-import { httpRoute } from '#shared/http';
 import { listOrders } from './order-queries';
 import { listOrdersQuerySchema, siteParamsSchema } from './schemas';
+import { httpRoute } from './policies';
 
 export const handler = httpRoute(
   { route: 'GET /sites/{siteId}/orders', params: siteParamsSchema, query: listOrdersQuerySchema },

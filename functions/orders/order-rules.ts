@@ -8,7 +8,8 @@
 // An order closes when it is served and its balance is zero, whichever comes last.
 import { ConflictError, NotFoundError, UnprocessableError } from '#shared/errors';
 import { eventLine, eventPayment, eventRefund, orderRefOf, orderSnapshot, type EventSpec } from './events';
-import { evenSplit, lineDue, withTotals } from './pricing';
+import { evenSplit } from '#shared/money';
+import { lineDue, withTotals } from './pricing';
 import {
   MAX_LINES_PER_ORDER,
   MAX_PAYMENTS_PER_ORDER,

@@ -1,5 +1,4 @@
-// Money, pure. Every amount is an integer number of minor units; products are taken in BigInt so no float ever
-// touches a price. The rounding rule (docs/orders.md):
+// Pricing, pure, on the integer money arithmetic of #shared/money. The rounding rule (docs/orders.md):
 //   - a line's amount is (item price + modifier deltas) × quantity: exact, nothing to round;
 //   - a percent discount is the subtotal × rate, rounded half-up to the minor unit; an amount discount is
 //     capped at the subtotal;
@@ -10,40 +9,8 @@
 //     half away from zero);
 //   - an even split gives each check due ÷ parts, the first (due mod parts) checks one unit more.
 import { UnprocessableError } from '#shared/errors';
+import { allocate, mulDivHalfUp, ratePpm } from '#shared/money';
 import type { Consumption, Discount, LineInput, MenuItemRecord, OrderLine, OrderRecord, Totals } from './schemas';
-
-/** round(a × b ÷ d), half-up, for non-negative integers. */
-export function mulDivHalfUp(a: number, b: number, d: number): number {
-  const numerator = BigInt(a) * BigInt(b);
-  const denominator = BigInt(d);
-  const quotient = numerator / denominator;
-  const remainder = numerator - quotient * denominator;
-  return Number(2n * remainder >= denominator ? quotient + 1n : quotient);
-}
-
-/** "8.875" (percent) → 88 750 parts per million, exactly. */
-export function ratePpm(percent: string): number {
-  const [whole = '0', fraction = ''] = percent.split('.');
-  return Number(whole) * 10_000 + Number(fraction.padEnd(4, '0'));
-}
-
-/** Splits `total` over `weights` proportionally; the parts add up to `total` exactly (largest remainder). */
-export function allocate(total: number, weights: readonly number[]): number[] {
-  const sum = weights.reduce((s, w) => s + BigInt(w), 0n);
-  if (sum === 0n) return weights.map(() => 0);
-  const exact = weights.map((w) => BigInt(total) * BigInt(w));
-  const shares = exact.map((e) => e / sum);
-  let left = BigInt(total) - shares.reduce((s, x) => s + x, 0n);
-  const byRemainder = exact
-    .map((e, index) => ({ index, remainder: e % sum }))
-    .sort((a, b) => (a.remainder === b.remainder ? a.index - b.index : a.remainder > b.remainder ? -1 : 1));
-  for (const { index } of byRemainder) {
-    if (left === 0n) break;
-    shares[index]! += 1n;
-    left -= 1n;
-  }
-  return shares.map(Number);
-}
 
 const MILLI = 1000;
 
@@ -121,8 +88,4 @@ export function withTotals(order: OrderRecord): OrderRecord {
   const total = bill.due + tip;
   const totals: Totals = { subtotal: bill.subtotal, discount: bill.discount, tax: bill.tax, tip, total, paid, refunded, balance: total - (paid - refunded) };
   return { ...order, lines: bill.lines, totals };
-}
-
-export function evenSplit(due: number, parts: number): number[] {
-  return allocate(due, Array.from({ length: parts }, () => 1));
 }

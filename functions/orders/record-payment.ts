@@ -1,9 +1,9 @@
-import { httpRoute } from '#shared/http';
 import { fingerprintOf, idempotencyKeyFrom, withIdempotency } from '#shared/idempotency';
 import { config } from './config';
 import { publicOrder } from './order-queries';
 import { recordPayment } from './payments';
 import { orderParamsSchema, paymentSchema } from './schemas';
+import { httpRoute } from './policies';
 
 export const handler = httpRoute(
   { route: 'POST /sites/{siteId}/orders/{orderId}/payments', params: orderParamsSchema, body: paymentSchema, bodyLimit: 2 * 1024 },

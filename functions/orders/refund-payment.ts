@@ -1,9 +1,9 @@
-import { httpRoute } from '#shared/http';
 import { fingerprintOf, idempotencyKeyFrom, withIdempotency } from '#shared/idempotency';
 import { config } from './config';
 import { publicOrder } from './order-queries';
 import { refundPayment } from './payments';
 import { orderParamsSchema, refundSchema } from './schemas';
+import { httpRoute } from './policies';
 
 export const handler = httpRoute(
   { route: 'POST /sites/{siteId}/orders/{orderId}/refunds', params: orderParamsSchema, body: refundSchema, bodyLimit: 2 * 1024 },

@@ -1,7 +1,7 @@
-import { httpRoute } from '#shared/http';
 import { publicOrder } from './order-queries';
 import { removeOrderLine } from './orders';
 import { lineParamsSchema } from './schemas';
+import { httpRoute } from './policies';
 
 export const handler = httpRoute(
   { route: 'DELETE /sites/{siteId}/orders/{orderId}/lines/{lineId}', params: lineParamsSchema },

@@ -2,7 +2,7 @@
 // units (cents) of the site's currency; a tax rate is a decimal percentage string ("8.875"), exact to four
 // decimals, never a float; recipe quantities carry units.
 import { z } from 'zod';
-import { timeZoneSchema } from '#shared/time-zone';
+import { timeZoneSchema } from '#shared/time';
 import { siteIdSchema } from '#shared/identity';
 
 const MAX_MONEY = 100_000_000; // a million in two-decimal currencies: far above any restaurant bill

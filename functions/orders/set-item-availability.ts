@@ -1,6 +1,6 @@
-import { httpRoute } from '#shared/http';
 import { setAvailability } from './menu';
 import { availabilitySchema, itemParamsSchema } from './schemas';
+import { httpRoute } from './policies';
 
 // 86 an item, bring it back, or give it a countdown. Staff may: the line cook is the one who runs out.
 export const handler = httpRoute(

@@ -1,7 +1,7 @@
-import { httpRoute } from '#shared/http';
 import { publicOrder } from './order-queries';
 import { changeOrderLineStatus } from './orders';
 import { lineParamsSchema, lineStatusSchema } from './schemas';
+import { httpRoute } from './policies';
 
 // The kitchen display marks a line fired, then done.
 export const handler = httpRoute(

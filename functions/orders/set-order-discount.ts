@@ -1,7 +1,7 @@
-import { httpRoute } from '#shared/http';
 import { publicOrder } from './order-queries';
 import { discountOrder } from './orders';
 import { discountSchema, orderParamsSchema } from './schemas';
+import { httpRoute } from './policies';
 
 // Sets, replaces or (with 0) removes the order's one discount.
 export const handler = httpRoute(

@@ -1,7 +1,7 @@
-import { httpRoute } from '#shared/http';
 import { publicOrder } from './order-queries';
 import { splitOrder } from './orders';
 import { orderParamsSchema, splitSchema } from './schemas';
+import { httpRoute } from './policies';
 
 export const handler = httpRoute(
   { route: 'PUT /sites/{siteId}/orders/{orderId}/split', params: orderParamsSchema, body: splitSchema, bodyLimit: 8 * 1024 },

@@ -1,6 +1,6 @@
-import { httpRoute } from '#shared/http';
 import { updateItem } from './menu';
 import { itemParamsSchema, updateItemSchema } from './schemas';
+import { httpRoute } from './policies';
 
 export const handler = httpRoute(
   { route: 'PATCH /sites/{siteId}/menu/items/{itemId}', params: itemParamsSchema, body: updateItemSchema, bodyLimit: 32 * 1024 },

@@ -1,7 +1,7 @@
-import { httpRoute } from '#shared/http';
 import { publicOrder } from './order-queries';
 import { voidOrderAs } from './orders';
 import { orderParamsSchema, voidSchema } from './schemas';
+import { httpRoute } from './policies';
 
 export const handler = httpRoute(
   { route: 'POST /sites/{siteId}/orders/{orderId}/void', params: orderParamsSchema, body: voidSchema, bodyLimit: 1024 },

@@ -17,15 +17,15 @@ import {
 } from './errors';
 import { canAccessSite, type Caller } from './identity';
 import { logger } from './logger';
-import { policyFor, type Policy, type RouteKey } from './policies';
+import type { Policy, PolicyTable } from './policies';
 
 export const DEFAULT_BODY_LIMIT_BYTES = 64 * 1024;
 const CORRELATION_HEADER = 'x-correlation-id';
 const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-export interface RouteDeclaration<B extends z.ZodType, P extends z.ZodType, Q extends z.ZodType> {
-  /** `METHOD /path` exactly as in functions.yml; its policy comes from policies.ts. */
-  route: RouteKey | '$default';
+export interface RouteDeclaration<B extends z.ZodType, P extends z.ZodType, Q extends z.ZodType, K extends string = string> {
+  /** `METHOD /path` exactly as in functions.yml; its policy comes from the domain's policies.ts. */
+  route: K | '$default';
   body?: B;
   params?: P;
   query?: Q;
@@ -59,34 +59,35 @@ export interface HttpResult {
 type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 type Route<B extends z.ZodType, P extends z.ZodType, Q extends z.ZodType> = Handler & { declaration: RouteDeclaration<B, P, Q> };
 
-/** A route that needs a verified caller; its policy in policies.ts says which roles and which site. */
-export function httpRoute<
-  B extends z.ZodType = z.ZodUndefined,
-  P extends z.ZodType = z.ZodUndefined,
-  Q extends z.ZodType = z.ZodUndefined,
->(
-  declaration: RouteDeclaration<B, P, Q>,
-  handle: (input: RouteInput<z.infer<B>, z.infer<P>, z.infer<Q>>) => Promise<HttpResult>,
-): Route<B, P, Q> {
-  return buildRoute(declaration, 'protected', handle as never);
-}
-
-/** A route anyone may call; policies.ts must say so and why. */
-export function publicRoute<
-  B extends z.ZodType = z.ZodUndefined,
-  P extends z.ZodType = z.ZodUndefined,
-  Q extends z.ZodType = z.ZodUndefined,
->(
-  declaration: RouteDeclaration<B, P, Q>,
-  handle: (input: RouteInput<z.infer<B>, z.infer<P>, z.infer<Q>, undefined>) => Promise<HttpResult>,
-): Route<B, P, Q> {
-  return buildRoute(declaration, 'public', handle as never);
+/**
+ * The route builders of one domain, bound to its policy table: `httpRoute` for routes that need a verified
+ * caller (the policy says which roles and which site), `publicRoute` for routes anyone may call (the policy
+ * says so and why). A route's key must be in the table, so a typo does not compile.
+ */
+export function routesFor<T extends PolicyTable>(policies: T) {
+  type K = Extract<keyof T, string>;
+  const policyFor = (route: string): Policy | undefined => (Object.hasOwn(policies, route) ? policies[route] : undefined);
+  return {
+    httpRoute<B extends z.ZodType = z.ZodUndefined, P extends z.ZodType = z.ZodUndefined, Q extends z.ZodType = z.ZodUndefined>(
+      declaration: RouteDeclaration<B, P, Q, K>,
+      handle: (input: RouteInput<z.infer<B>, z.infer<P>, z.infer<Q>>) => Promise<HttpResult>,
+    ): Route<B, P, Q> {
+      return buildRoute(declaration, policyFor, 'protected', handle as never);
+    },
+    publicRoute<B extends z.ZodType = z.ZodUndefined, P extends z.ZodType = z.ZodUndefined, Q extends z.ZodType = z.ZodUndefined>(
+      declaration: RouteDeclaration<B, P, Q, K>,
+      handle: (input: RouteInput<z.infer<B>, z.infer<P>, z.infer<Q>, undefined>) => Promise<HttpResult>,
+    ): Route<B, P, Q> {
+      return buildRoute(declaration, policyFor, 'public', handle as never);
+    },
+  };
 }
 
 const DEFAULT_ROUTE_POLICY: Policy = { public: true, why: 'answers 404/405 for paths no route claims' };
 
 function buildRoute<B extends z.ZodType, P extends z.ZodType, Q extends z.ZodType>(
   declaration: RouteDeclaration<B, P, Q>,
+  policyFor: (route: string) => Policy | undefined,
   kind: 'public' | 'protected',
   handle: (input: RouteInput<unknown, unknown, unknown, Caller | undefined>) => Promise<HttpResult>,
 ): Route<B, P, Q> {
@@ -123,7 +124,8 @@ function buildRoute<B extends z.ZodType, P extends z.ZodType, Q extends z.ZodTyp
       }
       const params = validate('params', declaration.params, declaration.params ? (event.pathParameters ?? {}) : undefined);
       const query = validate('query', declaration.query, declaration.query ? (event.queryStringParameters ?? {}) : undefined);
-      const rawBody = readBody(event, limit);
+      // The fallback route answers 404/405 whatever the request carries: its body is never read.
+      const rawBody = declaration.route === '$default' ? undefined : readBody(event, limit);
       const body = validate('body', declaration.body, parseJson(event, rawBody));
       const result = await handle({ caller, body, params, query, headers: event.headers ?? {}, correlationId, event, context });
       return jsonResponse(result.status ?? 200, result.rawBody ?? result.body, correlationId, event, result.headers);

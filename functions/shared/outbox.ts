@@ -10,6 +10,7 @@ import { DeleteCommand, QueryCommand, TransactWriteCommand, type TransactWriteCo
 import { createHash } from 'node:crypto';
 import { dynamoDb } from './aws-clients';
 import { publishEvent, type EventEnvelope } from './events';
+import { scheduledJob } from './jobs';
 import { logger } from './logger';
 
 export const OUTBOX_INDEX = 'outbox';
@@ -140,11 +141,8 @@ export async function relayOutbox(
  * The scheduled relay as a Lambda handler (every minute): publishes the events whose request could not (SNS down,
  * the function ended early). Events younger than `minAgeSeconds` are left to the request still publishing them.
  */
-export function relayOutboxHandler(target: OutboxTarget, minAgeSeconds: number): () => Promise<RelayResult> {
-  return async () => {
-    logger.resetKeys(); // a run of its own, not the last request's context
-    const result = await relayOutbox({ ...target, minAgeMs: minAgeSeconds * 1000 });
-    if (result.published + result.failed > 0) logger.info('outbox relayed', { ...result });
-    return result;
-  };
+export function relayOutboxHandler(target: OutboxTarget, minAgeSeconds: number) {
+  return scheduledJob('outbox-relay', ({ now }) => relayOutbox({ ...target, minAgeMs: minAgeSeconds * 1000 }, now), {
+    quiet: (result) => result.published + result.failed === 0,
+  });
 }

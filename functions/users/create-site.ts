@@ -1,6 +1,6 @@
-import { httpRoute } from '#shared/http';
 import { createSite } from './sites';
 import { createSiteSchema } from './schemas';
+import { httpRoute } from './policies';
 
 export const handler = httpRoute({ route: 'POST /sites', body: createSiteSchema, bodyLimit: 2048 }, async ({ body, correlationId }) => ({
   status: 201,

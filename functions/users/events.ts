@@ -22,7 +22,7 @@
 import { z } from 'zod';
 import { buildEvent, eventEnvelopeSchema, type EventEnvelope } from '#shared/events';
 import { roleSchema, siteIdSchema } from '#shared/identity';
-import { timeZoneSchema } from '#shared/time-zone';
+import { timeZoneSchema } from '#shared/time';
 import { userStatusSchema, type SiteRecord, type UserRecord } from './schemas';
 
 export const EVENT_SOURCE = 'users';

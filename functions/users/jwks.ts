@@ -1,7 +1,7 @@
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { ssmClient } from '#shared/aws-clients';
-import { publicRoute } from '#shared/http';
 import { config } from './config';
+import { publicRoute } from './policies';
 
 // Public keys only (the parameter never holds private material); cacheable for five minutes.
 export const handler = publicRoute({ route: 'GET /.well-known/jwks.json' }, async () => {

@@ -1,6 +1,6 @@
-import { httpRoute } from '#shared/http';
 import { listUsers } from './accounts';
 import { listUsersQuerySchema } from './schemas';
+import { httpRoute } from './policies';
 
 export const handler = httpRoute({ route: 'GET /users', query: listUsersQuerySchema }, async ({ query }) => {
   const page = await listUsers(query.siteId, query.limit, query.cursor);

@@ -1,5 +1,5 @@
-import { httpRoute } from '#shared/http';
 import { logout } from './sessions';
+import { httpRoute } from './policies';
 
 export const handler = httpRoute({ route: 'POST /auth/logout' }, async ({ caller }) => {
   await logout(caller);

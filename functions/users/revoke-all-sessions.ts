@@ -1,5 +1,5 @@
-import { httpRoute } from '#shared/http';
 import { revokeAllSessions } from './sessions';
+import { httpRoute } from './policies';
 
 // Signs out everywhere, this session included.
 export const handler = httpRoute({ route: 'DELETE /me/sessions' }, async ({ caller }) => {

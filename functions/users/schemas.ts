@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { timeZoneSchema } from '#shared/time-zone';
+import { timeZoneSchema } from '#shared/time';
 import { roleSchema, siteIdSchema } from '#shared/identity';
 
 export const emailSchema = z.email().max(254).transform((e) => e.trim().toLowerCase());

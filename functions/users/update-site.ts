@@ -1,6 +1,6 @@
-import { httpRoute } from '#shared/http';
 import { updateSite } from './sites';
 import { siteParamsSchema, updateSiteSchema } from './schemas';
+import { httpRoute } from './policies';
 
 export const handler = httpRoute(
   { route: 'PATCH /sites/{siteId}', params: siteParamsSchema, body: updateSiteSchema, bodyLimit: 2048 },

@@ -1,6 +1,6 @@
-import { httpRoute } from '#shared/http';
 import { updateUser } from './accounts';
 import { updateUserSchema, userParamsSchema } from './schemas';
+import { httpRoute } from './policies';
 
 export const handler = httpRoute(
   { route: 'PATCH /users/{userId}', params: userParamsSchema, body: updateUserSchema, bodyLimit: 4096 },

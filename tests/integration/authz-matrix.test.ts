@@ -3,7 +3,8 @@
 // the moment it is added; then explicit cases for the object checks that only the users domain can make.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { policies, type Policy } from '../../functions/shared/policies';
+import type { Policy } from '../../functions/shared/policies';
+import { readPolicies } from '../../scripts/route-table';
 import { api, uniqueId } from './support/target';
 import { bearer, createSite, createUser, type Role, type TestUser } from './support/identity';
 import { publishAlert, publishOrderReady, waitForNotification } from './support/notifications';
@@ -11,7 +12,7 @@ import { publishAlert, publishOrderReady, waitForNotification } from './support/
 const ROLES: readonly Role[] = ['owner', 'manager', 'staff'];
 const routeTable = JSON.parse(readFileSync(join(__dirname, '../../functions/gateway/route-table.json'), 'utf8')) as Array<{ method: string; path: string }>;
 const routeKeys = routeTable.map((r) => `${r.method} ${r.path}`);
-const policyTable = policies as Record<string, Policy>;
+const policyTable: Record<string, Policy> = readPolicies();
 type ProtectedPolicy = Exclude<Policy, { public: true }>;
 const protectedRoutes = routeKeys
   .filter((key) => policyTable[key] && policyTable[key].public !== true)

@@ -1,6 +1,14 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { z } from 'zod';
-import { httpRoute, publicRoute } from '#shared/http';
+import { routesFor } from '#shared/http';
+import { EVERYONE } from '#shared/policies';
+
+// A policy table of test routes, bound the way each domain binds its own.
+const { httpRoute, publicRoute } = routesFor({
+  'POST /things/{thingId}': { public: true, why: 'a test route that anyone may call' },
+  'GET /bare': { public: true, why: 'a test route that takes no body' },
+  'GET /me': { roles: EVERYONE },
+});
 import { ConflictError, TooManyRequestsError } from '#shared/errors';
 
 function event(overrides: Partial<APIGatewayProxyEventV2> = {}): APIGatewayProxyEventV2 {
@@ -20,7 +28,7 @@ const context = { awsRequestId: 'a1', getRemainingTimeInMillis: () => 3000 } as 
 
 const route = publicRoute(
   {
-    route: '$default',
+    route: 'POST /things/{thingId}',
     params: z.object({ thingId: z.string().regex(/^t\d+$/) }),
     body: z.strictObject({ name: z.string().min(1), count: z.number().int().min(0) }),
     bodyLimit: 100,
@@ -92,9 +100,17 @@ describe('httpRoute', () => {
   });
 
   it('rejects a body on a route that takes none', async () => {
-    const bare = publicRoute({ route: '$default' }, async () => ({ body: { ok: true } }));
+    const bare = publicRoute({ route: 'GET /bare' }, async () => ({ body: { ok: true } }));
     const res = await bare(event({ body: '{}' }), context);
     expect(res.statusCode).toBe(400);
+  });
+
+  it('the fallback route never reads the body: its 404/405 wins over whatever a request carries', async () => {
+    const fallback = publicRoute({ route: '$default' }, async () => ({ status: 404, body: { answered: true } }));
+    for (const body of ['{"a":1}', 'not json', 'x'.repeat(200_000)]) {
+      const res = await fallback(event({ body, headers: { 'content-type': 'text/plain' } }), context);
+      expect({ status: res.statusCode, body: res.body }).toEqual({ status: 404, body: '{"answered":true}' });
+    }
   });
 
   it('ignores a correlation id that could inject into logs or headers', async () => {

@@ -1,6 +1,6 @@
 import { aggregateOf, byBucket, BUCKET_MS, partialOf, type Aggregate } from '../../functions/iot/aggregates';
 import { checkedValue, csvField, haccpCheck, haccpCsv, haccpRow } from '../../functions/iot/haccp';
-import { localDateOf, localDayRange, zonedTimeToInstant } from '../../functions/iot/local-time';
+import { localDateOf, localDayRange, zonedTimeToInstant } from '../../functions/shared/time';
 
 const MIN = 60_000;
 

@@ -1,5 +1,6 @@
 import { UnprocessableError } from '#shared/errors';
-import { allocate, computeBill, consumptionOf, discountAmount, evenSplit, mulDivHalfUp, priceLine, ratePpm } from '../../functions/orders/pricing';
+import { allocate, evenSplit, mulDivHalfUp, ratePpm } from '../../functions/shared/money';
+import { computeBill, consumptionOf, discountAmount, priceLine } from '../../functions/orders/pricing';
 import { menuItem } from './fixtures/orders';
 
 const burger = menuItem({

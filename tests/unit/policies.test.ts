@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { policies } from '#shared/policies';
-import { readRouteTable } from '../../scripts/route-table';
+import { ACCESS_POLICIES_FILE, readPolicies, readRouteTable, renderAccessPolicies } from '../../scripts/route-table';
 
 // Handlers read their configuration at import; these values only have to be well-formed.
 Object.assign(process.env, {
@@ -23,6 +22,7 @@ Object.assign(process.env, {
 });
 
 const routes = readRouteTable();
+const policies = readPolicies();
 
 describe('policy table', () => {
   it('has a policy for every route (deny by default otherwise)', () => {
@@ -33,6 +33,14 @@ describe('policy table', () => {
   it('names no route that does not exist', () => {
     const known = new Set(routes.map((r) => `${r.method} ${r.path}`));
     expect(Object.keys(policies).filter((key) => !known.has(key))).toEqual([]);
+  });
+
+  it('keeps each route\'s policy in the domain that serves it', () => {
+    expect(routes.filter((r) => policies[`${r.method} ${r.path}`]?.domain !== r.domain).map((r) => `${r.method} ${r.path}`)).toEqual([]);
+  });
+
+  it('the review table docs/access-policies.md is current (run `npm run routes` after changing a policy)', () => {
+    expect(readFileSync(ACCESS_POLICIES_FILE, 'utf8')).toBe(renderAccessPolicies());
   });
 
   it('gives every public route a reason', () => {

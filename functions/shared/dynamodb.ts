@@ -1,0 +1,232 @@
+// The DynamoDB toolkit every store uses, so each rule has one meaning:
+//   - a *condition failure* is only DynamoDB's ConditionalCheckFailed (on a single write, or as the reason of a
+//     cancelled transaction). Throttling, validation or a transaction conflict is never "changed by someone else";
+//   - a *lost race* is a condition failure or a TransactionConflict (another transaction held the item): the
+//     cases `retryOnConflict` retries, with jittered exponential back-off;
+//   - a *cursor* is bound to the query that issued it (table, index, key condition, values, order, filter): a
+//     cursor from another query, a tampered one or one DynamoDB refuses is a 400, never a 500;
+//   - batch reads and writes retry unprocessed items with back-off and fail loudly when they stay unprocessed.
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  QueryCommand,
+  type NativeAttributeValue,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { createHash } from 'node:crypto';
+import { dynamoDb } from './aws-clients';
+import { BadRequestError, ConflictError } from './errors';
+
+export type Item = Record<string, NativeAttributeValue>;
+export type Key = Record<string, string | number>;
+
+// ---------------------------------------------------------------------------------------------- conflicts
+
+/** The reason code of each item of a cancelled transaction ('None' where that item was fine). */
+export function cancellationReasons(error: unknown): string[] | undefined {
+  if (!(error instanceof TransactionCanceledException)) return undefined;
+  return (error.CancellationReasons ?? []).map((reason) => reason.Code ?? 'None');
+}
+
+/** A condition on what was read no longer holds: on a single write, or on any item of a transaction. */
+export function isConditionFailure(error: unknown): boolean {
+  if (error instanceof ConditionalCheckFailedException) return true;
+  return cancellationReasons(error)?.includes('ConditionalCheckFailed') ?? false;
+}
+
+/** The condition of transaction item `index` (in the order the items were given) failed. */
+export function conditionFailedAt(error: unknown, index: number): boolean {
+  return cancellationReasons(error)?.[index] === 'ConditionalCheckFailed';
+}
+
+/** Another transaction was working on one of the items at the same time; nothing was wrong with ours. */
+export function isTransactionConflict(error: unknown): boolean {
+  return cancellationReasons(error)?.includes('TransactionConflict') ?? false;
+}
+
+/** The item is not the version this writer read: a 409 for the client, or a retry for writes that commute. */
+export class VersionConflictError extends ConflictError {
+  constructor(what: string, details?: unknown) {
+    super(`The ${what} was changed by someone else; reload and retry`, details);
+  }
+}
+
+/** A write lost to a concurrent one, and may succeed if it is recomputed from a fresh read. */
+export function lostRace(error: unknown): boolean {
+  return error instanceof VersionConflictError || isConditionFailure(error) || isTransactionConflict(error);
+}
+
+export interface RetryOptions {
+  /** Attempts in all, the first included. */
+  attempts?: number;
+  /** Which errors are worth another attempt; `lostRace` unless said otherwise. */
+  retryIf?: (error: unknown) => boolean;
+  /** Back-off base in ms: attempt n waits a random time in [0, base × 2^n), capped at 2^5. */
+  baseDelayMs?: number;
+  /** The error to throw when every attempt lost (the last error by default). */
+  exhausted?: (lastError: unknown) => Error;
+}
+
+/** Full-jitter exponential back-off: racing writers spread out instead of colliding again in step. */
+export const backOff = (attempt: number, baseDelayMs = 25) =>
+  new Promise<void>((resolve) => setTimeout(resolve, Math.random() * baseDelayMs * 2 ** Math.min(attempt, 5)));
+
+/**
+ * Runs `attempt` (which reads, decides and writes conditionally) until it does not lose a race, at most
+ * `attempts` times. `attempt` gets its number, from 1.
+ */
+export async function retryOnConflict<T>(attempt: (n: number) => Promise<T>, options: RetryOptions = {}): Promise<T> {
+  const attempts = options.attempts ?? 5;
+  const retryIf = options.retryIf ?? lostRace;
+  for (let n = 1; ; n++) {
+    try {
+      return await attempt(n);
+    } catch (error) {
+      if (!retryIf(error)) throw error;
+      if (n >= attempts) throw options.exhausted ? options.exhausted(error) : error;
+      await backOff(n, options.baseDelayMs);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------- cursors
+
+const CURSOR_VERSION = 1;
+const INVALID_CURSOR = 'Invalid cursor: it belongs to another query or was altered; start again without it';
+
+/** Everything that decides which items a query returns and in which order; a cursor is valid only for it. */
+export type QueryBinding = Pick<
+  QueryCommandInput,
+  'TableName' | 'IndexName' | 'KeyConditionExpression' | 'ExpressionAttributeValues' | 'ScanIndexForward' | 'FilterExpression'
+>;
+
+function digest(binding: QueryBinding, key: Key): string {
+  const bound = [binding.TableName, binding.IndexName ?? '', binding.KeyConditionExpression, binding.FilterExpression ?? '', binding.ScanIndexForward !== false, sorted(binding.ExpressionAttributeValues ?? {}), sorted(key)];
+  return createHash('sha256').update(JSON.stringify(bound)).digest('base64url').slice(0, 22);
+}
+
+function sorted(record: Record<string, unknown>): Array<[string, unknown]> {
+  return Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** The opaque cursor for the page after `lastKey` of this query. */
+export function encodeCursor(binding: QueryBinding, lastKey: Item | undefined): string | undefined {
+  if (!lastKey) return undefined;
+  const key = lastKey as Key;
+  return Buffer.from(JSON.stringify({ v: CURSOR_VERSION, k: key, d: digest(binding, key) })).toString('base64url');
+}
+
+/** The start key a cursor stands for, if it was issued by this very query and is intact; otherwise a 400. */
+export function decodeCursor(binding: QueryBinding, cursor: string | undefined): Key | undefined {
+  if (cursor === undefined) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw new BadRequestError(INVALID_CURSOR);
+  }
+  const { v, k, d } = (parsed ?? {}) as { v?: unknown; k?: unknown; d?: unknown };
+  if (v !== CURSOR_VERSION || typeof d !== 'string' || !isKey(k) || digest(binding, k) !== d) throw new BadRequestError(INVALID_CURSOR);
+  return k;
+}
+
+function isKey(value: unknown): value is Key {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const entries = Object.entries(value);
+  return (
+    entries.length > 0 &&
+    entries.length <= 4 &&
+    entries.every(([, v]) => (typeof v === 'string' && v.length > 0 && v.length <= 2048) || (typeof v === 'number' && Number.isFinite(v)))
+  );
+}
+
+function isValidationError(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ValidationException';
+}
+
+/**
+ * One page of a query, resumed from `cursor`. The cursor returned is bound to this query; a start key DynamoDB
+ * refuses anyway (it does not fit the key condition) is the client's mistake, answered 400.
+ */
+export async function queryPage(input: QueryCommandInput, cursor: string | undefined): Promise<{ items: Item[]; nextCursor?: string }> {
+  const start = decodeCursor(input, cursor);
+  try {
+    const result = await dynamoDb().send(new QueryCommand({ ...input, ...(start && { ExclusiveStartKey: start }) }));
+    const nextCursor = encodeCursor(input, result.LastEvaluatedKey);
+    return { items: result.Items ?? [], ...(nextCursor && { nextCursor }) };
+  } catch (error) {
+    if (start && isValidationError(error)) throw new BadRequestError(INVALID_CURSOR);
+    throw error;
+  }
+}
+
+/** Every item a query matches, page after page (for bounded sets: a site's devices, a user's settings…). */
+export async function queryAll(input: QueryCommandInput): Promise<Item[]> {
+  const items: Item[] = [];
+  let start: Item | undefined;
+  do {
+    const page = await dynamoDb().send(new QueryCommand({ ...input, ...(start && { ExclusiveStartKey: start }) }));
+    items.push(...(page.Items ?? []));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return items;
+}
+
+// ---------------------------------------------------------------------------------------------- batches
+
+const BATCH_GET_LIMIT = 100;
+const BATCH_WRITE_LIMIT = 25;
+const BATCH_ATTEMPTS = 6;
+
+/** Thrown when DynamoDB keeps leaving items unprocessed (sustained throttling): the caller's retry handles it. */
+export class UnprocessedItemsError extends Error {
+  constructor(operation: string, left: number) {
+    super(`${operation}: ${left} items still unprocessed after ${BATCH_ATTEMPTS} attempts`);
+    this.name = 'UnprocessedItemsError';
+  }
+}
+
+/** Every item found for `keys` (in no particular order; missing keys are simply absent). */
+export async function batchGetAll(tableName: string, keys: readonly Key[], options: { consistentRead?: boolean } = {}): Promise<Item[]> {
+  const found: Item[] = [];
+  let pending = [...keys];
+  for (let attempt = 1; pending.length > 0; attempt++) {
+    if (attempt > BATCH_ATTEMPTS) throw new UnprocessedItemsError('BatchGetItem', pending.length);
+    const chunks = chunk(pending, BATCH_GET_LIMIT);
+    pending = [];
+    const results = await Promise.all(
+      chunks.map((Keys) =>
+        dynamoDb().send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys, ConsistentRead: options.consistentRead ?? false } } })),
+      ),
+    );
+    for (const result of results) {
+      found.push(...(result.Responses?.[tableName] ?? []));
+      pending.push(...((result.UnprocessedKeys?.[tableName]?.Keys ?? []) as Key[]));
+    }
+    if (pending.length > 0) await backOff(attempt, 50);
+  }
+  return found;
+}
+
+export type WriteRequest = { put: Item } | { delete: Key };
+
+/** Puts and deletes in batches of 25 (not atomic: for independent items only). */
+export async function batchWriteAll(tableName: string, requests: readonly WriteRequest[]): Promise<void> {
+  type Raw = { PutRequest: { Item: Item } } | { DeleteRequest: { Key: Key } };
+  let pending: Raw[] = requests.map((r) => ('put' in r ? { PutRequest: { Item: r.put } } : { DeleteRequest: { Key: r.delete } }));
+  for (let attempt = 1; pending.length > 0; attempt++) {
+    if (attempt > BATCH_ATTEMPTS) throw new UnprocessedItemsError('BatchWriteItem', pending.length);
+    const chunks = chunk(pending, BATCH_WRITE_LIMIT);
+    pending = [];
+    const results = await Promise.all(chunks.map((batch) => dynamoDb().send(new BatchWriteCommand({ RequestItems: { [tableName]: batch } }))));
+    for (const result of results) pending.push(...((result.UnprocessedItems?.[tableName] ?? []) as Raw[]));
+    if (pending.length > 0) await backOff(attempt, 50);
+  }
+}
+
+function chunk<T>(items: readonly T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
+  return chunks;
+}

@@ -1,0 +1,95 @@
+// Time at a site: instants are UTC, and what people mean by "the 09:00 check", "today's orders" or "Tuesday's
+// shift" is a wall-clock time in the site's IANA time zone, with DST (a local day is 23 or 25 hours twice a year).
+// Staff (shifts, payroll), inventory (cut-off times), orders (business days) and iot (HACCP) share these.
+import { z } from 'zod';
+
+/**
+ * Dates and instants every schema accepts lie in this window, so the code that turns them into local days,
+ * ISO strings or time-zone parts can always handle them (year 0000 or 9999 +1 day cannot).
+ */
+export const EARLIEST_DATE = '2000-01-01';
+export const LATEST_DATE = '2199-12-31';
+const EARLIEST_INSTANT = Date.parse(`${EARLIEST_DATE}T00:00:00Z`);
+const LATEST_INSTANT = Date.parse(`${LATEST_DATE}T23:59:59.999Z`);
+
+/** A calendar date YYYY-MM-DD that exists, within [EARLIEST_DATE, LATEST_DATE]. */
+export const isoDateSchema = z.iso
+  .date()
+  .refine((date) => date >= EARLIEST_DATE && date <= LATEST_DATE, `must be a date from ${EARLIEST_DATE} to ${LATEST_DATE}`);
+
+/** An ISO-8601 instant with an offset, as epoch milliseconds, within the same window. */
+export const instantSchema = z.iso
+  .datetime({ offset: true })
+  .transform((value) => Date.parse(value))
+  .refine((ms) => ms >= EARLIEST_INSTANT && ms <= LATEST_INSTANT, `must be an instant from ${EARLIEST_DATE} to ${LATEST_DATE}`);
+
+export function isTimeZone(timeZone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone });
+    return timeZone === 'UTC' || timeZone.includes('/');
+  } catch {
+    return false;
+  }
+}
+
+/** A site's IANA time zone. */
+export const timeZoneSchema = z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Paris');
+
+/** What a wall clock in `timeZone` shows at `instant`: date YYYY-MM-DD and time HH:MM:SS (24 h, DST-aware). */
+export function wallClock(instant: number, timeZone: string): { date: string; time: string } {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    })
+      .formatToParts(new Date(instant))
+      .map((part) => [part.type, part.value]),
+  ) as Record<string, string>;
+  return { date: `${parts.year}-${parts.month}-${parts.day}`, time: `${parts.hour}:${parts.minute}:${parts.second}` };
+}
+
+function wallClockAsUtc(instant: number, timeZone: string): number {
+  const { date, time } = wallClock(instant, timeZone);
+  return Date.parse(`${date}T${time}Z`);
+}
+
+/** The local calendar date (YYYY-MM-DD) of an instant. */
+export function localDateOf(instant: number, timeZone: string): string {
+  return wallClock(instant, timeZone).date;
+}
+
+/** The local wall-clock time (HH:MM) of an instant. */
+export function localTimeOf(instant: number, timeZone: string): string {
+  return wallClock(instant, timeZone).time.slice(0, 5);
+}
+
+/**
+ * The instant at which the wall clock in `timeZone` shows `date` `time` (HH:MM). In the hour a spring-forward
+ * skips, that is the instant an hour later; in the hour a fall-back repeats, the first of the two.
+ */
+export function zonedTimeToInstant(date: string, time: string, timeZone: string): number {
+  const wanted = Date.parse(`${date}T${time}:00Z`);
+  let guess = wanted;
+  // Two corrections settle every offset change there is (the offset at the guess, then at the corrected guess).
+  for (let i = 0; i < 2; i++) guess = wanted - (wallClockAsUtc(guess, timeZone) - guess);
+  const earlier = guess - 60 * 60 * 1000;
+  return wallClockAsUtc(earlier, timeZone) === wanted ? earlier : guess;
+}
+
+/** The calendar date `days` after `date` (negative: before). */
+export function addDays(date: string, days: number): string {
+  const next = new Date(`${date}T12:00:00Z`);
+  next.setUTCDate(next.getUTCDate() + days);
+  return next.toISOString().slice(0, 10);
+}
+
+/** [start, end) of a local calendar day, as instants. */
+export function localDayRange(date: string, timeZone: string): { start: number; end: number } {
+  return { start: zonedTimeToInstant(date, '00:00', timeZone), end: zonedTimeToInstant(addDays(date, 1), '00:00', timeZone) };
+}
