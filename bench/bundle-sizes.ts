@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { packageService } from '../localstack/cloud/package-service';
+import { packageService } from '../dev/package-service';
 import { runBench } from './support/harness';
 import { median, printResult, printTable, round } from './support/stats';
 import { extractZipEntry, listZip } from './support/zip';

@@ -2,9 +2,9 @@
 // number of POST/GET note requests through serverless-offline and the handlers, at the same concurrency.
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { DEMO_SITE_ID } from '../localstack/seed/demo-data';
+import { DEMO_SITE_ID } from '../dev/seed/demo-data';
 import { signInAsDemo, startBenchCloud } from './support/cloud';
-import { localClientConfig } from '../localstack/cloud/client-config';
+import { localClientConfig } from '../dev/client-config';
 import { runBench } from './support/harness';
 import { runConcurrent, type LoadResult } from './support/load';
 import { printResult, printTable, round } from './support/stats';

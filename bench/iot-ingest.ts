@@ -4,10 +4,10 @@
 import { DynamoDBClient, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { connectAsync, type MqttClient } from 'mqtt';
-import { registerUnits } from '../localstack/seed/iot';
+import { registerUnits } from '../dev/seed/iot';
 import { seriesPk } from '../functions/iot/store';
 import { startBenchCloud } from './support/cloud';
-import { localClientConfig } from '../localstack/cloud/client-config';
+import { localClientConfig } from '../dev/client-config';
 import { runBench, sleep } from './support/harness';
 import { runConcurrent } from './support/load';
 import { printResult, printTable, round, summarize } from './support/stats';

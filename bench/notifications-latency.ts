@@ -3,9 +3,9 @@
 // events one at a time (the unloaded path), then a burst of 1,000 published as fast as SNS takes them.
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import WebSocket from 'ws';
-import { DEMO_SITE_ID } from '../localstack/seed/demo-data';
+import { DEMO_SITE_ID } from '../dev/seed/demo-data';
 import { signInAsDemo, startBenchCloud } from './support/cloud';
-import { localClientConfig } from '../localstack/cloud/client-config';
+import { localClientConfig } from '../dev/client-config';
 import { runBench, sleep, withTimeout } from './support/harness';
 import { runConcurrent } from './support/load';
 import { printResult, printTable, round, summarize, type LatencySummary } from './support/stats';

@@ -2,9 +2,9 @@
 // measured in the same run on the same table, at the same concurrency.
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient, PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
-import { DEMO_SITE_ID } from '../localstack/seed/demo-data';
+import { DEMO_SITE_ID } from '../dev/seed/demo-data';
 import { signInAsDemo, startBenchCloud } from './support/cloud';
-import { localClientConfig } from '../localstack/cloud/client-config';
+import { localClientConfig } from '../dev/client-config';
 import { runBench } from './support/harness';
 import { runConcurrent, type LoadResult } from './support/load';
 import { printResult, printTable, round } from './support/stats';

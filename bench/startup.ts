@@ -1,7 +1,7 @@
 // How long `npm start` takes until "Brigade is running", and how long Ctrl-C takes to stop everything.
 // Each run is a fresh process tree; after each stop every port must be free again.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { assertPortsFree, portsFromEnv } from '../localstack/cloud/ports';
+import { assertPortsFree, portsFromEnv } from '../local-cloud/ports';
 import { PROJECT_ROOT, TSX_BIN, portSummary, runBench, sleep, withTimeout } from './support/harness';
 import { processGroupsUnder, signalGroup, stopProcessGroups } from './support/process-tree';
 import { median, printResult, printTable, round } from './support/stats';
@@ -28,7 +28,7 @@ interface Run {
 
 runBench('Brigade bench: npm start until ready, Ctrl-C until exit', 15 * 60_000, async (bench) => {
   const ports = portsFromEnv();
-  console.log(`${RUNS} runs of node_modules/.bin/tsx localstack/start.ts (ports: ${portSummary(ports)})\n`);
+  console.log(`${RUNS} runs of node_modules/.bin/tsx dev/start.ts (ports: ${portSummary(ports)})\n`);
 
   // The run in progress. Cleanup stops its process group even when the leader is gone (a start.ts killed early
   // leaves DynamoDB Local's JVM in it), and the groups of its descendants (serverless-offline has its own).
@@ -41,7 +41,7 @@ runBench('Brigade bench: npm start until ready, Ctrl-C until exit', 15 * 60_000,
   for (let i = 1; i <= RUNS; i++) {
     await waitForPortsFree(ports);
     const started = performance.now();
-    const child: ChildProcess = spawn(TSX_BIN, ['localstack/start.ts'], {
+    const child: ChildProcess = spawn(TSX_BIN, ['dev/start.ts'], {
       cwd: PROJECT_ROOT,
       env: process.env,
       stdio: ['ignore', 'pipe', 'pipe'],

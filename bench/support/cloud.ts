@@ -1,11 +1,12 @@
-// Starts the embedded local cloud for a benchmark and registers its stop. Its log goes to stderr, capped, so
-// stdout keeps only figures while a failing rule or handler is still visible.
-import { startLocalCloud, type LocalCloud } from '../../localstack/cloud/local-cloud';
+// Starts the local stack (the embedded local cloud with Brigade's bootstrap, dev/stack.ts) for a benchmark and
+// registers its stop. Its log goes to stderr, capped, so stdout keeps only figures while a failing rule or handler
+// is still visible.
+import { startBrigadeStack, type BrigadeStack } from '../../dev/stack';
 import { portSummary, type Bench } from './harness';
 
 const MAX_LOG_LINES = 20;
 
-export async function startBenchCloud(bench: Bench): Promise<LocalCloud> {
+export async function startBenchCloud(bench: Bench): Promise<BrigadeStack> {
   let lines = 0;
   let suppressed = 0;
   const toStderr = (line: string) => {
@@ -13,7 +14,7 @@ export async function startBenchCloud(bench: Bench): Promise<LocalCloud> {
     else suppressed++;
   };
   const started = performance.now();
-  const cloud = await startLocalCloud({
+  const cloud = await startBrigadeStack({
     log: (message, extra) => {
       if (/fail|error/i.test(message)) toStderr(`${message}${extra ? ` ${JSON.stringify(extra).slice(0, 500)}` : ''}`);
     },
@@ -33,7 +34,7 @@ export async function startBenchCloud(bench: Bench): Promise<LocalCloud> {
  * Signs in as the seeded demo user with `role` and returns the access token (15 minutes: longer than any
  * benchmark here) and how long the sign-in took.
  */
-export async function signInAsDemo(cloud: LocalCloud, role: 'owner' | 'manager' | 'staff'): Promise<{ accessToken: string; ms: number }> {
+export async function signInAsDemo(cloud: BrigadeStack, role: 'owner' | 'manager' | 'staff'): Promise<{ accessToken: string; ms: number }> {
   const user = cloud.demoUsers.find((u) => u.role === role);
   if (!user) throw new Error(`the local cloud seeded no ${role}`);
   const started = performance.now();

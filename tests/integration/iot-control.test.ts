@@ -2,7 +2,7 @@
 // the delta over MQTT, applies it and reports it back; every command is audited.
 import { GetThingShadowCommand, PublishCommand } from '@aws-sdk/client-iot-data-plane';
 import type { MqttClient } from 'mqtt';
-import { SimulatedDevice } from '../../localstack/simulator/simulated-device';
+import { SimulatedDevice } from '../../dev/simulator/simulated-device';
 import { api, eventually, iotData } from './support/target';
 import { bearer, createSite, createUser, type TestUser } from './support/identity';
 import { connectDevice, registerDevice, type RegisteredDevice } from './support/iot';

@@ -3,7 +3,7 @@
 // served by this test, and the silent-sensor watch is invoked through the Lambda endpoint.
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { MqttClient } from 'mqtt';
-import { DeviceModel } from '../../localstack/simulator/device-model';
+import { DeviceModel } from '../../dev/simulator/device-model';
 import { api, eventually, isLocal, itLocal, stage } from './support/target';
 import { bearer, createSite, createUser, type TestUser } from './support/identity';
 import { alertsInbox, connectDevice, registerDevice, sleep, waitForReadingAt, type AlertsInbox } from './support/iot';

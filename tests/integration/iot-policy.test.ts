@@ -3,9 +3,9 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { evaluatePolicies, iotPoliciesOf, type PolicyDocument } from '../../localstack/cloud/iot-control';
-import type { ConnectionContext } from '../../localstack/cloud/iot-control/policy-evaluator';
-import { packageService } from '../../localstack/cloud/package-service';
+import { evaluatePolicies, iotPoliciesOf, type PolicyDocument } from '../../local-cloud/iot-control';
+import type { ConnectionContext } from '../../local-cloud/iot-control/policy-evaluator';
+import { packageService } from '../../dev/package-service';
 
 const ACCOUNT = '123456789012';
 const REGION = 'eu-west-1';

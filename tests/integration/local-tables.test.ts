@@ -1,8 +1,8 @@
 // The local cloud's table setup against the running DynamoDB Local: a table kept on disk from an older checkout
 // gets the indexes its definition has gained since (as a CloudFormation update adds them on AWS), and keeps its data.
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, PutItemCommand, GetItemCommand } from '@aws-sdk/client-dynamodb';
-import type { TableDefinition } from '../../localstack/cloud/service-definition';
-import { ensureTables } from '../../localstack/cloud/tables';
+import type { TableDefinition } from '../../local-cloud/service-definition';
+import { ensureTables } from '../../local-cloud/tables';
 import { describeLocal, region, uniqueId } from './support/target';
 
 describeLocal('local tables', () => {

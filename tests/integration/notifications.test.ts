@@ -4,7 +4,7 @@
 import { GetSubscriptionAttributesCommand, ListSubscriptionsByTopicCommand } from '@aws-sdk/client-sns';
 import { publishEvent } from '../../functions/shared/events';
 import type { MqttClient } from 'mqtt';
-import { DeviceModel } from '../../localstack/simulator/device-model';
+import { DeviceModel } from '../../dev/simulator/device-model';
 import { api, eventually, isLocal, sns, topicArn, uniqueId } from './support/target';
 import { bearer, createSite, createUser, login, type TestUser } from './support/identity';
 import { alertsInbox, connectDevice, registerDevice, sleep, type AlertsInbox } from './support/iot';

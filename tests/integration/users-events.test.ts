@@ -7,8 +7,8 @@ import { envelopeSchemaOf, type UsersEventType } from '../../functions/users/eve
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { DEMO_SITE_ID, publishDemoDirectory } from '../../localstack/seed/demo-data';
-import { PROJECT_ROOT } from '../../localstack/cloud/service-definition';
+import { DEMO_SITE_ID, publishDemoDirectory } from '../../dev/seed/demo-data';
+import { PROJECT_ROOT } from '../../local-cloud/service-definition';
 import { api, describeLocal, eventually, stage, uniqueId } from './support/target';
 import { bearer, createSite, inviteToken, login, theOwner } from './support/identity';
 import { outboxItems, subscribeHttp, type HttpSubscriber } from './support/sns-subscriber';

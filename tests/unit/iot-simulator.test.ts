@@ -1,4 +1,4 @@
-import { DeviceModel } from '../../localstack/simulator/device-model';
+import { DeviceModel } from '../../dev/simulator/device-model';
 import { awaitingReadings } from '../../functions/iot/excursion';
 
 const MIN = 60_000;

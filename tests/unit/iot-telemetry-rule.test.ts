@@ -3,8 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { startRuleEngine } from '../../localstack/cloud/iot/rule-engine';
-import type { LocalBroker, MessageMeta } from '../../localstack/cloud/types';
+import { startRuleEngine } from '../../local-cloud/iot/rule-engine';
+import type { LocalBroker, MessageMeta } from '../../local-cloud/types';
 
 const resources = parse(readFileSync(join(__dirname, '../../resources/iot.yml'), 'utf8')).Resources;
 const payload = resources.TelemetryRule.Properties.TopicRulePayload;

@@ -1,9 +1,9 @@
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-import { startLocalCloud, type LocalCloud } from '../../../localstack/cloud/local-cloud';
+import { startBrigadeStack, type BrigadeStack } from '../../../dev/stack';
 
 declare global {
   // Shared with global-teardown, which runs in the same process.
-  var brigadeLocalCloud: LocalCloud | undefined;
+  var brigadeLocalCloud: BrigadeStack | undefined;
 }
 
 export default async function globalSetup(): Promise<void> {
@@ -15,7 +15,7 @@ export default async function globalSetup(): Promise<void> {
     return;
   }
   const started = Date.now();
-  const cloud = await startLocalCloud({
+  const cloud = await startBrigadeStack({
     log: process.env.BRIGADE_TEST_VERBOSE ? (m, e) => console.log(`[local cloud] ${m}`, e ?? '') : undefined,
   });
   globalThis.brigadeLocalCloud = cloud;

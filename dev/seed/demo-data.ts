@@ -1,0 +1,149 @@
+// Demo data for the local stack: a site, its owner, a manager and a staff member, and a welcome note.
+// Passwords are generated on first start and kept in .local/demo-credentials.json (git-ignored), so they stay
+// the same across restarts. Conditional writes make seeding idempotent on a disk-backed store.
+// The seed writes the users table directly, past the users domain and its outbox, so it then publishes the
+// directory events of what it seeded itself (publishDemoDirectory), on every start.
+import { ConditionalCheckFailedException, DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { EventEnvelope } from '../../functions/shared/events';
+import { currentSnapshotEvent } from '../../functions/users/events';
+import { hashPassword } from '../../functions/users/passwords';
+import type { SiteRecord, UserRecord } from '../../functions/users/schemas';
+import { localClientConfig } from '../client-config';
+import { PROJECT_ROOT } from '../../local-cloud/service-definition';
+import { LOCAL_ACCOUNT_ID } from '../../local-cloud/types';
+import { seedIotDemo } from './iot';
+import { seedDemoMenu } from './menu';
+
+export const DEMO_SITE_ID = 'demo-bistro';
+type Role = 'owner' | 'manager' | 'staff';
+export interface DemoCredentials { role: Role; email: string; password: string; userId: string }
+
+function demoCredentials(stage: string): DemoCredentials[] {
+  const file = join(PROJECT_ROOT, '.local', `demo-credentials-${stage}.json`);
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as DemoCredentials[];
+  const credentials = (['owner', 'manager', 'staff'] as const).map((role) => ({
+    role,
+    email: `${role}@demo-bistro.example`,
+    password: `${role}-${randomBytes(9).toString('base64url')}`,
+    userId: randomUUID(),
+  }));
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, JSON.stringify(credentials, null, 2), { mode: 0o600 });
+  return credentials;
+}
+
+async function putOnce(db: DynamoDBDocumentClient, write: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await write();
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException || error instanceof TransactionCanceledException) return false;
+    throw error;
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const usersTableOf = (stage: string) => `brigade-${stage}-users`;
+
+export async function seedDemoData(env: Record<string, string>, stage: string) {
+  const db = DynamoDBDocumentClient.from(new DynamoDBClient(localClientConfig(env, 'DYNAMODB')));
+  const usersTable = usersTableOf(stage);
+  const now = new Date().toISOString();
+  let created = 0;
+
+  const site = { siteId: DEMO_SITE_ID, name: 'Demo Bistro', timeZone: 'America/New_York', currency: 'USD', createdAt: now, updatedAt: now, version: 1 };
+  if (await putOnce(db, () => db.send(new PutCommand({ TableName: usersTable, Item: { pk: 'SITES', sk: `SITE#${DEMO_SITE_ID}`, ...site }, ConditionExpression: 'attribute_not_exists(pk)' })))) created++;
+
+  const credentials = demoCredentials(stage);
+  for (const person of credentials) {
+    const sites = person.role === 'owner' ? [] : [DEMO_SITE_ID];
+    const user = {
+      userId: person.userId,
+      email: person.email,
+      name: `Demo ${person.role}`,
+      role: person.role,
+      sites,
+      status: 'active',
+      passwordHash: await hashPassword(person.password),
+      createdAt: now,
+      updatedAt: now,
+      version: 1,
+    };
+    const wrote = await putOnce(db, () =>
+      db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: { TableName: usersTable, Item: { pk: `EMAIL#${user.email}`, sk: 'EMAIL', userId: user.userId }, ConditionExpression: 'attribute_not_exists(pk)' } },
+            { Put: { TableName: usersTable, Item: { pk: `USER#${user.userId}`, sk: 'USER', ...user }, ConditionExpression: 'attribute_not_exists(pk)' } },
+            ...sites.map((siteId) => ({
+              Put: { TableName: usersTable, Item: { pk: `SITE#${siteId}`, sk: `MEMBER#${user.userId}`, userId: user.userId, email: user.email, name: user.name, role: user.role, status: 'active' } },
+            })),
+          ],
+        }),
+      ),
+    );
+    if (wrote) created++;
+  }
+
+  const note = {
+    pk: `SITE#${DEMO_SITE_ID}#NOTE#welcome`,
+    sk: 'NOTE',
+    siteId: DEMO_SITE_ID,
+    noteId: 'welcome',
+    text: 'Welcome to Brigade. Walk-in fridge 1 reports on brigade/demo-bistro/devices/walkin-1/telemetry.',
+    createdAt: now,
+    eventDeliveries: 0,
+  };
+  if (await putOnce(db, () => db.send(new PutCommand({ TableName: `brigade-${stage}-demo`, Item: note, ConditionExpression: 'attribute_not_exists(pk)' })))) created++;
+
+  created += await seedDemoMenu(db, stage, DEMO_SITE_ID);
+  created += await seedIotDemo(db, stage, DEMO_SITE_ID, site.timeZone);
+
+  db.destroy();
+  const published = (await publishDemoDirectory(env, stage)).length;
+  return { created, published, credentials };
+}
+
+/**
+ * Publishes the directory events (functions/users/events.ts) of the demo site and users as they are stored, on
+ * the events topic, so subscribers (notifications) learn the seeded directory on every start. Event ids are per
+ * record version, so publishing again is harmless; a record changed since seeding gets its `.updated` type.
+ * Returns the events published.
+ */
+export async function publishDemoDirectory(env: Env, stage: string): Promise<EventEnvelope[]> {
+  const db = DynamoDBDocumentClient.from(new DynamoDBClient(localClientConfig(env, 'DYNAMODB')));
+  const sns = new SNSClient(localClientConfig(env, 'SNS'));
+  const topicArn = `arn:aws:sns:${env.AWS_REGION}:${LOCAL_ACCOUNT_ID}:brigade-${stage}-events`;
+  const context = { correlationId: `demo-seed-${randomUUID()}` };
+  const read = async <T>(pk: string, sk: string) =>
+    (await db.send(new GetCommand({ TableName: usersTableOf(stage), Key: { pk, sk }, ConsistentRead: true }))).Item as T | undefined;
+  try {
+    const events: EventEnvelope[] = [];
+    const site = await read<SiteRecord>('SITES', `SITE#${DEMO_SITE_ID}`);
+    if (site) events.push(currentSnapshotEvent(site, context));
+    for (const person of demoCredentials(stage)) {
+      const user = await read<UserRecord>(`USER#${person.userId}`, 'USER');
+      if (user) events.push(currentSnapshotEvent(user, context));
+    }
+    // One at a time, site first: a subscriber meets the site before the users who work there.
+    for (const event of events) {
+      await sns.send(
+        new PublishCommand({
+          TopicArn: topicArn,
+          Message: JSON.stringify(event),
+          MessageAttributes: Object.fromEntries((['type', 'siteId', 'source'] as const).map((name) => [name, { DataType: 'String', StringValue: event[name] }])),
+        }),
+      );
+    }
+    return events;
+  } finally {
+    db.destroy();
+    sns.destroy();
+  }
+}

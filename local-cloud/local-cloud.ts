@@ -1,0 +1,185 @@
+// The embedded local cloud: DynamoDB Local, an MQTT broker, SNS, SSM, Secrets Manager, the IoT control and data
+// planes, the IoT topic-rule engine and serverless-offline, started in order and stopped in reverse. What it creates
+// comes from the resolved Serverless service (`osls print`); what a service needs beyond that (its own variables,
+// configuration its functions read, demo data) the caller adds through the options below.
+import { startDynamoDbLocal } from './dynamodb-local';
+import { startEdgeServer } from './edge-server';
+import { startRuleEngine, type RuleEngine } from './iot/rule-engine';
+import { createIotDataPlane } from './iot-data';
+import { createIotControlPlane, iotPoliciesOf } from './iot-control';
+import { createLambdaInvoker } from './lambda-invoker';
+import { startMqttBroker } from './mqtt-broker';
+import { startOffline } from './offline';
+import { assertPortsFree, portsFromEnv, portVariable, type LocalPorts } from './ports';
+import { describeLocalCloud, resolveService, type LocalCloudDefinition, type ResolvedService } from './service-definition';
+import { createSnsEmulator, type SnsEmulator } from './sns';
+import { createSecretsManagerEmulator, type SecretsManagerEmulator } from './secrets-manager';
+import { createSsmEmulator, type SsmEmulator } from './ssm';
+import { ensureTables } from './tables';
+import { LOCAL_REGION } from './types';
+
+/** What `beforeFunctions` gets: the cloud with its resources created, before any function runs. */
+export interface LocalCloudBootstrap {
+  stage: string;
+  ports: LocalPorts;
+  /** The resolved Serverless service and what the local cloud read from it. */
+  service: ResolvedService;
+  definition: LocalCloudDefinition;
+  env: Record<string, string>;
+  sns: SnsEmulator;
+  ssm: SsmEmulator;
+  secretsManager: SecretsManagerEmulator;
+}
+
+export interface LocalCloudOptions {
+  stage?: string;
+  /** Keep DynamoDB data on disk here across restarts; in memory when absent. */
+  dataDir?: string;
+  log?: (message: string, extra?: object) => void;
+  /** serverless-offline's own output (build messages, request lines). */
+  onOfflineOutput?: (line: string) => void;
+  /** Ctrl-C during start-up: whatever already runs is stopped and the start rejects. */
+  signal?: AbortSignal;
+  /**
+   * Variables of the service on top of the AWS ones (region, credentials, endpoints): they go into `env` (what a
+   * client of the cloud needs) and to the functions.
+   */
+  env?: (cloud: { stage: string; ports: LocalPorts }) => Record<string, string>;
+  /** Variables for the service's own tooling only (`osls print`, serverless-offline), not into `env`. */
+  serviceEnv?: Record<string, string>;
+  /**
+   * Runs once the tables, topics and subscriptions exist and before the functions start: configuration the
+   * functions read (parameters, secrets) goes in here. A rejection stops the cloud and fails the start.
+   */
+  beforeFunctions?: (cloud: LocalCloudBootstrap) => Promise<void>;
+}
+
+export interface LocalCloud {
+  stage: string;
+  ports: LocalPorts;
+  /** Environment a client needs to reach this cloud (SDK, AWS CLI, tests). */
+  env: Record<string, string>;
+  sns: SnsEmulator;
+  rules: RuleEngine;
+  stop(): Promise<void>;
+}
+
+export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<LocalCloud> {
+  const stage = options.stage ?? 'local';
+  const log = options.log ?? (() => undefined);
+  const ports = portsFromEnv();
+  await assertPortsFree(ports);
+
+  const stops: Array<() => Promise<void>> = [];
+  const stop = async () => {
+    for (const stopOne of stops.reverse()) await stopOne().catch((error: Error) => log('stop failed', { error: error.message }));
+    stops.length = 0;
+  };
+
+  try {
+    const edgeUrl = `http://127.0.0.1:${ports.edge}`;
+    const env: Record<string, string> = {
+      // Node 20.19+ is supported locally; Lambda runs nodejs22.x. Keep the SDK's Node 22 notice out of every log line.
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      AWS_REGION: LOCAL_REGION,
+      AWS_DEFAULT_REGION: LOCAL_REGION,
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      AWS_ENDPOINT_URL: edgeUrl,
+      // Straight to DynamoDB Local: one hop fewer than through the edge port.
+      AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${ports.dynamodb}`,
+      ...options.env?.({ stage, ports }),
+    };
+    const childEnv = { ...process.env, ...env, ...portEnv(ports), ...options.serviceEnv };
+
+    const dynamodbStarting = startDynamoDbLocal({ port: ports.dynamodb, dataDir: options.dataDir });
+    // Registered before awaiting, so a failure elsewhere during start-up still stops the JVM.
+    stops.push(async () => (await dynamodbStarting.catch(() => undefined))?.stop());
+    const [service, dynamodb] = await Promise.all([resolveService(stage, childEnv), dynamodbStarting]);
+    const definition = describeLocalCloud(service);
+    log('dynamodb local ready', { endpoint: dynamodb.endpoint });
+    options.signal?.throwIfAborted();
+
+    // Devices provisioned through it are held to the stack's IoT policy on the local broker too.
+    const iotControl = createIotControlPlane({
+      brokerAddress: `127.0.0.1:${ports.mqtt}`,
+      edgeAddress: `127.0.0.1:${ports.edge}`,
+      policies: iotPoliciesOf(service.resources?.Resources ?? {}),
+    });
+    const broker = await startMqttBroker(ports.mqtt, iotControl);
+    stops.push(() => broker.stop());
+    log('mqtt broker ready', { url: broker.url });
+    options.signal?.throwIfAborted();
+
+    const invokeLambda = createLambdaInvoker(ports.lambda);
+    stops.push(async () => invokeLambda.destroy());
+    const sns = createSnsEmulator({ invokeLambda, log });
+    const ssm = createSsmEmulator();
+    const secretsManager = createSecretsManagerEmulator();
+    const dataPlane = createIotDataPlane({ broker, log });
+    await dataPlane.start();
+    stops.push(() => dataPlane.stop());
+
+    // The rule engine compiles every rule now (bad SQL stops the start) but only runs once functions answer;
+    // until then the edge leaves its paths to the other services.
+    const running: { rules?: RuleEngine } = {};
+    const edge = await startEdgeServer({
+      port: ports.edge,
+      dynamodbPort: ports.dynamodb,
+      services: [
+        sns,
+        ssm,
+        secretsManager,
+        dataPlane,
+        iotControl,
+        { name: 'iot-rules', handle: (req, body, res) => running.rules?.handle(req, body, res) ?? Promise.resolve(false) },
+      ],
+      log,
+    });
+    stops.push(() => edge.stop());
+    log('edge ready', { url: edge.url });
+    options.signal?.throwIfAborted();
+
+    const created = await ensureTables(dynamodb.client, definition.tables);
+    for (const topic of definition.topics) sns.createTopic(topic.name);
+    for (const s of definition.subscriptions) {
+      sns.subscribe(s.topicArn, 'lambda', `arn:aws:lambda:${LOCAL_REGION}:000000000000:function:${s.functionName}`, s.attributes);
+    }
+    log('resources created', {
+      tables: definition.tables.length,
+      newTables: created.length,
+      topics: definition.topics.length,
+      subscriptions: definition.subscriptions.length,
+    });
+    await options.beforeFunctions?.({ stage, ports, service, definition, env, sns, ssm, secretsManager });
+    options.signal?.throwIfAborted();
+
+    const offline = await startOffline({
+      stage,
+      env: childEnv,
+      healthUrl: `http://127.0.0.1:${ports.http}/health`,
+      onOutput: options.onOfflineOutput ?? (() => undefined),
+      signal: options.signal,
+    });
+    stops.push(() => offline.stop());
+    log('serverless offline ready', { http: `http://127.0.0.1:${ports.http}` });
+    options.signal?.throwIfAborted();
+
+    const rules = await startRuleEngine({ rules: definition.rules, broker, invokeLambda, log });
+    running.rules = rules;
+    stops.push(() => rules.stop());
+    log('iot rules running', { rules: definition.rules.map((r) => r.name) });
+    options.signal?.throwIfAborted();
+
+    return { stage, ports, env, sns, rules, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** serverless-offline learns its ports from the same variables the ports were read from (ports.ts). */
+function portEnv(ports: LocalPorts): Record<string, string> {
+  const offlinePorts = ['http', 'websocket', 'lambda'] as const;
+  return Object.fromEntries(offlinePorts.map((name) => [portVariable(name), String(ports[name])]));
+}

@@ -1,0 +1,155 @@
+// Reads the resolved Serverless service (serverless.yml + resources/) exactly as a deploy would see it, and
+// extracts what the local cloud must create: tables, topics, subscriptions and IoT topic rules. The service is the
+// project this folder sits in (its parent directory).
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { join } from 'node:path';
+import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from './types';
+
+const exec = promisify(execFile);
+export const PROJECT_ROOT = join(__dirname, '..');
+export const OSLS_BIN = join(PROJECT_ROOT, 'node_modules', 'osls', 'bin', 'serverless.js');
+
+type Cfn = Record<string, unknown>;
+interface CfnResource { Type: string; Properties?: Cfn }
+interface ServerlessFunction { name: string; handler: string; events?: Array<Record<string, unknown>> }
+export interface ResolvedService {
+  service: string;
+  custom?: Record<string, unknown>;
+  provider: { stage: string; region?: string };
+  functions: Record<string, ServerlessFunction>;
+  resources?: { Resources?: Record<string, CfnResource> };
+}
+
+export interface TableDefinition { logicalId: string; properties: Cfn }
+export interface TopicDefinition { logicalId: string; name: string; arn: string }
+export interface SubscriptionDefinition {
+  topicArn: string;
+  protocol: 'lambda';
+  functionName: string;
+  attributes: Record<string, string>;
+}
+export interface RuleAction { lambda?: { functionName: string }; republish?: { topic: string; qos: 0 | 1 } }
+export interface RuleDefinition {
+  name: string;
+  sql: string;
+  sqlVersion?: string;
+  disabled: boolean;
+  actions: RuleAction[];
+  errorAction?: RuleAction;
+}
+
+export interface LocalCloudDefinition {
+  tables: TableDefinition[];
+  topics: TopicDefinition[];
+  subscriptions: SubscriptionDefinition[];
+  rules: RuleDefinition[];
+  functionNames: string[];
+}
+
+export async function resolveService(stage: string, env: NodeJS.ProcessEnv): Promise<ResolvedService> {
+  const { stdout } = await exec(process.execPath, [OSLS_BIN, 'print', '--stage', stage, '--format', 'json'], {
+    cwd: PROJECT_ROOT,
+    env,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return JSON.parse(stdout) as ResolvedService;
+}
+
+export function describeLocalCloud(service: ResolvedService): LocalCloudDefinition {
+  const region = service.provider.region ?? LOCAL_REGION;
+  const resources = service.resources?.Resources ?? {};
+  const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+
+  // Serverless names a function's CloudFormation resource `<Name>LambdaFunction`; rules refer to it that way.
+  const functionByLogicalId = new Map(
+    Object.entries(service.functions).map(([key, fn]) => [`${normalizeName(key)}LambdaFunction`, fn.name]),
+  );
+
+  const topics = ofType('AWS::SNS::Topic').map(([logicalId, r]) => {
+    const name = String(r.Properties?.TopicName ?? `${service.service}-${logicalId}`);
+    return { logicalId, name, arn: `arn:aws:sns:${region}:${LOCAL_ACCOUNT_ID}:${name}` };
+  });
+  const topicArnOf = (ref: unknown): string => {
+    if (typeof ref === 'string') return ref;
+    const logicalId = (ref as { Ref?: string }).Ref;
+    const topic = topics.find((t) => t.logicalId === logicalId);
+    if (!topic) throw new Error(`subscription refers to unknown topic ${JSON.stringify(ref)}`);
+    return topic.arn;
+  };
+  const functionOf = (ref: unknown): string => {
+    const target = (ref as { 'Fn::GetAtt'?: [string, string]; Ref?: string }) ?? {};
+    const logicalId = target['Fn::GetAtt']?.[0] ?? target.Ref;
+    const name = typeof ref === 'string' ? ref.split(':').pop() : logicalId && functionByLogicalId.get(logicalId);
+    if (!name) throw new Error(`rule action refers to unknown function ${JSON.stringify(ref)}`);
+    return name;
+  };
+  const actionOf = (action: Record<string, Record<string, unknown>>): RuleAction => {
+    if (action.Lambda) return { lambda: { functionName: functionOf(action.Lambda.FunctionArn) } };
+    if (action.Republish) return { republish: { topic: String(action.Republish.Topic), qos: action.Republish.Qos === 1 ? 1 : 0 } };
+    throw new Error(`rule action ${Object.keys(action).join(',')} is not supported by the local cloud`);
+  };
+
+  const subscriptions: SubscriptionDefinition[] = [];
+  const rules: RuleDefinition[] = [];
+  for (const fn of Object.values(service.functions)) {
+    for (const event of fn.events ?? []) {
+      if (event.sns) {
+        const sns = event.sns as Record<string, unknown>;
+        const attributes: Record<string, string> = {};
+        if (sns.filterPolicy) attributes.FilterPolicy = JSON.stringify(sns.filterPolicy);
+        if (sns.filterPolicyScope) attributes.FilterPolicyScope = String(sns.filterPolicyScope);
+        const topicArn =
+          sns.arn !== undefined
+            ? topicArnOf(sns.arn)
+            : `arn:aws:sns:${region}:${LOCAL_ACCOUNT_ID}:${String(sns.topicName ?? sns)}`;
+        subscriptions.push({ topicArn, protocol: 'lambda', functionName: fn.name, attributes });
+      }
+      if (event.iot) {
+        const iot = event.iot as Record<string, unknown>;
+        rules.push({
+          name: String(iot.name ?? `${fn.name}_iot`),
+          sql: String(iot.sql),
+          sqlVersion: iot.sqlVersion as string | undefined,
+          disabled: iot.enabled === false,
+          actions: [{ lambda: { functionName: fn.name } }],
+        });
+      }
+    }
+  }
+  for (const [logicalId, r] of ofType('AWS::IoT::TopicRule')) {
+    const payload = (r.Properties?.TopicRulePayload ?? {}) as Record<string, unknown>;
+    rules.push({
+      name: String(r.Properties?.RuleName ?? logicalId),
+      sql: String(payload.Sql),
+      sqlVersion: payload.AwsIotSqlVersion as string | undefined,
+      disabled: payload.RuleDisabled === true,
+      actions: ((payload.Actions ?? []) as Array<Record<string, Record<string, unknown>>>).map(actionOf),
+      errorAction: payload.ErrorAction ? actionOf(payload.ErrorAction as Record<string, Record<string, unknown>>) : undefined,
+    });
+  }
+  for (const [, r] of ofType('AWS::SNS::Subscription')) {
+    const p = r.Properties ?? {};
+    if (p.Protocol !== 'lambda') continue;
+    subscriptions.push({
+      topicArn: topicArnOf(p.TopicArn),
+      protocol: 'lambda',
+      functionName: functionOf(p.Endpoint),
+      attributes: p.FilterPolicy ? { FilterPolicy: JSON.stringify(p.FilterPolicy) } : {},
+    });
+  }
+
+  return {
+    tables: ofType('AWS::DynamoDB::Table').map(([logicalId, r]) => ({ logicalId, properties: r.Properties ?? {} })),
+    topics,
+    subscriptions,
+    rules,
+    functionNames: Object.values(service.functions).map((fn) => fn.name),
+  };
+}
+
+/** Serverless's logical-id normalisation: first letter upper-cased, '-' → 'Dash', '_' → 'Underscore'. */
+function normalizeName(name: string): string {
+  const upper = name.charAt(0).toUpperCase() + name.slice(1);
+  return upper.replace(/-/g, 'Dash').replace(/_/g, 'Underscore');
+}
