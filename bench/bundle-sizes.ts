@@ -14,7 +14,7 @@ import { extractZipEntry, listZip } from './support/zip';
 const exec = promisify(execFile);
 
 const PACKAGE_ARGS = ['--stage', 'prod', '--param=accountId=123456789012'];
-const INIT_FUNCTIONS = ['health', 'createNote', 'status'];
+const INIT_FUNCTIONS = ['health', 'createOrder', 'status'];
 const INIT_PROCESSES = 5;
 const PACKAGE_LIMIT_MS = 5 * 60_000;
 const REQUIRE_LIMIT_MS = 30_000;
@@ -60,7 +60,7 @@ runBench('Brigade bench: Lambda bundle sizes and module init time', 10 * 60_000,
       const zipName = basename(fn.Code.S3Key);
       const zip = readFileSync(join(packageDir, zipName));
       const entries = listZip(zip);
-      // functions/demo/create-note.handler → functions/demo/create-note.js
+      // functions/orders/create-order.handler → functions/orders/create-order.js
       const mainJs = `${fn.Handler.slice(0, fn.Handler.lastIndexOf('.'))}.js`;
       const size = (name: string) => entries.find((e) => e.name === name)?.size ?? 0;
       if (!entries.some((e) => e.name === mainJs)) throw new Error(`${zipName} has no ${mainJs}`);

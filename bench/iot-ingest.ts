@@ -5,7 +5,7 @@ import { DynamoDBClient, PutItemCommand, QueryCommand } from '@aws-sdk/client-dy
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { connectAsync, type MqttClient } from 'mqtt';
 import { registerUnits } from '../dev/seed/iot';
-import { seriesPk } from '../functions/iot/store';
+import { seriesPk } from '../functions/iot/table';
 import { startBenchCloud } from './support/cloud';
 import { localClientConfig } from '../dev/client-config';
 import { runBench, sleep } from './support/harness';

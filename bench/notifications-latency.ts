@@ -87,7 +87,16 @@ runBench('Brigade bench: event → inbox and WebSocket push latency', 12 * 60_00
       siteId: DEMO_SITE_ID,
       occurredAt: new Date(occurredAt).toISOString(),
       correlationId: id,
-      data: { deviceId: `bench-sensor-${i}`, deviceName: `Bench sensor ${i}`, severity: 'info', backAt: new Date().toISOString() },
+      // All the contract asks (functions/shared/contracts/iot.ts): notifications drops an alert that breaks it.
+      data: {
+        deviceId: `bench-sensor-${i}`,
+        deviceName: `Bench sensor ${i}`,
+        deviceType: 'fridge',
+        severity: 'info',
+        lastSeenAt: new Date(occurredAt - 300_000).toISOString(),
+        backAt: new Date(occurredAt).toISOString(),
+        silentForSeconds: 300,
+      },
     };
     timings.set(id, { sentAt: performance.now(), occurredAt });
     await sns.send(

@@ -95,8 +95,8 @@ function summaryRows(results: Results): Array<[string, string, string]> {
       rows.push(['dynamodb-vs-http', `${label} ops/s (p50 / p99 ms)`, `${Math.round(load.opsPerSecond)} (${load.p50Ms} / ${load.p99Ms})`]);
     ops(http.rawPut, 'DynamoDB PutItem');
     ops(http.rawGet, 'DynamoDB GetItem');
-    ops(http.httpPost, 'HTTP POST note');
-    ops(http.httpGet, 'HTTP GET note');
+    ops(http.httpPost, 'HTTP POST menu category');
+    ops(http.httpGet, 'HTTP GET menu item');
     rows.push(['dynamodb-vs-http', 'raw/HTTP throughput write, read', `${http.rawToHttp.write}x, ${http.rawToHttp.read}x`]);
   }
   const bundles = results['bundle-sizes'];

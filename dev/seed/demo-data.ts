@@ -1,4 +1,4 @@
-// Demo data for the local stack: a site, its owner, a manager and a staff member, and a welcome note.
+// Demo data for the local stack: a site, its owner, a manager and a staff member, its menu and its devices.
 // Passwords are generated on first start and kept in .local/demo-credentials.json (git-ignored), so they stay
 // the same across restarts. Conditional writes make seeding idempotent on a disk-backed store.
 // The seed writes the users table directly, past the users domain and its outbox, so it then publishes the
@@ -90,17 +90,6 @@ export async function seedDemoData(env: Record<string, string>, stage: string) {
     );
     if (wrote) created++;
   }
-
-  const note = {
-    pk: `SITE#${DEMO_SITE_ID}#NOTE#welcome`,
-    sk: 'NOTE',
-    siteId: DEMO_SITE_ID,
-    noteId: 'welcome',
-    text: 'Welcome to Brigade. Walk-in fridge 1 reports on brigade/demo-bistro/devices/walkin-1/telemetry.',
-    createdAt: now,
-    eventDeliveries: 0,
-  };
-  if (await putOnce(db, () => db.send(new PutCommand({ TableName: `brigade-${stage}-demo`, Item: note, ConditionExpression: 'attribute_not_exists(pk)' })))) created++;
 
   created += await seedDemoMenu(db, stage, DEMO_SITE_ID);
   created += await seedIotDemo(db, stage, DEMO_SITE_ID, site.timeZone);

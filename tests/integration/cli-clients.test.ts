@@ -18,7 +18,7 @@ describeWithCommands(['aws'])('AWS CLI', () => {
   const work = mkdtempSync(join(tmpdir(), 'brigade-cli-'));
 
   it('dynamodb describe-table', async () => {
-    const out = JSON.parse(await aws('dynamodb', 'describe-table', '--table-name', tableName('demo')));
+    const out = JSON.parse(await aws('dynamodb', 'describe-table', '--table-name', tableName('orders')));
     expect(out.Table.TableStatus).toBe('ACTIVE');
   });
 

@@ -1,4 +1,4 @@
-import { api, isLocal } from './support/target';
+import { api, isLocal, stage, tableName } from './support/target';
 import { bearer, createSite, createUser, theOwner, type TestUser } from './support/identity';
 
 describe('gateway', () => {
@@ -16,6 +16,9 @@ describe('gateway', () => {
     expect(res.json.status).toBe('ok');
     const kinds = res.json.checks.map((c: { kind: string }) => c.kind);
     expect(kinds).toEqual(expect.arrayContaining(['table', 'topic', 'iot-data-plane', ...(isLocal ? ['mqtt-broker'] : [])]));
+    // Derived from the stage's resources (tests/unit/config.test.ts), so these are checked too.
+    const names = res.json.checks.map((c: { name: string }) => c.name);
+    expect(names).toEqual(expect.arrayContaining([tableName('notifications'), tableName('revocations'), `brigade-${stage}-notification-email`]));
     for (const check of res.json.checks) {
       expect(check).toMatchObject({ status: 'up', latencyMs: expect.any(Number) });
     }
@@ -45,7 +48,7 @@ describe('gateway', () => {
   });
 
   it('answers CORS preflight for known routes', async () => {
-    const res = await api('OPTIONS', '/demo/sites/s1/notes', {
+    const res = await api('OPTIONS', '/sites/s1/orders', {
       headers: { origin: 'https://pos.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'idempotency-key' },
     });
     expect([200, 204]).toContain(res.status);
@@ -55,55 +58,57 @@ describe('gateway', () => {
   });
 });
 
+// Through a real route with a body, an Idempotency-Key and a path parameter: POST /sites/{siteId}/orders.
 describe('handler kit: bad input gets a clear JSON error', () => {
   let path: string;
   let key: Record<string, string>;
   let staff: TestUser;
+  const order = { channel: { type: 'takeaway' }, lines: [{ itemId: 'burger', quantity: 1 }] };
   beforeAll(async () => {
     const siteId = await createSite();
     staff = await createUser('staff', [siteId]);
-    path = `/demo/sites/${siteId}/notes`;
+    path = `/sites/${siteId}/orders`;
     key = { 'idempotency-key': 'kit-test-0001', ...bearer(staff) };
   });
 
   it('malformed JSON → 400', async () => {
-    const res = await api('POST', path, { rawBody: '{"text":', headers: { ...key, 'content-type': 'application/json' } });
+    const res = await api('POST', path, { rawBody: '{"channel":', headers: { ...key, 'content-type': 'application/json' } });
     expect(res.status).toBe(400);
     expect(res.json).toEqual({ error: { code: 'BAD_REQUEST', message: 'Request body is not valid JSON' } });
   });
 
   it('schema violation → 400 with field details', async () => {
-    const res = await api('POST', path, { body: { text: '' }, headers: key });
+    const res = await api('POST', path, { body: { ...order, lines: [] }, headers: key });
     expect(res.status).toBe(400);
     expect(res.json.error.code).toBe('VALIDATION_FAILED');
-    expect(res.json.error.details).toEqual([expect.objectContaining({ in: 'body', path: 'text' })]);
+    expect(res.json.error.details).toEqual([expect.objectContaining({ in: 'body', path: 'lines' })]);
   });
 
   it('unknown fields are rejected (strict bodies)', async () => {
-    const res = await api('POST', path, { body: { text: 'hi', role: 'owner' }, headers: key });
+    const res = await api('POST', path, { body: { ...order, role: 'owner' }, headers: key });
     expect(res.status).toBe(400);
     expect(JSON.stringify(res.json.error.details)).toContain('role');
   });
 
   it('invalid path parameter → 400', async () => {
-    const res = await api('GET', '/demo/sites/bad%20site/notes/x', { headers: bearer(await theOwner()) });
+    const res = await api('GET', '/sites/bad%20site/orders/x', { headers: bearer(await theOwner()) });
     expect(res.status).toBe(400);
     expect(res.json.error.details[0]).toMatchObject({ in: 'params', path: 'siteId' });
   });
 
   it('body over the route limit → 413', async () => {
-    const res = await api('POST', path, { body: { text: 'x'.repeat(10_000) }, headers: key });
+    const res = await api('POST', path, { body: { ...order, comment: 'x'.repeat(40_000) }, headers: key });
     expect(res.status).toBe(413);
     expect(res.json.error.code).toBe('PAYLOAD_TOO_LARGE');
   });
 
   it('non-JSON content type → 415', async () => {
-    const res = await api('POST', path, { rawBody: 'text=hi', headers: { ...key, 'content-type': 'application/x-www-form-urlencoded' } });
+    const res = await api('POST', path, { rawBody: 'channel=takeaway', headers: { ...key, 'content-type': 'application/x-www-form-urlencoded' } });
     expect(res.status).toBe(415);
   });
 
   it('missing Idempotency-Key on a POST → 400', async () => {
-    const res = await api('POST', path, { body: { text: 'hi' }, headers: bearer(staff) });
+    const res = await api('POST', path, { body: order, headers: bearer(staff) });
     expect(res.status).toBe(400);
     expect(res.json.error.message).toMatch(/Idempotency-Key/);
   });

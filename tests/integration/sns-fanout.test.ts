@@ -1,31 +1,33 @@
+// Lambda → SNS → subscribed Lambda through real domains: a site created over HTTP makes the users domain publish
+// site.created on the events topic; the notifications domain's recordDirectoryChange, subscribed with a filter
+// policy on the `type` attribute, keeps the site in its directory (SITE#{siteId} / SITE). Each event it processes
+// leaves a receipt keyed by the event id (functions/shared/sns-consumer.ts): how redeliveries are told apart.
 import { PublishCommand } from '@aws-sdk/client-sns';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
-import { api, eventually, itLocal, sns, topicArn, uniqueId } from './support/target';
-import { bearer, createSite, createUser } from './support/identity';
-
-let auth: Record<string, string> = {};
+import { dynamo, eventually, itLocal, sns, tableName, topicArn, uniqueId } from './support/target';
+import { createSite } from './support/identity';
 
 const eventsTopic = topicArn('events');
+const notificationsTable = tableName('notifications');
 
-async function createNote(siteId: string): Promise<string> {
-  const res = await api('POST', `/demo/sites/${siteId}/notes`, { body: { text: 'sns' }, headers: { 'idempotency-key': uniqueId('key'), ...auth } });
-  expect(res.status).toBe(201);
-  return res.json.noteId as string;
+const itemAt = async (pk: string, sk: string) => (await dynamo.send(new GetCommand({ TableName: notificationsTable, Key: { pk, sk } }))).Item;
+const directorySite = (siteId: string) => itemAt(`SITE#${siteId}`, 'SITE');
+const receiptOf = (eventId: string) => itemAt(`EVENT#directory#${eventId}`, 'RECEIPT');
+/** The users domain's event id for a site at a version (functions/users/events.ts). */
+const siteEventId = (siteId: string, version: number) => `site:${siteId}:v${version}`;
+
+const siteApplied = (siteId: string) =>
+  eventually(async () => ((await directorySite(siteId))?.version === 1 ? true : undefined), 10_000, `site ${siteId} in the directory`);
+/** A matching event published after others: once it is applied, the others had their chance to arrive. */
+async function sentinel(): Promise<void> {
+  await siteApplied(await createSite());
+  await new Promise((r) => setTimeout(r, 500));
 }
 
-const deliveriesOf = async (siteId: string, noteId: string) =>
-  (await api('GET', `/demo/sites/${siteId}/notes/${noteId}`, { headers: auth })).json.eventDeliveries as number;
-
-function envelope(type: string, siteId: string, noteId: string, id = randomUUID()) {
-  return {
-    id,
-    type,
-    source: 'tests',
-    siteId,
-    occurredAt: new Date().toISOString(),
-    correlationId: uniqueId('corr'),
-    data: { noteId },
-  };
+/** An event as the users domain publishes it (its contract: functions/shared/contracts/users.ts). */
+function envelope(type: string, siteId: string, data: Record<string, unknown>, id: string = randomUUID()) {
+  return { id, type, source: 'users', siteId, occurredAt: new Date().toISOString(), correlationId: uniqueId('corr'), data };
 }
 
 async function publish(event: ReturnType<typeof envelope>) {
@@ -38,46 +40,44 @@ async function publish(event: ReturnType<typeof envelope>) {
   );
 }
 
-describe('walking skeleton: Lambda → SNS → subscribed Lambda', () => {
-  let siteId: string;
-  beforeAll(async () => {
-    siteId = await createSite();
-    auth = bearer(await createUser('staff', [siteId]));
-  });
+const snapshot = (siteId: string, name: string, version: number) => ({ siteId, name, timeZone: 'Europe/Paris', currency: 'EUR', version });
 
-  it('a created note publishes demo.note-created, which the subscriber receives once', async () => {
-    const noteId = await createNote(siteId);
-    await eventually(async () => ((await deliveriesOf(siteId, noteId)) === 1 ? true : undefined), 10_000, 'delivery');
+describe('SNS fan-out: users → events topic → notifications directory', () => {
+  it('a site created over HTTP publishes site.created, which the subscriber receives and applies', async () => {
+    const siteId = await createSite();
+    await siteApplied(siteId);
+    expect(await directorySite(siteId)).toMatchObject({ siteId, name: `Test ${siteId}`, timeZone: 'Europe/Paris', version: 1 });
+    expect(await receiptOf(siteEventId(siteId, 1))).toBeDefined();
   });
 
   it('the filter policy keeps a non-matching event type away from the subscriber', async () => {
-    const filtered = await createNote(siteId);
-    await eventually(async () => ((await deliveriesOf(siteId, filtered)) === 1 ? true : undefined), 10_000, 'first delivery');
-
-    await publish(envelope('demo.note-archived', siteId, filtered));
-    // A matching event published after it is the sentinel: once it has arrived, the other one had its chance.
-    const sentinel = await createNote(siteId);
-    await eventually(async () => ((await deliveriesOf(siteId, sentinel)) === 1 ? true : undefined), 10_000, 'sentinel');
-    await new Promise((r) => setTimeout(r, 500));
-    expect(await deliveriesOf(siteId, filtered)).toBe(1);
+    const siteId = await createSite();
+    await siteApplied(siteId);
+    const filtered = envelope('site.archived', siteId, snapshot(siteId, 'Archived', 2));
+    await publish(filtered);
+    await sentinel();
+    expect(await receiptOf(filtered.id)).toBeUndefined();
+    expect(await directorySite(siteId)).toMatchObject({ name: `Test ${siteId}`, version: 1 });
   });
 
-  it('a redelivered event (same id) is processed once', async () => {
-    const noteId = await createNote(siteId);
-    await eventually(async () => ((await deliveriesOf(siteId, noteId)) === 1 ? true : undefined), 10_000, 'first delivery');
-    const duplicate = envelope('demo.note-created', siteId, noteId);
-    await publish(duplicate);
-    await eventually(async () => ((await deliveriesOf(siteId, noteId)) === 2 ? true : undefined), 10_000, 'second event');
-    await publish(duplicate);
-    await publish(duplicate);
-    const sentinel = await createNote(siteId);
-    await eventually(async () => ((await deliveriesOf(siteId, sentinel)) === 1 ? true : undefined), 10_000, 'sentinel');
-    await new Promise((r) => setTimeout(r, 500));
-    expect(await deliveriesOf(siteId, noteId)).toBe(2);
+  it('a redelivered event (same id) is processed once, whatever it carries', async () => {
+    const siteId = await createSite();
+    await siteApplied(siteId);
+    // Same id as the site.created already processed, with a newer snapshot: applied, it would win over version 2.
+    await publish(envelope('site.updated', siteId, snapshot(siteId, 'From a redelivery', 3), siteEventId(siteId, 1)));
+    const renamed = envelope('site.updated', siteId, snapshot(siteId, 'Renamed', 2));
+    await publish(renamed);
+    await eventually(async () => receiptOf(renamed.id), 10_000, 'the rename');
+    await sentinel();
+    expect(await directorySite(siteId)).toMatchObject({ name: 'Renamed', version: 2 });
   });
 
   itLocal('a message that keeps failing ends as a dead letter, not lost', 'reads the local SNS dead-letter log', async () => {
-    const doomed = envelope('demo.note-created', siteId, 'no-such-note');
+    // A user snapshot the consumer cannot apply: its memberships exceed one DynamoDB transaction (100 writes), so
+    // every attempt fails the same way.
+    const userId = uniqueId('user');
+    const sites = Array.from({ length: 101 }, (_, i) => `dead-letter-${i}`);
+    const doomed = envelope('user.updated', '*', { userId, name: 'Too many sites', email: `${userId}@tests.example`, role: 'staff', sites, status: 'active', version: 1 });
     await publish(doomed);
     const edge = process.env.AWS_ENDPOINT_URL!;
     const letter = await eventually(async () => {
@@ -85,6 +85,7 @@ describe('walking skeleton: Lambda → SNS → subscribed Lambda', () => {
       return deadLetters.find((d) => d.message.includes(doomed.id));
     }, 15_000, 'dead letter');
     expect(letter.attempts).toBeGreaterThanOrEqual(3);
-    expect(letter.lastError).toMatch(/ConditionalCheckFailed/);
+    expect(letter.lastError).toMatch(/ValidationException|Transact/);
+    expect(await receiptOf(doomed.id)).toBeUndefined();
   });
 });

@@ -1,4 +1,4 @@
-// The telemetry topic rule exactly as resources/iot.yml declares it, run by the local rule engine with a fake
+// The telemetry topic rule exactly as functions/iot/resources.yml declares it, run by the local rule engine with a fake
 // broker and Lambda: what reaches ingest, and what reaches the error action in AWS's error-message shape.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -6,7 +6,7 @@ import { parse } from 'yaml';
 import { startRuleEngine } from '../../local-cloud/iot/rule-engine';
 import type { LocalBroker, MessageMeta } from '../../local-cloud/types';
 
-const resources = parse(readFileSync(join(__dirname, '../../resources/iot.yml'), 'utf8')).Resources;
+const resources = parse(readFileSync(join(__dirname, '../../functions/iot/resources.yml'), 'utf8')).Resources;
 const payload = resources.TelemetryRule.Properties.TopicRulePayload;
 
 function fakeBroker() {

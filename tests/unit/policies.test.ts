@@ -2,24 +2,20 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { ACCESS_POLICIES_FILE, readPolicies, readRouteTable, renderAccessPolicies } from '../../scripts/route-table';
+import { resolveService } from '../../local-cloud/service-definition';
 
-// Handlers read their configuration at import; these values only have to be well-formed.
-Object.assign(process.env, {
-  TABLE_NAME: 't',
-  REVOCATIONS_TABLE: 'r',
-  EVENTS_TOPIC_ARN: 'arn:aws:sns:us-east-1:000000000000:events',
-  JWT_ISSUER: 'urn:brigade:test',
-  JWT_AUDIENCE: 'brigade-api',
-  JWKS_PARAMETER_NAME: '/brigade/test/auth/jwks',
-  SIGNING_KEYS_SECRET_NAME: 'brigade/test/auth/signing-keys',
-  STATUS_TABLES: 't',
-  STATUS_TOPICS: 'arn:aws:sns:us-east-1:000000000000:events',
-  ALERTS_TOPIC_ARN: 'arn:aws:sns:us-east-1:000000000000:alerts',
-  DEVICE_POLICY_NAME: 'brigade-test-device',
-  EMAIL_TOPIC_ARN: 'arn:aws:sns:us-east-1:000000000000:notification-email',
-  WEBSOCKET_API_ENDPOINT: 'http://127.0.0.1:3001',
-  STAGE: 'test',
-});
+// Handlers read their configuration at import. They get the environment the stage declares (provider + every
+// function's, as `osls print` resolves it), not a hand list: a variable a handler needs that no function declares
+// fails its import here. What the test process sets itself (LOG_LEVEL) stays.
+beforeAll(async () => {
+  const service = await resolveService('local', { ...process.env, BRIGADE_BUNDLER: 'none' });
+  type Declares = { environment?: Record<string, unknown> };
+  for (const declares of [service.provider, ...Object.values(service.functions)] as Declares[]) {
+    for (const [name, value] of Object.entries(declares.environment ?? {})) {
+      if (typeof value === 'string') process.env[name] ??= value;
+    }
+  }
+}, 60_000);
 
 const routes = readRouteTable();
 const policies = readPolicies();

@@ -14,9 +14,9 @@ describe('route table', () => {
 
   it('tells known paths (with their methods) from unknown ones', () => {
     expect(methodsFor('/health')).toEqual(['GET']);
-    expect(methodsFor('/demo/sites/s1/notes/n1')).toEqual(['GET']);
-    expect(methodsFor('/demo/sites/s1/notes')).toEqual(['POST']);
-    expect(methodsFor('/demo/sites/s1/notes/n1/extra')).toEqual([]);
+    expect(methodsFor('/sites/s1/orders/o1')).toEqual(['GET']);
+    expect(methodsFor('/sites/s1/orders')).toEqual(['GET', 'POST']);
+    expect(methodsFor('/sites/s1/orders/o1/extra')).toEqual([]);
     expect(methodsFor('/nothing')).toEqual([]);
   });
 });
