@@ -1,24 +1,28 @@
 // Alerts on the SNS alerts topic: the shared envelope, with `type`, `siteId`, `source` and a `severity` message
 // attribute, so a subscriber can take only critical excursions, or one site's alerts. Published through the
-// domain's outbox (shared/outbox.ts): written with the state change that causes it, so never lost.
+// domain's outbox (shared/outbox.ts): written with the state change that causes it, so never lost. What each
+// alert carries is its contract in #shared/contracts/iot (docs/events.md).
+import type { z } from 'zod';
 import { dynamoDb } from '#shared/aws-clients';
+import { iotContract } from '#shared/contracts/iot';
 import { buildEvent, publishEvent, type EventEnvelope } from '#shared/events';
 import type { OutboxDeps } from '#shared/outbox';
 
-export type AlertSeverity = 'critical' | 'warning' | 'info';
-export type AlertType = 'iot.excursion-started' | 'iot.excursion-ended' | 'iot.device-offline' | 'iot.device-online';
+type Alerts = typeof iotContract.events;
+type AlertData<T extends keyof Alerts> = z.input<Alerts[T]['data']>;
 
-export function buildAlert(input: {
+/** An alert of type `T`, checked against its contract: one that breaks it fails the decision instead of being sent. */
+export function buildAlert<T extends keyof Alerts>(input: {
   /** Deterministic per fact (the incident, the silence), so a retried decision publishes the same event id. */
   id: string;
-  type: AlertType;
+  type: T;
   siteId: string;
   correlationId: string;
   occurredAt: Date;
-  severity: AlertSeverity;
-  data: Record<string, unknown>;
+  severity: AlertData<T>['severity'];
+  data: Omit<AlertData<T>, 'severity'>;
 }): EventEnvelope {
-  return buildEvent({ ...input, source: 'iot', data: { ...input.data, severity: input.severity } });
+  return buildEvent({ ...input, source: iotContract.source, data: { ...input.data, severity: input.severity } });
 }
 
 function publishAlert(topicArn: string, event: EventEnvelope): Promise<string> {

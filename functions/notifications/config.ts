@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import { loadConfig } from '#shared/config';
-import { NotificationsStore } from './store';
+import { AlertStore } from './alert-store';
+import { ConnectionStore } from './connections';
+import { DirectoryStore } from './directory-store';
+import { InboxStore } from './inbox-store';
+import { SettingsStore } from './settings-store';
 
 export const config = loadConfig(
   z.object({
@@ -15,4 +19,9 @@ export const config = loadConfig(
   }),
 );
 
-export const store = new NotificationsStore(config.TABLE_NAME);
+// One table, one store per aggregate (table.ts lists their key layouts).
+export const inboxStore = new InboxStore(config.TABLE_NAME);
+export const settingsStore = new SettingsStore(config.TABLE_NAME);
+export const directoryStore = new DirectoryStore(config.TABLE_NAME);
+export const alertStore = new AlertStore(config.TABLE_NAME);
+export const connections = new ConnectionStore(config.TABLE_NAME);

@@ -1,6 +1,7 @@
 import { accessTokenSettingsFromEnv, verifyAccessToken } from '#shared/access-token';
 import { logger } from '#shared/logger';
-import { connectionToken, connections, websocketRoute, type ConnectEvent } from './realtime';
+import { connections } from './config';
+import { connectionToken, websocketRoute, type ConnectEvent } from './realtime';
 
 const tokenSettings = accessTokenSettingsFromEnv();
 

@@ -1,5 +1,6 @@
 import { logger } from '#shared/logger';
-import { connections, websocketRoute } from './realtime';
+import { connections } from './config';
+import { websocketRoute } from './realtime';
 
 // `$disconnect`: API Gateway may deliver it more than once, or for a connection already cleaned up; both are fine.
 export const handler = websocketRoute('$disconnect', async (event) => {

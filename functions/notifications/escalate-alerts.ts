@@ -1,10 +1,6 @@
-import { logger } from '#shared/logger';
+import { scheduledJob } from '#shared/jobs';
 import { escalateDueAlerts } from './escalation';
 
-// Scheduled every minute: pages the next level for critical alerts nobody acknowledged in time.
-export const handler = async (): Promise<{ due: number; paged: number }> => {
-  logger.resetKeys(); // a run of its own, not the last event's context
-  const result = await escalateDueAlerts();
-  if (result.due > 0) logger.info('escalation sweep', { ...result });
-  return result;
-};
+// Scheduled every minute: pages the next level for critical alerts nobody acknowledged in time. Most minutes
+// nothing is due, and those runs log nothing.
+export const handler = scheduledJob('escalate-alerts', ({ now }) => escalateDueAlerts(now.getTime()), { quiet: (result) => result.due === 0 });

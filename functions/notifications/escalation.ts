@@ -3,13 +3,13 @@
 // sweep finds due alerts through a sparse index; each step is claimed with a condition before anything is sent,
 // so two sweeps racing page once.
 import { logger } from '#shared/logger';
-import { store } from './config';
+import { alertStore, directoryStore, settingsStore } from './config';
 import { nextStepDue, smsText } from './routing';
 import { DEFAULT_SITE_SETTINGS, type AlertRecord, type Delivery, type EscalationStep } from './schemas';
 import { sendSms, siteSmsCap } from './sms';
 
 export async function escalateDueAlerts(now = Date.now()): Promise<{ due: number; paged: number }> {
-  const due = await store.dueAlerts(now);
+  const due = await alertStore.dueAlerts(now);
   let paged = 0;
   for (const alertId of due) {
     try {
@@ -23,10 +23,10 @@ export async function escalateDueAlerts(now = Date.now()): Promise<{ due: number
 }
 
 async function escalate(alertId: string, now: number): Promise<boolean> {
-  const alert = await store.getAlert(alertId);
+  const alert = await alertStore.getAlert(alertId);
   if (!alert || alert.acknowledged || alert.resolvedAt) return false;
-  const policy = (await store.getSiteSettings(alert.siteId))?.escalation ?? DEFAULT_SITE_SETTINGS.escalation;
-  const owners = (await store.owners()).filter((owner) => owner.status === 'active').map((owner) => owner.userId);
+  const policy = (await settingsStore.getSiteSettings(alert.siteId))?.escalation ?? DEFAULT_SITE_SETTINGS.escalation;
+  const owners = (await directoryStore.owners()).filter((owner) => owner.status === 'active').map((owner) => owner.userId);
   const stepNumber = alert.escalation.steps.length + 1;
   const step: EscalationStep = {
     at: new Date(now).toISOString(),
@@ -34,10 +34,10 @@ async function escalate(alertId: string, now: number): Promise<boolean> {
     level: 'owner',
     recipients: owners.map((userId) => ({ userId, sms: { status: 'pending' } })),
   };
-  if (!(await store.claimEscalationStep(alertId, step, nextStepDue(stepNumber, now, policy)))) return false;
+  if (!(await alertStore.claimEscalationStep(alertId, step, nextStepDue(stepNumber, now, policy)))) return false;
 
   const recipients = await pageOwners(alert, owners, stepNumber, now);
-  await store.recordEscalationOutcome(alertId, stepNumber - 1, recipients);
+  await alertStore.recordEscalationOutcome(alertId, stepNumber - 1, recipients);
   logger.info('alert escalated', { alertId, step: stepNumber, owners: owners.length });
   return true;
 }
@@ -47,8 +47,8 @@ async function escalate(alertId: string, now: number): Promise<boolean> {
  * number. It still counts against the site's SMS cap, which is a spend limit the owner chose.
  */
 async function pageOwners(alert: AlertRecord, owners: string[], stepNumber: number, now: number) {
-  const settings = await store.userSettingsOf(owners);
-  const site = await store.getSite(alert.siteId);
+  const settings = await settingsStore.userSettingsOf(owners);
+  const site = await directoryStore.getSite(alert.siteId);
   const waited = Math.round((now - Date.parse(alert.createdAt)) / 60_000);
   const text = smsText(site?.name ?? alert.siteId, { severity: 'critical', title: alert.title }, `UNACKNOWLEDGED ${waited} min${stepNumber > 1 ? ` (page ${stepNumber})` : ''}: `);
   const cap = await siteSmsCap(alert.siteId);

@@ -1,8 +1,11 @@
 // From an event to people: who, what it says, which channels; then the inbox write and each channel's delivery.
+import { parseEvent } from '#shared/contracts/index';
 import type { EventEnvelope } from '#shared/events';
 import { logger } from '#shared/logger';
-import { store } from './config';
+import { isTimeZone } from '#shared/time';
+import { alertStore, directoryStore, inboxStore, settingsStore } from './config';
 import { sendEmail } from './email';
+import { notificationIdFor } from './inbox-store';
 import { pushToUser } from './realtime';
 import { messageFor, planChannels, recipientsOf, smsText, wantsSite, type Message } from './routing';
 import {
@@ -16,7 +19,6 @@ import {
   type UserSettings,
 } from './schemas';
 import { sendSms, siteSmsCap } from './sms';
-import { notificationIdFor } from './store';
 
 export const alertIdOf = (siteId: string, alertKey: string) => `${siteId}#${alertKey}`;
 
@@ -49,19 +51,28 @@ interface Context {
 }
 
 export async function notifyEvent(event: EventEnvelope): Promise<{ notified: number }> {
-  const routed = messageFor(event);
+  const parsed = parseEvent(event);
+  if (!parsed.success) {
+    // Data that breaks its contract will not parse on a retry either: kept visible in the logs, and dropped.
+    logger.error('malformed event dropped', { eventType: event.type, issues: parsed.issues });
+    return { notified: 0 };
+  }
+  const routed = messageFor(parsed.event);
   if (!routed) return { notified: 0 };
   const { message, audience } = routed;
-  if (message.resolvesAlertKey) await store.resolveAlert(alertIdOf(event.siteId, message.resolvesAlertKey), event.siteId, event.occurredAt);
+  if (message.resolvesAlertKey) await alertStore.resolveAlert(alertIdOf(event.siteId, message.resolvesAlertKey), event.siteId, event.occurredAt);
 
-  const [site, members, owners] = await Promise.all([store.getSite(event.siteId), store.siteMembers(event.siteId), store.owners()]);
+  const [site, members, owners] = await Promise.all([directoryStore.getSite(event.siteId), directoryStore.siteMembers(event.siteId), directoryStore.owners()]);
   const recipients = recipientsOf(audience, members, owners);
   if (recipients.length === 0) {
     // Kept visible: an alert for a site nobody is known at means the directory is behind or the site is unstaffed.
     logger.warn('event has no recipients', { siteId: event.siteId, eventType: event.type, knownSite: site !== undefined });
     return { notified: 0 };
   }
+  // Quiet hours are the site's wall clock; a site not known yet, or a zone this runtime cannot use, falls back to UTC.
+  const timeZone = site && isTimeZone(site.timeZone) ? site.timeZone : 'UTC';
   if (!site) logger.warn('site not in the directory yet; quiet hours use UTC', { siteId: event.siteId });
+  else if (timeZone !== site.timeZone) logger.warn('site time zone unusable; quiet hours use UTC', { siteId: event.siteId, timeZone: site.timeZone });
 
   const now = Date.now();
   let cap: Promise<number> | undefined;
@@ -69,13 +80,13 @@ export async function notifyEvent(event: EventEnvelope): Promise<{ notified: num
     event,
     message,
     siteName: site?.name ?? event.siteId,
-    timeZone: site?.timeZone ?? 'UTC',
+    timeZone,
     now,
     smsCap: () => (cap ??= siteSmsCap(event.siteId)),
   };
   if (message.alertKey) context.alertId = await openAlert(event, message, recipients, members, now);
 
-  const settings = await store.userSettingsOf(recipients);
+  const settings = await settingsStore.userSettingsOf(recipients);
   const results = await Promise.allSettled(
     recipients.map((userId) => notifyUser(context, userId, settings.get(userId)?.settings ?? DEFAULT_USER_SETTINGS)),
   );
@@ -88,10 +99,10 @@ export async function notifyEvent(event: EventEnvelope): Promise<{ notified: num
 /** A critical alert: recorded once with the people first told and when it escalates if nobody acknowledges. */
 async function openAlert(event: EventEnvelope, message: Message, recipients: string[], members: Array<{ userId: string; role: string }>, now: number) {
   const alertId = alertIdOf(event.siteId, message.alertKey!);
-  const policy = (await store.getSiteSettings(event.siteId))?.escalation ?? DEFAULT_SITE_SETTINGS.escalation;
+  const policy = (await settingsStore.getSiteSettings(event.siteId))?.escalation ?? DEFAULT_SITE_SETTINGS.escalation;
   const managers = recipients.filter((id) => members.some((m) => m.userId === id && m.role === 'manager'));
   const dueAt = now + policy.afterSeconds * 1000;
-  await store.createAlert(
+  await alertStore.createAlert(
     {
       alertId,
       siteId: event.siteId,
@@ -123,13 +134,13 @@ async function notifyUser(context: Context, userId: string, settings: UserSettin
     deliveries: planChannels({ severity: message.severity, settings, siteTimeZone: context.timeZone, now: context.now }),
     data: event.data,
   };
-  const { notification } = await store.createNotification(record);
+  const { notification } = await inboxStore.createNotification(record);
   // Channels still pending: all planned ones the first time; after a crash, only those it had not finished.
   for (const channel of OUTBOUND_CHANNELS) {
     if (notification.deliveries[channel]?.status !== 'pending') continue;
     const delivery = await deliver(context, channel, notification, settings);
     notification.deliveries[channel] = delivery;
-    await store.recordDelivery(userId, notification.notificationId, channel, delivery);
+    await inboxStore.recordDelivery(userId, notification.notificationId, channel, delivery);
   }
   return true;
 }

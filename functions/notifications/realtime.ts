@@ -7,8 +7,8 @@ import { bearerToken, revokedSessions } from '#shared/access-token';
 import { apiGatewayManagementClient } from '#shared/aws-clients';
 import { HttpError, UnauthorizedError } from '#shared/errors';
 import { logger } from '#shared/logger';
-import { config } from './config';
-import { ConnectionStore, type Connection } from './connections';
+import { config, connections } from './config';
+import type { Connection, ConnectionStore } from './connections';
 
 /** `$connect` carries the upgrade request's headers and query; later events do not. */
 export type ConnectEvent = APIGatewayProxyWebsocketEventV2 & { headers?: Record<string, string | undefined> };
@@ -123,8 +123,6 @@ export function createRealtime({ connections, api, revokedSessions: findRevoked 
 
   return { send, pushToUser };
 }
-
-export const connections = new ConnectionStore(config.TABLE_NAME);
 
 let realtime: ReturnType<typeof createRealtime> | undefined;
 const wired = () =>

@@ -1,6 +1,6 @@
 // Who hears about an event, what it says, and on which channels: pure functions, so every rule is unit-tested.
-import { wallClock } from '#shared/time';
-import type { EventEnvelope } from '#shared/events';
+import { localTimeOf } from '#shared/time';
+import type { KnownEvent } from '#shared/contracts/index';
 import {
   severityRank,
   type Delivery,
@@ -22,53 +22,40 @@ export interface Message {
 
 export type Audience = { kind: 'site-managers'; andOwners: boolean } | { kind: 'user'; userId: string };
 
-const str = (value: unknown, fallback = ''): string => (typeof value === 'string' ? value : fallback);
-const num = (value: unknown): number | undefined => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
-const severityOf = (value: unknown, fallback: Severity): Severity =>
-  value === 'info' || value === 'warning' || value === 'critical' ? value : fallback;
-
-function deviceLabel(data: Record<string, unknown>): string {
-  const name = str(data.deviceName, str(data.deviceId, 'A device'));
-  const where = str(data.location);
-  return where ? `${name} (${where})` : name;
+function deviceLabel(data: { deviceName: string; location?: string }): string {
+  return data.location ? `${data.deviceName} (${data.location})` : data.deviceName;
 }
 
-function limitText(data: Record<string, unknown>): string {
-  const limits = (data.limits ?? {}) as Record<string, unknown>;
-  const min = num(limits.minC);
-  const max = num(limits.maxC);
-  if (min !== undefined && max !== undefined) return ` (safe range ${min} to ${max} °C)`;
-  if (max !== undefined) return ` (limit ${max} °C)`;
+function limitText({ minC, maxC }: { minC?: number; maxC?: number }): string {
+  if (minC !== undefined && maxC !== undefined) return ` (safe range ${minC} to ${maxC} °C)`;
+  if (maxC !== undefined) return ` (limit ${maxC} °C)`;
   return '';
 }
 
 /** What an event says to a person, or undefined when it is nothing to tell anyone. */
-export function messageFor(event: EventEnvelope): { message: Message; audience: Audience } | undefined {
-  const d = event.data;
+export function messageFor(event: KnownEvent): { message: Message; audience: Audience } | undefined {
   switch (event.type) {
     case 'iot.excursion-started': {
-      const severity = severityOf(d.severity, 'warning');
-      const temperature = num(d.temperatureC);
+      const d = event.data;
       return {
-        audience: { kind: 'site-managers', andOwners: severity === 'critical' },
+        audience: { kind: 'site-managers', andOwners: d.severity === 'critical' },
         message: {
-          severity,
-          title: `${deviceLabel(d)} out of safe temperature${temperature === undefined ? '' : `: ${temperature} °C`}`,
-          body: `Out of range since ${str(d.startedAt, event.occurredAt)}${limitText(d)}. Check the door and the unit, move food if needed, and record a corrective action.`,
-          ...(severity === 'critical' && { alertKey: str(d.incidentId, event.id) }),
+          severity: d.severity,
+          title: `${deviceLabel(d)} out of safe temperature: ${d.temperatureC} °C`,
+          body: `Out of range since ${d.startedAt}${limitText(d.limits)}. Check the door and the unit, move food if needed, and record a corrective action.`,
+          ...(d.severity === 'critical' && { alertKey: d.incidentId }),
         },
       };
     }
     case 'iot.excursion-ended': {
-      const minutes = num(d.durationMinutes);
-      const peak = num(d.peakC);
+      const d = event.data;
       return {
         audience: { kind: 'site-managers', andOwners: false },
         message: {
           severity: 'info',
           title: `${deviceLabel(d)} back in safe range`,
-          body: `Back in range${minutes === undefined ? '' : ` after ${minutes} min`}${peak === undefined ? '' : `, peak ${peak} °C`}.`,
-          resolvesAlertKey: str(d.incidentId, event.id),
+          body: `Back in range after ${d.durationMinutes} min, peak ${d.peakC} °C.`,
+          resolvesAlertKey: d.incidentId,
         },
       };
     }
@@ -76,22 +63,22 @@ export function messageFor(event: EventEnvelope): { message: Message; audience: 
       return {
         audience: { kind: 'site-managers', andOwners: false },
         message: {
-          severity: severityOf(d.severity, 'warning'),
-          title: `${deviceLabel(d)} stopped reporting`,
-          body: `No readings since ${str(d.lastSeenAt, event.occurredAt)}: its temperatures are not being watched. Check its power and network.`,
+          severity: event.data.severity,
+          title: `${deviceLabel(event.data)} stopped reporting`,
+          body: `No readings since ${event.data.lastSeenAt}: its temperatures are not being watched. Check its power and network.`,
         },
       };
     case 'iot.device-online':
       return {
         audience: { kind: 'site-managers', andOwners: false },
-        message: { severity: 'info', title: `${deviceLabel(d)} reporting again`, body: `Readings resumed at ${str(d.backAt, event.occurredAt)}.` },
+        message: { severity: 'info', title: `${deviceLabel(event.data)} reporting again`, body: `Readings resumed at ${event.data.backAt}.` },
       };
     case 'order.status-changed': {
-      const serverId = str(d.serverId);
-      if (d.to !== 'ready' || !serverId) return undefined;
+      const { to, serverId, ticketNumber } = event.data;
+      if (to !== 'ready') return undefined;
       return {
         audience: { kind: 'user', userId: serverId },
-        message: { severity: 'info', title: `Order #${num(d.ticketNumber) ?? '?'} is ready`, body: 'Ready at the pass.' },
+        message: { severity: 'info', title: `Order #${ticketNumber} is ready`, body: 'Ready at the pass.' },
       };
     }
     default:
@@ -116,7 +103,7 @@ export function recipientsOf(audience: Audience, siteMembers: Member[], owners: 
 /** Is `instant` inside the daily quiet window of the site's wall clock? Windows may cross midnight (22:00–07:00). */
 export function inQuietHours(quietHours: UserSettings['quietHours'], instant: number, timeZone: string): boolean {
   if (!quietHours) return false;
-  const now = wallClock(instant, timeZone).time.slice(0, 5);
+  const now = localTimeOf(instant, timeZone);
   const { start, end } = quietHours;
   return start < end ? now >= start && now < end : now >= start || now < end;
 }

@@ -155,7 +155,8 @@ export interface AlertRecord {
 export const inboxQuerySchema = z.strictObject({
   unread: z.enum(['true', 'false']).optional().transform((v) => v === 'true'),
   limit: z.coerce.number().int().min(1).max(100).default(25),
-  cursor: z.string().max(300).optional(),
+  /** Opaque, from the previous page's `nextCursor`; it holds that page's last keys, so it needs room. */
+  cursor: z.string().min(1).max(1024).optional(),
 });
 
 export const notificationParamsSchema = z.strictObject({ notificationId: z.string().regex(/^[0-9a-z]{9}-[0-9a-f]{16}$/, 'not a notification id') });

@@ -1,6 +1,6 @@
 // Each user's notification settings, and each site's escalation policy and SMS cap.
 import { logger } from '#shared/logger';
-import { store } from './config';
+import { settingsStore } from './config';
 import { emailStatus, subscribeEmail, unsubscribeEmail } from './email';
 import { DEFAULT_SITE_SETTINGS, DEFAULT_USER_SETTINGS, type SiteSettings, type UserSettings, type UserSettingsRecord } from './schemas';
 import { smsHour } from './sms';
@@ -15,7 +15,7 @@ async function settingsView(record: UserSettingsRecord | undefined) {
 }
 
 export async function getUserSettings(userId: string) {
-  return settingsView(await store.getUserSettings(userId));
+  return settingsView(await settingsStore.getUserSettings(userId));
 }
 
 /**
@@ -23,7 +23,7 @@ export async function getUserSettings(userId: string) {
  * turning it off (or changing it) unsubscribes the old one once the new settings are saved.
  */
 export async function putUserSettings(userId: string, settings: UserSettings) {
-  const current = await store.getUserSettings(userId);
+  const current = await settingsStore.getUserSettings(userId);
   const wanted = settings.channels.email.enabled ? settings.channels.email.address : undefined;
   const kept = current?.emailSubscription?.address === wanted ? current?.emailSubscription : undefined;
   const added = wanted && !kept ? await subscribeEmail(userId, wanted) : undefined;
@@ -36,7 +36,7 @@ export async function putUserSettings(userId: string, settings: UserSettings) {
     version: (current?.version ?? 0) + 1,
   };
   try {
-    await store.putUserSettings(record, current?.version ?? 0);
+    await settingsStore.putUserSettings(record, current?.version ?? 0);
   } catch (error) {
     if (added) await unsubscribeEmail(added); // lost a race (409): the winner's settings keep their own subscription
     throw error;
@@ -48,20 +48,20 @@ export async function putUserSettings(userId: string, settings: UserSettings) {
 }
 
 export async function getSiteSettings(siteId: string) {
-  const stored = await store.getSiteSettings(siteId);
+  const stored = await settingsStore.getSiteSettings(siteId);
   const { escalation, smsPerHour } = stored ?? DEFAULT_SITE_SETTINGS;
   const hour = smsHour(Date.now());
   return {
     siteId,
     escalation,
     smsPerHour,
-    smsThisHour: { hour, sent: await store.smsSent(siteId, hour) },
+    smsThisHour: { hour, sent: await settingsStore.smsSent(siteId, hour) },
     updatedAt: stored?.updatedAt ?? null,
     updatedBy: stored?.updatedBy ?? null,
   };
 }
 
 export async function putSiteSettings(siteId: string, settings: SiteSettings, updatedBy: string) {
-  await store.putSiteSettings(siteId, settings, updatedBy);
+  await settingsStore.putSiteSettings(siteId, settings, updatedBy);
   return getSiteSettings(siteId);
 }

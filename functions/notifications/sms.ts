@@ -2,14 +2,14 @@
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { snsClient } from '#shared/aws-clients';
 import { logger } from '#shared/logger';
-import { store } from './config';
+import { settingsStore } from './config';
 import { DEFAULT_SITE_SETTINGS, type Delivery } from './schemas';
 
 /** The spend guard's window: the UTC clock hour, e.g. 2026-11-25T14. */
 export const smsHour = (instant: number): string => new Date(instant).toISOString().slice(0, 13);
 
 export async function siteSmsCap(siteId: string): Promise<number> {
-  return (await store.getSiteSettings(siteId))?.smsPerHour ?? DEFAULT_SITE_SETTINGS.smsPerHour;
+  return (await settingsStore.getSiteSettings(siteId))?.smsPerHour ?? DEFAULT_SITE_SETTINGS.smsPerHour;
 }
 
 /**
@@ -18,7 +18,7 @@ export async function siteSmsCap(siteId: string): Promise<number> {
  */
 export async function sendSms(input: { siteId: string; phoneNumber: string; text: string; cap: number; now: number }): Promise<Delivery> {
   const at = new Date(input.now).toISOString();
-  if (!(await store.takeSmsSlot(input.siteId, smsHour(input.now), input.cap))) {
+  if (!(await settingsStore.takeSmsSlot(input.siteId, smsHour(input.now), input.cap))) {
     logger.warn('SMS held back: site hourly cap reached', { siteId: input.siteId, cap: input.cap });
     return { status: 'skipped', reason: 'sms-cap-reached', at };
   }

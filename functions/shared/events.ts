@@ -1,9 +1,11 @@
 // Domain events: the typed envelope from ARCHITECTURE.md, published to SNS with a `type` attribute
-// so every subscriber's filter policy takes only what it handles.
+// so every subscriber's filter policy takes only what it handles. The `data` of each type is specified by the
+// event catalog (./contracts): an event is checked against it when it is built, so none breaking it is published.
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { snsClient } from './aws-clients';
+import { eventCatalog, isEventType } from './contracts/catalog';
 
 export const eventEnvelopeSchema = z.object({
   id: z.string().min(1),
@@ -16,6 +18,28 @@ export const eventEnvelopeSchema = z.object({
 });
 export type EventEnvelope<D = Record<string, unknown>> = Omit<z.infer<typeof eventEnvelopeSchema>, 'data'> & { data: D };
 
+/** An event that does not match its contract in the catalog: a bug in its producer, never published. */
+export class EventContractError extends Error {
+  constructor(
+    readonly type: string,
+    readonly issues: readonly z.core.$ZodIssue[],
+  ) {
+    super(`${type} does not match its contract: ${issues.map((i) => `${i.path.join('.') || 'event'}: ${i.message}`).join('; ')}`);
+    this.name = 'EventContractError';
+  }
+}
+
+/** The event's data as its contract parses it. A type not catalogued yet passes unchecked: its contract is due in ./contracts. */
+function contractData<D>(type: string, source: string, data: D): D {
+  if (!isEventType(type)) return data;
+  const contract = eventCatalog[type];
+  if (source !== contract.source) throw new EventContractError(type, [{ code: 'custom', path: ['source'], message: `published by ${contract.source}, not ${source}`, input: source }]);
+  const parsed = contract.data.safeParse(data);
+  if (!parsed.success) throw new EventContractError(type, parsed.error.issues);
+  return parsed.data as D;
+}
+
+/** Throws EventContractError when a catalogued type's data or source does not match its contract. */
 export function buildEvent<D extends Record<string, unknown>>(input: {
   type: string;
   source: string;
@@ -32,7 +56,7 @@ export function buildEvent<D extends Record<string, unknown>>(input: {
     siteId: input.siteId,
     occurredAt: (input.occurredAt ?? new Date()).toISOString(),
     correlationId: input.correlationId,
-    data: input.data,
+    data: contractData(input.type, input.source, input.data),
   };
 }
 

@@ -1,70 +1,15 @@
-// The event catalog of the users domain: the directory (who works where, and the sites) that other domains keep
-// their own copy of, since none may read the users table. Every event, with the exact schema of its `data`:
+// Events of the users domain, built from its records: the directory (who works where, and the sites) that other
+// domains keep their own copy of. What each event carries, and its id and envelope siteId rules, is its contract
+// in #shared/contracts/users (docs/events.md); every event is checked against it when it is built.
 //
-//   user.registered  a user registered with an invitation (locally also: a seeded demo user)
-//   user.updated     name, role, sites or status changed; deactivation is `status: 'deactivated'`
-//   site.created     a new site
-//   site.updated     its name, time zone or currency changed
-//
-// Envelope: { id, type, source: 'users', siteId, occurredAt, correlationId, data }, published to the events
-// topic with the message attributes `type`, `siteId` and `source`. User events carry siteId '*' (a user is not
-// one site's; their sites are in `data.sites`), site events the site's id.
-//
-// Each `data` is a full snapshot with the record's `version` after the change, and the event id is
-// `user:{userId}:v{version}` or `site:{siteId}:v{version}`: one change keeps one id however often it is
-// published (request, outbox relay, the local seed on every start). Delivery is at least once and unordered:
-// deduplicate by `id` and apply a snapshot only if its version is newer than the one held. Versions may skip
-// numbers, because a change outside the snapshot (a password) bumps the version without an event.
-//
-// The services build events only here, each validated against this catalog, and write them into the users
-// table's outbox in the same transaction as the change (shared/outbox.ts); the contract test
-// (tests/integration/users-events.test.ts) checks what a subscriber receives against the same schemas.
-import { z } from 'zod';
-import { buildEvent, eventEnvelopeSchema, type EventEnvelope } from '#shared/events';
-import { roleSchema, siteIdSchema } from '#shared/identity';
-import { timeZoneSchema } from '#shared/time';
-import { userStatusSchema, type SiteRecord, type UserRecord } from './schemas';
+// The services build events only here and write them into the users table's outbox in the same transaction as
+// the change (shared/outbox.ts); the contract test (tests/integration/users-events.test.ts) checks what a
+// subscriber receives against the same schemas.
+import { ALL_SITES, usersContract, type SiteSnapshot, type UserSnapshot } from '#shared/contracts/users';
+import { buildEvent, type EventEnvelope } from '#shared/events';
+import type { SiteRecord, UserRecord } from './schemas';
 
-export const EVENT_SOURCE = 'users';
-/** The envelope siteId of user events: filter policies on `siteId` must take it to see the directory. */
-export const ALL_SITES = '*';
-
-const version = z.number().int().min(1);
-
-const userSnapshotSchema = z.strictObject({
-  userId: z.string().min(1),
-  name: z.string().min(1),
-  email: z.email(),
-  role: roleSchema,
-  sites: z.array(siteIdSchema),
-  status: userStatusSchema,
-  version,
-});
-
-const siteSnapshotSchema = z.strictObject({
-  siteId: siteIdSchema,
-  name: z.string().min(1),
-  timeZone: timeZoneSchema,
-  currency: z.string().regex(/^[A-Z]{3}$/),
-  version,
-});
-
-export const eventDataSchemas = {
-  'user.registered': userSnapshotSchema,
-  'user.updated': userSnapshotSchema,
-  'site.created': siteSnapshotSchema,
-  'site.updated': siteSnapshotSchema,
-} as const;
-
-export type UsersEventType = keyof typeof eventDataSchemas;
-export const EVENT_TYPES = Object.keys(eventDataSchemas) as UsersEventType[];
-export type UserSnapshot = z.infer<typeof userSnapshotSchema>;
-export type SiteSnapshot = z.infer<typeof siteSnapshotSchema>;
-
-/** The full envelope of an event type, for consumers and the contract test. */
-export function envelopeSchemaOf(type: UsersEventType) {
-  return eventEnvelopeSchema.extend({ type: z.literal(type), source: z.literal(EVENT_SOURCE), data: eventDataSchemas[type] });
-}
+type UsersEventType = keyof typeof usersContract.events;
 
 export interface EventContext {
   correlationId: string;
@@ -83,12 +28,11 @@ function directoryEvent(type: UsersEventType, siteId: string, id: string, data: 
   return buildEvent({
     id,
     type,
-    source: EVENT_SOURCE,
+    source: usersContract.source,
     siteId,
     correlationId: context.correlationId,
     occurredAt: context.at,
-    // An event that does not match the catalog is a bug: it fails the change instead of being sent.
-    data: eventDataSchemas[type].parse(data) as Record<string, unknown>,
+    data,
   });
 }
 

@@ -1,19 +1,25 @@
 // The events contract: a subscriber (an HTTP endpoint served by this test, subscribed to the real events topic
 // with a filter policy on the site) receives every event of the catalog, once per change, each matching its
-// documented schema. Then the outbox: with SNS failing, an order is still accepted and its event arrives later
-// through the scheduled relay.
-import { envelopeSchemaOf, EVENT_TYPES, type OrdersEventType } from '../../functions/orders/events';
+// contract (functions/shared/contracts/orders.ts) and with the message attributes filter policies read. Then the
+// outbox: with SNS failing, an order is still accepted and its event arrives later through the scheduled relay.
+import { envelopeSchemaOf, type EventType } from '../../functions/shared/contracts/index';
+import { ordersContract } from '../../functions/shared/contracts/orders';
 import { api, describeLocal, eventually } from './support/target';
 import { bearer } from './support/identity';
 import { outboxItems, subscribeHttp, type HttpSubscriber } from './support/sns-subscriber';
 import { expectStatus, idempotencyKey, orderingSite, placeOrder, type OrderingSite } from './support/orders';
 
+type OrdersEventType = keyof typeof ordersContract.events;
+const EVENT_TYPES = Object.keys(ordersContract.events) as OrdersEventType[];
+
 interface Received {
   id: string;
   type: OrdersEventType;
   siteId: string;
+  source: string;
   data: Record<string, any>;
   raw: unknown;
+  attributes: Record<string, string>;
 }
 
 let site: OrderingSite;
@@ -22,7 +28,7 @@ const received: Received[] = [];
 
 beforeAll(async () => {
   site = await orderingSite();
-  subscriber = await subscribeHttp('events', { siteId: [site.siteId], source: ['orders'] }, (envelope) => received.push({ ...envelope, raw: envelope }));
+  subscriber = await subscribeHttp('events', { siteId: [site.siteId], source: ['orders'] }, (envelope, attributes) => received.push({ ...envelope, raw: envelope, attributes }));
 }, 120_000);
 
 afterAll(async () => {
@@ -33,8 +39,9 @@ const orderPath = (orderId: string) => `/sites/${site.siteId}/orders/${orderId}`
 const countOf = (type: OrdersEventType) => received.filter((e) => e.type === type).length;
 
 function expectValid(event: Received): void {
-  const parsed = envelopeSchemaOf(event.type).safeParse(event.raw);
+  const parsed = envelopeSchemaOf(event.type as EventType).safeParse(event.raw);
   expect({ type: event.type, issues: parsed.error?.issues ?? [] }).toEqual({ type: event.type, issues: [] });
+  expect(event.attributes).toEqual({ type: event.type, siteId: event.siteId, source: event.source });
 }
 
 describeLocal('events (local: the test serves the HTTP endpoint the topic delivers to)', () => {

@@ -1,9 +1,11 @@
 // The directory events contract: a subscriber (an HTTP endpoint served by this test, subscribed to the real events
 // topic with a filter policy on the source) receives a snapshot event for each change of a user or a site, with
-// the version after the change, each matching its schema in functions/users/events.ts. Then the outbox: with SNS
-// failing, a site is still created and its event arrives later through the scheduled relay. Last, the demo seed's
-// own publishing of the seeded directory (it runs at start, before this test can subscribe, so it is run again).
-import { envelopeSchemaOf, type UsersEventType } from '../../functions/users/events';
+// the version after the change, each matching its contract in functions/shared/contracts/users.ts and with the
+// message attributes filter policies read. Then the outbox: with SNS failing, a site is still created and its event
+// arrives later through the scheduled relay. Last, the demo seed's own publishing of the seeded directory (it runs
+// at start, before this test can subscribe, so it is run again).
+import { envelopeSchemaOf } from '../../functions/shared/contracts/index';
+import type { usersContract } from '../../functions/shared/contracts/users';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -13,13 +15,17 @@ import { api, describeLocal, eventually, stage, uniqueId } from './support/targe
 import { bearer, createSite, inviteToken, login, theOwner } from './support/identity';
 import { outboxItems, subscribeHttp, type HttpSubscriber } from './support/sns-subscriber';
 
+type UsersEventType = keyof typeof usersContract.events;
+
 interface Received {
   id: string;
   type: UsersEventType;
   siteId: string;
+  source: string;
   correlationId: string;
   data: Record<string, any>;
   raw: unknown;
+  attributes: Record<string, string>;
 }
 
 const run = promisify(execFile);
@@ -27,7 +33,7 @@ let subscriber: HttpSubscriber | undefined;
 const received: Received[] = [];
 
 beforeAll(async () => {
-  subscriber = await subscribeHttp('events', { source: ['users'] }, (envelope) => received.push({ ...envelope, raw: envelope }));
+  subscriber = await subscribeHttp('events', { source: ['users'] }, (envelope, attributes) => received.push({ ...envelope, raw: envelope, attributes }));
 }, 60_000);
 
 afterAll(async () => {
@@ -46,6 +52,7 @@ async function expectStatus(response: Promise<{ status: number; text: string; js
 function expectValid(event: Received): void {
   const parsed = envelopeSchemaOf(event.type).safeParse(event.raw);
   expect({ id: event.id, issues: parsed.error?.issues ?? [] }).toEqual({ id: event.id, issues: [] });
+  expect(event.attributes).toEqual({ type: event.type, siteId: event.siteId, source: event.source });
 }
 
 describeLocal('directory events (local: the test serves the HTTP endpoint the topic delivers to)', () => {

@@ -1,19 +1,25 @@
-import { buildEvent } from '../../functions/shared/events';
+import { parseEvent, type EventType, type KnownEvent } from '../../functions/shared/contracts/index';
 import { emailSubject, inQuietHours, messageFor, nextStepDue, planChannels, recipientsOf, smsText, wantsSite } from '../../functions/notifications/routing';
-import { notificationIdFor } from '../../functions/notifications/store';
+import { notificationIdFor } from '../../functions/notifications/inbox-store';
 import { DEFAULT_USER_SETTINGS, siteSettingsSchema, userSettingsSchema, type Member, type UserSettings } from '../../functions/notifications/schemas';
+import { sampleData, sampleEvent } from './fixtures/events';
 
 const member = (userId: string, role: Member['role'], status: Member['status'] = 'active'): Member => ({ userId, role, status });
 const settings = (patch: Record<string, unknown> = {}): UserSettings => userSettingsSchema.parse(patch);
 const at = (iso: string) => Date.parse(iso);
 
-function alert(type: string, data: Record<string, unknown>) {
-  return buildEvent({ type, source: 'iot', siteId: 'demo-bistro', correlationId: 'c', data, id: 'incident-1:started' });
+/** The sample event of `type` with `changes` to its data, as the consumer parses it. */
+function event(type: EventType, changes: Record<string, unknown> = {}): KnownEvent {
+  const parsed = parseEvent({ ...sampleEvent(type), data: sampleData(type, changes) });
+  if (!parsed.success) throw new Error(JSON.stringify(parsed.issues));
+  return parsed.event;
 }
 
 describe('messageFor', () => {
   it('turns a critical excursion into an alert to managers and owners that must be acknowledged', () => {
-    const routed = messageFor(alert('iot.excursion-started', { severity: 'critical', incidentId: 'incident-1', deviceName: 'Walk-in freezer', temperatureC: -9.5, limits: { maxC: -15 } }));
+    const routed = messageFor(
+      event('iot.excursion-started', { severity: 'critical', incidentId: 'incident-1', deviceName: 'Walk-in freezer', location: undefined, temperatureC: -9.5, limits: { maxC: -15 } }),
+    );
     expect(routed?.audience).toEqual({ kind: 'site-managers', andOwners: true });
     expect(routed?.message).toMatchObject({ severity: 'critical', alertKey: 'incident-1' });
     expect(routed?.message.title).toBe('Walk-in freezer out of safe temperature: -9.5 °C');
@@ -21,22 +27,22 @@ describe('messageFor', () => {
   });
 
   it('a warning excursion goes to managers only and needs no acknowledgement', () => {
-    const routed = messageFor(alert('iot.excursion-started', { severity: 'warning', incidentId: 'incident-1' }));
+    const routed = messageFor(event('iot.excursion-started', { severity: 'warning', incidentId: 'incident-1' }));
     expect(routed?.audience).toEqual({ kind: 'site-managers', andOwners: false });
     expect(routed?.message.alertKey).toBeUndefined();
   });
 
   it('an excursion that ended resolves the alert it started', () => {
-    const routed = messageFor(alert('iot.excursion-ended', { incidentId: 'incident-1', durationMinutes: 23, peakC: -9.5 }));
+    const routed = messageFor(event('iot.excursion-ended', { incidentId: 'incident-1', durationMinutes: 23, peakC: -9.5 }));
     expect(routed?.message).toMatchObject({ severity: 'info', resolvesAlertKey: 'incident-1' });
     expect(routed?.message.body).toBe('Back in range after 23 min, peak -9.5 °C.');
   });
 
   it('tells the server when their order is ready, and nobody about other steps', () => {
-    const ready = buildEvent({ type: 'order.status-changed', source: 'orders', siteId: 's', correlationId: 'c', data: { to: 'ready', serverId: 'u-1', ticketNumber: 12 } });
+    const ready = event('order.status-changed', { to: 'ready', serverId: 'u-1', ticketNumber: 12 });
     expect(messageFor(ready)).toMatchObject({ audience: { kind: 'user', userId: 'u-1' }, message: { title: 'Order #12 is ready' } });
-    expect(messageFor({ ...ready, data: { ...ready.data, to: 'in-progress' } })).toBeUndefined();
-    expect(messageFor({ ...ready, type: 'order.voided' })).toBeUndefined();
+    expect(messageFor(event('order.status-changed', { from: 'sent', to: 'preparing' }))).toBeUndefined();
+    expect(messageFor(event('order.voided'))).toBeUndefined();
   });
 });
 

@@ -1,4 +1,6 @@
-import { buildEvents, envelopeSchemaOf, EVENT_TYPES, type EventSpec } from '../../functions/orders/events';
+import { buildEvents, type EventSpec } from '../../functions/orders/events';
+import { envelopeSchemaOf, type EventType } from '../../functions/shared/contracts/index';
+import { ordersContract } from '../../functions/shared/contracts/orders';
 import { changeAvailability, takePortions } from '../../functions/orders/menu-rules';
 import { addLine, addPayment, changeStatus, completeRefund, newOrder, removeLine, reserveRefund, setDiscount, voidOrder } from '../../functions/orders/order-rules';
 import { priceLine } from '../../functions/orders/pricing';
@@ -39,6 +41,8 @@ function everyEvent(): EventSpec[] {
   return specs;
 }
 
+const EVENT_TYPES = Object.keys(ordersContract.events) as EventType[];
+
 describe('event catalog', () => {
   const envelopes = buildEvents(everyEvent(), { siteId: 'site-1', correlationId: 'corr-1', at: new Date(NOW) });
 
@@ -48,7 +52,7 @@ describe('event catalog', () => {
 
   it('builds envelopes that validate against their documented schema', () => {
     for (const envelope of envelopes) {
-      const parsed = envelopeSchemaOf(envelope.type as (typeof EVENT_TYPES)[number]).safeParse(JSON.parse(JSON.stringify(envelope)));
+      const parsed = envelopeSchemaOf(envelope.type as EventType).safeParse(JSON.parse(JSON.stringify(envelope)));
       expect({ type: envelope.type, issues: parsed.error?.issues ?? [] }).toEqual({ type: envelope.type, issues: [] });
       expect(envelope).toMatchObject({ source: 'orders', siteId: 'site-1', correlationId: 'corr-1', occurredAt: NOW });
     }

@@ -1,4 +1,6 @@
-import { ALL_SITES, EVENT_TYPES, envelopeSchemaOf, siteChangeEvents, siteEvent, userChangeEvents, userEvent } from '../../functions/users/events';
+import { siteChangeEvents, siteEvent, userChangeEvents, userEvent } from '../../functions/users/events';
+import { envelopeSchemaOf } from '../../functions/shared/contracts/index';
+import { ALL_SITES, usersContract } from '../../functions/shared/contracts/users';
 import { successor, type SiteRecord, type UserRecord } from '../../functions/users/schemas';
 
 const at = new Date('2025-03-01T10:00:00.000Z');
@@ -29,7 +31,7 @@ const site: SiteRecord = {
 
 describe('the users event catalog', () => {
   it('is the directory events docs/notifications.md promises', () => {
-    expect([...EVENT_TYPES].sort()).toEqual(['site.created', 'site.updated', 'user.registered', 'user.updated']);
+    expect(Object.keys(usersContract.events).sort()).toEqual(['site.created', 'site.updated', 'user.registered', 'user.updated']);
   });
 
   it('user events: a full snapshot with the version, siteId *, an id per version, and never the password hash', () => {

@@ -3,6 +3,8 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { randomUUID } from 'node:crypto';
 import { buildEvent, publishEvent } from '../../../functions/shared/events';
+import type { EventType } from '../../../functions/shared/contracts/index';
+import { sampleData } from '../../unit/fixtures/events';
 import { api, eventually, region, stage, topicArn } from './target';
 import { bearer, type TestUser } from './identity';
 
@@ -55,7 +57,10 @@ export async function emailsTo(address: string): Promise<Array<{ Email: string; 
   return body.emails.filter((e) => e.Email === address);
 }
 
-/** Publishes an alert on the alerts topic exactly as the IoT domain does (the shared envelope and publisher). */
+/**
+ * Publishes an alert on the alerts topic exactly as the IoT domain does (the shared envelope and publisher): the
+ * type's sample data (its contract holds), with the test's own fields.
+ */
 export async function publishAlert(input: { siteId: string; type: string; severity: string; data?: Record<string, unknown>; id?: string }) {
   const event = buildEvent({
     ...(input.id && { id: input.id }),
@@ -63,7 +68,7 @@ export async function publishAlert(input: { siteId: string; type: string; severi
     source: 'iot',
     siteId: input.siteId,
     correlationId: randomUUID(),
-    data: { deviceId: 'test-device', deviceName: 'Test freezer', severity: input.severity, ...input.data },
+    data: sampleData(input.type as EventType, { deviceId: 'test-device', deviceName: 'Test freezer', location: undefined, severity: input.severity, ...input.data }),
   });
   await publishEvent(topicArn('alerts'), event, { severity: input.severity });
   return event;
@@ -76,7 +81,7 @@ export async function publishOrderReady(input: { siteId: string; serverId: strin
     source: 'orders',
     siteId: input.siteId,
     correlationId: randomUUID(),
-    data: { orderId: randomUUID(), ticketNumber: input.ticketNumber ?? 1, serverId: input.serverId, from: 'preparing', to: 'ready' },
+    data: sampleData('order.status-changed', { orderId: randomUUID(), ticketNumber: input.ticketNumber ?? 1, serverId: input.serverId, from: 'preparing', to: 'ready' }),
   });
   await publishEvent(topicArn('events'), event);
   return event;
