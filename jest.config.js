@@ -11,5 +11,5 @@ module.exports = {
   setupFiles: ['<rootDir>/tests/setup-env.js'],
   transform: { '^.+\\.(t|j)sx?$': swc },
   transformIgnorePatterns: ['/node_modules/(?!(@middy|jose)/)'],
-  moduleNameMapper: { '^#shared/(.*)$': '<rootDir>/functions/shared/$1' },
+  moduleNameMapper: { '^#shared/contracts$': '<rootDir>/functions/shared/contracts/index', '^#shared/(.*)$': '<rootDir>/functions/shared/$1' },
 };

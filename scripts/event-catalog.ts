@@ -158,7 +158,7 @@ export function renderEventCatalog(): string {
     '  published twice. Delivery is at least once and unordered: **deduplicate by `id`**, and order by `version`',
     '  where the data has one.',
     '- Producers cannot publish an event that breaks its contract: `buildEvent` (`#shared/events`) checks the data',
-    '  of every catalogued type. Consumers parse with the same schemas (`parseEvent` from `#shared/contracts/index`,',
+    '  of every catalogued type. Consumers parse with the same schemas (`parseEvent` from `#shared/contracts`,',
     '  typed `EventOf<\'order.placed\'>`); an event that does not parse is logged and dropped, as a retry cannot fix it.',
     '- Money is in integer minor units of the site currency, quantities carry their unit, instants are UTC ISO-8601.',
     '- Changing a contract: add optional fields freely; removing or retyping a field breaks consumers, so it is a new',

@@ -1,5 +1,5 @@
 // From an event to people: who, what it says, which channels; then the inbox write and each channel's delivery.
-import { parseEvent } from '#shared/contracts/index';
+import { parseEvent } from '#shared/contracts';
 import type { EventEnvelope } from '#shared/events';
 import { logger } from '#shared/logger';
 import { isTimeZone } from '#shared/time';

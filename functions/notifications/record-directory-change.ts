@@ -1,7 +1,7 @@
 import { snsEventHandler } from '#shared/sns-consumer';
 import { logger } from '#shared/logger';
 import { config, directoryStore } from './config';
-import { parseEvent } from '#shared/contracts/index';
+import { parseEvent } from '#shared/contracts';
 
 const DIRECTORY_EVENTS = ['user.registered', 'user.updated', 'site.created', 'site.updated'] as const;
 

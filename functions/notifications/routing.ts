@@ -1,6 +1,6 @@
 // Who hears about an event, what it says, and on which channels: pure functions, so every rule is unit-tested.
 import { localTimeOf } from '#shared/time';
-import type { KnownEvent } from '#shared/contracts/index';
+import type { KnownEvent } from '#shared/contracts';
 import {
   severityRank,
   type Delivery,
