@@ -1,5 +1,6 @@
 // Menu use cases: ordering settings, categories, items and 86'ing.
 import { randomUUID } from 'node:crypto';
+import { retryOnConflict, VersionConflictError } from '#shared/dynamodb';
 import { ConflictError, NotFoundError } from '#shared/errors';
 import { store } from './config';
 import { buildEvents } from './events';
@@ -22,9 +23,7 @@ export const publicItem = (item: MenuItemRecord) => ({ ...item, available: isAva
 const publicSettings = ({ siteId: _site, ...settings }: MenuSettingsRecord) => settings;
 
 function assertVersion(current: { version: number }, expected: number | undefined, what: string): void {
-  if (expected !== undefined && expected !== current.version) {
-    throw new ConflictError(`The ${what} was changed by someone else; reload and retry`, { version: current.version });
-  }
+  if (expected !== undefined && expected !== current.version) throw new VersionConflictError(what, { version: current.version });
 }
 
 /**
@@ -98,18 +97,17 @@ export async function updateItem(siteId: string, itemId: string, update: ItemUpd
   return publicItem(next);
 }
 
-export async function setAvailability(siteId: string, itemId: string, input: AvailabilityInput, correlationId: string) {
-  for (let attempt = 1; ; attempt++) {
-    const item = await existingItem(siteId, itemId);
-    const at = new Date();
-    const change = changeAvailability(item, input, at.toISOString());
-    if (!change) return publicItem(item);
-    try {
+// Orders counting the item down bump its version; the manual change simply applies to the newer one.
+export function setAvailability(siteId: string, itemId: string, input: AvailabilityInput, correlationId: string) {
+  return retryOnConflict(
+    async () => {
+      const item = await existingItem(siteId, itemId);
+      const at = new Date();
+      const change = changeAvailability(item, input, at.toISOString());
+      if (!change) return publicItem(item);
       await store.putItem(change.next, item.version, buildEvents(change.events, { siteId, correlationId, at }));
       return publicItem(change.next);
-    } catch (error) {
-      // Orders counting the item down bump its version; the manual change simply applies to the newer one.
-      if (!(error instanceof ConflictError) || attempt === AVAILABILITY_ATTEMPTS) throw error;
-    }
-  }
+    },
+    { attempts: AVAILABILITY_ATTEMPTS },
+  );
 }

@@ -2,6 +2,7 @@
 // the order, applies a pure rule from order-rules.ts and writes the result with its events in one transaction
 // conditional on the version read.
 import { randomUUID } from 'node:crypto';
+import { retryOnConflict } from '#shared/dynamodb';
 import { ConflictError, NotFoundError } from '#shared/errors';
 import type { Caller } from '#shared/identity';
 import { businessDayOf } from './business-day';
@@ -38,17 +39,17 @@ export async function loadOrder(siteId: string, orderId: string): Promise<OrderR
   return order;
 }
 
-/** Retries `attempt` while the menu it priced from keeps moving (other orders counting an item down, price edits). */
-async function withFreshMenu<T>(attempt: () => Promise<T>): Promise<T> {
-  for (let n = 1; ; n++) {
-    try {
-      return await attempt();
-    } catch (error) {
-      if (!(error instanceof StaleMenuError)) throw error;
-      if (n === MENU_ATTEMPTS) throw new ConflictError('The menu is changing too fast; retry the order');
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * Math.min(n, 5)));
-    }
-  }
+/**
+ * Retries `attempt` while the menu it priced from keeps moving (other orders counting an item down, price edits).
+ * A short back-off (up to 64 ms): a busy countdown item sees many quick retries, not a few slow ones.
+ */
+function withFreshMenu<T>(attempt: () => Promise<T>): Promise<T> {
+  return retryOnConflict(attempt, {
+    attempts: MENU_ATTEMPTS,
+    retryIf: (error) => error instanceof StaleMenuError,
+    baseDelayMs: 2,
+    exhausted: () => new ConflictError('The menu is changing too fast; retry the order'),
+  });
 }
 
 export async function placeOrder({ siteId, caller, correlationId }: Context, input: CreateOrderInput): Promise<OrderRecord> {

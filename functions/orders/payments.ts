@@ -4,6 +4,7 @@
 // on the order first, then asked of the processor, then completed or released: two managers refunding one
 // payment at once cannot give back more than it took.
 import { randomUUID } from 'node:crypto';
+import { retryOnConflict } from '#shared/dynamodb';
 import { HttpError } from '#shared/errors';
 import type { Caller } from '#shared/identity';
 import { logger } from '#shared/logger';
@@ -12,7 +13,6 @@ import { loadOrder, changeOrder } from './orders';
 import { addPayment, assertPaymentAllowed, assertRefundAllowed, completeRefund, releaseRefund, reserveRefund, type Change } from './order-rules';
 import { processorFor, processorNamed } from './payment-processors';
 import type { OrderRecord, Payment, PaymentInput, RefundInput } from './schemas';
-import { OrderChangedError } from './store';
 
 const WRITE_ATTEMPTS = 5;
 
@@ -30,14 +30,9 @@ interface Context {
   idempotencyKey: string;
 }
 
-async function changeWithRetries(context: Context, orderId: string, rule: (order: OrderRecord, now: string) => Change): Promise<OrderRecord> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await changeOrder(context, orderId, undefined, rule);
-    } catch (error) {
-      if (!(error instanceof OrderChangedError) || attempt === WRITE_ATTEMPTS) throw error;
-    }
-  }
+/** Payments and refunds commute with other changes: one that lost a race is applied again to the newer order. */
+function changeWithRetries(context: Context, orderId: string, rule: (order: OrderRecord, now: string) => Change): Promise<OrderRecord> {
+  return retryOnConflict(() => changeOrder(context, orderId, undefined, rule), { attempts: WRITE_ATTEMPTS });
 }
 
 export async function recordPayment(context: Context, orderId: string, input: PaymentInput) {

@@ -2,7 +2,7 @@
 // units (cents) of the site's currency; a tax rate is a decimal percentage string ("8.875"), exact to four
 // decimals, never a float; recipe quantities carry units.
 import { z } from 'zod';
-import { timeZoneSchema } from '#shared/time';
+import { isoDateSchema, timeZoneSchema } from '#shared/time';
 import { siteIdSchema } from '#shared/identity';
 
 const MAX_MONEY = 100_000_000; // a million in two-decimal currencies: far above any restaurant bill
@@ -188,9 +188,8 @@ export type PaymentInput = z.infer<typeof paymentSchema>;
 export const refundSchema = z.strictObject({ paymentId: id, amount: moneySchema.min(1), reason: label(200) });
 export type RefundInput = z.infer<typeof refundSchema>;
 
-const businessDaySchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD');
 export const listOrdersQuerySchema = z.object({
-  businessDay: businessDaySchema.optional(),
+  businessDay: isoDateSchema.optional(),
   limit: z.coerce.number().int().min(1).max(100).default(25),
   cursor: z.string().max(2048).optional(),
 });

@@ -9,10 +9,10 @@
 // Indexes: byDay (dayPk = SITE#{site}#DAY#{day}, daySk = {placedAt}#{orderId}) lists a business day's orders;
 // active (activePk = SITE#{site}#ACTIVE, activeSk = {placedAt}#{orderId}) holds only orders not closed or
 // voided, oldest first; outbox (outboxShard, outboxAt) is the relay's.
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDb } from '#shared/aws-clients';
-import { BadRequestError, ConflictError, UnprocessableError } from '#shared/errors';
+import { batchGetAll, conditionFailedAt, isConditionFailure, isTransactionConflict, queryAll, queryPage, VersionConflictError } from '#shared/dynamodb';
+import { ConflictError, UnprocessableError } from '#shared/errors';
 import type { EventEnvelope } from '#shared/events';
 import { commitWithEvents, type TransactItem } from '#shared/outbox';
 import type { MenuWrite } from './menu-rules';
@@ -39,20 +39,6 @@ const activePk = (siteId: string) => `SITE#${siteId}#ACTIVE`;
 /** The menu moved under an order being written (price, 86, countdown): the service re-reads and retries. */
 export class StaleMenuError extends Error {}
 
-/** The order is no longer the version read: a 409 for the client, or a retry for changes that commute (payments). */
-export class OrderChangedError extends ConflictError {
-  constructor() {
-    super('The order was changed by someone else; reload and retry');
-  }
-}
-
-const CONFLICT_CODES = new Set(['ConditionalCheckFailed', 'TransactionConflict']);
-
-function cancellationCodes(error: unknown): string[] | undefined {
-  if (!(error instanceof TransactionCanceledException)) return undefined;
-  return (error.CancellationReasons ?? []).map((reason) => reason.Code ?? 'None');
-}
-
 function recordOf<T>(item: Record<string, unknown>): T {
   const { pk: _pk, sk: _sk, dayPk: _d, daySk: _ds, activePk: _a, activeSk: _as, ...record } = item;
   return record as T;
@@ -73,7 +59,7 @@ export class OrdersStore {
     return Item ? recordOf<T>(Item) : undefined;
   }
 
-  private async put(key: { pk: string; sk: string }, record: object, previousVersion: number | undefined, conflict: string): Promise<void> {
+  private async put(key: { pk: string; sk: string }, record: object, previousVersion: number | undefined, conflict: () => ConflictError): Promise<void> {
     try {
       await dynamoDb().send(
         new PutCommand({
@@ -85,7 +71,7 @@ export class OrdersStore {
         }),
       );
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw new ConflictError(conflict);
+      if (isConditionFailure(error)) throw conflict();
       throw error;
     }
   }
@@ -97,7 +83,9 @@ export class OrdersStore {
   }
 
   putSettings(settings: MenuSettingsRecord, previousVersion: number | undefined): Promise<void> {
-    return this.put(menuKeys.settings(settings.siteId), settings, previousVersion, 'The settings were changed by someone else; reload and retry');
+    // VersionConflictError's wording, in the plural it needs here.
+    const changed = () => new ConflictError('The settings were changed by someone else; reload and retry');
+    return this.put(menuKeys.settings(settings.siteId), settings, previousVersion, changed);
   }
 
   getCategory(siteId: string, categoryId: string): Promise<CategoryRecord | undefined> {
@@ -105,24 +93,11 @@ export class OrdersStore {
   }
 
   putCategory(category: CategoryRecord, previousVersion: number | undefined): Promise<void> {
-    return this.put(menuKeys.category(category.siteId, category.categoryId), category, previousVersion, 'The category was changed by someone else; reload and retry');
+    return this.put(menuKeys.category(category.siteId, category.categoryId), category, previousVersion, () => new VersionConflictError('category'));
   }
 
   async listMenu(siteId: string) {
-    const items: Array<Record<string, unknown>> = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await dynamoDb().send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': menuPk(siteId) },
-          ExclusiveStartKey: start,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      start = page.LastEvaluatedKey;
-    } while (start);
+    const items = await queryAll({ TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': menuPk(siteId) } });
     const ofKind = <T>(prefix: string) => items.filter((i) => String(i.sk).startsWith(prefix)).map((i) => recordOf<T>(i));
     return {
       settings: ofKind<MenuSettingsRecord>('SETTINGS')[0],
@@ -137,20 +112,9 @@ export class OrdersStore {
 
   /** Consistent reads: an order is priced from the menu as it is now, and its transaction checks that it still is. */
   async getItems(siteId: string, itemIds: string[]): Promise<Map<string, MenuItemRecord>> {
-    const found = new Map<string, MenuItemRecord>();
-    let keys: Array<Record<string, unknown>> = [...new Set(itemIds)].map((itemId) => menuKeys.item(siteId, itemId));
-    for (let attempt = 0; keys.length > 0; attempt++) {
-      if (attempt === 5) throw new Error('menu read was throttled');
-      const result = await dynamoDb().send(
-        new BatchGetCommand({ RequestItems: { [this.table]: { Keys: keys.slice(0, 100), ConsistentRead: true } } }),
-      );
-      for (const item of result.Responses?.[this.table] ?? []) {
-        const record = recordOf<MenuItemRecord>(item);
-        found.set(record.itemId, record);
-      }
-      keys = [...(result.UnprocessedKeys?.[this.table]?.Keys ?? []), ...keys.slice(100)];
-    }
-    return found;
+    const keys = [...new Set(itemIds)].map((itemId) => menuKeys.item(siteId, itemId));
+    const items = await batchGetAll(this.table, keys, { consistentRead: true });
+    return new Map(items.map((item) => recordOf<MenuItemRecord>(item)).map((record) => [record.itemId, record]));
   }
 
   /** The category must exist: checked in the same transaction, so a concurrent rename cannot orphan the item. */
@@ -170,9 +134,10 @@ export class OrdersStore {
     try {
       await this.commit([write, categoryCheck], events);
     } catch (error) {
-      const codes = cancellationCodes(error);
-      if (codes && CONFLICT_CODES.has(codes[0]!)) throw new ConflictError('The item was changed by someone else; reload and retry');
-      if (codes?.[1] === 'ConditionalCheckFailed') throw new UnprocessableError(`Unknown category ${item.categoryId}`, { categoryId: item.categoryId });
+      if (conditionFailedAt(error, 0)) throw new VersionConflictError('item');
+      if (conditionFailedAt(error, 1)) throw new UnprocessableError(`Unknown category ${item.categoryId}`, { categoryId: item.categoryId });
+      // Another transaction held the item (an order counting it down) or its category: a lost race, retried or a 409.
+      if (isTransactionConflict(error)) throw new VersionConflictError('item');
       throw error;
     }
   }
@@ -199,7 +164,9 @@ export class OrdersStore {
 
   /**
    * Writes the order (new, or replacing exactly `previousVersion`), the menu items it relies on and its events
-   * in one transaction. A changed order is a 409; a changed menu item a StaleMenuError for the caller to retry.
+   * in one transaction. A changed order is a VersionConflictError (409); a changed menu item a StaleMenuError for
+   * the caller to retry. A transaction conflict (another transaction held one of the items) is whichever of the two
+   * the caller recomputes from: the menu when the order relies on it, else the order.
    */
   async writeOrder(order: OrderRecord, previousVersion: number | undefined, menu: MenuWrite[], events: EventEnvelope[]): Promise<void> {
     const orderWrite: TransactItem = {
@@ -221,30 +188,26 @@ export class OrdersStore {
     try {
       await this.commit([orderWrite, ...menuWrites], events);
     } catch (error) {
-      const codes = cancellationCodes(error);
-      if (!codes) throw error;
-      if (CONFLICT_CODES.has(codes[0]!)) throw new OrderChangedError();
-      if (codes.slice(1, 1 + menuWrites.length).some((code) => CONFLICT_CODES.has(code))) throw new StaleMenuError();
+      if (conditionFailedAt(error, 0)) throw new VersionConflictError('order');
+      if (menuWrites.some((_, i) => conditionFailedAt(error, 1 + i))) throw new StaleMenuError();
+      if (isTransactionConflict(error)) throw menuWrites.length > 0 ? new StaleMenuError() : new VersionConflictError('order');
       throw error;
     }
   }
 
+  /** A cursor is valid only for the site and business day that issued it (shared/dynamodb.ts queryPage). */
   async listOrdersByDay(siteId: string, businessDay: string, limit: number, cursor: string | undefined) {
-    const partition = dayPk(siteId, businessDay);
-    const { Items = [], LastEvaluatedKey } = await dynamoDb().send(
-      new QueryCommand({
+    const page = await queryPage(
+      {
         TableName: this.table,
         IndexName: ORDERS_BY_DAY_INDEX,
         KeyConditionExpression: 'dayPk = :pk',
-        ExpressionAttributeValues: { ':pk': partition },
+        ExpressionAttributeValues: { ':pk': dayPk(siteId, businessDay) },
         Limit: limit,
-        ExclusiveStartKey: cursor ? decodeCursor(cursor, partition) : undefined,
-      }),
+      },
+      cursor,
     );
-    return {
-      orders: Items.map((item) => recordOf<OrderRecord>(item)),
-      nextCursor: LastEvaluatedKey ? Buffer.from(JSON.stringify(LastEvaluatedKey)).toString('base64url') : undefined,
-    };
+    return { orders: page.items.map((item) => recordOf<OrderRecord>(item)), nextCursor: page.nextCursor };
   }
 
   /** Orders not closed or voided, oldest first. */
@@ -272,23 +235,4 @@ function orderItem(order: OrderRecord): Record<string, unknown> {
     // Sparse: a closed or voided order leaves the index, because this Put replaces the whole item.
     ...(ACTIVE_STATUSES.includes(order.status) ? { activePk: activePk(order.siteId), activeSk: position } : {}),
   };
-}
-
-/** A cursor is the index position of the last order returned; it must belong to the same site and day. */
-function decodeCursor(cursor: string, partition: string): Record<string, string> {
-  let key: unknown;
-  try {
-    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw new BadRequestError('Invalid cursor');
-  }
-  const fields = ['pk', 'sk', 'dayPk', 'daySk'];
-  const valid =
-    typeof key === 'object' &&
-    key !== null &&
-    Object.keys(key).length === fields.length &&
-    fields.every((f) => typeof (key as Record<string, unknown>)[f] === 'string') &&
-    (key as Record<string, string>).dayPk === partition;
-  if (!valid) throw new BadRequestError('Invalid cursor');
-  return key as Record<string, string>;
 }

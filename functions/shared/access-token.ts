@@ -2,10 +2,10 @@
 // ES256 only, iss/aud/exp/iat required, small explicit clock tolerance, public keys from SSM (JWKS), and a
 // revocation check (deactivated users, revoked sessions, role changes) against the revocations table.
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
-import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import { createLocalJWKSet, errors as joseErrors, jwtVerify, type JSONWebKeySet } from 'jose';
 import { z } from 'zod';
-import { dynamoDb, ssmClient } from './aws-clients';
+import { ssmClient } from './aws-clients';
+import { batchGetAll } from './dynamodb';
 import { UnauthorizedError } from './errors';
 import { roleSchema, type Caller } from './identity';
 import { logger } from './logger';
@@ -129,7 +129,8 @@ async function assertNotRevoked(caller: Caller, table: string): Promise<void> {
 /**
  * Which of a user's sessions no longer count, and why: the session was revoked (logout), or the user was
  * deactivated or changed after the session's token was issued. Also used where a token was checked once and
- * its session lives on (an open WebSocket). One BatchGetItem for all of them.
+ * its session lives on (an open WebSocket). One BatchGetItem for all of them; keys DynamoDB leaves unprocessed
+ * (throttling) are read again with back-off rather than failing the request.
  */
 export async function revokedSessions(
   userId: string,
@@ -144,9 +145,7 @@ export async function revokedSessions(
   });
   if (unknown.length === 0) return revoked;
   const keys = [{ pk: userKey }, ...[...new Set(unknown.map((s) => s.sessionId))].map((sessionId) => ({ pk: `SESSION#${sessionId}` }))];
-  const result = await dynamoDb().send(new BatchGetCommand({ RequestItems: { [table]: { Keys: keys, ConsistentRead: true } } }));
-  if (Object.keys(result.UnprocessedKeys ?? {}).length > 0) throw new Error('revocation check was throttled');
-  const items = result.Responses?.[table] ?? [];
+  const items = await batchGetAll(table, keys, { consistentRead: true });
   const revokedBefore = items.find((item) => item.pk === userKey)?.revokedBefore as number | undefined;
   for (const session of unknown) {
     const sessionKey = `SESSION#${session.sessionId}`;

@@ -98,11 +98,21 @@ const INVALID_CURSOR = 'Invalid cursor: it belongs to another query or was alter
 /** Everything that decides which items a query returns and in which order; a cursor is valid only for it. */
 export type QueryBinding = Pick<
   QueryCommandInput,
-  'TableName' | 'IndexName' | 'KeyConditionExpression' | 'ExpressionAttributeValues' | 'ScanIndexForward' | 'FilterExpression'
+  'TableName' | 'IndexName' | 'KeyConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues' | 'ScanIndexForward' | 'FilterExpression'
 >;
 
 function digest(binding: QueryBinding, key: Key): string {
-  const bound = [binding.TableName, binding.IndexName ?? '', binding.KeyConditionExpression, binding.FilterExpression ?? '', binding.ScanIndexForward !== false, sorted(binding.ExpressionAttributeValues ?? {}), sorted(key)];
+  const bound = [
+    binding.TableName,
+    binding.IndexName ?? '',
+    binding.KeyConditionExpression,
+    binding.FilterExpression ?? '',
+    binding.ScanIndexForward !== false,
+    // The names too: `#f = :v` means another thing when #f names another attribute.
+    sorted(binding.ExpressionAttributeNames ?? {}),
+    sorted(binding.ExpressionAttributeValues ?? {}),
+    sorted(key),
+  ];
   return createHash('sha256').update(JSON.stringify(bound)).digest('base64url').slice(0, 22);
 }
 
@@ -187,10 +197,11 @@ export class UnprocessedItemsError extends Error {
   }
 }
 
-/** Every item found for `keys` (in no particular order; missing keys are simply absent). */
+/** Every item found for `keys` (in no particular order; missing keys are simply absent; a repeated key counts once). */
 export async function batchGetAll(tableName: string, keys: readonly Key[], options: { consistentRead?: boolean } = {}): Promise<Item[]> {
   const found: Item[] = [];
-  let pending = [...keys];
+  // BatchGetItem refuses a request that names one key twice (ValidationException).
+  let pending = [...new Map(keys.map((key) => [JSON.stringify(sorted(key)), key])).values()];
   for (let attempt = 1; pending.length > 0; attempt++) {
     if (attempt > BATCH_ATTEMPTS) throw new UnprocessedItemsError('BatchGetItem', pending.length);
     const chunks = chunk(pending, BATCH_GET_LIMIT);
@@ -204,7 +215,7 @@ export async function batchGetAll(tableName: string, keys: readonly Key[], optio
       found.push(...(result.Responses?.[tableName] ?? []));
       pending.push(...((result.UnprocessedKeys?.[tableName]?.Keys ?? []) as Key[]));
     }
-    if (pending.length > 0) await backOff(attempt, 50);
+    if (pending.length > 0 && attempt < BATCH_ATTEMPTS) await backOff(attempt, 50);
   }
   return found;
 }
@@ -221,7 +232,7 @@ export async function batchWriteAll(tableName: string, requests: readonly WriteR
     pending = [];
     const results = await Promise.all(chunks.map((batch) => dynamoDb().send(new BatchWriteCommand({ RequestItems: { [tableName]: batch } }))));
     for (const result of results) pending.push(...((result.UnprocessedItems?.[tableName] ?? []) as Raw[]));
-    if (pending.length > 0) await backOff(attempt, 50);
+    if (pending.length > 0 && attempt < BATCH_ATTEMPTS) await backOff(attempt, 50);
   }
 }
 

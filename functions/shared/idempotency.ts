@@ -2,9 +2,9 @@
 // the same body gets the stored response; the same key with another body is a 422. Records live in the
 // domain's own table (one domain, one table) and expire after 24 hours.
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { createHash } from 'node:crypto';
 import { dynamoDb } from './aws-clients';
+import { isConditionFailure } from './dynamodb';
 import { BadRequestError, ConflictError, UnprocessableError } from './errors';
 import type { HttpResult } from './http';
 
@@ -74,7 +74,7 @@ async function acquire(tableName: string, itemKey: { pk: string; sk: string }, f
       }),
     );
   } catch (error) {
-    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    if (!isConditionFailure(error)) throw error;
     return false;
   }
   return true;

@@ -2,9 +2,9 @@
 // the consumer's own table before it is processed; a redelivery finds the claim and is skipped.
 import middy from '@middy/core';
 import type { SNSEvent, Context } from 'aws-lambda';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDb } from './aws-clients';
+import { isConditionFailure } from './dynamodb';
 import { eventEnvelopeSchema, type EventEnvelope } from './events';
 import { logger } from './logger';
 
@@ -68,7 +68,7 @@ async function claim(options: EventConsumerOptions, eventId: string): Promise<bo
     );
     return true;
   } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
+    if (isConditionFailure(error)) return false;
     throw error;
   }
 }

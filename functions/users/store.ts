@@ -6,9 +6,9 @@
 //   SITE#{siteId or *}#OUTBOX#{eventId} / OUTBOX       a directory event not yet published (shared/outbox.ts)
 // Index: outbox (outboxShard, outboxAt) is the outbox relay's.
 // Every change of a user or a site commits its directory events (events.ts) in the same transaction.
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDb } from '#shared/aws-clients';
+import { conditionFailedAt, isConditionFailure, isTransactionConflict, queryAll, queryPage, VersionConflictError } from '#shared/dynamodb';
 import { ConflictError } from '#shared/errors';
 import type { EventEnvelope } from '#shared/events';
 import type { Role } from '#shared/identity';
@@ -41,10 +41,6 @@ const refreshKey = (hash: string) => ({ pk: `REFRESH#${hash}`, sk: 'REFRESH' });
 const inviteKey = (hash: string) => ({ pk: `INVITE#${hash}`, sk: 'INVITE' });
 const siteKey = (siteId: string) => ({ pk: 'SITES', sk: `SITE#${siteId}` });
 const memberKey = (siteId: string, userId: string) => ({ pk: `SITE#${siteId}`, sk: `MEMBER#${userId}` });
-
-function isConditionFailure(error: unknown): boolean {
-  return error instanceof ConditionalCheckFailedException || error instanceof TransactionCanceledException;
-}
 
 export class UsersStore {
   constructor(
@@ -101,7 +97,7 @@ export class UsersStore {
       );
       return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
+      if (isConditionFailure(error)) return false;
       throw error;
     }
   }
@@ -118,7 +114,7 @@ export class UsersStore {
         }),
       )
       .catch((error: unknown) => {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        if (!isConditionFailure(error)) throw error;
       });
   }
 
@@ -173,24 +169,26 @@ export class UsersStore {
     try {
       await this.commit(items, events);
     } catch (error) {
-      if (isConditionFailure(error)) throw new ConflictError('The user was changed by someone else; reload and retry');
+      // Another write of the same user committed first, or was committing at the same moment: either way a 409.
+      if (conditionFailedAt(error, 0) || isTransactionConflict(error)) throw new VersionConflictError('user');
       throw error;
     }
   }
 
+  /** A cursor is valid only for the site whose members it paged (shared/dynamodb.ts queryPage). */
   async listMembers(siteId: string, limit: number, cursor?: string) {
-    const { Items = [], LastEvaluatedKey } = await dynamoDb().send(
-      new QueryCommand({
+    const page = await queryPage(
+      {
         TableName: this.table,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :member)',
         ExpressionAttributeValues: { ':pk': `SITE#${siteId}`, ':member': 'MEMBER#' },
         Limit: limit,
-        ExclusiveStartKey: cursor ? { pk: `SITE#${siteId}`, sk: `MEMBER#${cursor}` } : undefined,
-      }),
+      },
+      cursor,
     );
     return {
-      members: Items.map((i) => ({ userId: i.userId as string, email: i.email as string, name: i.name as string, role: i.role as Role, status: i.status as string })),
-      nextCursor: LastEvaluatedKey ? String(LastEvaluatedKey.sk).slice('MEMBER#'.length) : undefined,
+      members: page.items.map((i) => ({ userId: i.userId as string, email: i.email as string, name: i.name as string, role: i.role as Role, status: i.status as string })),
+      nextCursor: page.nextCursor,
     };
   }
 
@@ -279,15 +277,14 @@ export class UsersStore {
     }
   }
 
+  /** Every session, page after page: revoking all of them must not stop at the first page. */
   async listSessions(userId: string): Promise<SessionRecord[]> {
-    const { Items = [] } = await dynamoDb().send(
-      new QueryCommand({
-        TableName: this.table,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :session)',
-        ExpressionAttributeValues: { ':pk': `USER#${userId}`, ':session': 'SESSION#' },
-      }),
-    );
-    return Items as SessionRecord[];
+    const items = await queryAll({
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :session)',
+      ExpressionAttributeValues: { ':pk': `USER#${userId}`, ':session': 'SESSION#' },
+    });
+    return items as SessionRecord[];
   }
 
   /**
@@ -306,7 +303,7 @@ export class UsersStore {
         }),
       );
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
+      if (isConditionFailure(error)) return false;
       throw error;
     }
     await dynamoDb().send(
@@ -366,16 +363,7 @@ export class UsersStore {
   }
 
   async listSites(): Promise<SiteRecord[]> {
-    const sites: SiteRecord[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await dynamoDb().send(
-        new QueryCommand({ TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'SITES' }, ExclusiveStartKey: start }),
-      );
-      sites.push(...((page.Items ?? []) as SiteRecord[]));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return sites;
+    return (await queryAll({ TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'SITES' } })) as SiteRecord[];
   }
 
   /** Optimistic locking on `version`, as replaceUser. */
@@ -391,7 +379,8 @@ export class UsersStore {
     try {
       await this.commit([put], events);
     } catch (error) {
-      if (isConditionFailure(error)) throw new ConflictError('The site was changed by someone else; reload and retry');
+      // Another write of the same site committed first, or was committing at the same moment: either way a 409.
+      if (conditionFailedAt(error, 0) || isTransactionConflict(error)) throw new VersionConflictError('site');
       throw error;
     }
   }

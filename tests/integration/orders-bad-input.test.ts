@@ -1,0 +1,105 @@
+// Every orders route with a path or query parameter, fed what a client should not send (odd ids, extreme dates,
+// odd page sizes, foreign or crafted cursors): each answer is a 4xx with a JSON error, never a 5xx. Business-day
+// cursors are bound to the site and day that issued them; a real next page still works.
+import { policies } from '../../functions/orders/policies';
+import { badQuery, misanswered, ODD_CURSORS, ODD_DATES, ODD_LIMITS, oddIdProbes } from './support/bad-input';
+import { bearer, createSite, theOwner, type TestUser } from './support/identity';
+import { expectStatus, orderingSite, placeOrder, type OrderingSite } from './support/orders';
+import { api } from './support/target';
+
+jest.setTimeout(120_000);
+
+let site: OrderingSite;
+let owner: TestUser;
+let valid: Record<string, string>;
+let businessDay: string;
+
+const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+const ordersPath = (siteId = site.siteId) => `/sites/${siteId}/orders`;
+
+beforeAll(async () => {
+  [site, owner] = await Promise.all([orderingSite(), theOwner()]);
+  const orders = [];
+  for (let i = 0; i < 3; i++) orders.push((await expectStatus(placeOrder(site, site.staff, [{ itemId: site.items.fries, quantity: 1 }]), 201)).json);
+  const menu = await expectStatus(api('GET', `/sites/${site.siteId}/menu`, { headers: bearer(owner) }), 200);
+  businessDay = orders[0].businessDay;
+  valid = {
+    siteId: site.siteId,
+    orderId: orders[0].orderId,
+    lineId: orders[0].lines[0].lineId,
+    itemId: site.items.fries,
+    categoryId: menu.json.categories[0].categoryId,
+  };
+}, 120_000);
+
+async function firstPageCursor(): Promise<string> {
+  const page = await expectStatus(api('GET', `${ordersPath()}?businessDay=${businessDay}&limit=1`, { headers: bearer(owner) }), 200);
+  expect(page.json.nextCursor).toEqual(expect.any(String));
+  return page.json.nextCursor;
+}
+
+it('odd path ids on every route are a 4xx with a JSON error, never a 5xx', async () => {
+  const routes = Object.keys(policies).filter((route) => route.includes('{'));
+  expect(routes.length).toBeGreaterThanOrEqual(20);
+  const probes = routes.flatMap((route) => oddIdProbes(route, valid));
+  expect(await misanswered(probes, bearer(owner))).toEqual([]);
+});
+
+it('extreme or impossible business days are a 400, never a 500', async () => {
+  const probes = ODD_DATES.map((day) => badQuery(`businessDay=${day}`, `${ordersPath()}?businessDay=${encodeURIComponent(day)}`));
+  expect(await misanswered(probes, bearer(owner))).toEqual([]);
+  for (const day of ['2000-01-01', '2199-12-31', '2024-02-29']) {
+    const res = await api('GET', `${ordersPath()}?businessDay=${day}`, { headers: bearer(owner) });
+    expect({ day, status: res.status }).toEqual({ day, status: 200 });
+  }
+});
+
+it('huge, negative, fractional and non-numeric page sizes and unknown stations are a 400', async () => {
+  const probes = [
+    ...ODD_LIMITS.map((limit) => badQuery(`limit=${limit.slice(0, 20)}`, `${ordersPath()}?limit=${limit}`)),
+    ...['grill', '', 'KITCHEN'].map((station) => badQuery(`station=${station}`, `/sites/${site.siteId}/open-orders?station=${station}`)),
+  ];
+  expect(await misanswered(probes, bearer(owner))).toEqual([]);
+});
+
+describe('business-day cursors', () => {
+  it('regression: a crafted cursor of empty key strings is a 400 JSON error (it was a 500 from DynamoDB)', async () => {
+    const dayPk = `SITE#${site.siteId}#DAY#${businessDay}`;
+    const crafted = [
+      { pk: '', sk: '', byDayPk: '', byDaySk: '' },
+      { pk: '', sk: '', dayPk: '', daySk: '' },
+      { pk: '', sk: '', dayPk, daySk: '' },
+      { pk: `SITE#${site.siteId}#ORDER#x`, sk: 'ORDER', dayPk, daySk: '9999#x' },
+    ];
+    const probes = crafted.map((key) => badQuery(`cursor=${JSON.stringify(key)}`, `${ordersPath()}?businessDay=${businessDay}&cursor=${b64(key)}`));
+    expect(await misanswered(probes, bearer(owner))).toEqual([]);
+  });
+
+  it('an empty, non-base64, tampered, too long cursor, or one from another day or site is a 400', async () => {
+    const cursor = await firstPageCursor();
+    const decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    const otherSite = await createSite();
+    const cases: Array<[string, string]> = [
+      ...Object.entries(ODD_CURSORS).map(([what, odd]): [string, string] => [what, `${ordersPath()}?businessDay=${businessDay}&cursor=${odd}`]),
+      ['a tampered cursor', `${ordersPath()}?businessDay=${businessDay}&cursor=${b64({ ...decoded, k: { ...decoded.k, daySk: '0#x' } })}`],
+      ['a cursor from another business day', `${ordersPath()}?businessDay=2020-01-01&cursor=${cursor}`],
+      ['a cursor from another site', `${ordersPath(otherSite)}?businessDay=${businessDay}&cursor=${cursor}`],
+    ];
+    expect(await misanswered(cases.map(([what, path]) => badQuery(what, path)), bearer(owner))).toEqual([]);
+  });
+
+  it('a real next-page cursor still pages through the day, one order at a time', async () => {
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await expectStatus(
+        api('GET', `${ordersPath()}?businessDay=${businessDay}&limit=1${cursor ? `&cursor=${cursor}` : ''}`, { headers: bearer(owner) }),
+        200,
+      );
+      seen.push(...page.json.orders.map((order: { orderId: string }) => order.orderId));
+      cursor = page.json.nextCursor;
+    } while (cursor);
+    expect(seen.length).toBeGreaterThanOrEqual(3);
+    expect(new Set(seen).size).toBe(seen.length);
+  });
+});
