@@ -1,6 +1,6 @@
 // The notifications stores against a stubbed DynamoDB client: what a failed write means (a lost race is retried
 // or a 409; throttling and validation are neither), inbox cursors bound to their query, and batch reads.
-import { ConditionalCheckFailedException, ProvisionedThroughputExceededException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { VersionConflictError } from '#shared/dynamodb';
 import { BadRequestError, HttpError } from '#shared/errors';
@@ -8,36 +8,20 @@ import { DirectoryStore } from '../../functions/notifications/directory-store';
 import { InboxStore } from '../../functions/notifications/inbox-store';
 import { SettingsStore } from '../../functions/notifications/settings-store';
 import type { UserSettingsRecord, UserSnapshot } from '../../functions/notifications/schemas';
+import { cancelled, dynamo } from './fixtures/stub-dynamodb';
 
-type Command = { input: Record<string, any> };
-const sent: Command[] = [];
-let answer: (command: Command) => unknown = () => ({});
-
-jest.mock('../../functions/shared/aws-clients', () => ({
-  dynamoDb: () => ({
-    send: async (command: Command) => {
-      sent.push(command);
-      return answer(command);
-    },
-  }),
-}));
+jest.mock('../../functions/shared/aws-clients', () => jest.requireActual('./fixtures/stub-dynamodb').stubbedClients);
 
 const TABLE = 'brigade-test-notifications';
-const sentOf = (type: new (...args: any[]) => unknown) => sent.filter((command) => command instanceof type);
+const sentOf = (type: new (...args: any[]) => unknown) => dynamo.sent.filter((command) => command instanceof type);
 
-beforeEach(() => {
-  sent.length = 0;
-  answer = () => ({});
-});
-
-const cancelled = (...codes: string[]) =>
-  new TransactionCanceledException({ message: `Transaction cancelled [${codes.join(', ')}]`, $metadata: {}, CancellationReasons: codes.map((Code) => ({ Code })) });
+beforeEach(() => dynamo.reset());
 
 const snapshot = (version: number): UserSnapshot => ({ userId: 'u1', name: 'Ada', email: 'ada@example.com', role: 'manager', sites: ['s1'], status: 'active', version });
 
 /** The profile held is version 1; each TransactWrite gets the next outcome (an error to throw, or success). */
 function directoryAnswers(...outcomes: Array<Error | 'ok'>) {
-  answer = (command) => {
+  dynamo.answer = (command) => {
     if (command instanceof GetCommand) return { Item: { pk: 'USER#u1', sk: 'PROFILE', ...snapshot(1) } };
     if (command instanceof TransactWriteCommand) {
       const outcome = outcomes.shift() ?? 'ok';
@@ -86,18 +70,18 @@ describe('versioned user settings', () => {
   const record: UserSettingsRecord = { userId: 'u1', settings: {} as UserSettingsRecord['settings'], updatedAt: '2026-11-25T10:00:00.000Z', version: 3 };
 
   it('a save against a version that moved is a 409 (VersionConflictError)', async () => {
-    answer = () => {
+    dynamo.answer = () => {
       throw new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
     };
     const outcome = await new SettingsStore(TABLE).putUserSettings(record, 2).catch((e: unknown) => e);
     expect(outcome).toBeInstanceOf(VersionConflictError);
     expect(outcome).toMatchObject({ statusCode: 409, code: 'CONFLICT' });
-    expect((sent[0] as PutCommand).input).toMatchObject({ ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': 2 } });
+    expect((dynamo.sent[0] as PutCommand).input).toMatchObject({ ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': 2 } });
   });
 
   it('throttling is not a conflict', async () => {
     const throttled = new ProvisionedThroughputExceededException({ message: 'Rate exceeded', $metadata: {} });
-    answer = () => {
+    dynamo.answer = () => {
       throw throttled;
     };
     await expect(new SettingsStore(TABLE).putUserSettings(record, 2)).rejects.toBe(throttled);
@@ -106,7 +90,7 @@ describe('versioned user settings', () => {
   it('reads many users’ settings in one batch, retrying the keys DynamoDB left unprocessed', async () => {
     const item = (userId: string) => ({ pk: `USER#${userId}`, sk: 'SETTINGS', userId, version: 1 });
     let calls = 0;
-    answer = (command) => {
+    dynamo.answer = (command) => {
       if (!(command instanceof BatchGetCommand)) throw new Error('unexpected');
       const keys = command.input.RequestItems![TABLE]!.Keys!;
       if (calls++ === 0) return { Responses: { [TABLE]: [item('a')] }, UnprocessedKeys: { [TABLE]: { Keys: keys.slice(1) } } };
@@ -125,16 +109,16 @@ describe('inbox cursors', () => {
   const lastKey = (userId: string) => ({ pk: `USER#${userId}`, sk: 'NOTIF#00000000a-0000000000000001', unreadPk: `UNREAD#${userId}`, unreadSk: 'NOTIF#00000000a-0000000000000001' });
 
   async function cursorOf(userId: string, unread: boolean): Promise<string> {
-    answer = () => ({ Items: [], LastEvaluatedKey: unread ? lastKey(userId) : { pk: `USER#${userId}`, sk: 'NOTIF#00000000a-0000000000000001' } });
+    dynamo.answer = () => ({ Items: [], LastEvaluatedKey: unread ? lastKey(userId) : { pk: `USER#${userId}`, sk: 'NOTIF#00000000a-0000000000000001' } });
     const page = await inbox.listInbox(userId, { unread, limit: 1 });
     return page.nextCursor!;
   }
 
   it('page 2 resumes where page 1 stopped, whatever its size', async () => {
     const cursor = await cursorOf('u1', false);
-    answer = () => ({ Items: [] });
+    dynamo.answer = () => ({ Items: [] });
     await inbox.listInbox('u1', { unread: false, limit: 50, cursor });
-    expect((sent.at(-1) as QueryCommand).input.ExclusiveStartKey).toEqual({ pk: 'USER#u1', sk: 'NOTIF#00000000a-0000000000000001' });
+    expect((dynamo.sent.at(-1) as QueryCommand).input.ExclusiveStartKey).toEqual({ pk: 'USER#u1', sk: 'NOTIF#00000000a-0000000000000001' });
   });
 
   it.each([
@@ -158,7 +142,7 @@ describe('inbox cursors', () => {
 
   it('read-all walks the unread index once, page after page, and counts only what it marked', async () => {
     const key = (n: number) => ({ pk: 'USER#u1', sk: `NOTIF#${n}`, unreadPk: 'UNREAD#u1', unreadSk: `NOTIF#${n}` });
-    answer = (command) => {
+    dynamo.answer = (command) => {
       if (command instanceof QueryCommand) {
         return command.input.ExclusiveStartKey ? { Items: [key(3)] } : { Items: [key(1), key(2)], LastEvaluatedKey: key(2) };
       }
