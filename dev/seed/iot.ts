@@ -4,7 +4,8 @@ import { TransactionCanceledException, ConditionalCheckFailedException } from '@
 import { PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { defaultLimits, GRACE_PERIOD_MINUTES, REPORTING_INTERVAL_SECONDS, type DeviceType } from '../../functions/iot/device-types';
 import type { DeviceRecord, SiteSettings } from '../../functions/iot/schemas';
-import { deviceIdClaimKey, deviceKey, settingsKey } from '../../functions/iot/store';
+import { deviceIdClaimKey, deviceKey } from '../../functions/iot/device-store';
+import { settingsKey } from '../../functions/iot/settings-store';
 
 export interface DemoUnit {
   deviceId: string;

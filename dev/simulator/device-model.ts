@@ -44,7 +44,7 @@ const PROFILES: Record<DeviceType, Profile> = {
 };
 
 /** Lunch and dinner service (device-local hours, taken as UTC here): more door openings, hot units on. */
-const inService = (t: number) => {
+export const inService = (t: number) => {
   const hour = new Date(t).getUTCHours();
   return (hour >= 11 && hour < 14) || (hour >= 18 && hour < 22);
 };

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { ConflictError, ServiceUnavailableError, UnprocessableError } from '#shared/errors';
 import type { Caller } from '#shared/identity';
 import { logger } from '#shared/logger';
-import { store } from './config';
+import { commandStore } from './config';
 import { requireDevice } from './devices';
 import { commandProblems, type DeviceCommand } from './device-types';
 import type { CommandRecord } from './schemas';
@@ -16,7 +16,7 @@ export async function sendCommand(siteId: string, deviceId: string, request: Dev
   const base = { commandId: randomUUID(), siteId, deviceId, at: new Date().toISOString(), by: caller.userId, role: caller.role, request };
   const problems = commandProblems(device.type, device.limits, request);
   if (problems.length > 0) {
-    await store.putCommand({ ...base, result: 'rejected', reason: problems.join('; ') });
+    await commandStore.putCommand({ ...base, result: 'rejected', reason: problems.join('; ') });
     throw new UnprocessableError('This command is outside what the unit accepts', { problems });
   }
   let shadowVersion: number;
@@ -24,10 +24,10 @@ export async function sendCommand(siteId: string, deviceId: string, request: Dev
     ({ version: shadowVersion } = await setDesired(device.thing?.thingName ?? deviceId, request, base.commandId));
   } catch (error) {
     logger.error('shadow update failed', { siteId, deviceId, error: error as Error });
-    await store.putCommand({ ...base, result: 'failed', reason: 'the device shadow could not be updated' });
+    await commandStore.putCommand({ ...base, result: 'failed', reason: 'the device shadow could not be updated' });
     throw new ServiceUnavailableError('The device shadow could not be updated; try again');
   }
   const accepted: CommandRecord = { ...base, result: 'accepted', shadowVersion };
-  await store.putCommand(accepted);
+  await commandStore.putCommand(accepted);
   return accepted;
 }

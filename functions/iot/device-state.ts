@@ -6,7 +6,7 @@ import { SILENT_AFTER_INTERVALS } from './device-types';
 import { endExcursion, type MonitorEvent, type MonitorState } from './excursion';
 import type { Reading } from './readings';
 import type { DeviceRecord, IncidentRecord, LiveState } from './schemas';
-import type { DeviceStateChange } from './store';
+import type { DeviceStateChange } from './device-store';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const minutes = (ms: number) => Math.round(ms / 6_000) / 10;

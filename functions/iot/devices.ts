@@ -1,8 +1,9 @@
 // Registering, changing, viewing and decommissioning units. Registration provisions the IoT thing and
 // certificate; the private key is in the response and nowhere else.
+import { retryOnConflict } from '#shared/dynamodb';
 import { ConflictError, NotFoundError, UnprocessableError } from '#shared/errors';
 import type { Caller } from '#shared/identity';
-import { config, store } from './config';
+import { commandStore, config, deviceStore, incidentStore } from './config';
 import { planDecommission, silentAfter } from './device-state';
 import { liveStatus } from './device-status';
 import { defaultLimits, GRACE_PERIOD_MINUTES, limitProblems, REPORTING_INTERVAL_SECONDS } from './device-types';
@@ -10,8 +11,9 @@ import { provisionThing, retireThing } from './provisioning';
 import type { DeviceRecord, RegisterDevice, UpdateDevice } from './schemas';
 import { readShadow } from './shadow';
 
-/** Attempts at a settings change while telemetry keeps moving the device's version. */
+/** Attempts at a change while telemetry keeps moving the device's version. */
 const MAX_ATTEMPTS = 8;
+const changingTooFast = () => new ConflictError('The device is changing too fast; try again');
 const iso = (ms: number) => new Date(ms).toISOString();
 
 export function deviceView(device: DeviceRecord, now: number) {
@@ -50,7 +52,7 @@ export function deviceView(device: DeviceRecord, now: number) {
 }
 
 export async function requireDevice(siteId: string, deviceId: string): Promise<DeviceRecord> {
-  const device = await store.getDevice(siteId, deviceId);
+  const device = await deviceStore.getDevice(siteId, deviceId);
   if (!device) throw new NotFoundError('Device not found');
   return device;
 }
@@ -76,13 +78,13 @@ export async function registerDevice(siteId: string, input: RegisterDevice, call
     settingsVersion: 1,
     live: { monitor: {} },
   };
-  await store.createDevice(device);
+  await deviceStore.createDevice(device);
   let provisioned: Awaited<ReturnType<typeof provisionThing>>;
   try {
     // The device id is the thing name: the IoT policy's ${iot:Connection.Thing.ThingName} is its topic segment.
     provisioned = await provisionThing({ thingName: device.deviceId, siteId, stage: config.STAGE, policyName: config.DEVICE_POLICY_NAME });
   } catch (error) {
-    await store.forgetDevice(siteId, device.deviceId);
+    await deviceStore.forgetDevice(siteId, device.deviceId);
     throw error;
   }
   const linked = await updateSettings(siteId, device.deviceId, (current) => ({ ...current, thing: provisioned.thing }));
@@ -100,14 +102,17 @@ export async function registerDevice(siteId: string, input: RegisterDevice, call
 
 /** Re-reads and re-applies `change` until it lands on the version it was decided on. */
 async function updateSettings(siteId: string, deviceId: string, change: (current: DeviceRecord) => DeviceRecord): Promise<DeviceRecord> {
-  for (let attempt = 1; ; attempt++) {
-    const current = await requireDevice(siteId, deviceId);
-    const next = { ...change(current), settingsVersion: current.settingsVersion + 1, updatedAt: iso(Date.now()) };
-    const lastSeenAt = next.live.lastSeenAt;
-    const watched = next.status === 'active' && lastSeenAt !== undefined && next.live.offlineSince === undefined;
-    if (await store.saveSettings(next, watched ? silentAfter(next, lastSeenAt) : undefined)) return { ...next, version: current.version + 1 };
-    if (attempt >= MAX_ATTEMPTS) throw new ConflictError('The device is changing too fast; try again');
-  }
+  return retryOnConflict(
+    async () => {
+      const current = await requireDevice(siteId, deviceId);
+      const next = { ...change(current), settingsVersion: current.settingsVersion + 1, updatedAt: iso(Date.now()) };
+      const lastSeenAt = next.live.lastSeenAt;
+      const watched = next.status === 'active' && lastSeenAt !== undefined && next.live.offlineSince === undefined;
+      await deviceStore.saveSettings(next, watched ? silentAfter(next, lastSeenAt) : undefined);
+      return { ...next, version: current.version + 1 };
+    },
+    { attempts: MAX_ATTEMPTS, exhausted: changingTooFast },
+  );
 }
 
 export async function changeDevice(siteId: string, deviceId: string, patch: UpdateDevice, now = Date.now()) {
@@ -126,29 +131,32 @@ export async function changeDevice(siteId: string, deviceId: string, patch: Upda
 }
 
 export async function decommissionDevice(siteId: string, deviceId: string, correlationId: string, now = Date.now()) {
-  let device = await requireDevice(siteId, deviceId);
-  if (device.status === 'decommissioned') return deviceView(device, now);
-  await retireThing(device.thing?.thingName ?? device.deviceId, device.thing?.policyName ?? config.DEVICE_POLICY_NAME);
-  for (let attempt = 1; ; attempt++) {
-    const known = await store.knownIncidents(siteId, device.live.monitor.incident ? [device.live.monitor.incident.incidentId] : []);
-    const change = planDecommission(device, now, known, correlationId);
-    if (await store.commitStateChange(change)) return deviceView({ ...device, ...change.extra, live: change.live }, now);
-    device = await requireDevice(siteId, deviceId);
-    if (device.status === 'decommissioned') return deviceView(device, now);
-    if (attempt >= MAX_ATTEMPTS) throw new ConflictError('The device is changing too fast; try again');
-  }
+  const found = await requireDevice(siteId, deviceId);
+  if (found.status === 'decommissioned') return deviceView(found, now);
+  await retireThing(found.thing?.thingName ?? found.deviceId, found.thing?.policyName ?? config.DEVICE_POLICY_NAME);
+  return retryOnConflict(
+    async (attempt) => {
+      const device = attempt === 1 ? found : await requireDevice(siteId, deviceId);
+      if (device.status === 'decommissioned') return deviceView(device, now); // a concurrent request did it
+      const known = await incidentStore.knownIncidents(siteId, device.live.monitor.incident ? [device.live.monitor.incident.incidentId] : []);
+      const change = planDecommission(device, now, known, correlationId);
+      await deviceStore.commitStateChange(change);
+      return deviceView({ ...device, ...change.extra, live: change.live }, now);
+    },
+    { attempts: MAX_ATTEMPTS, exhausted: changingTooFast },
+  );
 }
 
 export async function deviceDetail(siteId: string, deviceId: string, now = Date.now()) {
   const device = await requireDevice(siteId, deviceId);
   const [shadow, commands] = await Promise.all([
     device.status === 'active' ? readShadow(device.thing?.thingName ?? device.deviceId) : Promise.resolve(undefined),
-    store.listCommands(siteId, deviceId, 5),
+    commandStore.listCommands(siteId, deviceId, { limit: 5 }),
   ]);
-  return { ...deviceView(device, now), shadow: shadow ?? null, recentCommands: commands };
+  return { ...deviceView(device, now), shadow: shadow ?? null, recentCommands: commands.commands };
 }
 
 export async function listDeviceViews(siteId: string, now = Date.now()) {
-  const devices = await store.listDevices(siteId);
+  const devices = await deviceStore.listDevices(siteId);
   return devices.map((d) => deviceView(d, now)).sort((a, b) => a.name.localeCompare(b.name) || a.deviceId.localeCompare(b.deviceId));
 }

@@ -1,6 +1,6 @@
 // The site's food-safety picture: the overview (what needs attention now) and the HACCP log of a day.
 import type { Caller } from '#shared/identity';
-import { store } from './config';
+import { deviceStore, incidentStore, settingsStore, telemetryStore } from './config';
 import { deviceView } from './devices';
 import { incidentTimePrefix } from './excursion';
 import { CHECK_WINDOW_MS, DEFAULT_HACCP_SETTINGS, haccpCsv, haccpRow, type HaccpSettings } from './haccp';
@@ -12,17 +12,17 @@ const INCIDENT_LOOKBACK_MS = 7 * 24 * 60 * 60 * 1000;
 const ATTENTION = new Set(['excursion', 'out-of-range', 'offline', 'low-battery']);
 
 async function siteSettings(siteId: string): Promise<SiteSettings> {
-  return (await store.getSettings(siteId)) ?? DEFAULT_HACCP_SETTINGS;
+  return (await settingsStore.getSettings(siteId)) ?? DEFAULT_HACCP_SETTINGS;
 }
 
 export async function saveSiteSettings(siteId: string, settings: HaccpSettings, caller: Caller): Promise<SiteSettings> {
   const saved = { ...settings, updatedAt: new Date().toISOString(), updatedBy: caller.userId };
-  await store.putSettings(siteId, saved);
+  await settingsStore.putSettings(siteId, saved);
   return saved;
 }
 
 export async function overview(siteId: string, now = Date.now()) {
-  const [devices, open, settings] = await Promise.all([store.listDevices(siteId), store.listIncidents(siteId, { status: 'open', limit: 100 }), siteSettings(siteId)]);
+  const [devices, open, settings] = await Promise.all([deviceStore.listDevices(siteId), incidentStore.listIncidents(siteId, { status: 'open', limit: 100 }), siteSettings(siteId)]);
   const views = devices.filter((d) => d.status === 'active').map((d) => deviceView(d, now));
   const byStatus: Record<string, number> = {};
   for (const view of views) byStatus[view.status] = (byStatus[view.status] ?? 0) + 1;
@@ -50,14 +50,14 @@ export async function haccpLog(siteId: string, date: string, now = Date.now()) {
   const settings = await siteSettings(siteId);
   const { start, end } = localDayRange(date, settings.timeZone);
   const [devices, incidents] = await Promise.all([
-    store.listDevices(siteId),
-    store.incidentsStartedBetween(siteId, incidentTimePrefix(start - INCIDENT_LOOKBACK_MS), `${incidentTimePrefix(end)}~`),
+    deviceStore.listDevices(siteId),
+    incidentStore.incidentsStartedBetween(siteId, incidentTimePrefix(start - INCIDENT_LOOKBACK_MS), `${incidentTimePrefix(end)}~`),
   ]);
   // Units that existed on that day, decommissioned ones included: the log is a record, not a live view.
   const present = devices.filter((d) => Date.parse(d.createdAt) < end && (d.decommissionedAt === undefined || Date.parse(d.decommissionedAt) > start));
   const rows = await Promise.all(
     present.map(async (device) => {
-      const aggregates = await store.listAggregates(siteId, device.deviceId, start, end + CHECK_WINDOW_MS);
+      const aggregates = await telemetryStore.listAggregates(siteId, device.deviceId, start, end + CHECK_WINDOW_MS);
       const overlapping = incidents.filter(
         (i) => i.deviceId === device.deviceId && Date.parse(i.startedAt) < end && (i.endedAt === undefined || Date.parse(i.endedAt) >= start),
       );

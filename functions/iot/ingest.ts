@@ -1,15 +1,16 @@
 // Ingesting one telemetry message from the topic rule: validate each reading, store the new ones with their
 // 15-minute bucket counts (a QoS 1 redelivery finds its readings already stored), widen the buckets' ranges,
 // then move the device's live state and excursion state machine forward. Safe to run twice on one message.
+import { retryOnConflict } from '#shared/dynamodb';
 import { logger } from '#shared/logger';
 import { byBucket } from './aggregates';
-import { store } from './config';
-import { jitter, type StoredReading } from './store';
+import { deviceStore, incidentStore, rejectStore, telemetryStore } from './config';
 import { monitorConfig, planIngest } from './device-state';
 import { isInRange } from './device-types';
 import { advance, awaitingReadings, type MonitorEvent, type MonitorState } from './excursion';
 import { parseTelemetry, type Reading } from './readings';
 import type { DeviceRecord, RejectRecord } from './schemas';
+import type { StoredReading } from './telemetry-store';
 
 /** Concurrent messages of one device can race on its state; each retry re-reads it. */
 const MAX_STATE_ATTEMPTS = 12;
@@ -33,36 +34,34 @@ export async function ingestTelemetry(output: unknown, correlationId: string): P
   if (!parsed.ok) return rejectMessage(output, 'invalid-message', parsed.reason);
   const { siteId, deviceId, receivedAt, readings, rejected } = parsed.telemetry;
 
-  let device = await store.getDevice(siteId, deviceId);
-  if (!device) return rejectMessage(output, 'unknown-device', `no device ${deviceId} is registered at site ${siteId}`);
-  if (device.status !== 'active') return rejectMessage(output, 'decommissioned-device', `device ${deviceId} was decommissioned`);
+  const first = await deviceStore.getDevice(siteId, deviceId);
+  if (!first) return rejectMessage(output, 'unknown-device', `no device ${deviceId} is registered at site ${siteId}`);
+  if (first.status !== 'active') return rejectMessage(output, 'decommissioned-device', `device ${deviceId} was decommissioned`);
 
-  const { stored, duplicates } = await store.putReadings(siteId, deviceId, receivedAt, readings, device.limits);
+  const { stored, duplicates } = await telemetryStore.putReadings(siteId, deviceId, receivedAt, readings, first.limits);
   // All valid readings, not only the new ones: a retried message must finish what a crashed attempt began.
-  await widenBuckets(device, readings);
+  await widenBuckets(first, readings);
 
   const counters = { accepted: stored.length, duplicates: duplicates.length, rejected: rejected.length };
-  let alerts: string[] = [];
-  for (let attempt = 1; ; attempt++) {
-    const evaluation = await evaluateExcursions(device, readings);
-    const known = await store.knownIncidents(siteId, evaluation.events.map((e) => e.incidentId));
-    const change = planIngest(device, { receivedAt, readings, counters, evaluation, known }, correlationId);
-    if (await store.commitStateChange(change)) {
-      alerts = change.events.map((e) => e.type);
-      break;
-    }
-    await jitter(attempt);
-    const fresh: DeviceRecord | undefined = await store.getDevice(siteId, deviceId);
-    if (!fresh || fresh.status !== 'active' || attempt >= MAX_STATE_ATTEMPTS) {
+  const alerts = await retryOnConflict(
+    async (attempt) => {
+      const device = attempt === 1 ? first : await deviceStore.getDevice(siteId, deviceId);
+      if (!device || device.status !== 'active') return []; // decommissioned meanwhile: its live state is final
+      const evaluation = await evaluateExcursions(device, readings);
+      const known = await incidentStore.knownIncidents(siteId, evaluation.events.map((e) => e.incidentId));
+      const change = planIngest(device, { receivedAt, readings, counters, evaluation, known }, correlationId);
+      await deviceStore.commitStateChange(change);
+      return change.events.map((e) => e.type);
+    },
+    {
+      attempts: MAX_STATE_ATTEMPTS,
       // Throwing hands the message back for a retry (Lambda retries, then the rule's error action keeps it).
-      if (fresh?.status === 'active') throw new Error(`device ${deviceId} state kept changing; ${attempt} attempts`);
-      break;
-    }
-    device = fresh;
-  }
+      exhausted: () => new Error(`device ${deviceId} state kept changing; ${MAX_STATE_ATTEMPTS} attempts`),
+    },
+  );
 
   if (rejected.length > 0) {
-    await store.putRejects(
+    await rejectStore.putRejects(
       rejected.map((r) => ({
         siteId,
         deviceId,
@@ -126,9 +125,9 @@ async function evaluateExcursions(device: DeviceRecord, readings: Reading[]): Pr
 async function settledHistory(device: DeviceRecord, from: number): Promise<StoredReading[] | undefined> {
   const deadline = Date.now() + MAX_SETTLE_WAIT_MS;
   for (;;) {
-    const back = await store.scanBack(device.siteId, device.deviceId, from, MAX_RERUN_READINGS, (r) => isInRange(device.limits, r.temperatureC));
+    const back = await telemetryStore.scanBack(device.siteId, device.deviceId, from, MAX_RERUN_READINGS, (r) => isInRange(device.limits, r.temperatureC));
     if (!back.stopped && !back.exhausted) return undefined;
-    const history = await store.readingsFrom(device.siteId, device.deviceId, back.readings.at(-1)?.t ?? from, MAX_RERUN_READINGS);
+    const history = await telemetryStore.readingsFrom(device.siteId, device.deviceId, back.readings.at(-1)?.t ?? from, MAX_RERUN_READINGS);
     if (!history) return undefined;
     const now = Date.now();
     if (now >= deadline || !awaitingReadings(history, back.exhausted, device.reportingIntervalSeconds, now)) return history;
@@ -140,19 +139,19 @@ async function settledHistory(device: DeviceRecord, from: number): Promise<Store
 async function widenBuckets(device: DeviceRecord, readings: Reading[]): Promise<void> {
   for (const { start, readings: group } of byBucket(readings)) {
     const temperatures = group.map((r) => r.temperatureC);
-    await store.widenBucket(device.siteId, device.deviceId, start, Math.min(...temperatures), Math.max(...temperatures));
+    await telemetryStore.widenBucket(device.siteId, device.deviceId, start, Math.min(...temperatures), Math.max(...temperatures));
   }
 }
 
 /** A message that cannot be ingested at all is kept for inspection, not retried: it would fail again. */
-async function rejectMessage(output: unknown, kind: RejectRecord['kind'], reason: string): Promise<IngestSummary> {
+export async function rejectMessage(output: unknown, kind: RejectRecord['kind'], reason: string): Promise<IngestSummary> {
   const fields = (output ?? {}) as Record<string, unknown>;
   const siteId = typeof fields.siteId === 'string' && /^[a-z0-9][a-z0-9-]{0,62}$/.test(fields.siteId) ? fields.siteId : 'unknown';
   const deviceId = typeof fields.deviceId === 'string' ? fields.deviceId.slice(0, 64) : undefined;
   const receivedAt = typeof fields.receivedAt === 'number' ? fields.receivedAt : Date.now();
   logger.warn('telemetry message rejected', { siteId, deviceId, kind, reason });
   const { siteId: _s, deviceId: _d, receivedAt: _r, clientId: _c, ...payload } = fields;
-  await store.putRejects([{ siteId, deviceId, receivedAt: iso(receivedAt), kind, reason, payload, position: 'message' }]);
+  await rejectStore.putRejects([{ siteId, deviceId, receivedAt: iso(receivedAt), kind, reason, payload, position: 'message' }]);
   const count = Array.isArray(payload.readings) ? payload.readings.length : 1;
   return { accepted: 0, duplicates: 0, rejected: count, alerts: [] };
 }

@@ -1,5 +1,5 @@
 import { BUCKET_MS } from './aggregates';
-import { store } from './config';
+import { telemetryStore } from './config';
 import { requireDevice } from './devices';
 import { aggregatesQuerySchema, deviceParamsSchema } from './schemas';
 import { timeRange } from './time-range';
@@ -12,7 +12,7 @@ export const handler = httpRoute(
   async ({ params, query }) => {
     await requireDevice(params.siteId, params.deviceId);
     const range = timeRange(query, { defaultSpanMs: DAY_MS, maxSpanMs: 31 * DAY_MS });
-    const aggregates = await store.listAggregates(params.siteId, params.deviceId, range.from, range.to);
+    const aggregates = await telemetryStore.listAggregates(params.siteId, params.deviceId, range.from, range.to);
     return {
       body: {
         from: new Date(range.from).toISOString(),

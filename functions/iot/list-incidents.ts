@@ -1,11 +1,11 @@
-import { store } from './config';
+import { incidentStore } from './config';
 import { incidentsQuerySchema, siteParamsSchema } from './schemas';
 import { httpRoute } from './policies';
 
 export const handler = httpRoute(
   { route: 'GET /sites/{siteId}/incidents', params: siteParamsSchema, query: incidentsQuerySchema },
   async ({ params, query }) => {
-    const page = await store.listIncidents(params.siteId, query);
-    return { body: { incidents: page.incidents, ...(page.cursor && { nextCursor: page.cursor }) } };
+    const page = await incidentStore.listIncidents(params.siteId, query);
+    return { body: { incidents: page.incidents, ...(page.nextCursor && { nextCursor: page.nextCursor }) } };
   },
 );

@@ -1,6 +1,6 @@
-import { store } from './config';
+import { telemetryStore } from './config';
 import { requireDevice } from './devices';
-import { timeRange } from './time-range';
+import { pagedTimeRange, windowCursor } from './time-range';
 import { deviceParamsSchema, readingsQuerySchema } from './schemas';
 import { httpRoute } from './policies';
 
@@ -10,8 +10,9 @@ export const handler = httpRoute(
   { route: 'GET /sites/{siteId}/devices/{deviceId}/readings', params: deviceParamsSchema, query: readingsQuerySchema },
   async ({ params, query }) => {
     await requireDevice(params.siteId, params.deviceId);
-    const range = timeRange(query, { defaultSpanMs: DAY_MS, maxSpanMs: 7 * DAY_MS });
-    const page = await store.listReadings(params.siteId, params.deviceId, range, query);
+    const { range, pageCursor } = pagedTimeRange(query, { defaultSpanMs: DAY_MS, maxSpanMs: 7 * DAY_MS });
+    const page = await telemetryStore.listReadings(params.siteId, params.deviceId, range, { ...query, cursor: pageCursor });
+    const nextCursor = windowCursor(range, page.nextCursor);
     return {
       body: {
         from: new Date(range.from).toISOString(),
@@ -21,7 +22,7 @@ export const handler = httpRoute(
           ...fields,
           receivedAt: new Date(Number(receivedAt)).toISOString(),
         })),
-        ...(page.cursor && { nextCursor: page.cursor }),
+        ...(nextCursor && { nextCursor }),
       },
     };
   },

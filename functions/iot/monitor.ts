@@ -1,12 +1,12 @@
 // The scheduled watch: devices past their silence deadline get one `iot.device-offline` alert each (the write
 // that marks them offline is conditional on the version read, so overlapping runs cannot alert twice), then
 // alerts left in the outbox by an interrupted publish are relayed.
+import { lostRace } from '#shared/dynamodb';
 import { relayOutbox, type RelayResult } from '#shared/outbox';
-import { logger } from '#shared/logger';
 import { alertOutboxDeps } from './alerts';
-import { config, outboxTarget, store } from './config';
+import { config, deviceStore, outboxTarget } from './config';
 import { planOffline } from './device-state';
-import { SILENCE_SHARDS } from './store';
+import { SILENCE_SHARDS } from './device-store';
 
 export interface WatchResult {
   offline: string[];
@@ -16,14 +16,24 @@ export interface WatchResult {
 export async function watchDevices(now: number, correlationId: string): Promise<WatchResult> {
   const offline: string[] = [];
   for (let shard = 0; shard < SILENCE_SHARDS; shard++) {
-    for (const candidate of await store.silentDevices(shard, now)) {
+    for (const candidate of await deviceStore.silentDevices(shard, now)) {
       // The index is eventually consistent: decide on the device itself.
-      const device = await store.getDevice(candidate.siteId, candidate.deviceId);
+      const device = await deviceStore.getDevice(candidate.siteId, candidate.deviceId);
       const change = device && planOffline(device, now, correlationId);
-      if (change && (await store.commitStateChange(change))) offline.push(`${device.siteId}/${device.deviceId}`);
+      if (change && (await committed(() => deviceStore.commitStateChange(change)))) offline.push(`${device.siteId}/${device.deviceId}`);
     }
   }
   const relayed = await relayOutbox({ ...outboxTarget, minAgeMs: config.OUTBOX_RELAY_MIN_AGE_SECONDS * 1000 }, new Date(now), alertOutboxDeps());
-  if (offline.length > 0 || relayed.published + relayed.failed > 0) logger.info('device watch', { offline, ...relayed });
   return { offline, relayed };
+}
+
+/** False when the device moved on meanwhile (it reported, or another run marked it): nothing to alert then. */
+async function committed(commit: () => Promise<void>): Promise<boolean> {
+  try {
+    await commit();
+    return true;
+  } catch (error) {
+    if (lostRace(error)) return false;
+    throw error;
+  }
 }

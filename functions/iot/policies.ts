@@ -20,7 +20,7 @@ export const policies = {
   'GET /sites/{siteId}/incidents': { roles: EVERYONE, site: 'path' },
   'GET /sites/{siteId}/incidents/{incidentId}': { roles: EVERYONE, site: 'path' },
   'POST /sites/{siteId}/incidents/{incidentId}/actions': { roles: EVERYONE, site: 'path', object: 'staff record what they did; not on a closed incident (409)' },
-  'POST /sites/{siteId}/incidents/{incidentId}/close': { roles: MANAGERS, site: 'path', object: 'iot/store.ts closeIncident: needs a corrective action and the excursion over (422)' },
+  'POST /sites/{siteId}/incidents/{incidentId}/close': { roles: MANAGERS, site: 'path', object: 'iot/incident-store.ts closeIncident: needs a corrective action and the excursion over (422)' },
   'GET /sites/{siteId}/haccp': { roles: EVERYONE, site: 'path' },
   'GET /sites/{siteId}/telemetry-rejects': { roles: MANAGERS, site: 'path' },
 } as const satisfies Record<string, Policy>;

@@ -1,5 +1,5 @@
 // The IoT control-plane side of a device: its thing, an X.509 certificate with keys, and the least-privilege
-// device policy (resources/iot.yml) on the certificate. The same calls run against AWS and the local cloud.
+// device policy (resources.yml) on the certificate. The same calls run against AWS and the local cloud.
 import {
   AttachPolicyCommand,
   AttachThingPrincipalCommand,
@@ -131,6 +131,8 @@ export async function retireThing(thingName: string, policyName: string): Promis
       break;
     } catch (error) {
       if (!(error instanceof InvalidRequestException) || attempt >= DELETE_THING_ATTEMPTS) throw error;
+      // A steady, growing wait rather than backOff's full jitter: nothing races here, and a run of short random
+      // waits could give up before the detach has propagated.
       await sleep(attempt * 500);
     }
   }

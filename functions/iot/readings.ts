@@ -20,6 +20,9 @@ export const ruleOutputSchema = z.object({
   clientId: z.string().optional(),
 });
 
+/** A message the rule hands over: those fields, and the device's own (a reading or a batch) kept as they are. */
+export const telemetryMessageSchema = ruleOutputSchema.loose();
+
 /** Sensors resolve 0.1 °C at best; rounding also keeps values DynamoDB cannot store (1e-200) out. */
 const round = (decimals: number) => (v: number) => Math.round(v * 10 ** decimals) / 10 ** decimals;
 
@@ -58,7 +61,9 @@ export interface ParsedTelemetry {
 
 export type ParseOutcome = { ok: true; telemetry: ParsedTelemetry } | { ok: false; reason: string };
 
-const describe = (error: z.ZodError) => error.issues.map((i) => `${i.path.join('.') || 'reading'}: ${i.message}`).join('; ');
+/** What was wrong, one `path: message` per issue. */
+export const describeIssues = (issues: readonly z.core.$ZodIssue[]) => issues.map((i) => `${i.path.join('.') || 'reading'}: ${i.message}`).join('; ');
+const describe = (error: z.ZodError) => describeIssues(error.issues);
 
 export function parseTelemetry(output: unknown): ParseOutcome {
   const envelope = ruleOutputSchema.safeParse(output);

@@ -5,13 +5,12 @@ import { siteIdSchema } from '#shared/identity';
 import { DEVICE_TYPES, GRACE_PERIOD_MINUTES, REPORTING_INTERVAL_SECONDS, type DeviceCommand, type DeviceType, type Limits } from './device-types';
 import type { MonitorState, Severity } from './excursion';
 import type { HaccpSettings } from './haccp';
-import { isTimeZone } from '#shared/time';
+import { instantSchema, isoDateSchema, timeZoneSchema } from '#shared/time';
 import { deviceIdSchema } from './readings';
 
 const label = (max: number) => z.string().trim().min(1).max(max);
 const temperature = z.number().min(-100).max(400);
 const localTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM');
-const isoDate = z.iso.date();
 
 export const siteParamsSchema = z.object({ siteId: siteIdSchema });
 export const deviceParamsSchema = z.object({ siteId: siteIdSchema, deviceId: deviceIdSchema });
@@ -40,22 +39,22 @@ export const deviceCommandSchema = z
   .strictObject({ setpointC: z.number().optional(), mode: z.string().min(1).max(20).optional() })
   .refine((c) => c.setpointC !== undefined || c.mode !== undefined, 'give setpointC, mode or both');
 
-const instant = z.iso.datetime({ offset: true }).transform((v) => Date.parse(v));
-const cursor = z.string().max(300).optional();
+// Opaque; whether it belongs to the query it is sent with is the store's to say (a 400 when it does not).
+const cursor = z.string().max(1024).optional();
 
 export const readingsQuerySchema = z.object({
-  from: instant.optional(),
-  to: instant.optional(),
+  from: instantSchema.optional(),
+  to: instantSchema.optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
   order: z.enum(['asc', 'desc']).default('desc'),
   cursor,
 });
 
-export const aggregatesQuerySchema = z.object({ from: instant.optional(), to: instant.optional() });
+export const aggregatesQuerySchema = z.object({ from: instantSchema.optional(), to: instantSchema.optional() });
 
 export const siteSettingsSchema = z
   .strictObject({
-    timeZone: z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Paris'),
+    timeZone: timeZoneSchema,
     amCheckAt: localTime,
     pmCheckAt: localTime,
   })
@@ -75,8 +74,9 @@ export type CorrectiveActionInput = z.infer<typeof correctiveActionSchema>;
 
 export const closeIncidentSchema = z.strictObject({ note: label(1000).optional() });
 
-export const haccpQuerySchema = z.object({ date: isoDate, format: z.enum(['csv', 'json']).default('csv') });
-export const rejectsQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) });
+export const haccpQuerySchema = z.object({ date: isoDateSchema, format: z.enum(['csv', 'json']).default('csv') });
+export const rejectsQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(200).default(50), cursor });
+export const commandsQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(100).default(20), cursor });
 
 // ---- records ----
 

@@ -1,11 +1,9 @@
-import type { Context } from 'aws-lambda';
-import { logger } from '#shared/logger';
-import { watchDevices, type WatchResult } from './monitor';
+import { scheduledJob } from '#shared/jobs';
+import { watchDevices } from './monitor';
 
 // Scheduled every minute (serverless-offline runs the schedule locally too): silent devices → offline alerts,
-// then the alerts outbox relay. The time is always the function's own clock.
-export const handler = async (_event: unknown, context: Context): Promise<WatchResult> => {
-  logger.resetKeys();
-  logger.appendKeys({ correlationId: context.awsRequestId });
-  return watchDevices(Date.now(), context.awsRequestId);
-};
+// then the alerts outbox relay. The time is always the function's own clock. Most minutes do nothing: those
+// runs are not logged.
+export const handler = scheduledJob('watch-devices', ({ now, correlationId }) => watchDevices(now.getTime(), correlationId), {
+  quiet: ({ offline, relayed }) => offline.length === 0 && relayed.published + relayed.failed === 0,
+});
