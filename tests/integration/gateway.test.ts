@@ -47,6 +47,20 @@ describe('gateway', () => {
     expect(res.json.error.code).toBe('METHOD_NOT_ALLOWED');
   });
 
+  it('regression: an unknown path or a wrong method carrying a body still answers 404 / 405 (was 400 "takes no body")', async () => {
+    const bodies = [{ body: { any: 'json' } }, { rawBody: 'not json', headers: { 'content-type': 'text/plain' } }, { body: { big: 'x'.repeat(100_000) } }];
+    for (const options of bodies) {
+      const unknown = await api('POST', '/no/such/route', options);
+      expect({ status: unknown.status, code: unknown.json?.error?.code }).toEqual({ status: 404, code: 'NOT_FOUND' });
+      const wrongMethod = await api('PUT', '/health', options);
+      expect({ status: wrongMethod.status, code: wrongMethod.json?.error?.code, allow: wrongMethod.headers.get('allow') }).toEqual({
+        status: 405,
+        code: 'METHOD_NOT_ALLOWED',
+        allow: 'GET',
+      });
+    }
+  });
+
   it('answers CORS preflight for known routes', async () => {
     const res = await api('OPTIONS', '/sites/s1/orders', {
       headers: { origin: 'https://pos.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'idempotency-key' },
