@@ -128,9 +128,9 @@ function buildRoute<B extends z.ZodType, P extends z.ZodType, Q extends z.ZodTyp
       const rawBody = declaration.route === '$default' ? undefined : readBody(event, limit);
       const body = validate('body', declaration.body, parseJson(event, rawBody));
       const result = await handle({ caller, body, params, query, headers: event.headers ?? {}, correlationId, event, context });
-      return jsonResponse(result.status ?? 200, result.rawBody ?? result.body, correlationId, event, result.headers);
+      return jsonResponse(result.status ?? 200, result.rawBody ?? result.body, correlationId, result.headers);
     } catch (error) {
-      return errorResponse(error, correlationId, event);
+      return errorResponse(error, correlationId);
     }
   };
 
@@ -186,47 +186,37 @@ function validate<S extends z.ZodType>(where: string, schema: S | undefined, val
   );
 }
 
-function securityHeaders(event: APIGatewayProxyEventV2): Record<string, string> {
-  const origin = event.headers?.origin;
-  const allowed = (process.env.CORS_ALLOWED_ORIGINS ?? '*').split(',').map((s) => s.trim());
-  const allowOrigin = allowed.includes('*') ? '*' : origin && allowed.includes(origin) ? origin : undefined;
-  return {
-    'content-type': 'application/json; charset=utf-8',
-    'cache-control': 'no-store',
-    'x-content-type-options': 'nosniff',
-    'x-frame-options': 'DENY',
-    'strict-transport-security': 'max-age=63072000; includeSubDomains',
-    'referrer-policy': 'no-referrer',
-    ...(allowOrigin
-      ? { 'access-control-allow-origin': allowOrigin, 'access-control-expose-headers': 'x-correlation-id, retry-after' }
-      : {}),
-  };
-}
+// CORS headers are not set here: API Gateway answers preflight and adds them to every response from
+// provider.httpApi.cors (ignoring any a function sets), and serverless-offline does the same locally, so headers
+// from the function would only be repeated.
+const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'content-type': 'application/json; charset=utf-8',
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'strict-transport-security': 'max-age=63072000; includeSubDomains',
+  'referrer-policy': 'no-referrer',
+};
 
 export function jsonResponse(
   status: number,
   body: unknown,
   correlationId: string,
-  event: APIGatewayProxyEventV2,
   headers: Record<string, string> = {},
 ): APIGatewayProxyStructuredResultV2 {
   return {
     statusCode: status,
-    headers: { ...securityHeaders(event), [CORRELATION_HEADER]: correlationId, ...headers },
+    headers: { ...SECURITY_HEADERS, [CORRELATION_HEADER]: correlationId, ...headers },
     body: body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body),
   };
 }
 
-export function errorResponse(
-  error: unknown,
-  correlationId: string,
-  event: APIGatewayProxyEventV2,
-): APIGatewayProxyStructuredResultV2 {
+export function errorResponse(error: unknown, correlationId: string): APIGatewayProxyStructuredResultV2 {
   if (error instanceof HttpError) {
     if (error.statusCode >= 500) logger.error('request failed', { error, correlationId });
     else logger.info('request rejected', { status: error.statusCode, code: error.code });
-    return jsonResponse(error.statusCode, error.toJSON(), correlationId, event, error.headers);
+    return jsonResponse(error.statusCode, error.toJSON(), correlationId, error.headers);
   }
   logger.error('unhandled error', { error: error as Error, correlationId });
-  return jsonResponse(500, { error: { code: 'INTERNAL', message: 'Internal server error', correlationId } }, correlationId, event);
+  return jsonResponse(500, { error: { code: 'INTERNAL', message: 'Internal server error', correlationId } }, correlationId);
 }

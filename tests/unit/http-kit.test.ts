@@ -113,6 +113,12 @@ describe('httpRoute', () => {
     }
   });
 
+  it('sets no CORS headers: API Gateway adds them from provider.httpApi.cors and ignores a function\'s', async () => {
+    const res = await call(event({ headers: { 'content-type': 'application/json', origin: 'https://pos.example' }, body: JSON.stringify({ name: 'a', count: 1 }) }));
+    expect(res.statusCode).toBe(201);
+    expect(Object.keys(res.headers ?? {}).filter((name) => name.startsWith('access-control-'))).toEqual([]);
+  });
+
   it('ignores a correlation id that could inject into logs or headers', async () => {
     const res = await call(event({ headers: { 'content-type': 'application/json', 'x-correlation-id': 'bad\nid' }, body: JSON.stringify({ name: 'a', count: 1 }) }));
     expect(res.headers?.['x-correlation-id']).toMatch(/^[0-9a-f-]{36}$/);
