@@ -14,7 +14,7 @@ const USAGE = `usage: npm run simulate -- [options]
   --ids a,b,c          these device ids instead (their type from the demo fleet, else --type)
   --type T             type of units not in the demo fleet: ${DEVICE_TYPES.join(', ')} (default fridge)
   --site S             site id (default demo-bistro)
-  --url U              MQTT broker (default $BRIGADE_MQTT_URL or mqtt://127.0.0.1:1883)
+  --url U              MQTT broker (default $BRIGADE_MQTT_URL, else mqtt://127.0.0.1:$BRIGADE_MQTT_PORT, port 1883 by default)
   --endpoint HOST      AWS IoT Core endpoint instead (mqtts://HOST:8883), with:
   --cert F --key F --ca F   device certificate, private key, Amazon root CA; {id} in a path is the device id
   --rate R             readings per second per device (default 1)
@@ -82,7 +82,9 @@ const ids = args.ids
 if (fault && args.device && !ids.includes(args.device)) fail(`--device ${args.device} is not one of the simulated devices (${ids.join(', ')})`);
 
 const tlsFile = (path: string | undefined, id: string) => (path ? readFileSync(path.replaceAll('{id}', id)) : undefined);
-const url = args.endpoint ? `mqtts://${args.endpoint}:8883` : (args.url ?? process.env.BRIGADE_MQTT_URL ?? 'mqtt://127.0.0.1:1883');
+const url = args.endpoint
+  ? `mqtts://${args.endpoint}:8883`
+  : (args.url ?? process.env.BRIGADE_MQTT_URL ?? `mqtt://127.0.0.1:${process.env.BRIGADE_MQTT_PORT ?? 1883}`);
 if (args.endpoint && (!args.cert || !args.key)) fail('--endpoint needs --cert and --key (and usually --ca)');
 
 const startedAt = Date.now();
@@ -96,6 +98,7 @@ if (unregistered.length > 0 && args.site === 'demo-bistro') {
 }
 console.log(`simulating ${devices.length} device(s) of site ${args.site} on ${url}: ${rate}/s each, device time ×${speed}, for ${durationS} s`);
 
+const CONNECT_TIMEOUT_S = 10;
 let stopping = false;
 async function stop(code: number): Promise<void> {
   if (stopping) return;
@@ -131,7 +134,12 @@ function report(final = false): void {
 const ticker = setInterval(() => {
   const now = Date.now();
   const elapsedS = (now - startedAt) / 1000;
-  if (elapsedS >= durationS) return void stop(0);
+  if (elapsedS >= durationS) return void stop(devices.some((d) => d.counters.acked > 0) ? 0 : 1);
+  // mqtt.js keeps retrying a broker that is not there: say so and fail instead of simulating into nothing.
+  if (elapsedS >= CONNECT_TIMEOUT_S && !devices.some((d) => d.connected || d.counters.acked > 0)) {
+    console.error(`could not connect to ${url} within ${CONNECT_TIMEOUT_S} s: is the stack running (npm start), and is the port right (BRIGADE_MQTT_PORT)?`);
+    return void stop(1);
+  }
   if (fault && args.device) {
     devices.find((d) => d.deviceId === args.device)?.setFault(fault, elapsedS >= faultAfterS && elapsedS < faultAfterS + faultForS);
   }

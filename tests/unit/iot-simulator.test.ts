@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { DeviceModel } from '../../dev/simulator/device-model';
 import { awaitingReadings } from '../../functions/iot/excursion';
 
@@ -67,4 +69,16 @@ describe('waiting for readings in flight', () => {
     expect(awaitingReadings([at(0, 1_000)], true, 60, now)).toBe(true);
     expect(awaitingReadings([at(0, 1_000)], false, 60, now)).toBe(false);
   });
+});
+
+describe('npm run simulate', () => {
+  it('takes the broker port from BRIGADE_MQTT_PORT and fails (non-zero) when it cannot connect', () => {
+    const root = join(__dirname, '../..');
+    const { BRIGADE_MQTT_URL: _url, ...inherited } = process.env;
+    const env = { ...inherited, BRIGADE_MQTT_PORT: '1' };
+    const run = spawnSync(join(root, 'node_modules/.bin/tsx'), ['dev/simulator/simulate.ts', '--devices', '1', '--duration', '30'], { cwd: root, env, encoding: 'utf8', timeout: 60_000 });
+    expect(run.stdout).toContain('on mqtt://127.0.0.1:1:');
+    expect(run.status).not.toBe(0);
+    expect(run.status).not.toBeNull();
+  }, 90_000);
 });
