@@ -52,7 +52,7 @@ async function main(): Promise<void> {
   console.log(`
 Brigade is running (ready in ${(readyMs / 1000).toFixed(1)} s). Ctrl-C stops everything.
 
-  HTTP API        http://127.0.0.1:${ports.http}          try: curl http://127.0.0.1:${ports.http}/status
+  HTTP API        http://127.0.0.1:${ports.http}          try: curl http://127.0.0.1:${ports.http}/health   (then sign in, below)
   WebSocket API   ws://127.0.0.1:${ports.websocket}?token=<access token>   (realtime notifications)
   Lambda invoke   http://127.0.0.1:${ports.lambda}        (serverless-offline)
   AWS APIs (edge) http://127.0.0.1:${ports.edge}        SNS, IoT data plane, DynamoDB: aws --endpoint-url http://127.0.0.1:${ports.edge} ...
@@ -63,7 +63,7 @@ Brigade is running (ready in ${(readyMs / 1000).toFixed(1)} s). Ctrl-C stops eve
   SMS and email sent through SNS are recorded, not sent:
                   curl http://127.0.0.1:${ports.edge}/_aws/sns/sms-messages   curl http://127.0.0.1:${ports.edge}/_local/sns/emails
 
-  Credentials for the AWS CLI/SDK: AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_REGION=us-east-1
+  Credentials for the AWS CLI/SDK: AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1
 
 Demo users of site ${DEMO_SITE_ID} (local only; kept in .local/demo-credentials-local.json):
 ${users}
