@@ -2,6 +2,7 @@
 // --endpoint-url. DynamoDB requests are forwarded to DynamoDB Local; the rest go to our emulators.
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { EdgeService } from './types';
+import { answerUnknownOperation } from './unknown-operation';
 
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
@@ -27,7 +28,7 @@ export async function startEdgeServer(options: {
         for (const service of options.services) {
           if (await service.handle(req, body, res)) return;
         }
-        send(res, 404, { message: `No local service answers ${req.method} ${req.url}` });
+        answerUnknownOperation(req, body, res);
       })
       .catch((error: Error & { statusCode?: number }) => {
         options.log('edge request failed', { method: req.method, url: req.url, error: error.message });

@@ -1,4 +1,4 @@
-// The embedded local cloud: DynamoDB Local, an MQTT broker, SNS, SSM, Secrets Manager, the IoT control and data
+// The embedded local cloud: DynamoDB Local, an MQTT broker, SNS, SSM, Secrets Manager, STS, the IoT control and data
 // planes, the IoT topic-rule engine and serverless-offline, started in order and stopped in reverse. What it creates
 // comes from the resolved Serverless service (`osls print`); what a service needs beyond that (its own variables,
 // configuration its functions read, demo data) the caller adds through the options below.
@@ -15,6 +15,7 @@ import { describeLocalCloud, resolveService, type LocalCloudDefinition, type Res
 import { createSnsEmulator, type SnsEmulator } from './sns';
 import { createSecretsManagerEmulator, type SecretsManagerEmulator } from './secrets-manager';
 import { createSsmEmulator, type SsmEmulator } from './ssm';
+import { createStsEmulator } from './sts';
 import { ensureTables } from './tables';
 import { LOCAL_REGION } from './types';
 
@@ -100,11 +101,15 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     log('dynamodb local ready', { endpoint: dynamodb.endpoint });
     options.signal?.throwIfAborted();
 
+    // The rule engine compiles every rule now (bad SQL stops the start) but only runs once functions answer;
+    // until then the edge leaves its paths to the other services and ListTopicRules lists none.
+    const running: { rules?: RuleEngine } = {};
     // Devices provisioned through it are held to the stack's IoT policy on the local broker too.
     const iotControl = createIotControlPlane({
       brokerAddress: `127.0.0.1:${ports.mqtt}`,
       edgeAddress: `127.0.0.1:${ports.edge}`,
       policies: iotPoliciesOf(service.resources?.Resources ?? {}),
+      topicRules: () => running.rules?.loaded() ?? [],
     });
     const broker = await startMqttBroker(ports.mqtt, iotControl);
     stops.push(() => broker.stop());
@@ -120,9 +125,6 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     await dataPlane.start();
     stops.push(() => dataPlane.stop());
 
-    // The rule engine compiles every rule now (bad SQL stops the start) but only runs once functions answer;
-    // until then the edge leaves its paths to the other services.
-    const running: { rules?: RuleEngine } = {};
     const edge = await startEdgeServer({
       port: ports.edge,
       dynamodbPort: ports.dynamodb,
@@ -130,6 +132,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         sns,
         ssm,
         secretsManager,
+        createStsEmulator(),
         dataPlane,
         iotControl,
         { name: 'iot-rules', handle: (req, body, res) => running.rules?.handle(req, body, res) ?? Promise.resolve(false) },

@@ -32,3 +32,13 @@ export interface EdgeService {
   name: string;
   handle(req: IncomingMessage, body: Buffer, res: ServerResponse): Promise<boolean>;
 }
+
+/** A topic rule as the rule engine loaded it, for the control plane's ListTopicRules. */
+export interface LoadedTopicRule {
+  ruleName: string;
+  /** The FROM topic filter. */
+  topicPattern: string;
+  ruleDisabled: boolean;
+  /** Epoch milliseconds: when the engine loaded it. */
+  createdAt: number;
+}

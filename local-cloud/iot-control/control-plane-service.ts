@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendRestJson } from '../rest-json';
-import { LOCAL_ACCOUNT_ID, LOCAL_REGION, type EdgeService } from '../types';
+import { LOCAL_ACCOUNT_ID, LOCAL_REGION, type EdgeService, type LoadedTopicRule } from '../types';
 import { evaluatePolicies, mqttResourceArn, type ConnectionContext, type PolicyDocument } from './policy-evaluator';
 import { createCertificateAuthority, issueDeviceCertificate, type CertificateAuthority } from './x509';
 
@@ -16,6 +16,8 @@ export interface IotControlPlaneOptions {
   edgeAddress: string;
   /** Policies that exist before any call (the AWS::IoT::Policy resources of the stack). */
   policies?: Array<{ name: string; document: string }>;
+  /** The topic rules the rule engine loaded, asked on each ListTopicRules (none until it runs). */
+  topicRules?: () => LoadedTopicRule[];
   region?: string;
   accountId?: string;
 }
@@ -109,6 +111,9 @@ class IotControlPlaneService implements IotControlPlane {
   private readonly policies = new Map<string, Policy>();
 
   private readonly routes: Array<{ path: RegExp; methods: Partial<Record<string, Handler>> }> = [
+    { path: /^\/things$/, methods: { GET: (r) => this.listThings(r.query) } },
+    { path: /^\/policies$/, methods: { GET: (r) => this.listPolicies(r.query) } },
+    { path: /^\/rules$/, methods: { GET: (r) => this.listTopicRules(r.query) } },
     {
       path: /^\/things\/([^/]+)$/,
       methods: {
@@ -234,6 +239,32 @@ class IotControlPlaneService implements IotControlPlane {
     const thing = this.things.get(thingName);
     if (!thing) throw notFound(`Thing ${thingName}`);
     return thing;
+  }
+
+  private listThings(query: URLSearchParams): Json {
+    const attributeName = query.get('attributeName');
+    const attributeValue = query.get('attributeValue');
+    const usePrefix = query.get('usePrefixAttributeValue') === 'true';
+    const thingTypeName = query.get('thingTypeName');
+    const matches = (t: Thing) => {
+      if (thingTypeName !== null && t.thingTypeName !== thingTypeName) return false;
+      if (attributeName === null) return true;
+      const value = t.attributes[attributeName];
+      if (value === undefined) return false;
+      if (attributeValue === null) return true;
+      return usePrefix ? value.startsWith(attributeValue) : value === attributeValue;
+    };
+    const { items, next } = page([...this.things.values()].filter(matches), query.get('nextToken'), query.get('maxResults'));
+    return {
+      things: items.map((t) => ({
+        thingName: t.thingName,
+        thingArn: t.thingArn,
+        ...(t.thingTypeName !== undefined && { thingTypeName: t.thingTypeName }),
+        attributes: t.attributes,
+        version: t.version,
+      })),
+      ...(next !== undefined && { nextToken: next }),
+    };
   }
 
   private describeThing(thingName: string): Json {
@@ -389,6 +420,16 @@ class IotControlPlaneService implements IotControlPlane {
     this.policies.set(policyName, policy);
   }
 
+  private listPolicies(query: URLSearchParams): Json {
+    const sorted = [...this.policies.values()].sort((a, b) => a.policyName.localeCompare(b.policyName));
+    if (query.get('isAscendingOrder') === 'false') sorted.reverse();
+    const { items, next } = page(sorted, query.get('marker'), query.get('pageSize'));
+    return {
+      policies: items.map((p) => ({ policyName: p.policyName, policyArn: p.policyArn })),
+      ...(next !== undefined && { nextMarker: next }),
+    };
+  }
+
   private policy(policyName: string): Policy {
     const policy = this.policies.get(policyName);
     if (!policy) throw notFound(`Policy ${policyName}`);
@@ -420,6 +461,27 @@ class IotControlPlaneService implements IotControlPlane {
   private listAttachedPolicies(target: string): Json {
     const attached = [...this.policies.values()].filter((p) => p.targets.has(target));
     return { policies: attached.map((p) => ({ policyName: p.policyName, policyArn: p.policyArn })) };
+  }
+
+  // ---- topic rules ----
+
+  private listTopicRules(query: URLSearchParams): Json {
+    const topic = query.get('topic');
+    const disabled = query.get('ruleDisabled');
+    const rules = (this.options.topicRules?.() ?? []).filter(
+      (r) => (topic === null || r.topicPattern === topic) && (disabled === null || String(r.ruleDisabled) === disabled),
+    );
+    const { items, next } = page(rules, query.get('nextToken'), query.get('maxResults'));
+    return {
+      rules: items.map((r) => ({
+        ruleArn: `arn:aws:iot:${this.region}:${this.accountId}:rule/${r.ruleName}`,
+        ruleName: r.ruleName,
+        topicPattern: r.topicPattern,
+        createdAt: epochSeconds(r.createdAt),
+        ruleDisabled: r.ruleDisabled,
+      })),
+      ...(next !== undefined && { nextToken: next }),
+    };
   }
 
   // ---- endpoints ----
@@ -497,6 +559,16 @@ function paginate<T>(items: T[], query: URLSearchParams): { page: T[]; nextToken
 }
 
 /** The edge is shared: a request signed for another service (say `iotdata`) is not ours even on a path like ours. */
+/** One page of a listing; the token is the offset of the next page, opaque to callers as AWS's are. */
+function page<T>(all: T[], token: string | null, size: string | null): { items: T[]; next?: string } {
+  const start = token === null ? 0 : Number(token);
+  if (!Number.isInteger(start) || start < 0) throw invalid('The pagination token is invalid');
+  const limit = size === null ? 250 : Number(size);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 250) throw invalid('The page size must be between 1 and 250');
+  const items = all.slice(start, start + limit);
+  return { items, ...(start + limit < all.length && { next: String(start + limit) }) };
+}
+
 function signedForAnotherService(req: IncomingMessage): boolean {
   const scope = /Credential=[^/,]+\/\d{8}\/[^/,]+\/([^/,]+)\/aws4_request/.exec(req.headers.authorization ?? '');
   return scope !== null && scope[1] !== 'iot';

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RuleAction, RuleDefinition } from '../service-definition';
-import type { EdgeService, LambdaInvoker, LocalBroker } from '../types';
+import type { EdgeService, LambdaInvoker, LoadedTopicRule, LocalBroker } from '../types';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../types';
 import { compileRule, type CompiledRule } from './sql';
 
@@ -15,6 +15,8 @@ interface RuleStats { matched: number; notMatched: number; succeeded: number; fa
 
 export interface RuleEngine extends EdgeService {
   stats(): Record<string, RuleStats>;
+  /** Every rule of the service, disabled ones too, as `aws iot list-topic-rules` shows them. */
+  loaded(): LoadedTopicRule[];
   /** Resolves when no message is being processed (tests and benchmarks wait on it). */
   idle(): Promise<void>;
   stop(): Promise<void>;
@@ -31,6 +33,14 @@ export async function startRuleEngine(options: {
     .filter((rule) => !rule.disabled)
     .map((rule) => ({ rule, sql: compileRule(rule.name, rule.sql, rule.sqlVersion) }));
 
+  const loadedAt = Date.now();
+  const loaded: LoadedTopicRule[] = options.rules.map((rule) => ({
+    ruleName: rule.name,
+    // Disabled rules are not compiled (AWS accepts them unevaluated too), so their filter is read from the SQL text.
+    topicPattern: compiled.find((c) => c.rule === rule)?.sql.topicFilter ?? /\bFROM\s+'([^']*)'/i.exec(rule.sql)?.[1] ?? '',
+    ruleDisabled: rule.disabled,
+    createdAt: loadedAt,
+  }));
   const stats: Record<string, RuleStats> = {};
   let inFlight = 0;
   let waiters: Array<() => void> = [];
@@ -144,6 +154,7 @@ export async function startRuleEngine(options: {
   return {
     name: 'iot-rules',
     stats: () => structuredClone(stats),
+    loaded: () => loaded.map((rule) => ({ ...rule })),
     idle: () => (inFlight === 0 ? Promise.resolve() : new Promise<void>((resolve) => waiters.push(resolve))),
     async handle(req: IncomingMessage, _body: Buffer, res: ServerResponse) {
       if (req.method !== 'GET' || req.url !== '/_local/iot/rules') return false;

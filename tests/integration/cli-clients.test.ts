@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { describeWithCommands, isLocal, tableName, topicArn, uniqueId } from './support/target';
+import { describeWithCommands, isLocal, itLocal, stage, tableName, topicArn, uniqueId } from './support/target';
 
 const run = promisify(execFile);
 
@@ -40,6 +40,56 @@ describeWithCommands(['aws'])('AWS CLI', () => {
     expect(shadow.state.desired).toEqual({ setpointC: 4 });
     expect(shadow.state.delta).toEqual({ setpointC: 4 });
     expect(shadow.version).toBe(1);
+  });
+
+  it('iot list-things shows a thing created through the control plane', async () => {
+    const thing = uniqueId('cli-listed');
+    await aws('iot', 'create-thing', '--thing-name', thing, '--attribute-payload', '{"attributes":{"siteId":"cli"}}');
+    try {
+      const out = JSON.parse(await aws('iot', 'list-things', '--attribute-name', 'siteId', '--attribute-value', 'cli'));
+      expect(out.things).toContainEqual(expect.objectContaining({ thingName: thing, attributes: { siteId: 'cli' } }));
+    } finally {
+      await aws('iot', 'delete-thing', '--thing-name', thing);
+    }
+  });
+
+  it('iot list-topic-rules shows the telemetry rule', async () => {
+    const out = JSON.parse(await aws('iot', 'list-topic-rules'));
+    const rule = (out.rules as Array<{ ruleName: string; createdAt: number | string }>).find((r) => r.ruleName === `brigade_${stage}_telemetry`);
+    expect(rule).toEqual({
+      ruleName: `brigade_${stage}_telemetry`,
+      ruleArn: expect.stringMatching(new RegExp(`^arn:aws:iot:[a-z0-9-]+:\\d{12}:rule/brigade_${stage}_telemetry$`)),
+      topicPattern: 'brigade/+/devices/+/telemetry',
+      ruleDisabled: false,
+      createdAt: expect.anything(),
+    });
+    // CLI v1 prints the wire's epoch seconds unless cli_timestamp_format=iso8601 is configured.
+    const createdAt = typeof rule!.createdAt === 'number' ? rule!.createdAt * 1000 : Date.parse(rule!.createdAt);
+    expect(createdAt).toBeGreaterThan(Date.UTC(2020, 0, 1));
+  });
+
+  it('iot list-policies shows the device policy', async () => {
+    const out = JSON.parse(await aws('iot', 'list-policies'));
+    expect(out.policies).toContainEqual({
+      policyName: `brigade-${stage}-device`,
+      policyArn: expect.stringMatching(new RegExp(`:policy/brigade-${stage}-device$`)),
+    });
+  });
+
+  it('sts get-caller-identity', async () => {
+    const out = JSON.parse(await aws('sts', 'get-caller-identity'));
+    expect(out.Account).toMatch(isLocal ? /^000000000000$/ : /^\d{12}$/);
+    expect(out.Arn).toMatch(/^arn:aws:(iam|sts)::\d{12}:/);
+    expect(out.UserId).toEqual(expect.any(String));
+  });
+
+  itLocal('an sns action the emulator lacks is an InvalidAction error', 'AWS has CreateTopic', async () => {
+    const failure = await aws('sns', 'create-topic', '--name', uniqueId('cli-topic')).then(
+      () => undefined,
+      (error: { stderr: string }) => error.stderr,
+    );
+    expect(failure).toMatch(/\(InvalidAction\) when calling the CreateTopic operation/);
+    expect(failure).not.toMatch(/invalid XML/i);
   });
 });
 
