@@ -7,6 +7,8 @@ export const policies = {
   // gateway
   'GET /health': { public: true, why: 'liveness probe; touches nothing' },
   'GET /status': { roles: MANAGERS },
+  'GET /openapi.json': { public: true, why: 'the API description (OpenAPI 3.1); generated from the declarations, holds no data' },
+  'GET /docs': { public: true, why: 'browsable page of the API description; static, holds no data' },
 } as const satisfies Record<string, Policy>;
 
 export const { httpRoute, publicRoute } = routesFor(policies);

@@ -1,0 +1,28 @@
+// What `npm start` warms before its banner (dev/warm-up.ts).
+import { WARM_UP_MESSAGE, warmUpTargets } from '../../dev/warm-up';
+
+describe('npm start warm-up', () => {
+  it('invokes the telemetry rule target and every SNS-subscribed function once, SNS ones with an empty batch', () => {
+    const lambda = (name: string, topic = 'alerts') => ({
+      Protocol: 'lambda',
+      TopicArn: `arn:aws:sns:us-east-1:000000000000:brigade-local-${topic}`,
+      Endpoint: `arn:aws:lambda:us-east-1:000000000000:function:brigade-local-${name}`,
+    });
+    const targets = warmUpTargets('local', [
+      lambda('notifyAlert'),
+      lambda('notifyAlert', 'events'), // two topics, one function: warmed once
+      lambda('recordDirectoryChange', 'events'),
+      { Protocol: 'email', Endpoint: 'chef@example.com', TopicArn: 'arn:aws:sns:us-east-1:000000000000:brigade-local-alerts' },
+    ]);
+    expect(targets).toEqual([
+      { functionName: 'brigade-local-ingestTelemetry', event: WARM_UP_MESSAGE },
+      { functionName: 'brigade-local-notifyAlert', event: { Records: [] } },
+      { functionName: 'brigade-local-recordDirectoryChange', event: { Records: [] } },
+    ]);
+  });
+
+  it('sends the telemetry target a message it keeps under no site, never a reading of a real device', () => {
+    expect(WARM_UP_MESSAGE).not.toHaveProperty('siteId');
+    expect(WARM_UP_MESSAGE).not.toHaveProperty('deviceId');
+  });
+});
