@@ -1,22 +1,27 @@
-// What each function ships and what its bundle costs at cold start: packages the prod stage as a deploy would
-// (offline, no AWS credentials), lists every artifact, then times require() of a few handlers in fresh Node
-// processes with the environment the CloudFormation template gives them.
-import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+// What each function ships and what its bundle costs at cold start, side by side for a baseline git ref and the
+// working tree: packages both (prod stage, offline, no AWS credentials) in the same run, lists every function's zip
+// before and after, then times require() of a few handlers in fresh Node processes, alternating the two builds,
+// each with the environment its own CloudFormation template gives the function (the baseline's NODE_OPTIONS
+// included, so each side is measured as it deploys).
+//
+//   npx tsx bench/bundle-sizes.ts                          baseline HEAD (the last commit) vs the working tree
+//   BRIGADE_BASELINE_REF=3bc3b15 npx tsx bench/bundle-sizes.ts
+import { execFile, execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { packageService } from '../dev/package-service';
-import { runBench } from './support/harness';
+import { PROJECT_ROOT, runBench } from './support/harness';
 import { median, printResult, printTable, round } from './support/stats';
 import { extractZipEntry, listZip } from './support/zip';
 
 const exec = promisify(execFile);
 
 const PACKAGE_ARGS = ['--stage', 'prod', '--param=accountId=123456789012'];
-const INIT_FUNCTIONS = ['health', 'createOrder', 'status'];
-const INIT_PROCESSES = 5;
-const PACKAGE_LIMIT_MS = 5 * 60_000;
+const INIT_FUNCTIONS = ['health', 'createOrder', 'ingestTelemetry', 'status'];
+const INIT_PROCESSES = 7;
+const PACKAGE_LIMIT_MS = 15 * 60_000;
 const REQUIRE_LIMIT_MS = 30_000;
 
 interface LambdaResource {
@@ -26,7 +31,7 @@ interface LambdaResource {
     FunctionName: string;
     MemorySize: number;
     Code: { S3Key: string };
-    Environment?: { Variables?: Record<string, string> };
+    Environment?: { Variables?: Record<string, unknown> };
   };
 }
 
@@ -42,107 +47,167 @@ interface Artifact {
   memorySize: number;
 }
 
-runBench('Brigade bench: Lambda bundle sizes and module init time', 10 * 60_000, async (bench) => {
+interface Build {
+  label: 'baseline' | 'current';
+  describe: string;
+  artifacts: Map<string, Artifact>;
+}
+
+runBench('Brigade bench: Lambda bundle sizes and module init time, baseline vs working tree', 40 * 60_000, async (bench) => {
   const work = mkdtempSync(join(tmpdir(), 'brigade-bench-bundle-'));
   bench.onCleanup(() => rmSync(work, { recursive: true, force: true }));
 
-  const packageStarted = performance.now();
-  const packageDir = await packageService({ workDir: work, args: PACKAGE_ARGS, timeoutMs: PACKAGE_LIMIT_MS });
-  const packageMs = performance.now() - packageStarted;
-  console.log(`serverless package ${PACKAGE_ARGS.join(' ')}: ${(packageMs / 1000).toFixed(1)} s\n`);
+  const ref = process.env.BRIGADE_BASELINE_REF?.trim() || 'HEAD';
+  const git = (...args: string[]) => execFileSync('git', ['-C', PROJECT_ROOT, ...args], { encoding: 'utf8' }).trim();
+  const baselineCommit = git('rev-parse', '--short', `${ref}^{commit}`);
+  const baselineTree = join(work, 'baseline-tree');
+  git('worktree', 'add', '--detach', '--quiet', baselineTree, baselineCommit);
+  bench.onCleanup(() => git('worktree', 'remove', '--force', baselineTree));
+  const changed = git('status', '--porcelain') !== '' || git('rev-parse', '--short', 'HEAD') !== baselineCommit;
+  console.log(`baseline: ${ref} = ${baselineCommit}; current: the working tree${changed ? '' : ' (identical to the baseline)'}\n`);
 
-  const template = JSON.parse(readFileSync(join(packageDir, 'cloudformation-template-update-stack.json'), 'utf8')) as {
-    Resources: Record<string, LambdaResource>;
-  };
-  const artifacts: Artifact[] = Object.values(template.Resources)
-    .filter((resource) => resource.Type === 'AWS::Lambda::Function')
-    .map(({ Properties: fn }) => {
-      const zipName = basename(fn.Code.S3Key);
-      const zip = readFileSync(join(packageDir, zipName));
-      const entries = listZip(zip);
-      // functions/orders/create-order.handler → functions/orders/create-order.js
-      const mainJs = `${fn.Handler.slice(0, fn.Handler.lastIndexOf('.'))}.js`;
-      const size = (name: string) => entries.find((e) => e.name === name)?.size ?? 0;
-      if (!entries.some((e) => e.name === mainJs)) throw new Error(`${zipName} has no ${mainJs}`);
-      return {
-        name: zipName.replace(/\.zip$/, ''),
-        zipBytes: statSync(join(packageDir, zipName)).size,
-        jsBytes: size(mainJs),
-        mapBytes: size(`${mainJs}.map`),
-        zip,
-        mainJs,
-        environment: fn.Environment?.Variables ?? {},
-        functionName: fn.FunctionName,
-        memorySize: fn.MemorySize,
-      };
-    })
-    .sort((a, b) => b.zipBytes - a.zipBytes);
+  const builds: Build[] = [];
+  for (const [label, root, describe] of [
+    ['baseline', baselineTree, baselineCommit],
+    ['current', PROJECT_ROOT, 'working tree'],
+  ] as const) {
+    const started = performance.now();
+    const workDir = join(work, label);
+    mkdirSync(workDir);
+    const packageDir = await packageService({ workDir, args: PACKAGE_ARGS, timeoutMs: PACKAGE_LIMIT_MS, projectRoot: root });
+    console.log(`${label} (${describe}): serverless package ${PACKAGE_ARGS.join(' ')}: ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    builds.push({ label, describe, artifacts: readArtifacts(packageDir) });
+  }
+  const [baseline, current] = builds as [Build, Build];
 
   const kib = (bytes: number) => (bytes / 1024).toFixed(1);
-  printTable(
-    ['function', 'zip KiB', 'main .js KiB', '.js.map KiB'],
-    artifacts.map((a) => [a.name, kib(a.zipBytes), kib(a.jsBytes), kib(a.mapBytes)]),
+  const names = [...new Set([...baseline.artifacts.keys(), ...current.artifacts.keys()])].sort(
+    (a, b) => (current.artifacts.get(b)?.zipBytes ?? 0) - (current.artifacts.get(a)?.zipBytes ?? 0) || a.localeCompare(b),
   );
-  const totalZip = artifacts.reduce((sum, a) => sum + a.zipBytes, 0);
-  console.log(`  ${artifacts.length} functions, ${kib(totalZip)} KiB of zips in total\n`);
-
-  const init: Array<{ name: string; sourceMaps: boolean; medianMs: number; minMs: number; maxMs: number }> = [];
-  for (const name of INIT_FUNCTIONS) {
-    const artifact = artifacts.find((a) => a.name === name);
-    if (!artifact) throw new Error(`no artifact for function ${name}`);
-    // The whole artifact (.js and its .map side by side), as Lambda unpacks it.
-    const root = join(work, 'extracted', name);
-    for (const entry of listZip(artifact.zip)) {
-      const target = join(root, entry.name);
-      mkdirSync(dirname(target), { recursive: true });
-      writeFileSync(target, extractZipEntry(artifact.zip, entry));
-    }
-    for (const sourceMaps of [true, false]) {
-      const environment = lambdaEnvironment(artifact, sourceMaps);
-      const samples: number[] = [];
-      for (let i = 0; i < INIT_PROCESSES; i++) samples.push(await timeRequire(join(root, artifact.mainJs), environment));
-      init.push({ name, sourceMaps, medianMs: median(samples), minMs: Math.min(...samples), maxMs: Math.max(...samples) });
-    }
-  }
-
-  console.log(`module init: require() of the bundled handler, ${INIT_PROCESSES} fresh node processes each`);
+  console.log('');
   printTable(
-    ['function', 'NODE_OPTIONS', 'median ms', 'min ms', 'max ms'],
-    init.map((r) => [
-      r.name,
-      r.sourceMaps ? '--enable-source-maps' : '(none)',
-      r.medianMs.toFixed(1),
-      r.minMs.toFixed(1),
-      r.maxMs.toFixed(1),
+    ['function', 'zip KiB before', 'zip KiB after', 'after/before', '.js KiB after', '.map in zip after'],
+    names.map((name) => {
+      const before = baseline.artifacts.get(name);
+      const after = current.artifacts.get(name);
+      return [
+        name,
+        before ? kib(before.zipBytes) : '-',
+        after ? kib(after.zipBytes) : '-',
+        before && after ? (after.zipBytes / before.zipBytes).toFixed(2) : '-',
+        after ? kib(after.jsBytes) : '-',
+        after ? kib(after.mapBytes) : '-',
+      ];
+    }),
+  );
+  const sizeSummary = (build: Build) => {
+    const sizes = [...build.artifacts.values()].map((a) => a.zipBytes);
+    return { functions: sizes.length, totalBytes: sizes.reduce((a, b) => a + b, 0), medianBytes: median(sizes), maxBytes: Math.max(...sizes) };
+  };
+  const sizes = { baseline: sizeSummary(baseline), current: sizeSummary(current) };
+  console.log('');
+  printTable(
+    ['build', 'functions', 'total KiB', 'median zip KiB', 'largest zip KiB'],
+    builds.map((b) => [
+      `${b.label} (${b.describe})`,
+      sizes[b.label].functions,
+      kib(sizes[b.label].totalBytes),
+      kib(sizes[b.label].medianBytes),
+      kib(sizes[b.label].maxBytes),
     ]),
   );
-  console.log('\n--enable-source-maps is what serverless.yml deploys. Timed here on this machine\'s Node and CPU, not');
-  console.log('Lambda\'s (nodejs22.x, arm64); the Lambda runtime\'s own start-up is not included.');
+
+  // Each artifact unpacked as Lambda unpacks it (the baseline's .js.map beside its .js, as it deployed).
+  const init: Array<{ name: string; baselineMs: number; currentMs: number }> = [];
+  for (const name of INIT_FUNCTIONS) {
+    const sides = builds.map((build) => {
+      const artifact = build.artifacts.get(name);
+      if (!artifact) throw new Error(`${build.label} has no artifact for function ${name}`);
+      const root = join(work, 'extracted', build.label, name);
+      for (const entry of listZip(artifact.zip)) {
+        const target = join(root, entry.name);
+        mkdirSync(dirname(target), { recursive: true });
+        writeFileSync(target, extractZipEntry(artifact.zip, entry));
+      }
+      return { modulePath: join(root, artifact.mainJs), environment: lambdaEnvironment(artifact), samples: [] as number[] };
+    });
+    // Alternating, so a change in the machine's load hits both sides alike.
+    for (let i = 0; i < INIT_PROCESSES; i++) {
+      for (const side of sides) side.samples.push(await timeRequire(side.modulePath, side.environment));
+    }
+    init.push({ name, baselineMs: median(sides[0]!.samples), currentMs: median(sides[1]!.samples) });
+  }
+  console.log(`\nmodule init: require() of the bundled handler, median of ${INIT_PROCESSES} fresh node processes each`);
+  printTable(
+    ['function', `before ms (${baseline.describe})`, 'after ms', 'after/before'],
+    init.map((r) => [r.name, r.baselineMs.toFixed(1), r.currentMs.toFixed(1), (r.currentMs / r.baselineMs).toFixed(2)]),
+  );
+  const initRatio = median(init.map((r) => r.currentMs)) / median(init.map((r) => r.baselineMs));
+  const sizeRatio = sizes.current.medianBytes / sizes.baseline.medianBytes;
+  console.log(`\nmedian module init after/before: ${initRatio.toFixed(2)}; median zip after/before: ${sizeRatio.toFixed(2)}`);
+  console.log("Timed on this machine's Node and CPU, not Lambda's (nodejs22.x, arm64); the Lambda runtime's own start-up");
+  console.log('is not included. Each side runs with its own template environment (NODE_OPTIONS as it deploys).');
 
   printResult({
     bench: 'bundle-sizes',
-    packageS: round(packageMs / 1000, 1),
-    totalZipBytes: totalZip,
-    functions: artifacts.map((a) => ({ name: a.name, zipBytes: a.zipBytes, jsBytes: a.jsBytes, mapBytes: a.mapBytes })),
-    initMs: init.map((r) => ({
-      name: r.name,
-      sourceMaps: r.sourceMaps,
-      median: round(r.medianMs, 1),
-      min: round(r.minMs, 1),
-      max: round(r.maxMs, 1),
+    baseline: baseline.describe,
+    sizes,
+    medianZipRatio: round(sizeRatio, 3),
+    medianInitRatio: round(initRatio, 3),
+    initMs: init.map((r) => ({ name: r.name, baseline: round(r.baselineMs, 1), current: round(r.currentMs, 1) })),
+    functions: names.map((name) => ({
+      name,
+      baselineZipBytes: baseline.artifacts.get(name)?.zipBytes ?? null,
+      currentZipBytes: current.artifacts.get(name)?.zipBytes ?? null,
     })),
   });
 });
 
-/** The function's variables from the template plus what the Lambda runtime sets; nothing from this shell. */
-function lambdaEnvironment(artifact: Artifact, sourceMaps: boolean): NodeJS.ProcessEnv {
-  const { NODE_OPTIONS, ...variables } = artifact.environment;
+function readArtifacts(packageDir: string): Map<string, Artifact> {
+  const template = JSON.parse(readFileSync(join(packageDir, 'cloudformation-template-update-stack.json'), 'utf8')) as {
+    Resources: Record<string, LambdaResource>;
+  };
+  const artifacts = new Map<string, Artifact>();
+  for (const { Type, Properties: fn } of Object.values(template.Resources)) {
+    if (Type !== 'AWS::Lambda::Function') continue;
+    const zipName = basename(fn.Code.S3Key);
+    const zipPath = join(packageDir, zipName);
+    if (!existsSync(zipPath)) throw new Error(`${zipName} is in the template but not in ${packageDir}`);
+    const zip = readFileSync(zipPath);
+    const entries = listZip(zip);
+    // functions/orders/create-order.handler → functions/orders/create-order.js
+    const mainJs = `${fn.Handler.slice(0, fn.Handler.lastIndexOf('.'))}.js`;
+    const size = (name: string) => entries.find((e) => e.name === name)?.size ?? 0;
+    if (!entries.some((e) => e.name === mainJs)) throw new Error(`${zipName} has no ${mainJs}`);
+    // Intrinsic functions ({ Ref: … }) have no value outside CloudFormation; a placeholder keeps config checks happy.
+    const environment = Object.fromEntries(
+      Object.entries(fn.Environment?.Variables ?? {}).map(([key, value]) => [key, typeof value === 'string' ? value : `unresolved-${key}`]),
+    );
+    const name = zipName.replace(/\.zip$/, '');
+    artifacts.set(name, {
+      name,
+      zipBytes: statSync(zipPath).size,
+      jsBytes: size(mainJs),
+      mapBytes: size(`${mainJs}.map`),
+      zip,
+      mainJs,
+      environment,
+      functionName: fn.FunctionName,
+      memorySize: fn.MemorySize,
+    });
+  }
+  return artifacts;
+}
+
+/** The function's variables from its template plus what the Lambda runtime sets; nothing from this shell. */
+function lambdaEnvironment(artifact: Artifact): NodeJS.ProcessEnv {
   return {
     PATH: process.env.PATH,
-    ...variables,
-    ...(sourceMaps && NODE_OPTIONS ? { NODE_OPTIONS } : {}),
+    ...artifact.environment,
     AWS_REGION: 'us-east-1',
     AWS_DEFAULT_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'bench',
+    AWS_SECRET_ACCESS_KEY: 'bench',
     AWS_LAMBDA_FUNCTION_NAME: artifact.functionName,
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(artifact.memorySize),
     AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',

@@ -13,7 +13,7 @@ const BENCHES = [
   { name: 'orders-throughput', limitMs: 11 * 60_000 },
   { name: 'auth-cost', limitMs: 11 * 60_000 },
   { name: 'notifications-latency', limitMs: 13 * 60_000 },
-  { name: 'bundle-sizes', limitMs: 11 * 60_000 },
+  { name: 'bundle-sizes', limitMs: 41 * 60_000 },
 ];
 const KILL_AFTER_MS = 30_000;
 
@@ -23,9 +23,10 @@ interface Results {
   startup?: { medianReadyS: number; medianExitS: number };
   'dynamodb-vs-http'?: { rawPut: Load; rawGet: Load; httpPost: Load; httpGet: Load; rawToHttp: { write: number; read: number } };
   'bundle-sizes'?: {
-    totalZipBytes: number;
-    functions: Array<{ name: string; zipBytes: number }>;
-    initMs: Array<{ name: string; sourceMaps: boolean; median: number }>;
+    baseline: string;
+    sizes: Record<'baseline' | 'current', { functions: number; totalBytes: number; medianBytes: number; maxBytes: number }>;
+    medianInitRatio: number;
+    initMs: Array<{ name: string; baseline: number; current: number }>;
   };
 }
 
@@ -101,12 +102,14 @@ function summaryRows(results: Results): Array<[string, string, string]> {
   }
   const bundles = results['bundle-sizes'];
   if (bundles) {
-    rows.push(['bundle-sizes', 'total zip KiB (functions)', `${(bundles.totalZipBytes / 1024).toFixed(1)} (${bundles.functions.length})`]);
-    const [largest] = bundles.functions;
-    if (largest) rows.push(['bundle-sizes', `largest zip KiB (${largest.name})`, (largest.zipBytes / 1024).toFixed(1)]);
+    const kib = (bytes: number) => (bytes / 1024).toFixed(1);
+    const { baseline: before, current: after } = bundles.sizes;
+    rows.push(['bundle-sizes', `total zip KiB (functions), ${bundles.baseline} → now`, `${kib(before.totalBytes)} (${before.functions}) → ${kib(after.totalBytes)} (${after.functions})`]);
+    rows.push(['bundle-sizes', 'median / largest zip KiB, now', `${kib(after.medianBytes)} / ${kib(after.maxBytes)}`]);
     for (const init of bundles.initMs) {
-      if (init.sourceMaps) rows.push(['bundle-sizes', `init ms ${init.name} (median, source maps on)`, init.median.toFixed(1)]);
+      rows.push(['bundle-sizes', `init ms ${init.name} (median), ${bundles.baseline} → now`, `${init.baseline.toFixed(1)} → ${init.current.toFixed(1)}`]);
     }
+    rows.push(['bundle-sizes', 'module init median after/before', bundles.medianInitRatio.toFixed(2)]);
   }
   return rows;
 }

@@ -1,6 +1,6 @@
 // SDK client settings for code that talks to a running local cloud from outside its handlers (the demo seed,
 // benchmarks): the endpoints and credentials the cloud hands out in its env, by the same rules as the handlers.
-import { endpointFor, type ServiceEnvSuffix } from '../functions/shared/aws-clients';
+import { endpointFor, type ServiceEnvSuffix } from '../functions/shared/clients/endpoint';
 
 export function localClientConfig(env: Record<string, string | undefined>, service: ServiceEnvSuffix) {
   return {

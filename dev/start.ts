@@ -2,7 +2,7 @@
 import { PortInUseError } from '../local-cloud/ports';
 import { JavaMissingError } from '../local-cloud/dynamodb-local';
 import { IotSqlError } from '../local-cloud/iot/sql';
-import { isWarningOrError } from './offline-log';
+import { terminalLine } from './offline-log';
 import { DEMO_SITE_ID } from './seed/demo-data';
 import { startBrigadeStack, type BrigadeStack } from './stack';
 import { warmUp } from './warm-up';
@@ -53,7 +53,8 @@ async function main(): Promise<void> {
     dataDir: persist ? '.local/dynamodb' : undefined,
     log,
     onOfflineOutput: (line) => {
-      if (verbose || (!warming && isWarningOrError(line))) console.log(`  offline | ${line}`);
+      const shown = warming && !verbose ? undefined : terminalLine(line, verbose);
+      if (shown !== undefined) console.log(`  offline | ${shown}`);
     },
   });
   running.cloud = cloud;
@@ -84,7 +85,7 @@ Brigade is running (ready in ${(readyMs / 1000).toFixed(1)} s). Ctrl-C stops eve
   Credentials for the AWS CLI/SDK: AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1
                   or: eval "$(npm run --silent env:local)"   (also sets AWS_ENDPOINT_URL)
 
-  Logs: warnings and errors of the functions are shown here; every request with npm start -- --verbose${verbose ? ' (on)' : ''}
+  Logs: one line per HTTP request and the functions' warnings and errors; everything with npm start -- --verbose${verbose ? ' (on)' : ''}
 ${persist ? PERSIST_NOTE : ''}
 Demo users of site ${DEMO_SITE_ID} (local only; kept in .local/demo-credentials-local.json):
 ${users}

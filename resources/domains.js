@@ -1,15 +1,16 @@
 // The service's functions and resources, assembled from `custom.domains` (serverless.yml): each domain's folder
 // declares its functions (functions/<domain>/functions.yml) and everything only it uses, its table, role, queues
-// (functions/<domain>/resources.yml); resources/*.yml hold what belongs to no single domain. Also the /status
-// checks, derived from the merged resources: every table and topic of the stage, never a hand list.
+// (functions/<domain>/resources.yml); resources/*.yml hold what belongs to no single domain. Also derived, never a
+// hand list: the /status checks (every table and topic of the stage) and a depth alarm for every dead-letter queue.
 //
 // Serverless JS file variables (osls 4 and Serverless v4): `${file(./resources/domains.js):functions}` calls the
 // export with `{ resolveVariable }`. Files are read through the framework's own `file()` source, so the variables
 // inside them resolve as if serverless.yml included them directly.
 'use strict';
 
-const { existsSync, readdirSync } = require('node:fs');
+const { existsSync, readdirSync, readFileSync } = require('node:fs');
 const { join } = require('node:path');
+const { parse: parseYaml } = require('yaml');
 
 const sharedResourceFiles = () =>
   readdirSync(__dirname)
@@ -64,7 +65,80 @@ async function functions({ resolveVariable }) {
 
 async function resources({ resolveVariable }) {
   const files = [...sharedResourceFiles(), ...(await domainFiles(resolveVariable, 'resources.yml'))];
-  return merge(resolveVariable, files, (content) => content);
+  const merged = await merge(resolveVariable, files, (content) => content);
+  Object.assign(merged.Resources, dlqDepthAlarms(merged.Resources, await rawFunctions(resolveVariable)));
+  return merged;
+}
+
+/**
+ * The domains' functions as written, variables left unresolved: enough for the logical ids they name, and no wait
+ * on the functions' own variables (their environment reads `self:resources` for /status, which is this file's
+ * answer: resolving them here would wait on itself).
+ */
+async function rawFunctions(resolveVariable) {
+  const all = {};
+  for (const file of await domainFiles(resolveVariable, 'functions.yml')) {
+    if (!existsSync(join(serviceDir, file))) throw new Error(`${file} is missing (every domain in custom.domains has one)`);
+    Object.assign(all, parseYaml(readFileSync(join(serviceDir, file), 'utf8')));
+  }
+  return all;
+}
+
+/** The logical id of a queue given as `{ 'Fn::GetAtt': [Id, Arn] }`, `{ Ref: Id }` or a bare `Id`. */
+function queueIdOf(target) {
+  if (typeof target === 'string') return target;
+  return target?.['Fn::GetAtt']?.[0] ?? target?.Ref;
+}
+
+/**
+ * The queues the functions keep their failures in: a function's `destinations.onFailure` of type sqs, and an SNS
+ * subscription's `redrivePolicy` (deadLetterTargetRef, or deadLetterTargetArn as a GetAtt). Sorted, each once.
+ */
+function deadLetterQueueIds(functionsByName) {
+  const ids = new Set();
+  for (const fn of Object.values(functionsByName)) {
+    const onFailure = fn.destinations?.onFailure;
+    if (onFailure?.type === 'sqs') ids.add(queueIdOf(onFailure.arn));
+    for (const event of fn.events ?? []) {
+      const redrive = event.sns?.redrivePolicy;
+      if (redrive) ids.add(queueIdOf(redrive.deadLetterTargetRef ?? redrive.deadLetterTargetArn));
+    }
+  }
+  ids.delete(undefined);
+  return [...ids].sort();
+}
+
+/**
+ * One alarm per dead-letter queue (resources/alarms.yml has the rest): a message in a DLQ is work that failed every
+ * retry, so one is enough to page. A DLQ that is not a queue of this stack fails the build, naming it.
+ */
+function dlqDepthAlarms(Resources, functionsByName) {
+  const alarms = {};
+  // A queue's own RedrivePolicy target (the telemetry queue's DLQ) holds failed work as well.
+  const redriveTargets = Object.values(Resources).map((r) => r.Type === 'AWS::SQS::Queue' && queueIdOf(r.Properties?.RedrivePolicy?.deadLetterTargetArn));
+  const queueIds = [...new Set([...deadLetterQueueIds(functionsByName), ...redriveTargets.filter(Boolean)])].sort();
+  for (const queueId of queueIds) {
+    if (Resources[queueId]?.Type !== 'AWS::SQS::Queue') throw new Error(`${queueId} is used as a dead-letter queue but is not an AWS::SQS::Queue of this stack`);
+    alarms[`${queueId}DepthAlarm`] = {
+      Type: 'AWS::CloudWatch::Alarm',
+      Properties: {
+        AlarmName: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [queueId, 'QueueName'] }, '-not-empty']] },
+        AlarmDescription: 'Messages are waiting in a dead-letter queue: work that failed every retry (docs/observability.md).',
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }],
+        Statistic: 'Maximum',
+        Period: 300,
+        EvaluationPeriods: 1,
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        TreatMissingData: 'notBreaching',
+        AlarmActions: [{ Ref: 'OpsAlarmsTopic' }],
+        OKActions: [{ Ref: 'OpsAlarmsTopic' }],
+      },
+    };
+  }
+  return alarms;
 }
 
 /** Every resource of one CloudFormation type in the merged template, by the physical name it must declare. */

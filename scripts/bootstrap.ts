@@ -6,7 +6,9 @@
 import { CreateSecretCommand, GetSecretValueCommand, ResourceNotFoundException } from '@aws-sdk/client-secrets-manager';
 import { PutParameterCommand } from '@aws-sdk/client-ssm';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamoDb, secretsManagerClient, ssmClient } from '../functions/shared/aws-clients';
+import { dynamoDb } from '../functions/shared/clients/dynamodb';
+import { secretsManagerClient } from '../functions/shared/clients/secrets-manager';
+import { ssmClient } from '../functions/shared/clients/ssm';
 import { initialSigningKeys, publicJwks, signingKeysSchema } from '../functions/users/signing-keys';
 import { hashToken, newOpaqueToken } from '../functions/users/tokens';
 import { stageArgs } from './aws-target';

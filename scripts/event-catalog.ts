@@ -4,7 +4,7 @@
 // the page is not what this renders: `npx tsx scripts/event-catalog.ts` rewrites it.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { EVENT_TYPES, STANDARD_ATTRIBUTES, TOPIC_ATTRIBUTES, eventCatalog, type EventType } from '../functions/shared/contracts/index';
 import { sampleEvent } from '../tests/unit/fixtures/events';
 

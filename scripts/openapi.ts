@@ -6,7 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { resolveService } from '../local-cloud/service-definition';
 import { readPolicies, readRouteTable, type RouteEntry } from './route-table';
 

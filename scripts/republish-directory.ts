@@ -5,7 +5,8 @@
 import { ListTopicsCommand } from '@aws-sdk/client-sns';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
-import { dynamoDb, snsClient } from '../functions/shared/aws-clients';
+import { dynamoDb } from '../functions/shared/clients/dynamodb';
+import { snsClient } from '../functions/shared/clients/sns';
 import { publishEvent } from '../functions/shared/events';
 import { currentSnapshotEvent } from '../functions/users/events';
 import type { SiteRecord, UserRecord } from '../functions/users/schemas';

@@ -4,7 +4,8 @@
 // retired longer ago than that are dropped. Signers pick up the new key within 5 minutes.
 import { GetSecretValueCommand, PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { PutParameterCommand } from '@aws-sdk/client-ssm';
-import { secretsManagerClient, ssmClient } from '../functions/shared/aws-clients';
+import { secretsManagerClient } from '../functions/shared/clients/secrets-manager';
+import { ssmClient } from '../functions/shared/clients/ssm';
 import { publicJwks, rotateSigningKeys, signingKeysSchema } from '../functions/users/signing-keys';
 import { stageArgs } from './aws-target';
 

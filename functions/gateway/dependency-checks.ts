@@ -3,7 +3,9 @@ import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { GetTopicAttributesCommand } from '@aws-sdk/client-sns';
 import { PublishCommand } from '@aws-sdk/client-iot-data-plane';
 import { connect } from 'node:net';
-import { dynamoDb, iotDataClient, snsClient } from '#shared/aws-clients';
+import { dynamoDb } from '#shared/clients/dynamodb';
+import { iotDataClient } from '#shared/clients/iot-data';
+import { snsClient } from '#shared/clients/sns';
 
 export interface CheckResult {
   name: string;

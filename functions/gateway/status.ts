@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { csvList, loadConfig, optionalString } from '#shared/config';
 import { checkIotDataPlane, checkMqttBroker, checkTable, checkTopic } from './dependency-checks';
 import { httpRoute } from './policies';

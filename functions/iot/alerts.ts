@@ -2,8 +2,8 @@
 // attribute, so a subscriber can take only critical excursions, or one site's alerts. Published through the
 // domain's outbox (shared/outbox.ts): written with the state change that causes it, so never lost. What each
 // alert carries is its contract in #shared/contracts/iot (docs/events.md).
-import type { z } from 'zod';
-import { dynamoDb } from '#shared/aws-clients';
+import type * as z from 'zod';
+import { dynamoDb } from '#shared/clients/dynamodb';
 import { iotContract } from '#shared/contracts/iot';
 import { buildEvent, publishEvent, type EventEnvelope } from '#shared/events';
 import type { OutboxDeps } from '#shared/outbox';

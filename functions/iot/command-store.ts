@@ -2,7 +2,7 @@
 //   SITE#{site}#DEVICE#{device} / C#{at}#{id}  a command and its result: who, what, when, accepted or why not
 // In the device's series partition next to its readings, sorted by time; listed newest first.
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamoDb } from '#shared/aws-clients';
+import { dynamoDb } from '#shared/clients/dynamodb';
 import { queryPage } from '#shared/dynamodb';
 import type { CommandRecord } from './schemas';
 import { seriesPk, strip } from './table';

@@ -6,8 +6,8 @@
 // (incident-store.ts's items) and its alerts (the outbox) in the same transaction.
 import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createHash } from 'node:crypto';
-import { dynamoDb } from '#shared/aws-clients';
-import { isConditionFailure, lostRace, queryAll, VersionConflictError } from '#shared/dynamodb';
+import { dynamoDb } from '#shared/clients/dynamodb';
+import { batchGetAll, cancellationReasons, isConditionFailure, isTransactionConflict, lostRace, queryAll, VersionConflictError } from '#shared/dynamodb';
 import { ConflictError } from '#shared/errors';
 import type { EventEnvelope } from '#shared/events';
 import { commitWithEvents, type OutboxDeps, type TransactItem } from '#shared/outbox';
@@ -16,9 +16,13 @@ import type { DeviceRecord, IncidentRecord } from './schemas';
 import { sitePk, strip } from './table';
 
 const SILENCE_INDEX = 'silence';
+/** DynamoDB's limit of items in one transaction. */
+const MAX_TRANSACTION_ITEMS = 100;
 export const SILENCE_SHARDS = 4;
 
 export const deviceKey = (siteId: string, deviceId: string) => ({ pk: sitePk(siteId), sk: `DEVICE#${deviceId}` });
+/** How ingest names a device within a batch. */
+export const deviceRef = (siteId: string, deviceId: string) => `${siteId}/${deviceId}`;
 export const deviceIdClaimKey = (deviceId: string) => ({ pk: `DEVICE-ID#${deviceId}`, sk: 'DEVICE-ID' });
 
 function silenceShardOf(deviceId: string): string {
@@ -47,6 +51,18 @@ export class DeviceStore {
   async getDevice(siteId: string, deviceId: string): Promise<DeviceRecord | undefined> {
     const { Item } = await dynamoDb().send(new GetCommand({ TableName: this.table, Key: deviceKey(siteId, deviceId), ConsistentRead: true }));
     return Item ? strip<DeviceRecord>(Item) : undefined;
+  }
+
+  /** Several devices in one consistent read (an ingest batch's); a device not found is absent from the map. */
+  async getDevices(keys: Array<{ siteId: string; deviceId: string }>): Promise<Map<string, DeviceRecord>> {
+    if (keys.length === 0) return new Map();
+    const items = await batchGetAll(this.table, keys.map((k) => deviceKey(k.siteId, k.deviceId)), { consistentRead: true });
+    return new Map(
+      items.map((item) => {
+        const device = strip<DeviceRecord>(item);
+        return [deviceRef(device.siteId, device.deviceId), device];
+      }),
+    );
   }
 
   async listDevices(siteId: string): Promise<DeviceRecord[]> {
@@ -172,6 +188,43 @@ export class DeviceStore {
       if (lostRace(error)) throw new VersionConflictError('device');
       throw error;
     }
+  }
+
+  /**
+   * Commits state changes that touch only their device item (no incident, no alert: an ingest batch's common
+   * case), up to 100 devices per transaction, each conditional on the version it was decided on. Returns the
+   * changes that lost their race (the device moved on meanwhile, or the transaction kept conflicting): the
+   * caller re-reads those devices and decides again. The others are committed.
+   */
+  async commitLiveStates(changes: DeviceStateChange[]): Promise<DeviceStateChange[]> {
+    const lost: DeviceStateChange[] = [];
+    for (let i = 0; i < changes.length; i += MAX_TRANSACTION_ITEMS) {
+      let pending = changes.slice(i, i + MAX_TRANSACTION_ITEMS);
+      for (let conflicts = 0; pending.length > 0; ) {
+        try {
+          if (pending.length === 1) await dynamoDb().send(new UpdateCommand(this.liveUpdate(pending[0]!)));
+          else await dynamoDb().send(new TransactWriteCommand({ TransactItems: pending.map((change) => ({ Update: this.liveUpdate(change) })) }));
+          break;
+        } catch (error) {
+          const reasons = cancellationReasons(error);
+          if (isConditionFailure(error) && pending.length === 1) {
+            lost.push(...pending);
+            break;
+          }
+          if (reasons?.includes('ConditionalCheckFailed')) {
+            // Nothing of a cancelled transaction was written: the others go again without the devices that moved on.
+            lost.push(...pending.filter((_, index) => reasons[index] === 'ConditionalCheckFailed'));
+            pending = pending.filter((_, index) => reasons[index] !== 'ConditionalCheckFailed');
+          } else if (isTransactionConflict(error) && ++conflicts < 3) {
+            await new Promise((resolve) => setTimeout(resolve, Math.random() * 50 * conflicts));
+          } else if (isTransactionConflict(error)) {
+            lost.push(...pending);
+            break;
+          } else throw error;
+        }
+      }
+    }
+    return lost;
   }
 
   /** The device item's part of a state change: live state, silence deadline, counters, guarded by the version. */

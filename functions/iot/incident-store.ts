@@ -4,7 +4,7 @@
 // incidents by start and a range of ids is a range of start times. Incidents are opened and ended by a device's
 // state change (device-store.ts commits them in its transaction); staff append actions and a manager closes.
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamoDb } from '#shared/aws-clients';
+import { dynamoDb } from '#shared/clients/dynamodb';
 import { batchGetAll, isConditionFailure, queryAll, queryPage, VersionConflictError } from '#shared/dynamodb';
 import type { CorrectiveAction, IncidentRecord } from './schemas';
 import { sitePk, strip } from './table';

@@ -1,13 +1,36 @@
-import { iotRuleHandler } from '#shared/jobs';
-import { ingestTelemetry, rejectMessage } from './ingest';
-import { describeIssues, telemetryMessageSchema } from './readings';
+import middy from '@middy/core';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { logger } from '#shared/logger';
+import { metricsFlush } from '#shared/metrics';
+import { ingestBatch } from './ingest';
 
-// Invoked by the telemetry topic rule (resources.yml) with the rule's SELECT output: the device's JSON plus
-// siteId and deviceId from the topic and IoT Core's receive time. Bad readings are kept, never thrown: only a
-// failure to store (or a device state that keeps racing) throws, so the message is retried, then kept.
-export const handler = iotRuleHandler(
-  'ingest-telemetry',
-  telemetryMessageSchema,
-  (message, job) => ingestTelemetry(message, job.correlationId),
-  (payload, issues) => rejectMessage(payload, 'invalid-message', describeIssues(issues)),
-);
+// Consumes the telemetry queue (functions.yml): each record's body is the telemetry rule's SELECT output as JSON
+// (the device's JSON plus siteId and deviceId from the topic and IoT Core's receive time). Bad messages and
+// readings are kept as rejects, never thrown; only the messages of a device whose readings or state could not be
+// stored are reported in batchItemFailures, so SQS redelivers those and deletes the rest.
+export const handler = middy<SQSEvent, SQSBatchResponse>()
+  .use(metricsFlush())
+  .handler(async (event, context: Context) => {
+    const correlationId = context.awsRequestId;
+    logger.resetKeys(); // a run of its own: no keys left over from the container's previous invocation
+    logger.appendKeys({ correlationId, job: 'ingest-telemetry' });
+    const messages = event.Records.map((record) => ({ id: record.messageId, output: parseBody(record.body) }));
+    const outcome = await ingestBatch(messages, correlationId);
+    logger.info('ingest-telemetry finished', {
+      messages: messages.length,
+      accepted: outcome.accepted,
+      duplicates: outcome.duplicates,
+      rejected: outcome.rejected,
+      failedMessages: outcome.failedMessageIds.length,
+    });
+    return { batchItemFailures: outcome.failedMessageIds.map((itemIdentifier) => ({ itemIdentifier })) };
+  });
+
+/** The rule sends JSON (UseBase64 false); anything else is kept whole as an invalid message. */
+function parseBody(body: string): unknown {
+  try {
+    return JSON.parse(body) as unknown;
+  } catch {
+    return { body };
+  }
+}

@@ -1,24 +1,33 @@
-// Ingesting one telemetry message from the topic rule: validate each reading, store the new ones with their
-// 15-minute bucket counts (a QoS 1 redelivery finds its readings already stored), widen the buckets' ranges,
-// then move the device's live state and excursion state machine forward. Safe to run twice on one message.
-import { retryOnConflict } from '#shared/dynamodb';
+// Ingesting a batch of telemetry messages from the telemetry queue (the topic rule's SELECT outputs): validate
+// each message and reading (what is invalid is kept as a reject, never retried), read every device of the batch
+// and their buckets at once, store the new readings with their 15-minute bucket counts and ranges in a few
+// multi-device transactions (a QoS 1 or SQS redelivery finds its readings already stored), then move each
+// device's live state and excursion state machine forward once, over its readings of the batch in device-time
+// order. A device whose processing fails is reported with its messages, so only those are redelivered. Safe to
+// run twice on one message.
+import { retryOnConflict, VersionConflictError } from '#shared/dynamodb';
 import { logger } from '#shared/logger';
-import { byBucket } from './aggregates';
+import { recordAlertRaised, recordReadingsIngested } from '#shared/metrics';
+import { bucketStart } from './aggregates';
 import { deviceStore, incidentStore, rejectStore, telemetryStore } from './config';
 import { monitorConfig, planIngest } from './device-state';
+import { deviceRef, type DeviceStateChange } from './device-store';
 import { isInRange } from './device-types';
 import { advance, awaitingReadings, type MonitorEvent, type MonitorState } from './excursion';
-import { parseTelemetry, type Reading } from './readings';
+import { parseTelemetry, type ParsedTelemetry, type Reading } from './readings';
 import type { DeviceRecord, RejectRecord } from './schemas';
-import type { StoredReading } from './telemetry-store';
+import type { ReceivedReading, StoredReading } from './telemetry-store';
+import { inParallel, seriesPk } from './table';
 
-/** Concurrent messages of one device can race on its state; each retry re-reads it. */
+/** Concurrent batches holding messages of one device can race on its state; each retry re-reads it. */
 const MAX_STATE_ATTEMPTS = 12;
 /** How many stored readings a decision may re-evaluate (a day at one a minute is 1,440). */
 const MAX_RERUN_READINGS = 2_000;
 /** How long a decision waits for readings still in flight before taking the timeline as it is. */
 const MAX_SETTLE_WAIT_MS = 3_000;
 const SETTLE_POLL_MS = 250;
+/** Devices of one batch decided at once (most decisions read nothing; a re-evaluation reads the timeline). */
+const DECISION_CONCURRENCY = 16;
 
 export interface IngestSummary {
   accepted: number;
@@ -27,54 +36,262 @@ export interface IngestSummary {
   alerts: string[];
 }
 
+/** One queue message: its id (what a partial batch failure names) and the rule's SELECT output it carries. */
+export interface TelemetryMessage {
+  id: string;
+  output: unknown;
+}
+
+export interface BatchOutcome extends IngestSummary {
+  /** Ids of the messages to hand back for redelivery: those of the devices whose processing failed. */
+  failedMessageIds: string[];
+}
+
+/** One device's messages of the batch, and what became of them. */
+interface DeviceBatch {
+  ref: string;
+  siteId: string;
+  deviceId: string;
+  messages: Array<{ id: string; output: unknown; telemetry: ParsedTelemetry }>;
+  device?: DeviceRecord;
+  /** Its valid readings in device-time order, none twice, each with its message's receive time. */
+  readings: ReceivedReading[];
+  /** Readings repeated within the batch (a redelivery in the same batch), counted as duplicates. */
+  repeated: number;
+  accepted: number;
+  duplicates: number;
+  alerts: string[];
+  failed?: unknown;
+}
+
 const iso = (ms: number) => new Date(ms).toISOString();
 
-export async function ingestTelemetry(output: unknown, correlationId: string): Promise<IngestSummary> {
-  const parsed = parseTelemetry(output);
-  if (!parsed.ok) return rejectMessage(output, 'invalid-message', parsed.reason);
-  const { siteId, deviceId, receivedAt, readings, rejected } = parsed.telemetry;
+export async function ingestBatch(messages: TelemetryMessage[], correlationId: string): Promise<BatchOutcome> {
+  const failedMessageIds = new Set<string>();
+  let rejected = 0;
+  const batches = new Map<string, DeviceBatch>();
+  await inParallel(messages, DECISION_CONCURRENCY, async ({ id, output }) => {
+    const parsed = parseTelemetry(output);
+    if (parsed.ok) {
+      const { siteId, deviceId } = parsed.telemetry;
+      const ref = deviceRef(siteId, deviceId);
+      const batch = batches.get(ref) ?? { ref, siteId, deviceId, messages: [], readings: [], repeated: 0, accepted: 0, duplicates: 0, alerts: [] };
+      batch.messages.push({ id, output, telemetry: parsed.telemetry });
+      batches.set(ref, batch);
+      return;
+    }
+    const count = await keepRejected(id, failedMessageIds, () => rejectMessage(output, 'invalid-message', parsed.reason));
+    rejected += count;
+  });
+  // The devices and the buckets their readings fall in, read at once: the buckets' stored ranges are what the
+  // readings' transactions widen.
+  const [devices, storedRanges] = await Promise.all([
+    deviceStore.getDevices([...batches.values()].map(({ siteId, deviceId }) => ({ siteId, deviceId }))),
+    telemetryStore.readBucketRanges(
+      [...batches.values()].flatMap(({ siteId, deviceId, messages }) => {
+        const starts = new Set(messages.flatMap((m) => m.telemetry.readings.map((r) => bucketStart(r.t))));
+        return [...starts].map((start) => ({ siteId, deviceId, start }));
+      }),
+    ),
+  ]);
 
-  const first = await deviceStore.getDevice(siteId, deviceId);
-  if (!first) return rejectMessage(output, 'unknown-device', `no device ${deviceId} is registered at site ${siteId}`);
-  if (first.status !== 'active') return rejectMessage(output, 'decommissioned-device', `device ${deviceId} was decommissioned`);
+  const active: DeviceBatch[] = [];
+  for (const batch of batches.values()) {
+    const device = devices.get(batch.ref);
+    if (device?.status === 'active') {
+      batch.device = device;
+      collectReadings(batch);
+      active.push(batch);
+      continue;
+    }
+    const [kind, reason]: [RejectRecord['kind'], string] = device
+      ? ['decommissioned-device', `device ${batch.deviceId} was decommissioned`]
+      : ['unknown-device', `no device ${batch.deviceId} is registered at site ${batch.siteId}`];
+    await inParallel(batch.messages, DECISION_CONCURRENCY, async ({ id, output }) => {
+      const count = await keepRejected(id, failedMessageIds, () => rejectMessage(output, kind, reason));
+      rejected += count;
+    });
+  }
 
-  const { stored, duplicates } = await telemetryStore.putReadings(siteId, deviceId, receivedAt, readings, first.limits);
-  // All valid readings, not only the new ones: a retried message must finish what a crashed attempt began.
-  await widenBuckets(first, readings);
+  await storeReadings(active, storedRanges);
+  await advanceDevices(active.filter((b) => !b.failed), correlationId);
 
-  const counters = { accepted: stored.length, duplicates: duplicates.length, rejected: rejected.length };
-  const alerts = await retryOnConflict(
-    async (attempt) => {
-      const device = attempt === 1 ? first : await deviceStore.getDevice(siteId, deviceId);
+  for (const batch of active) {
+    if (!batch.failed) {
+      try {
+        await keepInvalidReadings(batch);
+      } catch (error) {
+        batch.failed = error;
+      }
+    }
+    rejected += batch.messages.reduce((sum, m) => sum + m.telemetry.rejected.length, 0);
+    if (batch.failed) {
+      logger.error('telemetry of a device failed; its messages will be redelivered', { siteId: batch.siteId, deviceId: batch.deviceId, error: batch.failed as Error });
+      for (const { id } of batch.messages) failedMessageIds.add(id);
+    }
+  }
+
+  const accepted = active.reduce((sum, b) => sum + b.accepted, 0);
+  recordReadingsIngested(accepted);
+  const alerts = active.flatMap((b) => b.alerts);
+  // Only the committed decisions' events: an excursion a late batch re-ran is updated, never started twice.
+  for (const alert of alerts) if (alert === 'iot.excursion-started') recordAlertRaised(alert);
+  return {
+    accepted,
+    duplicates: active.reduce((sum, b) => sum + b.duplicates, 0),
+    rejected,
+    alerts,
+    failedMessageIds: [...failedMessageIds],
+  };
+}
+
+/** Writes a reject; a failure to write it hands the message back (it would otherwise be lost). */
+async function keepRejected(id: string, failed: Set<string>, reject: () => Promise<IngestSummary>): Promise<number> {
+  try {
+    return (await reject()).rejected;
+  } catch (error) {
+    logger.error('telemetry reject not kept; the message will be redelivered', { messageId: id, error: error as Error });
+    failed.add(id);
+    return 0;
+  }
+}
+
+/**
+ * A device's readings of the batch, merged from its messages in device-time order. A reading repeated in the
+ * batch (a QoS 1 redelivery queued next to the original) is kept once: two writes of one item cannot share a
+ * transaction, and it must count once.
+ */
+function collectReadings(batch: DeviceBatch): void {
+  const seen = new Set<string>();
+  for (const { telemetry } of batch.messages) {
+    for (const reading of telemetry.readings) {
+      // Its item key (device time, or receive time marked as such) and, without device time, its seq marker.
+      const keys = [`${reading.t}:${reading.deviceTime}`, ...(reading.deviceTime || reading.seq === undefined ? [] : [`seq:${reading.seq}`])];
+      if (keys.some((key) => seen.has(key))) {
+        batch.repeated++;
+        continue;
+      }
+      for (const key of keys) seen.add(key);
+      batch.readings.push({ ...reading, receivedAt: telemetry.receivedAt });
+    }
+  }
+  batch.readings.sort((a, b) => a.t - b.t);
+}
+
+async function storeReadings(batches: DeviceBatch[], storedRanges: Map<string, Map<number, { minC?: number; maxC?: number }>>): Promise<void> {
+  const outcomes = await telemetryStore.putReadings(
+    batches.map((b) => ({
+      siteId: b.siteId,
+      deviceId: b.deviceId,
+      limits: b.device!.limits,
+      readings: b.readings,
+      storedRanges: storedRanges.get(seriesPk(b.siteId, b.deviceId)) ?? new Map(),
+    })),
+  );
+  outcomes.forEach((outcome, index) => {
+    const batch = batches[index]!;
+    if (!outcome.ok) {
+      batch.failed = outcome.error;
+      return;
+    }
+    batch.accepted = outcome.stored.length;
+    batch.duplicates = outcome.duplicates.length + batch.repeated;
+  });
+}
+
+/**
+ * Moves each device's state machine forward over its readings of the batch. The decisions that touch only the
+ * device item (most) are committed together; one that opens or ends an incident is committed with it and its
+ * alerts; a device that moved on meanwhile (another batch of it committed first) is re-read and decided again.
+ */
+async function advanceDevices(batches: DeviceBatch[], correlationId: string): Promise<void> {
+  const decided = await inParallel(batches, DECISION_CONCURRENCY, async (batch) => {
+    try {
+      return { batch, change: await decide(batch, batch.device!, correlationId) };
+    } catch (error) {
+      batch.failed = error;
+      return undefined;
+    }
+  });
+  const changes = decided.filter((d) => d !== undefined);
+  const plain = changes.filter(({ change }) => !touchesMoreThanDevice(change));
+  const lost = new Set<DeviceStateChange>();
+  try {
+    for (const change of await deviceStore.commitLiveStates(plain.map((d) => d.change))) lost.add(change);
+  } catch (error) {
+    for (const { batch } of plain) batch.failed = error;
+  }
+  await inParallel(
+    changes.filter(({ change }) => touchesMoreThanDevice(change)),
+    DECISION_CONCURRENCY,
+    async ({ batch, change }) => {
+      try {
+        await deviceStore.commitStateChange(change);
+      } catch (error) {
+        if (error instanceof VersionConflictError) lost.add(change);
+        else batch.failed = error;
+      }
+    },
+  );
+  await inParallel(changes, DECISION_CONCURRENCY, async ({ batch, change }) => {
+    if (batch.failed) return;
+    if (!lost.has(change)) {
+      batch.alerts = change.events.map((e) => e.type);
+      return;
+    }
+    try {
+      batch.alerts = await decideAgain(batch, correlationId);
+    } catch (error) {
+      batch.failed = error;
+    }
+  });
+  for (const batch of batches) if (batch.alerts.length > 0) logger.info('device alerts', { siteId: batch.siteId, deviceId: batch.deviceId, alerts: batch.alerts });
+}
+
+const touchesMoreThanDevice = (change: DeviceStateChange) => change.incidentPuts.length > 0 || change.incidentEnds.length > 0 || change.events.length > 0;
+
+/** The state change of `device` (as read) for the batch's readings. */
+async function decide(batch: DeviceBatch, device: DeviceRecord, correlationId: string): Promise<DeviceStateChange> {
+  const readings: Reading[] = batch.readings;
+  const evaluation = await evaluateExcursions(device, readings);
+  const known = await incidentStore.knownIncidents(device.siteId, evaluation.events.map((e) => e.incidentId));
+  const counters = { accepted: batch.accepted, duplicates: batch.duplicates, rejected: batch.messages.reduce((sum, m) => sum + m.telemetry.rejected.length, 0) };
+  const receivedAt = Math.max(...batch.messages.map((m) => m.telemetry.receivedAt));
+  return planIngest(device, { receivedAt, readings, counters, evaluation, known }, correlationId);
+}
+
+/** A device another batch moved on: re-read and decide again until a decision commits. */
+async function decideAgain(batch: DeviceBatch, correlationId: string): Promise<string[]> {
+  return retryOnConflict(
+    async () => {
+      const device = await deviceStore.getDevice(batch.siteId, batch.deviceId);
       if (!device || device.status !== 'active') return []; // decommissioned meanwhile: its live state is final
-      const evaluation = await evaluateExcursions(device, readings);
-      const known = await incidentStore.knownIncidents(siteId, evaluation.events.map((e) => e.incidentId));
-      const change = planIngest(device, { receivedAt, readings, counters, evaluation, known }, correlationId);
+      const change = await decide(batch, device, correlationId);
       await deviceStore.commitStateChange(change);
       return change.events.map((e) => e.type);
     },
     {
-      attempts: MAX_STATE_ATTEMPTS,
-      // Throwing hands the message back for a retry (Lambda retries, then the rule's error action keeps it).
-      exhausted: () => new Error(`device ${deviceId} state kept changing; ${MAX_STATE_ATTEMPTS} attempts`),
+      attempts: MAX_STATE_ATTEMPTS - 1,
+      // Throwing hands the device's messages back for redelivery (then, after the queue's receive limit, its DLQ).
+      exhausted: () => new Error(`device ${batch.deviceId} state kept changing; ${MAX_STATE_ATTEMPTS} attempts`),
     },
   );
+}
 
-  if (rejected.length > 0) {
-    await rejectStore.putRejects(
-      rejected.map((r) => ({
-        siteId,
-        deviceId,
-        receivedAt: iso(receivedAt),
-        kind: 'invalid-reading' as const,
-        reason: r.reason,
-        payload: r.reading,
-        position: String(r.index),
-      })),
-    );
-  }
-  if (alerts.length > 0) logger.info('device alerts', { siteId, deviceId, alerts });
-  return { ...counters, alerts };
+/** The batch's invalid readings, kept per message with their reasons. */
+async function keepInvalidReadings(batch: DeviceBatch): Promise<void> {
+  const rejects = batch.messages.flatMap(({ telemetry }) =>
+    telemetry.rejected.map((r) => ({
+      siteId: batch.siteId,
+      deviceId: batch.deviceId,
+      receivedAt: iso(telemetry.receivedAt),
+      kind: 'invalid-reading' as const,
+      reason: r.reason,
+      payload: r.reading,
+      position: String(r.index),
+    })),
+  );
+  if (rejects.length > 0) await rejectStore.putRejects(rejects);
 }
 
 /**
@@ -135,16 +352,8 @@ async function settledHistory(device: DeviceRecord, from: number): Promise<Store
   }
 }
 
-/** Lowest and highest of each bucket the valid readings touch, duplicates included: a retry completes them. */
-async function widenBuckets(device: DeviceRecord, readings: Reading[]): Promise<void> {
-  for (const { start, readings: group } of byBucket(readings)) {
-    const temperatures = group.map((r) => r.temperatureC);
-    await telemetryStore.widenBucket(device.siteId, device.deviceId, start, Math.min(...temperatures), Math.max(...temperatures));
-  }
-}
-
 /** A message that cannot be ingested at all is kept for inspection, not retried: it would fail again. */
-export async function rejectMessage(output: unknown, kind: RejectRecord['kind'], reason: string): Promise<IngestSummary> {
+async function rejectMessage(output: unknown, kind: RejectRecord['kind'], reason: string): Promise<IngestSummary> {
   const fields = (output ?? {}) as Record<string, unknown>;
   const siteId = typeof fields.siteId === 'string' && /^[a-z0-9][a-z0-9-]{0,62}$/.test(fields.siteId) ? fields.siteId : 'unknown';
   const deviceId = typeof fields.deviceId === 'string' ? fields.deviceId.slice(0, 64) : undefined;

@@ -2,6 +2,7 @@
 // that marks them offline is conditional on the version read, so overlapping runs cannot alert twice), then
 // alerts left in the outbox by an interrupted publish are relayed.
 import { lostRace } from '#shared/dynamodb';
+import { recordAlertRaised } from '#shared/metrics';
 import { relayOutbox, type RelayResult } from '#shared/outbox';
 import { alertOutboxDeps } from './alerts';
 import { config, deviceStore, outboxTarget } from './config';
@@ -20,7 +21,10 @@ export async function watchDevices(now: number, correlationId: string): Promise<
       // The index is eventually consistent: decide on the device itself.
       const device = await deviceStore.getDevice(candidate.siteId, candidate.deviceId);
       const change = device && planOffline(device, now, correlationId);
-      if (change && (await committed(() => deviceStore.commitStateChange(change)))) offline.push(`${device.siteId}/${device.deviceId}`);
+      if (change && (await committed(() => deviceStore.commitStateChange(change)))) {
+        offline.push(`${device.siteId}/${device.deviceId}`);
+        recordAlertRaised('iot.device-offline');
+      }
     }
   }
   const relayed = await relayOutbox({ ...outboxTarget, minAgeMs: config.OUTBOX_RELAY_MIN_AGE_SECONDS * 1000 }, new Date(now), alertOutboxDeps());

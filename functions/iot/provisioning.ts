@@ -17,7 +17,8 @@ import {
   UpdateCertificateCommand,
 } from '@aws-sdk/client-iot';
 import { DeleteThingShadowCommand, ResourceNotFoundException as ShadowNotFoundException } from '@aws-sdk/client-iot-data-plane';
-import { iotClient, iotDataClient } from '#shared/aws-clients';
+import { iotClient } from '#shared/clients/iot';
+import { iotDataClient } from '#shared/clients/iot-data';
 import { ConflictError } from '#shared/errors';
 import { logger } from '#shared/logger';
 import type { ThingLink } from './schemas';

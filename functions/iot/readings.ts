@@ -1,7 +1,7 @@
 // What the telemetry rule hands the ingest function, and the readings in it: one reading, or a batch
 // `{ readings: [...] }`. Every reading is validated on its own; a bad one is rejected with a reason and the
 // rest of the batch goes on.
-import { z } from 'zod';
+import * as z from 'zod';
 import { siteIdSchema } from '#shared/identity';
 
 /** A device clock may run this far ahead of IoT Core's before its readings are refused. */
@@ -13,15 +13,12 @@ export const MAX_BATCH = 500;
 export const deviceIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 characters of A-Z a-z 0-9 _ -');
 
 /** Fields the rule adds to the device's JSON: `topic(2) AS siteId, topic(4) AS deviceId, timestamp() AS receivedAt`. */
-export const ruleOutputSchema = z.object({
+const ruleOutputSchema = z.object({
   siteId: siteIdSchema,
   deviceId: deviceIdSchema,
   receivedAt: z.number().int().positive(),
   clientId: z.string().optional(),
 });
-
-/** A message the rule hands over: those fields, and the device's own (a reading or a batch) kept as they are. */
-export const telemetryMessageSchema = ruleOutputSchema.loose();
 
 /** Sensors resolve 0.1 °C at best; rounding also keeps values DynamoDB cannot store (1e-200) out. */
 const round = (decimals: number) => (v: number) => Math.round(v * 10 ** decimals) / 10 ** decimals;

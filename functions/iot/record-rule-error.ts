@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { iotRuleHandler } from '#shared/jobs';
 import { logger } from '#shared/logger';
 import { rejectStore } from './config';

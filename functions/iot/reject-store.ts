@@ -2,7 +2,7 @@
 //   SITE#{site}#REJECTS / {received}#{device}#{n}   a rejected reading or message, or a failed rule message (TTL 30 days)
 // Keyed by receive time, device and position, so a retried message overwrites its own rejects; newest first.
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamoDb } from '#shared/aws-clients';
+import { dynamoDb } from '#shared/clients/dynamodb';
 import { queryPage } from '#shared/dynamodb';
 import type { RejectRecord } from './schemas';
 import { DAY_S, inParallel, seconds, sitePk, strip } from './table';

@@ -1,6 +1,6 @@
 // Request schemas and the records this domain keeps. Temperatures in °C, durations with their unit in the name,
 // instants as ISO-8601 UTC in the API (epoch ms inside device state, where the state machine computes with them).
-import { z } from 'zod';
+import * as z from 'zod';
 import { siteIdSchema } from '#shared/identity';
 import { DEVICE_TYPES, GRACE_PERIOD_MINUTES, REPORTING_INTERVAL_SECONDS, type DeviceCommand, type DeviceType, type Limits } from './device-types';
 import type { MonitorState, Severity } from './excursion';

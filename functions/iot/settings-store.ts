@@ -2,7 +2,7 @@
 //   SITE#{site} / SETTINGS                     time zone and the local times of the AM and PM checks
 // Absent until a manager saves them; the HACCP log then uses the defaults (haccp.ts).
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamoDb } from '#shared/aws-clients';
+import { dynamoDb } from '#shared/clients/dynamodb';
 import type { SiteSettings } from './schemas';
 import { sitePk, strip } from './table';
 

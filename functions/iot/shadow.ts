@@ -1,7 +1,7 @@
 // The device shadow through the IoT data plane: commands are the shadow's desired state; the device reports
 // what it applied, and the difference (delta) is what it has not yet done.
 import { GetThingShadowCommand, ResourceNotFoundException, UpdateThingShadowCommand } from '@aws-sdk/client-iot-data-plane';
-import { iotDataClient } from '#shared/aws-clients';
+import { iotDataClient } from '#shared/clients/iot-data';
 import type { DeviceCommand } from './device-types';
 
 type JsonObject = Record<string, unknown>;

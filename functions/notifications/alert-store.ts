@@ -7,7 +7,7 @@
 // step removes both attributes, which takes the alert out of the sweep.
 import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createHash } from 'node:crypto';
-import { dynamoDb } from '#shared/aws-clients';
+import { dynamoDb } from '#shared/clients/dynamodb';
 import { isConditionFailure, type Item } from '#shared/dynamodb';
 import type { AlertRecord, EscalationStep } from './schemas';
 import { conditionally, getRecord, NOTIFICATION_TTL_SECONDS, nowSeconds, recordOf } from './table';

@@ -1,7 +1,7 @@
 // Open WebSocket connections in the notifications table (docs/notifications.md, "Table"): one item under the
 // user, listed to push, and one under the connection, for `$disconnect`, which knows only the connection id.
 import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamoDb } from '#shared/aws-clients';
+import { dynamoDb } from '#shared/clients/dynamodb';
 
 // API Gateway closes a WebSocket connection after 2 hours; the margin covers clock skew and a late $disconnect.
 // A connection whose $disconnect never ran (a crashed handler) then disappears by TTL.

@@ -6,7 +6,7 @@
 //   OWNERS / USER#{userId}           owners, who are told about every site
 // Snapshots are versioned, so a stale or redelivered one changes nothing whatever order SNS delivers them in.
 import { PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamoDb } from '#shared/aws-clients';
+import { dynamoDb } from '#shared/clients/dynamodb';
 import { queryAll, retryOnConflict } from '#shared/dynamodb';
 import type { TransactItem } from '#shared/outbox';
 import type { Member, SiteSnapshot, UserSnapshot } from './schemas';

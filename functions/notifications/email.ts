@@ -4,7 +4,7 @@
 // domain. The cost: plain-text mail from AWS's sender, and the recipient must confirm the subscription once
 // (AWS emails them a link); until then the settings say `pending-confirmation` and nothing is delivered.
 import { GetSubscriptionAttributesCommand, PublishCommand, SubscribeCommand, UnsubscribeCommand } from '@aws-sdk/client-sns';
-import { snsClient } from '#shared/aws-clients';
+import { snsClient } from '#shared/clients/sns';
 import { logger } from '#shared/logger';
 import { config } from './config';
 import { emailSubject } from './routing';

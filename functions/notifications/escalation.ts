@@ -3,6 +3,7 @@
 // sweep finds due alerts through a sparse index; each step is claimed with a condition before anything is sent,
 // so two sweeps racing page once.
 import { logger } from '#shared/logger';
+import { recordNotificationSent } from '#shared/metrics';
 import { alertStore, directoryStore, settingsStore } from './config';
 import { nextStepDue, smsText } from './routing';
 import { DEFAULT_SITE_SETTINGS, type AlertRecord, type Delivery, type EscalationStep } from './schemas';
@@ -58,6 +59,7 @@ async function pageOwners(alert: AlertRecord, owners: string[], stepNumber: numb
       const sms: Delivery = phoneNumber
         ? await sendSms({ siteId: alert.siteId, phoneNumber, text, cap, now })
         : { status: 'skipped', reason: 'no-phone-number', at: new Date(now).toISOString() };
+      if (sms.status === 'sent') recordNotificationSent('sms');
       return { userId, sms };
     }),
   );

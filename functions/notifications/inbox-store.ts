@@ -1,12 +1,13 @@
 // Each user's inbox in the notifications table:
 //   USER#{userId} / NOTIF#{notificationId}   a notification, with each outbound channel's delivery outcome;
-//                                            TTL 90 days; unreadPk = UNREAD#{userId}, unreadSk = NOTIF#{id} while unread
+//                                            TTL 90 days; unreadPk = UNREAD#{userId}, unreadSk = NOTIF#{id} while unread;
+//                                            deliveryLeaseUntil (epoch ms) while a consumer is delivering its channels
 // Index `unread` (unreadPk, unreadSk) is sparse: it holds only unread notifications, so listing unread ones,
 // counting them and marking them all read never read the rest. Notification ids sort by event time (below), so
 // both the table and the index list a user's inbox newest first.
 import { QueryCommand, UpdateCommand, PutCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { createHash } from 'node:crypto';
-import { dynamoDb } from '#shared/aws-clients';
+import { dynamoDb } from '#shared/clients/dynamodb';
 import { isConditionFailure, queryPage, type Item } from '#shared/dynamodb';
 import type { Delivery, NotificationRecord, OutboundChannel } from './schemas';
 import { conditionally, getRecord, NOTIFICATION_TTL_SECONDS, nowSeconds, recordOf, userPk } from './table';
@@ -18,6 +19,11 @@ const MARK_ALL_PAGE = 100;
 const notificationKey = (userId: string, notificationId: string) => ({ pk: userPk(userId), sk: `NOTIF#${notificationId}` });
 const unreadPk = (userId: string) => `UNREAD#${userId}`;
 const MARK_READ = 'SET readAt = if_not_exists(readAt, :at) REMOVE unreadPk, unreadSk';
+/**
+ * How long the consumer that wrote a notification owns its pending channels: longer than the consumer Lambda's
+ * timeout (10 s, serverless.yml), so only a consumer that died mid-delivery loses them to a redelivery.
+ */
+export const DELIVERY_LEASE_MS = 30_000;
 
 /**
  * Sorts by time (base-36 milliseconds of the event) and is the same for the same event and user, so a redelivered
@@ -28,16 +34,30 @@ export function notificationIdFor(eventId: string, userId: string, occurredAt: s
   return `${time}-${createHash('sha256').update(`${eventId}\n${userId}`).digest('hex').slice(0, 16)}`;
 }
 
+export const hasPending = (notification: Pick<NotificationRecord, 'deliveries'>) =>
+  Object.values(notification.deliveries).some((delivery) => delivery?.status === 'pending');
+
 export class InboxStore {
   constructor(private readonly table: string) {}
 
-  /** Writes a new notification; if this event already gave this user one, returns that one instead. */
-  async createNotification(notification: NotificationRecord): Promise<{ created: boolean; notification: NotificationRecord }> {
+  /**
+   * Writes a new notification; if this event already gave this user one, returns that one instead. The write is
+   * the event's claim for this user (no separate receipt): the writer holds a lease on the pending channels
+   * until it records their outcomes (recordDeliveries) or DELIVERY_LEASE_MS pass.
+   */
+  async createNotification(notification: NotificationRecord, nowMs = Date.now()): Promise<{ created: boolean; notification: NotificationRecord }> {
     const key = notificationKey(notification.userId, notification.notificationId);
     const created = await conditionally(
       new PutCommand({
         TableName: this.table,
-        Item: { ...key, ...notification, unreadPk: unreadPk(notification.userId), unreadSk: key.sk, expiresAt: nowSeconds() + NOTIFICATION_TTL_SECONDS },
+        Item: {
+          ...key,
+          ...notification,
+          unreadPk: unreadPk(notification.userId),
+          unreadSk: key.sk,
+          expiresAt: nowSeconds() + NOTIFICATION_TTL_SECONDS,
+          ...(hasPending(notification) && { deliveryLeaseUntil: nowMs + DELIVERY_LEASE_MS }),
+        },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
@@ -47,15 +67,54 @@ export class InboxStore {
     return { created, notification: existing };
   }
 
-  async recordDelivery(userId: string, notificationId: string, channel: OutboundChannel, delivery: Delivery): Promise<void> {
+  /**
+   * A redelivery found the notification with channels still pending: it takes them over only if no live consumer
+   * holds the lease (the writer died, or released it on failure). Returns the notification as it is now if taken,
+   * undefined if another consumer is delivering them.
+   */
+  async takeOverPending(userId: string, notificationId: string, nowMs = Date.now()): Promise<NotificationRecord | undefined> {
+    try {
+      const { Attributes } = await dynamoDb().send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: notificationKey(userId, notificationId),
+          UpdateExpression: 'SET deliveryLeaseUntil = :until',
+          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(deliveryLeaseUntil) OR deliveryLeaseUntil < :now)',
+          ExpressionAttributeValues: { ':until': nowMs + DELIVERY_LEASE_MS, ':now': nowMs },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return recordOf<NotificationRecord>(Attributes ?? {});
+    } catch (error) {
+      if (isConditionFailure(error)) return undefined;
+      throw error;
+    }
+  }
+
+  /** A consumer that failed gives its lease back, so the retry of its event may deliver what is still pending. */
+  async releaseLease(userId: string, notificationId: string): Promise<void> {
     await dynamoDb().send(
       new UpdateCommand({
         TableName: this.table,
         Key: notificationKey(userId, notificationId),
-        UpdateExpression: 'SET deliveries.#channel = :delivery',
+        UpdateExpression: 'REMOVE deliveryLeaseUntil',
         ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeNames: { '#channel': channel },
-        ExpressionAttributeValues: { ':delivery': delivery },
+      }),
+    );
+  }
+
+  /** The outcomes of the channels just delivered, in one write, which also ends the lease. */
+  async recordDeliveries(userId: string, notificationId: string, deliveries: Partial<Record<OutboundChannel, Delivery>>): Promise<void> {
+    const channels = Object.keys(deliveries) as OutboundChannel[];
+    if (channels.length === 0) return;
+    await dynamoDb().send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: notificationKey(userId, notificationId),
+        UpdateExpression: `SET ${channels.map((_, i) => `deliveries.#c${i} = :d${i}`).join(', ')} REMOVE deliveryLeaseUntil`,
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: Object.fromEntries(channels.map((channel, i) => [`#c${i}`, channel])),
+        ExpressionAttributeValues: Object.fromEntries(channels.map((channel, i) => [`:d${i}`, deliveries[channel]])),
       }),
     );
   }

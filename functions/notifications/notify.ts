@@ -2,11 +2,13 @@
 import { parseEvent } from '#shared/contracts';
 import type { EventEnvelope } from '#shared/events';
 import { logger } from '#shared/logger';
+import { recordNotificationSent } from '#shared/metrics';
 import { isTimeZone } from '#shared/time';
 import { alertStore, directoryStore, inboxStore, settingsStore } from './config';
 import { sendEmail } from './email';
-import { notificationIdFor } from './inbox-store';
-import { pushToUser } from './realtime';
+import { createDirectoryCache } from './directory-cache';
+import { hasPending, notificationIdFor } from './inbox-store';
+import { pushToUsers } from './realtime';
 import { messageFor, planChannels, recipientsOf, smsText, wantsSite, type Message } from './routing';
 import {
   DEFAULT_SITE_SETTINGS,
@@ -50,6 +52,22 @@ interface Context {
   smsCap: () => Promise<number>;
 }
 
+/** A recipient's notification whose pending channels this consumer owns (it wrote it, or took over its lease). */
+interface Claimed {
+  userId: string;
+  settings: UserSettings;
+  notification: NotificationRecord;
+}
+
+// Per container: a burst for one site reads its directory once per TTL (directory-cache.ts, and its bound).
+const directory = createDirectoryCache(directoryStore);
+
+/**
+ * One event → its recipients' notifications. No receipt per event: each recipient's inbox write is the claim
+ * (conditional on the event and user), and the writer owns the pending channels until it records them, so a
+ * redelivery writes and sends nothing twice. Round trips for one recipient with one open connection: settings,
+ * inbox write, connections, revocations, the push, the outcomes; the directory comes from the cache.
+ */
 export async function notifyEvent(event: EventEnvelope): Promise<{ notified: number }> {
   const parsed = parseEvent(event);
   if (!parsed.success) {
@@ -60,10 +78,18 @@ export async function notifyEvent(event: EventEnvelope): Promise<{ notified: num
   const routed = messageFor(parsed.event);
   if (!routed) return { notified: 0 };
   const { message, audience } = routed;
-  if (message.resolvesAlertKey) await alertStore.resolveAlert(alertIdOf(event.siteId, message.resolvesAlertKey), event.siteId, event.occurredAt);
 
-  const [site, members, owners] = await Promise.all([directoryStore.getSite(event.siteId), directoryStore.siteMembers(event.siteId), directoryStore.owners()]);
-  const recipients = recipientsOf(audience, members, owners);
+  const [, cached] = await Promise.all([
+    message.resolvesAlertKey && alertStore.resolveAlert(alertIdOf(event.siteId, message.resolvesAlertKey), event.siteId, event.occurredAt),
+    directory.siteDirectory(event.siteId),
+  ]);
+  let { site, members, owners } = cached;
+  let recipients = recipientsOf(audience, members, owners);
+  // Nobody found in a cached copy may be a change newer than the copy: ask the table before giving up.
+  if (recipients.length === 0) {
+    ({ site, members, owners } = await directory.siteDirectory(event.siteId, { fresh: true }));
+    recipients = recipientsOf(audience, members, owners);
+  }
   if (recipients.length === 0) {
     // Kept visible: an alert for a site nobody is known at means the directory is behind or the site is unstaffed.
     logger.warn('event has no recipients', { siteId: event.siteId, eventType: event.type, knownSite: site !== undefined });
@@ -84,16 +110,23 @@ export async function notifyEvent(event: EventEnvelope): Promise<{ notified: num
     now,
     smsCap: () => (cap ??= siteSmsCap(event.siteId)),
   };
-  if (message.alertKey) context.alertId = await openAlert(event, message, recipients, members, now);
+  const [alertId, settings] = await Promise.all([
+    message.alertKey ? openAlert(event, message, recipients, members, now) : undefined,
+    settingsStore.userSettingsOf(recipients),
+  ]);
+  if (alertId) context.alertId = alertId;
 
-  const settings = await settingsStore.userSettingsOf(recipients);
-  const results = await Promise.allSettled(
-    recipients.map((userId) => notifyUser(context, userId, settings.get(userId)?.settings ?? DEFAULT_USER_SETTINGS)),
-  );
-  const failed = results.filter((r) => r.status === 'rejected');
+  const wanted = recipients.flatMap((userId) => {
+    const userSettings = settings.get(userId)?.settings ?? DEFAULT_USER_SETTINGS;
+    return wantsSite(userSettings, event.siteId, message.severity) ? [{ userId, settings: userSettings }] : [];
+  });
+  const claims = await Promise.allSettled(wanted.map(({ userId, settings: userSettings }) => claim(context, userId, userSettings)));
+  const claimed = claims.flatMap((c) => (c.status === 'fulfilled' && c.value ? [c.value] : []));
+  const delivered = await deliverAll(context, claimed);
+  const failed = [...claims, ...delivered].filter((r) => r.status === 'rejected');
   // One recipient's failure must not lose the others': theirs are written; the retry redoes only what is missing.
   if (failed.length) throw (failed[0] as PromiseRejectedResult).reason;
-  return { notified: results.filter((r) => r.status === 'fulfilled' && r.value).length };
+  return { notified: wanted.length };
 }
 
 /** A critical alert: recorded once with the people first told and when it escalates if nobody acknowledges. */
@@ -117,9 +150,13 @@ async function openAlert(event: EventEnvelope, message: Message, recipients: str
   return alertId;
 }
 
-async function notifyUser(context: Context, userId: string, settings: UserSettings): Promise<boolean> {
+/**
+ * Writes the user's notification, or finds the one a previous delivery of this event wrote. Returns it when this
+ * consumer is to deliver its pending channels: all of them the first time; after a consumer died or failed, those
+ * it had not finished. Undefined when nothing is pending or another consumer holds them.
+ */
+async function claim(context: Context, userId: string, settings: UserSettings): Promise<Claimed | undefined> {
   const { event, message } = context;
-  if (!wantsSite(settings, event.siteId, message.severity)) return false;
   const record: NotificationRecord = {
     notificationId: notificationIdFor(event.id, userId, event.occurredAt),
     userId,
@@ -134,24 +171,58 @@ async function notifyUser(context: Context, userId: string, settings: UserSettin
     deliveries: planChannels({ severity: message.severity, settings, siteTimeZone: context.timeZone, now: context.now }),
     data: event.data,
   };
-  const { notification } = await inboxStore.createNotification(record);
-  // Channels still pending: all planned ones the first time; after a crash, only those it had not finished.
-  for (const channel of OUTBOUND_CHANNELS) {
-    if (notification.deliveries[channel]?.status !== 'pending') continue;
-    const delivery = await deliver(context, channel, notification, settings);
-    notification.deliveries[channel] = delivery;
-    await inboxStore.recordDelivery(userId, notification.notificationId, channel, delivery);
+  const { created, notification } = await inboxStore.createNotification(record, context.now);
+  if (created) {
+    recordNotificationSent('inbox');
+    return { userId, settings, notification };
   }
-  return true;
+  if (!hasPending(notification)) return undefined;
+  const taken = await inboxStore.takeOverPending(userId, notification.notificationId, context.now);
+  if (!taken) logger.info('notification being delivered by another consumer', { userId, notificationId: notification.notificationId });
+  return taken && { userId, settings, notification: taken };
 }
 
-async function deliver(context: Context, channel: OutboundChannel, notification: NotificationRecord, settings: UserSettings): Promise<Delivery> {
+/**
+ * Every claimed recipient's pending channels at once: one realtime push round for all of them (one revocation
+ * read), SMS and email beside it, then one write per notification with its outcomes. A recipient whose delivery
+ * failed gives its lease back for the retry.
+ */
+async function deliverAll(context: Context, claimed: Claimed[]): Promise<Array<PromiseSettledResult<void>>> {
+  const pendingOn = (c: Claimed, channel: OutboundChannel) => c.notification.deliveries[channel]?.status === 'pending';
+  const forRealtime = claimed.filter((c) => pendingOn(c, 'realtime'));
+  const pushes =
+    forRealtime.length > 0
+      ? pushToUsers(new Map(forRealtime.map((c) => [c.userId, { type: 'notification', notification: notificationView(c.notification) }])))
+      : Promise.resolve(new Map<string, { pushed: number }>());
+  pushes.catch(() => undefined); // each recipient awaits it below; a failure is theirs, not an unhandled rejection
   const at = new Date(context.now).toISOString();
+
+  return Promise.allSettled(
+    claimed.map(async (c) => {
+      try {
+        const channels = OUTBOUND_CHANNELS.filter((channel) => pendingOn(c, channel));
+        const outcomes = await Promise.all(
+          channels.map(async (channel): Promise<[OutboundChannel, Delivery]> => {
+            if (channel !== 'realtime') return [channel, await deliver(context, channel, c.notification, c.settings)];
+            const pushed = (await pushes).get(c.userId)?.pushed ?? 0;
+            return [channel, pushed > 0 ? { status: 'sent', at } : { status: 'skipped', reason: 'no-open-connection', at }];
+          }),
+        );
+        await inboxStore.recordDeliveries(c.userId, c.notification.notificationId, Object.fromEntries(outcomes));
+        for (const [channel, delivery] of outcomes) if (delivery.status === 'sent') recordNotificationSent(channel);
+      } catch (error) {
+        await inboxStore.releaseLease(c.userId, c.notification.notificationId).catch((releaseError: unknown) =>
+          // Not fatal: the lease then runs out on its own (DELIVERY_LEASE_MS) and a later retry takes over.
+          logger.warn('delivery lease not released', { userId: c.userId, error: releaseError as Error }),
+        );
+        throw error;
+      }
+    }),
+  );
+}
+
+async function deliver(context: Context, channel: Exclude<OutboundChannel, 'realtime'>, notification: NotificationRecord, settings: UserSettings): Promise<Delivery> {
   switch (channel) {
-    case 'realtime': {
-      const { pushed } = await pushToUser(notification.userId, { type: 'notification', notification: notificationView(notification) });
-      return pushed > 0 ? { status: 'sent', at } : { status: 'skipped', reason: 'no-open-connection', at };
-    }
     case 'sms':
       return sendSms({
         siteId: context.event.siteId,

@@ -2,9 +2,9 @@
 // it, and pushing to every open connection of a user through the WebSocket API's management endpoint.
 import { DeleteConnectionCommand, GoneException, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
 import type { APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
-import { z } from 'zod';
-import { bearerToken, revokedSessions } from '#shared/access-token';
-import { apiGatewayManagementClient } from '#shared/aws-clients';
+import * as z from 'zod';
+import { bearerToken, revokedSessionsOfUsers, type SessionRef } from '#shared/access-token';
+import { apiGatewayManagementClient } from '#shared/clients/apigateway-management';
 import { HttpError, UnauthorizedError } from '#shared/errors';
 import { logger } from '#shared/logger';
 import { config, connections } from './config';
@@ -57,8 +57,17 @@ export interface ConnectionsApi {
 export interface RealtimeDeps {
   connections: Pick<ConnectionStore, 'listForUser' | 'remove'>;
   api: ConnectionsApi;
-  /** The sessions of `userId` among these that were revoked since their connection opened (shared/access-token). */
-  revokedSessions: (userId: string, sessions: Array<{ sessionId: string; issuedAt: number }>) => Promise<Map<string, unknown>>;
+  /**
+   * For each user, their sessions among these that were revoked since their connection opened
+   * (shared/access-token), all users in one call; a user with none revoked may be absent.
+   */
+  revokedSessions: (sessionsByUser: Map<string, SessionRef[]>) => Promise<Map<string, Map<string, unknown>>>;
+}
+
+export interface PushOutcome {
+  pushed: number;
+  gone: number;
+  closed: number;
 }
 
 // API Gateway answers 410 GoneException for a connection that is closed. serverless-offline answers a bare 410,
@@ -109,19 +118,38 @@ export function createRealtime({ connections, api, revokedSessions: findRevoked 
     await connections.remove(connection);
   }
 
-  /** Pushes to every open connection of the user at once; one connection's failure never stops the others. */
-  async function pushToUser(userId: string, message: unknown): Promise<{ pushed: number; gone: number; closed: number }> {
-    const all = await connections.listForUser(userId);
-    const sessions = all.flatMap((c) => (c.sessionId && c.issuedAt !== undefined ? [{ sessionId: c.sessionId, issuedAt: c.issuedAt }] : []));
-    const revoked = sessions.length > 0 ? await findRevoked(userId, sessions) : new Map<string, unknown>();
-    const open = all.filter((c) => !(c.sessionId && revoked.has(c.sessionId)));
-    const closing = all.filter((c) => !open.includes(c));
-    const [outcomes] = await Promise.all([Promise.all(open.map((c) => pushToOne(c, message))), Promise.all(closing.map(closeRevoked))]);
-    const count = (outcome: string) => outcomes.filter((o) => o === outcome).length;
-    return { pushed: count('pushed'), gone: count('gone'), closed: closing.length };
+  /**
+   * Pushes each user's message to every open connection of theirs at once; one connection's failure never stops
+   * the others. The connections' sessions of all these users are checked in one revocation read.
+   */
+  async function pushToUsers(messages: ReadonlyMap<string, unknown>): Promise<Map<string, PushOutcome>> {
+    const userIds = [...messages.keys()];
+    const connectionsOf = new Map(await Promise.all(userIds.map(async (userId) => [userId, await connections.listForUser(userId)] as const)));
+    const sessionsByUser = new Map<string, SessionRef[]>();
+    for (const [userId, all] of connectionsOf) {
+      const sessions = all.flatMap((c) => (c.sessionId && c.issuedAt !== undefined ? [{ sessionId: c.sessionId, issuedAt: c.issuedAt }] : []));
+      if (sessions.length > 0) sessionsByUser.set(userId, sessions);
+    }
+    const revoked = sessionsByUser.size > 0 ? await findRevoked(sessionsByUser) : new Map<string, Map<string, unknown>>();
+    const outcomes = await Promise.all(
+      userIds.map(async (userId) => {
+        const all = connectionsOf.get(userId) ?? [];
+        const revokedOfUser = revoked.get(userId);
+        const open = all.filter((c) => !(c.sessionId && revokedOfUser?.has(c.sessionId)));
+        const closing = all.filter((c) => !open.includes(c));
+        const [pushes] = await Promise.all([Promise.all(open.map((c) => pushToOne(c, messages.get(userId)))), Promise.all(closing.map(closeRevoked))]);
+        const count = (outcome: string) => pushes.filter((o) => o === outcome).length;
+        return [userId, { pushed: count('pushed'), gone: count('gone'), closed: closing.length }] as const;
+      }),
+    );
+    return new Map(outcomes);
   }
 
-  return { send, pushToUser };
+  async function pushToUser(userId: string, message: unknown): Promise<PushOutcome> {
+    return (await pushToUsers(new Map([[userId, message]]))).get(userId)!;
+  }
+
+  return { send, pushToUser, pushToUsers };
 }
 
 let realtime: ReturnType<typeof createRealtime> | undefined;
@@ -129,10 +157,11 @@ const wired = () =>
   (realtime ??= createRealtime({
     connections,
     api: apiGatewayManagementClient(config.WEBSOCKET_API_ENDPOINT),
-    revokedSessions: (userId, sessions) => revokedSessions(userId, sessions, config.REVOCATIONS_TABLE),
+    revokedSessions: (sessionsByUser) => revokedSessionsOfUsers(sessionsByUser, config.REVOCATIONS_TABLE),
   }));
 
 export const pushToUser = (userId: string, message: unknown) => wired().pushToUser(userId, message);
+export const pushToUsers = (messages: ReadonlyMap<string, unknown>) => wired().pushToUsers(messages);
 export const sendToConnection = (connectionId: string, message: ServerMessage) => wired().send(connectionId, message);
 
 /**

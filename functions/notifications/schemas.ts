@@ -1,5 +1,5 @@
 // Request bodies, settings and records of the notifications domain; types come from the schemas.
-import { z } from 'zod';
+import * as z from 'zod';
 import { roleSchema, siteIdSchema } from '#shared/identity';
 
 export const SEVERITIES = ['info', 'warning', 'critical'] as const;

@@ -4,7 +4,7 @@
 //   SITE#{siteId} / SETTINGS           the site's escalation policy and SMS cap, with who set them and when
 //   SITE#{siteId} / SMS#{yyyy-mm-ddThh} SMS sent this UTC hour: the spend guard's counter (TTL 3 h)
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamoDb } from '#shared/aws-clients';
+import { dynamoDb } from '#shared/clients/dynamodb';
 import { batchGetAll, VersionConflictError } from '#shared/dynamodb';
 import type { SiteSettings, UserSettingsRecord } from './schemas';
 import { conditionally, getRecord, nowSeconds, recordOf, userPk } from './table';

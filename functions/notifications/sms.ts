@@ -1,6 +1,6 @@
 // SMS through SNS: a direct Publish to the phone number, behind the site's hourly spend guard.
 import { PublishCommand } from '@aws-sdk/client-sns';
-import { snsClient } from '#shared/aws-clients';
+import { snsClient } from '#shared/clients/sns';
 import { logger } from '#shared/logger';
 import { settingsStore } from './config';
 import { DEFAULT_SITE_SETTINGS, type Delivery } from './schemas';

@@ -7,7 +7,7 @@
 //   EVENT#{consumer}#{eventId} / RECEIPT: the SNS consumers' idempotency receipts (shared/sns-consumer.ts)
 // What they share: reading one item as its record, and writes whose failed condition is an answer, not an error.
 import { GetCommand, type PutCommand, type UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamoDb } from '#shared/aws-clients';
+import { dynamoDb } from '#shared/clients/dynamodb';
 import { isConditionFailure } from '#shared/dynamodb';
 
 export interface TableKey {
@@ -22,7 +22,7 @@ export const userPk = (userId: string) => `USER#${userId}`;
 
 /** The record an item holds, without the table's keys, index keys and TTL. */
 export function recordOf<T>(item: Record<string, unknown>): T {
-  const { pk: _pk, sk: _sk, expiresAt: _e, unreadPk: _u, unreadSk: _us, escalationShard: _es, escalationDueAt: _ed, ...rest } = item;
+  const { pk: _pk, sk: _sk, expiresAt: _e, unreadPk: _u, unreadSk: _us, escalationShard: _es, escalationDueAt: _ed, deliveryLeaseUntil: _dl, ...rest } = item;
   return rest as T;
 }
 

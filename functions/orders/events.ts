@@ -1,7 +1,7 @@
 // Events of the orders domain, built from its records. What each event carries is its contract in
 // #shared/contracts/orders (docs/events.md): every event is checked against it when it is built, before it goes
 // into the outbox, so an event breaking it is a bug that fails the change instead of being sent.
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { EventData } from '#shared/contracts';
 import { ordersContract } from '#shared/contracts/orders';
 import { buildEvent, type EventEnvelope } from '#shared/events';

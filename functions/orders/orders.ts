@@ -4,7 +4,10 @@
 import { randomUUID } from 'node:crypto';
 import { retryOnConflict } from '#shared/dynamodb';
 import { ConflictError, NotFoundError } from '#shared/errors';
+import type { HttpResult } from '#shared/http';
 import type { Caller } from '#shared/identity';
+import { IdempotencyKeyTakenError, completedRecordWrite, replayOf, replayWinner, type IdempotentRequest } from '#shared/idempotency';
+import { recordOrderPlaced } from '#shared/metrics';
 import { businessDayOf } from './business-day';
 import { store } from './config';
 import { buildEvents } from './events';
@@ -52,33 +55,59 @@ function withFreshMenu<T>(attempt: () => Promise<T>): Promise<T> {
   });
 }
 
-export async function placeOrder({ siteId, caller, correlationId }: Context, input: CreateOrderInput): Promise<OrderRecord> {
-  const settings = await store.getSettings(siteId);
-  if (!settings) throw new ConflictError('This site does not take orders yet: a manager must set its menu settings first');
+/** How a new order answers: its Idempotency-Key, and the response built from the order before it is written. */
+export interface PlaceOrderRequest {
+  idempotency: IdempotentRequest;
+  respond: (order: OrderRecord) => HttpResult;
+}
+
+/**
+ * Places an order in 3 DynamoDB round trips: one BatchGetItem (settings, menu items, the Idempotency-Key's record),
+ * the ticket counter, and one transaction (order, menu checks and countdowns, events, the key's record with the
+ * response it answers). A key already used replays its response and does nothing else. A ticket number taken by
+ * an attempt that then fails (a concurrent twin of the same key, an item sold out meanwhile) is a gap.
+ */
+export async function placeOrder({ siteId, caller, correlationId }: Context, input: CreateOrderInput, request: PlaceOrderRequest): Promise<HttpResult> {
   const at = new Date();
   const now = at.toISOString();
-  const businessDay = businessDayOf(at, settings.timeZone, settings.businessDayStartsAt);
   const orderId = randomUUID();
-  let ticketNumber: number | undefined;
-  return withFreshMenu(async () => {
-    const items = await store.getItems(siteId, input.lines.map((line) => line.itemId));
-    const taken = takeFromMenu(items, input.lines, 1, now);
-    // Taken once the order is known to be sellable, and kept across menu retries.
-    ticketNumber ??= await store.nextTicket(siteId, businessDay);
-    const { order, events } = newOrder({
-      siteId,
-      orderId,
-      ticketNumber,
-      businessDay,
-      currency: settings.currency,
-      channel: input.channel,
-      serverId: caller.userId,
-      lines: taken.lines,
-      now,
+  const itemIds = input.lines.map((line) => line.itemId);
+  let ticket: { businessDay: string; number: number } | undefined;
+  try {
+    const placed = await withFreshMenu(async () => {
+      // Each attempt reads the key again: after a lost race it may find the twin's committed response.
+      const { settings, items, idempotencyRecord } = await store.readForOrder(siteId, itemIds, request.idempotency.itemKey);
+      const replayed = replayOf(request.idempotency, idempotencyRecord);
+      if (replayed) return { replayed };
+      if (!settings) throw new ConflictError('This site does not take orders yet: a manager must set its menu settings first');
+      const taken = takeFromMenu(items, input.lines, 1, now);
+      // Taken once the order is known to be sellable, and kept across menu retries.
+      if (!ticket) {
+        const businessDay = businessDayOf(at, settings.timeZone, settings.businessDayStartsAt);
+        ticket = { businessDay, number: await store.nextTicket(siteId, businessDay) };
+      }
+      const { order, events } = newOrder({
+        siteId,
+        orderId,
+        ticketNumber: ticket.number,
+        businessDay: ticket.businessDay,
+        currency: settings.currency,
+        channel: input.channel,
+        serverId: caller.userId,
+        lines: taken.lines,
+        now,
+      });
+      const completed = completedRecordWrite(request.idempotency, request.respond(order));
+      await store.writeOrder(order, undefined, taken.menu, buildEvents([...events, ...taken.events], { siteId, correlationId, at }), completed.write);
+      return { order, response: completed.response };
     });
-    await store.writeOrder(order, undefined, taken.menu, buildEvents([...events, ...taken.events], { siteId, correlationId, at }));
-    return order;
-  });
+    if (placed.replayed) return placed.replayed;
+    recordOrderPlaced(placed.order.channel.type);
+    return placed.response;
+  } catch (error) {
+    if (error instanceof IdempotencyKeyTakenError) return replayWinner(request.idempotency);
+    throw error;
+  }
 }
 
 export async function addOrderLine({ siteId, correlationId }: Context, orderId: string, input: LineInput & { expectedVersion?: number }) {

@@ -1,7 +1,7 @@
 // Request bodies, query strings and the records this domain keeps. Money is always an integer number of minor
 // units (cents) of the site's currency; a tax rate is a decimal percentage string ("8.875"), exact to four
 // decimals, never a float; recipe quantities carry units.
-import { z } from 'zod';
+import * as z from 'zod';
 import { isoDateSchema, timeZoneSchema } from '#shared/time';
 import { siteIdSchema } from '#shared/identity';
 

@@ -4,16 +4,18 @@
 //   SITE#{site}#MENU / ITEM#{itemId}            a menu item (price, tax, modifiers, recipe, 86 state, countdown)
 //   SITE#{site}#ORDER#{orderId} / ORDER         an order, its lines, payments and refunds in one item
 //   SITE#{site}#TICKETS / DAY#{businessDay}     the ticket counter of a business day
-//   SITE#{site}#OUTBOX#{eventId} / OUTBOX       an event not yet published (shared/outbox.ts)
-//   IDEMPOTENCY#… / IDEMPOTENCY                 stored responses of POST /orders, payments, refunds
+//   SITE#{site}#OUTBOX#{eventId} / OUTBOX       an event not yet published (shared/outbox.ts; the stream relays it)
+//   IDEMPOTENCY#… / IDEMPOTENCY                 stored responses of POST /orders (committed with the order),
+//                                               payments, refunds
 // Indexes: byDay (dayPk = SITE#{site}#DAY#{day}, daySk = {placedAt}#{orderId}) lists a business day's orders;
 // active (activePk = SITE#{site}#ACTIVE, activeSk = {placedAt}#{orderId}) holds only orders not closed or
 // voided, oldest first; outbox (outboxShard, outboxAt) is the relay's.
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamoDb } from '#shared/aws-clients';
+import { dynamoDb } from '#shared/clients/dynamodb';
 import { batchGetAll, conditionFailedAt, isConditionFailure, isTransactionConflict, queryAll, queryPage, VersionConflictError } from '#shared/dynamodb';
 import { ConflictError, UnprocessableError } from '#shared/errors';
 import type { EventEnvelope } from '#shared/events';
+import { IdempotencyKeyTakenError } from '#shared/idempotency';
 import { commitWithEvents, type TransactItem } from '#shared/outbox';
 import type { MenuWrite } from './menu-rules';
 import { ACTIVE_STATUSES } from './order-rules';
@@ -39,6 +41,14 @@ const activePk = (siteId: string) => `SITE#${siteId}#ACTIVE`;
 /** The menu moved under an order being written (price, 86, countdown): the service re-reads and retries. */
 export class StaleMenuError extends Error {}
 
+/** What placing an order reads, in one BatchGetItem. */
+export interface OrderReads {
+  settings: MenuSettingsRecord | undefined;
+  items: Map<string, MenuItemRecord>;
+  /** The Idempotency-Key's record as stored (shared/idempotency.ts reads it), if the key was used. */
+  idempotencyRecord: Record<string, unknown> | undefined;
+}
+
 function recordOf<T>(item: Record<string, unknown>): T {
   const { pk: _pk, sk: _sk, dayPk: _d, daySk: _ds, activePk: _a, activeSk: _as, ...record } = item;
   return record as T;
@@ -50,8 +60,9 @@ export class OrdersStore {
     private readonly topicArn: string,
   ) {}
 
+  // The table's stream relays the outbox (relay-outbox-stream.ts): no publish on the request path.
   private commit(items: TransactItem[], events: EventEnvelope[]): Promise<void> {
-    return commitWithEvents({ tableName: this.table, topicArn: this.topicArn }, items, events);
+    return commitWithEvents({ tableName: this.table, topicArn: this.topicArn, publishedBy: 'stream' }, items, events);
   }
 
   private async get<T>(key: { pk: string; sk: string }): Promise<T | undefined> {
@@ -117,6 +128,24 @@ export class OrdersStore {
     return new Map(items.map((item) => recordOf<MenuItemRecord>(item)).map((record) => [record.itemId, record]));
   }
 
+  /**
+   * The settings, the menu items and the request's idempotency record in one consistent BatchGetItem: an order is
+   * priced from the menu as it is now (its transaction checks that it still is), and a replay does no other work.
+   */
+  async readForOrder(siteId: string, itemIds: string[], idempotencyKey: { pk: string; sk: string }): Promise<OrderReads> {
+    const settingsKey = menuKeys.settings(siteId);
+    const itemKeys = [...new Set(itemIds)].map((itemId) => menuKeys.item(siteId, itemId));
+    const found = await batchGetAll(this.table, [settingsKey, ...itemKeys, idempotencyKey], { consistentRead: true });
+    const matches = (key: { pk: string; sk: string }) => (item: Record<string, unknown>) => item.pk === key.pk && item.sk === key.sk;
+    const settings = found.find(matches(settingsKey));
+    const items = found.filter((item) => String(item.sk).startsWith('ITEM#')).map((item) => recordOf<MenuItemRecord>(item));
+    return {
+      settings: settings ? recordOf<MenuSettingsRecord>(settings) : undefined,
+      items: new Map(items.map((record) => [record.itemId, record])),
+      idempotencyRecord: found.find(matches(idempotencyKey)),
+    };
+  }
+
   /** The category must exist: checked in the same transaction, so a concurrent rename cannot orphan the item. */
   async putItem(item: MenuItemRecord, previousVersion: number | undefined, events: EventEnvelope[]): Promise<void> {
     const write: TransactItem = {
@@ -166,9 +195,17 @@ export class OrdersStore {
    * Writes the order (new, or replacing exactly `previousVersion`), the menu items it relies on and its events
    * in one transaction. A changed order is a VersionConflictError (409); a changed menu item a StaleMenuError for
    * the caller to retry. A transaction conflict (another transaction held one of the items) is whichever of the two
-   * the caller recomputes from: the menu when the order relies on it, else the order.
+   * the caller recomputes from: the menu when the order relies on it, else the order. `idempotencyRecord` (a new
+   * order's completed Idempotency-Key, conditional on being new) commits with it; its condition failing is an
+   * IdempotencyKeyTakenError: a concurrent request with the same key won.
    */
-  async writeOrder(order: OrderRecord, previousVersion: number | undefined, menu: MenuWrite[], events: EventEnvelope[]): Promise<void> {
+  async writeOrder(
+    order: OrderRecord,
+    previousVersion: number | undefined,
+    menu: MenuWrite[],
+    events: EventEnvelope[],
+    idempotencyRecord?: TransactItem,
+  ): Promise<void> {
     const orderWrite: TransactItem = {
       Put: {
         TableName: this.table,
@@ -186,8 +223,9 @@ export class OrdersStore {
         : { ConditionCheck: { TableName: this.table, Key: key, ...condition } };
     });
     try {
-      await this.commit([orderWrite, ...menuWrites], events);
+      await this.commit([orderWrite, ...menuWrites, ...(idempotencyRecord ? [idempotencyRecord] : [])], events);
     } catch (error) {
+      if (idempotencyRecord && conditionFailedAt(error, 1 + menuWrites.length)) throw new IdempotencyKeyTakenError();
       if (conditionFailedAt(error, 0)) throw new VersionConflictError('order');
       if (menuWrites.some((_, i) => conditionFailedAt(error, 1 + i))) throw new StaleMenuError();
       if (isTransactionConflict(error)) throw menuWrites.length > 0 ? new StaleMenuError() : new VersionConflictError('order');

@@ -3,8 +3,8 @@
 // revocation check (deactivated users, revoked sessions, role changes) against the revocations table.
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { createLocalJWKSet, errors as joseErrors, jwtVerify, type JSONWebKeySet } from 'jose';
-import { z } from 'zod';
-import { ssmClient } from './aws-clients';
+import * as z from 'zod';
+import { ssmClient } from './clients/ssm';
 import { batchGetAll } from './dynamodb';
 import { UnauthorizedError } from './errors';
 import { roleSchema, type Caller } from './identity';
@@ -126,34 +126,57 @@ async function assertNotRevoked(caller: Caller, table: string): Promise<void> {
   if (reason === 'user') throw new UnauthorizedError('Access token is no longer valid');
 }
 
+export interface SessionRef {
+  sessionId: string;
+  issuedAt: number;
+}
+
+export type RevocationReason = 'session' | 'user';
+
 /**
  * Which of a user's sessions no longer count, and why: the session was revoked (logout), or the user was
  * deactivated or changed after the session's token was issued. Also used where a token was checked once and
- * its session lives on (an open WebSocket). One BatchGetItem for all of them; keys DynamoDB leaves unprocessed
- * (throttling) are read again with back-off rather than failing the request.
+ * its session lives on (an open WebSocket).
  */
-export async function revokedSessions(
-  userId: string,
-  sessions: Array<{ sessionId: string; issuedAt: number }>,
+export async function revokedSessions(userId: string, sessions: SessionRef[], table: string): Promise<Map<string, RevocationReason>> {
+  return (await revokedSessionsOfUsers(new Map([[userId, sessions]]), table)).get(userId) ?? new Map();
+}
+
+/**
+ * revokedSessions for several users at once: one BatchGetItem for every user's record and every session's, so
+ * pushing one event to many recipients checks them all in one round trip. Keys DynamoDB leaves unprocessed
+ * (throttling) are read again with back-off rather than failing the request. Users with no revoked session are
+ * absent from the answer.
+ */
+export async function revokedSessionsOfUsers(
+  sessionsByUser: ReadonlyMap<string, readonly SessionRef[]>,
   table: string,
-): Promise<Map<string, 'session' | 'user'>> {
-  const revoked = new Map<string, 'session' | 'user'>();
-  const userKey = `USER#${userId}`;
-  const unknown = sessions.filter((s) => {
-    if (knownRevoked.has(`SESSION#${s.sessionId}`)) revoked.set(s.sessionId, 'session');
-    return !revoked.has(s.sessionId);
-  });
-  if (unknown.length === 0) return revoked;
-  const keys = [{ pk: userKey }, ...[...new Set(unknown.map((s) => s.sessionId))].map((sessionId) => ({ pk: `SESSION#${sessionId}` }))];
-  const items = await batchGetAll(table, keys, { consistentRead: true });
-  const revokedBefore = items.find((item) => item.pk === userKey)?.revokedBefore as number | undefined;
-  for (const session of unknown) {
-    const sessionKey = `SESSION#${session.sessionId}`;
-    if (items.some((item) => item.pk === sessionKey)) {
-      knownRevoked.add(sessionKey);
-      revoked.set(session.sessionId, 'session');
-    } else if (revokedBefore !== undefined && session.issuedAt <= revokedBefore) {
-      revoked.set(session.sessionId, 'user');
+): Promise<Map<string, Map<string, RevocationReason>>> {
+  const revoked = new Map<string, Map<string, RevocationReason>>();
+  const mark = (userId: string, sessionId: string, reason: RevocationReason) => {
+    const ofUser = revoked.get(userId) ?? new Map<string, RevocationReason>();
+    revoked.set(userId, ofUser.set(sessionId, reason));
+  };
+  const unknown = new Map<string, SessionRef[]>();
+  for (const [userId, sessions] of sessionsByUser) {
+    for (const session of sessions) {
+      if (knownRevoked.has(`SESSION#${session.sessionId}`)) mark(userId, session.sessionId, 'session');
+      else unknown.set(userId, [...(unknown.get(userId) ?? []), session]);
+    }
+  }
+  if (unknown.size === 0) return revoked;
+  const keys = [...unknown].flatMap(([userId, sessions]) => [{ pk: `USER#${userId}` }, ...sessions.map((s) => ({ pk: `SESSION#${s.sessionId}` }))]);
+  const items = new Map((await batchGetAll(table, keys, { consistentRead: true })).map((item) => [item.pk as string, item]));
+  for (const [userId, sessions] of unknown) {
+    const revokedBefore = items.get(`USER#${userId}`)?.revokedBefore as number | undefined;
+    for (const session of sessions) {
+      const sessionKey = `SESSION#${session.sessionId}`;
+      if (items.has(sessionKey)) {
+        knownRevoked.add(sessionKey);
+        mark(userId, session.sessionId, 'session');
+      } else if (revokedBefore !== undefined && session.issuedAt <= revokedBefore) {
+        mark(userId, session.sessionId, 'user');
+      }
     }
   }
   return revoked;

@@ -15,7 +15,7 @@ import {
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { createHash } from 'node:crypto';
-import { dynamoDb } from './aws-clients';
+import { dynamoDb } from './clients/dynamodb';
 import { BadRequestError, ConflictError } from './errors';
 
 export type Item = Record<string, NativeAttributeValue>;

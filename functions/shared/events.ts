@@ -3,8 +3,8 @@
 // event catalog (./contracts): an event is checked against it when it is built, so none breaking it is published.
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
-import { snsClient } from './aws-clients';
+import * as z from 'zod';
+import { snsClient } from './clients/sns';
 import { eventCatalog, isEventType } from './contracts/catalog';
 
 export const eventEnvelopeSchema = z.object({

@@ -1,11 +1,13 @@
 // The HTTP handler kit: every API route is `httpRoute({ route, ...schemas }, handler)` (or `publicRoute`).
 // Fixed order: correlation id → policy → access token (401) → role (403) → site (403) → params/query (400)
-// → size limit (413) → JSON body (400/415) → body schema (400) → handler → JSON response or JSON error.
+// → size limit (413) → JSON body (400/415) → body schema (400) → handler → JSON response or JSON error;
+// the business metrics the handler recorded are written last (metrics.ts).
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
+import * as accessTokens from './access-token';
 import type { AccessTokenSettings } from './access-token';
 import {
   BadRequestError,
@@ -17,11 +19,14 @@ import {
 } from './errors';
 import { canAccessSite, type Caller } from './identity';
 import { logger } from './logger';
+import { metricsFlush } from './metrics';
 import type { Policy, PolicyTable } from './policies';
 
 export const DEFAULT_BODY_LIMIT_BYTES = 64 * 1024;
 const CORRELATION_HEADER = 'x-correlation-id';
 const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+/** The per-request log line's message: dev/offline-log.ts recognises this text and shows one short line. */
+const REQUEST_LOG_MESSAGE = 'request';
 
 export interface RouteDeclaration<B extends z.ZodType, P extends z.ZodType, Q extends z.ZodType, K extends string = string> {
   /** `METHOD /path` exactly as in functions.yml; its policy comes from the domain's policies.ts. */
@@ -97,11 +102,12 @@ function buildRoute<B extends z.ZodType, P extends z.ZodType, Q extends z.ZodTyp
   const misdeclared =
     !policy ? `no policy for ${declaration.route}` : (policy.public === true) !== (kind === 'public') ? `policy of ${declaration.route} is not ${kind}` : undefined;
   let tokenSettings: AccessTokenSettings | undefined;
-  // Loaded only by protected routes, during init: public routes (health, login) skip the SSM and DynamoDB
-  // clients' start-up cost entirely (the bundler keeps required modules lazy).
-  const accessToken: typeof import('./access-token') | undefined = kind === 'protected' ? require('./access-token') : undefined;
+  // A static import, not a lazy require(): esbuild cannot tree-shake a required module's graph, so the lazy form
+  // put every SSM and DynamoDB command in every bundle (+160 KB) and slowed protected routes' init more than it
+  // saved public ones (bench/bundle-sizes.ts, docs/architecture.md "Bundles").
+  const accessToken = kind === 'protected' ? accessTokens : undefined;
 
-  const core = async (event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyStructuredResultV2> => {
+  const answer = async (event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyStructuredResultV2> => {
     const correlationId = correlationIdOf(event);
     try {
       if (misdeclared || !policy) {
@@ -134,14 +140,31 @@ function buildRoute<B extends z.ZodType, P extends z.ZodType, Q extends z.ZodTyp
     }
   };
 
+  // One line per request, whatever its outcome: what `npm start` shows, and on AWS the join between the access
+  // log's requestId and the correlation id (the access log cannot read headers).
+  const core = async (event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyStructuredResultV2> => {
+    const started = performance.now();
+    const response = await answer(event, context);
+    logger.info(REQUEST_LOG_MESSAGE, {
+      method: event.requestContext?.http?.method,
+      path: event.rawPath,
+      status: response.statusCode,
+      durationMs: Math.round(performance.now() - started),
+    });
+    return response;
+  };
+
   const wrapped = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
     .use(httpHeaderNormalizer({ canonical: false }))
     .use({
       before: (request) => {
         logger.resetKeys();
-        logger.appendKeys({ correlationId: correlationIdOf(request.event), route: declaration.route });
+        // requestId is API Gateway's: the access log has it, not the correlation id (it cannot read headers).
+        const requestId = request.event.requestContext?.requestId;
+        logger.appendKeys({ correlationId: correlationIdOf(request.event), route: declaration.route, ...(requestId && { requestId }) });
       },
     })
+    .use(metricsFlush())
     .handler(core);
   return Object.assign(wrapped as unknown as Handler, { declaration });
 }

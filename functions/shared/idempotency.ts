@@ -1,9 +1,23 @@
 // Idempotency-Key support for POSTs: the first request with a key runs; a replay with the same key and
 // the same body gets the stored response; the same key with another body is a 422. Records live in the
 // domain's own table (one domain, one table) and expire after 24 hours.
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+// Why not @aws-lambda-powertools/idempotency (makeIdempotent): it would replay a returned { status, headers, body }
+// and can scope by caller and route if we pass them in the payload, but (1) a request meeting an INPROGRESS record
+// gets IdempotencyAlreadyInProgressError at once, with no wait for the first to finish (ours polls, then 409);
+// (2) in a pk/sk table its records share one partition key (staticPkValue `idempotency#<function>`); ours get a
+// partition per key; (3) it writes and completes its record with its own PutItem/UpdateItem, so the record cannot
+// go inside the order's TransactWriteItems, which issue 12 needs (order, outbox and key committed together).
+//
+// Two ways to use it:
+//   - withIdempotency: an IN_PROGRESS lock (PutItem), the work, then the stored response (UpdateItem). For work
+//     that is not one transaction (a card processor call, a refund reserved then completed).
+//   - idempotentRequest + replayOf + completedRecordWrite: no lock; the caller reads the record with its other
+//     reads and writes it COMPLETED inside its own transaction, on condition it does not exist. Two concurrent first
+//     requests cannot both commit; the loser's transaction writes nothing and it replays the winner's response
+//     (replayWinner). For work that is exactly one transaction (POST /orders: 2 round trips fewer).
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { createHash } from 'node:crypto';
-import { dynamoDb } from './aws-clients';
+import { dynamoDb } from './clients/dynamodb';
 import { isConditionFailure } from './dynamodb';
 import { BadRequestError, ConflictError, UnprocessableError } from './errors';
 import type { HttpResult } from './http';
@@ -20,11 +34,22 @@ export interface IdempotencyOptions {
   waitMs?: number;
 }
 
+interface StoredResponse {
+  status: number;
+  body: string;
+  headers?: Record<string, string>;
+}
+
 interface StoredRecord {
   status: 'IN_PROGRESS' | 'COMPLETED';
   fingerprint: string;
-  response?: { status: number; body: string; headers?: Record<string, string> };
+  response?: StoredResponse;
 }
+
+type ItemKey = { pk: string; sk: string };
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+const itemKeyOf = (scope: string, key: string): ItemKey => ({ pk: `IDEMPOTENCY#${scope}#${key}`, sk: 'IDEMPOTENCY' });
 
 export function idempotencyKeyFrom(headers: Record<string, string | undefined>): string {
   const key = headers['idempotency-key'];
@@ -43,7 +68,7 @@ export async function withIdempotency(
   fingerprint: string,
   run: () => Promise<HttpResult>,
 ): Promise<HttpResult> {
-  const itemKey = { pk: `IDEMPOTENCY#${options.scope}#${key}`, sk: 'IDEMPOTENCY' };
+  const itemKey = itemKeyOf(options.scope, key);
   // A first attempt that failed deletes its record; a replay waiting on it then takes the key itself.
   for (let attempt = 0; attempt < 3; attempt++) {
     const acquired = await acquire(options.tableName, itemKey, fingerprint);
@@ -94,7 +119,7 @@ async function runAndStore(
     await db.send(new DeleteCommand({ TableName: tableName, Key: itemKey }));
     throw error;
   }
-  const serialised = result.rawBody ?? (result.body === undefined ? '' : JSON.stringify(result.body));
+  const serialised = serialise(result);
   await db.send(
     new UpdateCommand({
       TableName: tableName,
@@ -123,17 +148,93 @@ async function replay(
     );
     const record = Item as StoredRecord | undefined;
     if (!record) return undefined;
-    if (record.fingerprint !== fingerprint) {
-      throw new UnprocessableError('Idempotency-Key was already used with a different request');
-    }
-    if (record.status === 'COMPLETED' && record.response) {
-      return {
-        status: record.response.status,
-        rawBody: record.response.body,
-        headers: { ...(record.response.headers ?? {}), 'idempotent-replayed': 'true' },
-      };
-    }
+    const completed = completedReplay(record, fingerprint);
+    if (completed) return completed;
     if (Date.now() >= deadline) throw new ConflictError('A request with this Idempotency-Key is still in progress');
     await new Promise((resolve) => setTimeout(resolve, delay));
   }
+}
+
+/** The body exactly as sent: serialised once, so the stored copy and the first response are the same bytes. */
+function serialise(result: HttpResult): string {
+  return result.rawBody ?? (result.body === undefined ? '' : JSON.stringify(result.body));
+}
+
+/** 422 for another body under the same key; the stored response when the record is complete. */
+function completedReplay(record: StoredRecord, fingerprint: string): HttpResult | undefined {
+  if (record.fingerprint !== fingerprint) {
+    throw new UnprocessableError('Idempotency-Key was already used with a different request');
+  }
+  if (record.status !== 'COMPLETED' || !record.response) return undefined;
+  return {
+    status: record.response.status,
+    rawBody: record.response.body,
+    headers: { ...(record.response.headers ?? {}), 'idempotent-replayed': 'true' },
+  };
+}
+
+// ---------------------------------------------------------------------------------------- transactional variant
+
+/** One request's Idempotency-Key, for work that commits the record in its own transaction. */
+export interface IdempotentRequest {
+  tableName: string;
+  /** The record's key, for the caller's batch read. */
+  itemKey: ItemKey;
+  fingerprint: string;
+}
+
+export function idempotentRequest(options: Pick<IdempotencyOptions, 'tableName' | 'scope'>, key: string, fingerprint: string): IdempotentRequest {
+  return { tableName: options.tableName, itemKey: itemKeyOf(options.scope, key), fingerprint };
+}
+
+/**
+ * What to answer when the record read with the request's other reads exists: the stored response (same body),
+ * a 422 (another body), or a 409 while a withIdempotency lock holds the key. Undefined: the key is new, do the work.
+ */
+export function replayOf(request: IdempotentRequest, item: Record<string, unknown> | undefined): HttpResult | undefined {
+  if (!item) return undefined;
+  const record = item as unknown as StoredRecord;
+  const completed = completedReplay(record, request.fingerprint);
+  if (completed) return completed;
+  throw new ConflictError('A request with this Idempotency-Key is still in progress');
+}
+
+/**
+ * The response serialised once, and the transaction item that stores it as COMPLETED on condition that the key is
+ * new: answer with `response`, whose body is the stored bytes.
+ */
+export function completedRecordWrite(request: IdempotentRequest, result: HttpResult): { response: HttpResult; write: TransactItem } {
+  const body = serialise(result);
+  const stored: StoredResponse = { status: result.status ?? 200, body, headers: result.headers ?? {} };
+  return {
+    response: { ...result, rawBody: body },
+    write: {
+      Put: {
+        TableName: request.tableName,
+        Item: {
+          ...request.itemKey,
+          status: 'COMPLETED',
+          fingerprint: request.fingerprint,
+          response: stored,
+          expiresAt: Math.floor(Date.now() / 1000) + RECORD_TTL_SECONDS,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+  };
+}
+
+/** The transaction lost at the record item: a concurrent request with the same key committed first. */
+export class IdempotencyKeyTakenError extends Error {
+  constructor() {
+    super('Idempotency-Key already committed by a concurrent request');
+  }
+}
+
+/** After IdempotencyKeyTakenError: the winner's response (it committed, so its record is there), or a 422. */
+export async function replayWinner(request: IdempotentRequest): Promise<HttpResult> {
+  const { Item } = await dynamoDb().send(new GetCommand({ TableName: request.tableName, Key: request.itemKey, ConsistentRead: true }));
+  const replayed = replayOf(request, Item);
+  if (!replayed) throw new ConflictError('A request with this Idempotency-Key is still in progress');
+  return replayed;
 }

@@ -1,5 +1,5 @@
 // Who the caller is, as proven by a verified access token, and what that means for site access.
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const ROLES = ['owner', 'manager', 'staff'] as const;
 export const roleSchema = z.enum(ROLES);

@@ -1,10 +1,12 @@
 // Handlers that are not HTTP routes nor SNS consumers: scheduled jobs (EventBridge schedules) and functions a
 // topic rule invokes. Like `httpRoute` and `snsEventHandler`, each invocation starts with a clean logger
-// carrying its own correlation id, and its outcome is logged in one line.
+// carrying its own correlation id, its outcome is logged in one line, and the business metrics it recorded are
+// written at its end (metrics.ts).
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { logger } from './logger';
+import { metricsFlush } from './metrics';
 
 export interface JobContext {
   /** The invocation's id: the correlation id of everything this run logs and publishes. */
@@ -29,7 +31,7 @@ export function scheduledJob<R>(
   run: (job: JobContext) => Promise<R>,
   options: { quiet?: (result: R) => boolean } = {},
 ): (event: unknown, context: Context) => Promise<R> {
-  return middy<unknown, R>().handler(async (_event, context) => {
+  return middy<unknown, R>().use(metricsFlush()).handler(async (_event, context) => {
     const result = await run(begin(name, context));
     if (!options.quiet?.(result)) logger.info(`${name} finished`, { result: result as unknown as Record<string, unknown> });
     return result;
@@ -47,7 +49,7 @@ export function iotRuleHandler<S extends z.ZodType, R>(
   handle: (payload: z.infer<S>, job: JobContext) => Promise<R>,
   rejected: (payload: unknown, issues: z.core.$ZodIssue[], job: JobContext) => Promise<R>,
 ): (event: unknown, context: Context) => Promise<R> {
-  return middy<unknown, R>().handler(async (event, context) => {
+  return middy<unknown, R>().use(metricsFlush()).handler(async (event, context) => {
     const job = begin(name, context);
     const parsed = schema.safeParse(event);
     if (!parsed.success) {

@@ -1,7 +1,7 @@
 // Money arithmetic, pure. Every amount is an integer number of minor units (cents, won); products are taken in
 // BigInt so no float ever touches an amount. Orders (discounts, tax, split bills), staff (wages, payroll) and
 // inventory (costing) all round the same way: half-up for non-negative amounts, largest remainder for shares.
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** An amount in minor units. */
 export const moneySchema = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);

@@ -1,14 +1,19 @@
 // The transactional outbox. A state change and the events it causes are written in ONE DynamoDB transaction
-// (each event as an item in the domain's own table), then published and their items deleted. If publishing
-// fails after the write, the item stays and the scheduled relay publishes it later. So an event is never lost,
-// and at worst published twice (request and relay racing), which consumers absorb by deduplicating on event id.
+// (each event as an item in the domain's own table), then published and their items deleted. Who publishes:
+//   - publishedBy 'request' (default): the request itself, right after its transaction;
+//   - publishedBy 'stream': the table's DynamoDB stream (NEW_IMAGE), filtered to outbox inserts, invokes
+//     outboxStreamHandler, so the request path has no SNS publish and no delete (orders: issue 12).
+// Either way, an item whose publishing fails stays, and the scheduled relay (relayOutboxHandler, every minute)
+// publishes it later. So an event is never lost, and at worst published twice (two publishers racing, a stream
+// batch retried), which consumers absorb by deduplicating on event id.
 //
 // A table that uses the outbox needs the sparse index OUTBOX_INDEX: partition key `outboxShard` (S), sort key
 // `outboxAt` (S), projecting ALL. Only outbox items carry those attributes. The index is spread over a few
 // shards so a busy stage does not funnel every write through one index partition.
 import { DeleteCommand, QueryCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { createHash } from 'node:crypto';
-import { dynamoDb } from './aws-clients';
+import { dynamoDb } from './clients/dynamodb';
 import { publishEvent, type EventEnvelope } from './events';
 import { scheduledJob } from './jobs';
 import { logger } from './logger';
@@ -24,6 +29,8 @@ type Event = EventEnvelope<Record<string, unknown>>;
 export interface OutboxTarget {
   tableName: string;
   topicArn: string;
+  /** 'stream' when the table's stream invokes outboxStreamHandler: commitWithEvents then only writes. */
+  publishedBy?: 'request' | 'stream';
 }
 
 /** What the outbox talks to; the defaults are the shared clients, tests pass fakes. */
@@ -62,8 +69,9 @@ export function outboxPut(tableName: string, event: Event): TransactItem {
 }
 
 /**
- * Writes `items` and the outbox items of `events` in one transaction, then publishes the events. Transaction
- * errors propagate (the caller maps them); publishing errors never do, because the change has happened.
+ * Writes `items` and the outbox items of `events` in one transaction, then publishes the events unless the
+ * table's stream does. Transaction errors propagate (the caller maps them); publishing errors never do, because
+ * the change has happened.
  */
 export async function commitWithEvents(
   target: OutboxTarget,
@@ -72,7 +80,7 @@ export async function commitWithEvents(
   deps: OutboxDeps = defaultDeps(),
 ): Promise<void> {
   await deps.send(new TransactWriteCommand({ TransactItems: [...items, ...events.map((event) => outboxPut(target.tableName, event))] }));
-  await flushOutbox(target, events, deps);
+  if (target.publishedBy !== 'stream') await flushOutbox(target, events, deps);
 }
 
 /** Publishes each event and deletes its outbox item; a failure is logged and left to the relay. */
@@ -102,7 +110,7 @@ export interface RelayResult {
 }
 
 /**
- * Publishes outbox items older than `minAgeMs` (younger ones belong to requests still flushing them), oldest
+ * Publishes outbox items older than `minAgeMs` (younger ones belong to the request or stream still publishing them), oldest
  * first per shard, at most RELAY_MAX_EVENTS_PER_RUN per run.
  */
 export async function relayOutbox(
@@ -145,4 +153,36 @@ export function relayOutboxHandler(target: OutboxTarget, minAgeSeconds: number) 
   return scheduledJob('outbox-relay', ({ now }) => relayOutbox({ ...target, minAgeMs: minAgeSeconds * 1000 }, now), {
     quiet: (result) => result.published + result.failed === 0,
   });
+}
+
+/**
+ * The filter of the stream's event source mapping (functions.yml): only new outbox items invoke the relay. On AWS
+ * the filter runs before the invocation; outboxStreamHandler checks it again for any other caller.
+ */
+export const OUTBOX_STREAM_FILTER = { eventName: ['INSERT'], dynamodb: { NewImage: { sk: { S: ['OUTBOX'] } } } } as const;
+
+/**
+ * The stream relay as a Lambda handler: publishes each new outbox item's event and deletes the item. Records are
+ * published concurrently; those that fail are reported (ReportBatchItemFailures) so the stream retries from the
+ * first of them; what the stream gives up on stays in the table for the scheduled relay.
+ */
+export function outboxStreamHandler(target: OutboxTarget, deps: () => OutboxDeps = defaultDeps) {
+  return async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
+    const using = deps();
+    const failures = await Promise.all(
+      event.Records.map(async (record) => {
+        const image = record.dynamodb?.NewImage;
+        if (record.eventName !== 'INSERT' || image?.sk?.S !== 'OUTBOX') return undefined;
+        const serialised = image.event?.S;
+        if (!serialised) {
+          // Never written by outboxPut: a retry cannot fix it, and the scheduled relay reports it too.
+          logger.error('outbox item without an event', { pk: image.pk?.S });
+          return undefined;
+        }
+        const published = await publishAndClear(target, JSON.parse(serialised) as Event, using);
+        return published ? undefined : record.dynamodb?.SequenceNumber;
+      }),
+    );
+    return { batchItemFailures: failures.filter((id): id is string => id !== undefined).map((itemIdentifier) => ({ itemIdentifier })) };
+  };
 }

@@ -1,7 +1,7 @@
 // Time at a site: instants are UTC, and what people mean by "the 09:00 check", "today's orders" or "Tuesday's
 // shift" is a wall-clock time in the site's IANA time zone, with DST (a local day is 23 or 25 hours twice a year).
 // Staff (shifts, payroll), inventory (cut-off times), orders (business days) and iot (HACCP) share these.
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Dates and instants every schema accepts lie in this window, so the code that turns them into local days,

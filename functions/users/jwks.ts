@@ -1,5 +1,5 @@
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
-import { ssmClient } from '#shared/aws-clients';
+import { ssmClient } from '#shared/clients/ssm';
 import { config } from './config';
 import { publicRoute } from './policies';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { timeZoneSchema } from '#shared/time';
 import { roleSchema, siteIdSchema } from '#shared/identity';
 

@@ -3,7 +3,7 @@
 // active; retired keys stay in the JWKS until tokens they signed have expired.
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
 

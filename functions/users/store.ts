@@ -7,7 +7,7 @@
 // Index: outbox (outboxShard, outboxAt) is the outbox relay's.
 // Every change of a user or a site commits its directory events (events.ts) in the same transaction.
 import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamoDb } from '#shared/aws-clients';
+import { dynamoDb } from '#shared/clients/dynamodb';
 import { conditionFailedAt, isConditionFailure, isTransactionConflict, queryAll, queryPage, VersionConflictError } from '#shared/dynamodb';
 import { ConflictError } from '#shared/errors';
 import type { EventEnvelope } from '#shared/events';

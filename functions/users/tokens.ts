@@ -2,7 +2,7 @@
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { importJWK, SignJWT, type CryptoKey } from 'jose';
 import { createHash, randomBytes } from 'node:crypto';
-import { secretsManagerClient } from '#shared/aws-clients';
+import { secretsManagerClient } from '#shared/clients/secrets-manager';
 import type { Role } from '#shared/identity';
 import { ACCESS_TOKEN_TTL_SECONDS, signingKeysSchema } from './signing-keys';
 

@@ -24,7 +24,7 @@ export interface IotControlPlaneOptions {
 
 export interface IotControlPlane extends EdgeService {
   /** The local CA that signs every certificate (PEM). */
-  caCertificatePem: string;
+  caCertificatePem(): Promise<string>;
   /**
    * Whether `clientId` may publish to `topic`. A client id naming a registered thing is held to the policies
    * of the thing's ACTIVE certificates, as AWS would (thing name = client id); any other client (CLI tools,
@@ -102,8 +102,7 @@ export function createIotControlPlane(options: IotControlPlaneOptions): IotContr
 
 class IotControlPlaneService implements IotControlPlane {
   readonly name = 'iot';
-  readonly caCertificatePem: string;
-  private readonly ca: CertificateAuthority;
+  private ca?: Promise<CertificateAuthority>;
   private readonly region: string;
   private readonly accountId: string;
   private readonly things = new Map<string, Thing>();
@@ -153,9 +152,20 @@ class IotControlPlaneService implements IotControlPlane {
   constructor(private readonly options: IotControlPlaneOptions) {
     this.region = options.region ?? LOCAL_REGION;
     this.accountId = options.accountId ?? LOCAL_ACCOUNT_ID;
-    this.ca = createCertificateAuthority();
-    this.caCertificatePem = this.ca.certificatePem;
     for (const policy of options.policies ?? []) this.addPolicy(policy.name, policy.document);
+  }
+
+  async caCertificatePem(): Promise<string> {
+    return (await this.certificateAuthority()).certificatePem;
+  }
+
+  /** Made on first use (WebCrypto signs asynchronously), then kept: every certificate has the same issuer. */
+  private certificateAuthority(): Promise<CertificateAuthority> {
+    this.ca ??= createCertificateAuthority().catch((error: unknown) => {
+      this.ca = undefined;
+      throw error;
+    });
+    return this.ca;
   }
 
   async handle(req: IncomingMessage, body: Buffer, res: ServerResponse): Promise<boolean> {
@@ -324,7 +334,7 @@ class IotControlPlaneService implements IotControlPlane {
   // ---- certificates ----
 
   private async createKeysAndCertificate(setAsActive: boolean): Promise<Json> {
-    const issued = await issueDeviceCertificate(this.ca);
+    const issued = await issueDeviceCertificate(await this.certificateAuthority());
     const now = Date.now();
     const certificate: Certificate = {
       certificateId: issued.certificateId,

@@ -1,7 +1,7 @@
 // The IoT Core topic-rule engine: every rule from serverless.yml/resources is compiled at start (SQL it cannot
 // evaluate stops the start with the rule name and position), subscribed on the broker, evaluated on each
-// message, and its actions run. A failed action or a non-JSON payload goes to the rule's error action with
-// AWS's error-action message shape, so nothing is dropped silently.
+// message, and its actions run (Lambda, SQS, Republish). A failed action or a non-JSON payload goes to the rule's
+// error action with AWS's error-action message shape, so nothing is dropped silently.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RuleAction, RuleDefinition } from '../service-definition';
@@ -26,6 +26,8 @@ export async function startRuleEngine(options: {
   rules: RuleDefinition[];
   broker: LocalBroker;
   invokeLambda: LambdaInvoker;
+  /** Where the SQS action sends (the local SQS emulator); a rule with an SQS action needs it. */
+  queues?: { sendMessage(queueName: string, body: string): unknown };
   log: (message: string, extra?: object) => void;
 }): Promise<RuleEngine> {
   // Compile everything before subscribing anything: a bad rule fails the whole start.
@@ -114,6 +116,21 @@ export async function startRuleEngine(options: {
         failedResource: `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:function:${action.lambda.functionName}`,
         errorMessage: result.error,
       };
+    }
+    if (action.sqs) {
+      const { queueName, useBase64 } = action.sqs;
+      const json = JSON.stringify(message);
+      try {
+        if (!options.queues) throw new Error('no SQS emulator');
+        options.queues.sendMessage(queueName, useBase64 ? Buffer.from(json).toString('base64') : json);
+        return undefined;
+      } catch (error) {
+        return {
+          failedAction: 'SqsAction',
+          failedResource: `https://sqs.${LOCAL_REGION}.amazonaws.com/${LOCAL_ACCOUNT_ID}/${queueName}`,
+          errorMessage: error instanceof Error ? error.message : String(error),
+        };
+      }
     }
     if (action.republish) {
       const target = action.republish.topic.replace(/\$\{topic\(\)\}/g, topic);

@@ -4,8 +4,10 @@
 // ListSubscriptionsByTopic, GetTopicAttributes and GetSubscriptionAttributes.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createLimiter } from '../lambda-invoker';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION, type EdgeService, type LambdaInvoker } from '../types';
 import {
+  functionNameFromEndpoint,
   invokeSubscribedLambda,
   postHttpNotification,
   withRetries,
@@ -47,6 +49,11 @@ export interface SnsEmulatorOptions {
   accountId?: string;
   /** Delivery attempts in total (first included) and the base of the exponential backoff. */
   retry?: RetryPolicy;
+  /**
+   * Invocations of one function in flight at once (its concurrency); the deliveries beyond it wait their turn in
+   * order, as Lambda's queue for asynchronous invocations holds events, and waiting is not an attempt.
+   */
+  lambdaConcurrency?: number;
   log?: (msg: string, extra?: object) => void;
 }
 
@@ -152,7 +159,12 @@ const TOPIC_NAME = /^[A-Za-z0-9_-]{1,256}$/;
 const E164 = /^\+[1-9]\d{1,14}$/;
 const MAX_MESSAGE_BYTES = 256 * 1024;
 const PAGE_SIZE = 100;
+// For a Lambda subscriber SNS hands the event to Lambda's asynchronous queue, and Lambda runs a failing function
+// three times in all before its on-failure destination. Locally the waits are short so tests see the dead letter.
 const DEFAULT_RETRY: RetryPolicy = { attempts: 3, baseDelayMs: 200 };
+// A few in flight per function keep DynamoDB Local and the single serverless-offline process busy without
+// swamping them: past this, throughput on 2 cores does not grow, only each delivery's latency does.
+const DEFAULT_LAMBDA_CONCURRENCY = 8;
 const DEFAULT_SUBSCRIPTION_SETTINGS: SubscriptionSettings = {
   rawMessageDelivery: false,
   filterPolicyScope: 'MessageAttributes',
@@ -196,6 +208,7 @@ class SnsService implements SnsEmulator {
   private readonly topics = new Map<string, Topic>();
   private readonly subscriptions = new Map<string, Subscription>();
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly lambdaSlots = new Map<string, ReturnType<typeof createLimiter>>();
   private sms: SentSms[] = [];
   private emails: SentEmail[] = [];
   private dead: DeadLetter[] = [];
@@ -415,11 +428,19 @@ class SnsService implements SnsEmulator {
         });
         return;
       case 'lambda':
-        return this.deliverWithRetries(sub, n, () => invokeSubscribedLambda(this.opts.invokeLambda, sub.endpoint, n));
+        return this.deliverWithRetries(sub, n, () => this.slotsOf(sub.endpoint).run(() => invokeSubscribedLambda(this.opts.invokeLambda, sub.endpoint, n)));
       case 'http':
       case 'https':
         return this.deliverWithRetries(sub, n, () => postHttpNotification(sub.endpoint, n, sub.rawMessageDelivery));
     }
+  }
+
+  /** Each function's own concurrency: one busy consumer does not hold back another's deliveries. */
+  private slotsOf(endpoint: string): ReturnType<typeof createLimiter> {
+    const functionName = functionNameFromEndpoint(endpoint);
+    let slots = this.lambdaSlots.get(functionName);
+    if (!slots) this.lambdaSlots.set(functionName, (slots = createLimiter(this.opts.lambdaConcurrency ?? DEFAULT_LAMBDA_CONCURRENCY)));
+    return slots;
   }
 
   private async deliverWithRetries(sub: Subscription, n: Notification, attempt: () => Promise<void>): Promise<void> {

@@ -81,7 +81,7 @@ describe('IoT control-plane emulator', () => {
   it('CreateKeysAndCertificate returns a real X.509 certificate signed by the local CA, for the returned key pair', async () => {
     const keys = await iot.send(new CreateKeysAndCertificateCommand({ setAsActive: true }));
     const certificate = new X509Certificate(keys.certificatePem!);
-    expect(certificate.verify(new X509Certificate(control.caCertificatePem).publicKey)).toBe(true);
+    expect(certificate.verify(new X509Certificate(await control.caCertificatePem()).publicKey)).toBe(true);
     expect(certificate.checkPrivateKey(createPrivateKey(keys.keyPair!.PrivateKey!))).toBe(true);
     expect(createPublicKey(keys.keyPair!.PublicKey!).asymmetricKeyDetails?.modulusLength).toBe(2048);
     expect(keys.keyPair!.PrivateKey).toMatch(/^-----BEGIN RSA PRIVATE KEY-----/);

@@ -6,7 +6,7 @@ import { policies } from '../../functions/iot/policies';
 import { badQuery, misanswered, ODD_CURSORS, ODD_DATES, ODD_LIMITS, oddIdProbes } from './support/bad-input';
 import { bearer, createSite, createUser, type TestUser } from './support/identity';
 import { connectDevice, registerDevice, waitForReadingAt, type RegisteredDevice } from './support/iot';
-import { api, uniqueId } from './support/target';
+import { api, describeNeeding, uniqueId } from './support/target';
 
 jest.setTimeout(120_000);
 
@@ -52,7 +52,7 @@ const readingsPath = (query: string, id = deviceId) => `${devicePath(id)}/readin
 const window = `from=${iso(t0 - MIN)}&to=${iso(t0 + 10 * MIN)}`;
 const ats = (readings: Array<{ at: string }>) => readings.map((r) => r.at);
 
-describe('readings cursors are bound to their device, window and order', () => {
+describeNeeding('iot')('readings cursors are bound to their device, window and order', () => {
   it('a cursor from the same query pages through every reading once, in order', async () => {
     const seen: string[] = [];
     let cursor: string | undefined;
@@ -105,7 +105,7 @@ describe('readings cursors are bound to their device, window and order', () => {
   });
 });
 
-describe('rejects, commands and incidents page with cursors of their own', () => {
+describeNeeding('iot')('rejects, commands and incidents page with cursors of their own', () => {
   it('rejects: page 2 follows page 1; the cursor is refused at another site', async () => {
     const first = await get(`/sites/${siteId}/telemetry-rejects?limit=1`);
     const second = await get(`/sites/${siteId}/telemetry-rejects?limit=1&cursor=${first.json.nextCursor}`);
@@ -137,7 +137,7 @@ describe('rejects, commands and incidents page with cursors of their own', () =>
   });
 });
 
-describe('dates and instants', () => {
+describeNeeding('iot')('dates and instants', () => {
   it('regression: a HACCP log of a day outside 2000..2199 is a 400 JSON error (year 0000 and 9999 were a 500)', async () => {
     const probes = ODD_DATES.flatMap((date) => [
       badQuery(`haccp date=${date}`, `/sites/${siteId}/haccp?date=${encodeURIComponent(date)}`),

@@ -3,7 +3,7 @@
 import { GetThingShadowCommand, PublishCommand } from '@aws-sdk/client-iot-data-plane';
 import type { MqttClient } from 'mqtt';
 import { SimulatedDevice } from '../../dev/simulator/simulated-device';
-import { api, eventually, iotData } from './support/target';
+import { api, describeNeeding, eventually, iotData } from './support/target';
 import { bearer, createSite, createUser, type TestUser } from './support/identity';
 import { connectDevice, registerDevice, type RegisteredDevice } from './support/iot';
 
@@ -20,7 +20,7 @@ function nextMessage(client: MqttClient, topic: string, timeoutMs = 10_000): Pro
   });
 }
 
-describe('device control: shadow desired state, the device reports back, audited', () => {
+describeNeeding('iot', 'iotData')('device control: shadow desired state, the device reports back, audited', () => {
   let siteId: string;
   let manager: TestUser;
   let staff: TestUser;

@@ -11,14 +11,14 @@ import {
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import type { MqttClient } from 'mqtt';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { api, dynamo, eventually, itLocal, region, stage, tableName, uniqueId } from './support/target';
+import { api, describeNeeding, dynamo, eventually, itLocal, region, stage, tableName, uniqueId } from './support/target';
 import { bearer, createSite, createUser, theOwner, type TestUser } from './support/identity';
 import { connectDevice, registerDevice, waitForReadingAt, type RegisteredDevice } from './support/iot';
 
 const endpoint = process.env.AWS_ENDPOINT_URL_IOT ?? process.env.AWS_ENDPOINT_URL;
 const iot = new IoTClient({ region, ...(endpoint ? { endpoint } : {}) });
 
-describe('device registry and provisioning', () => {
+describeNeeding('iot')('device registry and provisioning', () => {
   let siteId: string;
   let manager: TestUser;
   let staff: TestUser;

@@ -72,15 +72,35 @@ describe('the device policy in the packaged CloudFormation template', () => {
 });
 
 describe('the telemetry rule and the iot role in the packaged template', () => {
-  it('the rule runs SQL 2016-03-23 into ingest, with an error action, and IoT may invoke both', () => {
+  it('the rule runs SQL 2016-03-23 into the telemetry queue with a role that may only send there, and IoT may invoke the error action', () => {
     const rule = resources.TelemetryRule!.Properties.TopicRulePayload;
     expect(rule.AwsIotSqlVersion).toBe('2016-03-23');
     expect(rule.Sql).toContain("FROM 'brigade/+/devices/+/telemetry'");
-    expect(rule.Actions).toEqual([{ Lambda: { FunctionArn: { 'Fn::GetAtt': ['IngestTelemetryLambdaFunction', 'Arn'] } } }]);
+    expect(rule.Actions).toEqual([{ Sqs: { QueueUrl: { Ref: 'TelemetryQueue' }, RoleArn: { 'Fn::GetAtt': ['TelemetryRuleRole', 'Arn'] }, UseBase64: false } }]);
     expect(rule.ErrorAction).toEqual({ Lambda: { FunctionArn: { 'Fn::GetAtt': ['RecordRuleErrorLambdaFunction', 'Arn'] } } });
-    for (const permission of ['TelemetryRuleInvokePermission', 'TelemetryRuleErrorInvokePermission']) {
-      expect(resources[permission]!.Properties).toMatchObject({ Principal: 'iot.amazonaws.com', SourceArn: { 'Fn::GetAtt': ['TelemetryRule', 'Arn'] } });
-    }
+    expect(resources.TelemetryRuleErrorInvokePermission!.Properties).toMatchObject({ Principal: 'iot.amazonaws.com', SourceArn: { 'Fn::GetAtt': ['TelemetryRule', 'Arn'] } });
+    const role = resources.TelemetryRuleRole!.Properties;
+    expect(role.AssumeRolePolicyDocument.Statement[0].Principal).toEqual({ Service: 'iot.amazonaws.com' });
+    expect(role.Policies.flatMap((p: { PolicyDocument: { Statement: unknown[] } }) => p.PolicyDocument.Statement)).toEqual([
+      { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': ['TelemetryQueue', 'Arn'] } },
+    ]);
+  });
+
+  it('ingest consumes the queue in batches of up to 100 with partial batch failures; the queue redrives to its DLQ', () => {
+    const mapping = Object.values(resources).find(
+      (r) => r.Type === 'AWS::Lambda::EventSourceMapping' && r.Properties.EventSourceArn['Fn::GetAtt']?.[0] === 'TelemetryQueue',
+    )!.Properties;
+    expect(mapping).toMatchObject({
+      EventSourceArn: { 'Fn::GetAtt': ['TelemetryQueue', 'Arn'] },
+      BatchSize: 100,
+      MaximumBatchingWindowInSeconds: 1,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    const queue = resources.TelemetryQueue!.Properties;
+    expect(queue.RedrivePolicy).toEqual({ deadLetterTargetArn: { 'Fn::GetAtt': ['TelemetryDeadLetterQueue', 'Arn'] }, maxReceiveCount: 5 });
+    const ingestTimeout = Object.values(resources).find((r) => r.Type === 'AWS::Lambda::Function' && r.Properties.Handler === 'functions/iot/ingest-telemetry.handler')!.Properties.Timeout;
+    // AWS's advice for an SQS event source: the visibility timeout at least 6× the function's timeout.
+    expect(queue.VisibilityTimeout).toBeGreaterThanOrEqual(6 * ingestTimeout);
   });
 
   it('the iot role puts no * on data actions; only the two resource-less IoT calls use it', () => {

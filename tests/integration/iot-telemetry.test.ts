@@ -3,13 +3,13 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { MqttClient } from 'mqtt';
-import { api, describeWithCommands, eventually, isLocal, mqttClient, uniqueId } from './support/target';
+import { api, describeNeeding, describeWithCommands, eventually, isLocal, mqttClient, uniqueId } from './support/target';
 import { bearer, createSite, createUser, type TestUser } from './support/identity';
 import { connectDevice, registerDevice, waitForReadingAt, type RegisteredDevice } from './support/iot';
 
 const run = promisify(execFile);
 
-describe('telemetry: MQTT → IoT topic rule → ingest → DynamoDB', () => {
+describeNeeding('iot')('telemetry: MQTT → IoT topic rule → ingest → DynamoDB', () => {
   let siteId: string;
   let manager: TestUser;
   let staff: TestUser;

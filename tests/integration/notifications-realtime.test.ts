@@ -4,7 +4,7 @@
 import { ApiGatewayManagementApiClient, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
-import { api, dynamo, eventually, region, tableName, topicArn, stage } from './support/target';
+import { api, describeNeeding, dynamo, eventually, region, tableName, topicArn, stage } from './support/target';
 import { bearer, createSite, createUser, login, type TestUser } from './support/identity';
 import { claimsOf, genuineClaims, genuineSigningKey, nowSeconds, sign, unsigned } from './support/tokens';
 import { openRealtime, upgradeStatus, websocketUrl, type RealtimeClient } from './support/websocket';
@@ -52,7 +52,7 @@ afterAll(async () => {
   management.destroy();
 });
 
-describe('$connect refuses the upgrade (401) without a valid access token', () => {
+describeNeeding('websocketApi')('$connect refuses the upgrade (401) without a valid access token', () => {
   it('no token at all', async () => {
     expect(await upgradeStatus(undefined)).toBe(401);
   });
@@ -92,7 +92,7 @@ describe('$connect refuses the upgrade (401) without a valid access token', () =
   });
 });
 
-describe('an open connection', () => {
+describeNeeding('websocketApi')('an open connection', () => {
   let client: RealtimeClient;
   let connectionId: string;
   beforeAll(async () => {
@@ -135,7 +135,7 @@ describe('an open connection', () => {
   });
 });
 
-describe('closing and gone connections', () => {
+describeNeeding('websocketApi')('closing and gone connections', () => {
   it('closing deletes both items ($disconnect)', async () => {
     const closer = await createUser('staff', [siteId]);
     const { client, connectionId } = await connectFresh(closer);

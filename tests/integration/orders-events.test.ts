@@ -1,7 +1,8 @@
 // The events contract: a subscriber (an HTTP endpoint served by this test, subscribed to the real events topic
 // with a filter policy on the site) receives every event of the catalog, once per change, each matching its
 // contract (functions/shared/contracts/orders.ts) and with the message attributes filter policies read. Then the
-// outbox: with SNS failing, an order is still accepted and its event arrives later through the scheduled relay.
+// outbox: with SNS failing, an order is still accepted; its event arrives when the stream relay retries, or, when
+// SNS stays down longer than the stream's retries, through the scheduled relay.
 import { envelopeSchemaOf, type EventType } from '../../functions/shared/contracts/index';
 import { ordersContract } from '../../functions/shared/contracts/orders';
 import { api, describeLocal, eventually } from './support/target';
@@ -119,15 +120,40 @@ describeLocal('events (local: the test serves the HTTP endpoint the topic delive
     expect(received.every((e) => e.siteId === site.siteId)).toBe(true);
   }, 60_000);
 
-  it('with SNS failing, the order is still accepted (201) and its event arrives later through the outbox relay', async () => {
-    const edge = process.env.AWS_ENDPOINT_URL!;
-    const faults = (body?: object) => fetch(`${edge}/_local/sns/faults`, body ? { method: 'POST', body: JSON.stringify(body) } : undefined);
-    // The SDK makes 3 attempts per publish: 3 faults fail one publish completely.
+  it('with SNS failing, the order is still accepted (201); the stream relay retries it within seconds', async () => {
+    // The SDK makes 3 attempts per publish: 3 faults fail the stream relay's first invocation completely.
     await faults({ failPublishes: 3 });
+    try {
+      const order = (await expectStatus(placeOrder(site, site.staff, [{ itemId: site.items.fries, quantity: 1 }]), 201)).json;
+      const delivered = await eventually(async () => received.find((e) => e.type === 'order.placed' && e.data.orderId === order.orderId), 10_000, 'the retried order.placed');
+      expectValid(delivered);
+      expect(await (await faults()).json()).toEqual({ failPublishes: 0 });
+      await eventually(async () => ((await outboxOf()).length === 0 ? true : undefined), 10_000, 'the outbox to empty');
+      expect(received.filter((e) => e.type === 'order.placed' && e.data.orderId === order.orderId)).toHaveLength(1);
+    } finally {
+      await faults({ failPublishes: 0 });
+    }
+  }, 30_000);
+
+  it('with SNS down longer than the stream retries, the event waits in the outbox and the scheduled relay sends it', async () => {
+    await faults({ failPublishes: 1_000 });
     let order: any;
     try {
       order = (await expectStatus(placeOrder(site, site.staff, [{ itemId: site.items.fries, quantity: 1 }]), 201)).json;
-      expect(await (await faults()).json()).toEqual({ failPublishes: 0 });
+      // The stream relay has given up (functions.yml: maximumRetryAttempts) once the faults stop being used for
+      // longer than its longest back-off (2 s locally).
+      let left = -1;
+      await eventually(
+        async () => {
+          await new Promise((resolve) => setTimeout(resolve, 3_000));
+          const { failPublishes: now } = (await (await faults()).json()) as { failPublishes: number };
+          const settled = now === left;
+          left = now;
+          return settled && now < 1_000 ? true : undefined;
+        },
+        60_000,
+        'the stream relay to give up',
+      );
     } finally {
       await faults({ failPublishes: 0 });
     }
@@ -144,8 +170,13 @@ describeLocal('events (local: the test serves the HTTP endpoint the topic delive
     expect(delivered.raw).toEqual(kept);
     await eventually(async () => ((await outboxOf()).length === 0 ? true : undefined), 10_000, 'the outbox to empty');
     expect(received.filter((e) => e.type === 'order.placed' && e.data.orderId === order.orderId)).toHaveLength(1);
-  }, 150_000);
+  }, 210_000);
 });
+
+function faults(body?: object) {
+  const edge = process.env.AWS_ENDPOINT_URL!;
+  return fetch(`${edge}/_local/sns/faults`, body ? { method: 'POST', body: JSON.stringify(body) } : undefined);
+}
 
 function outboxOf() {
   return outboxItems('orders', { FilterExpression: 'begins_with(pk, :prefix)', ExpressionAttributeValues: { ':prefix': `SITE#${site.siteId}#OUTBOX#` } });

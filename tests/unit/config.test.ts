@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { csvList, loadConfig, optionalString } from '#shared/config';
 import { resolveService, type ResolvedService } from '../../local-cloud/service-definition';
 
@@ -50,6 +50,19 @@ describe('the domains resolver', () => {
     );
   });
 
+  it('every dead-letter queue the functions name gets a depth alarm; one that is not a queue of the stack fails', async () => {
+    const { Resources } = await domains.resources(resolver(['gateway', 'users', 'orders', 'iot', 'notifications']));
+    expect(Object.keys(Resources).filter((id) => id.endsWith('DepthAlarm')).sort()).toEqual([
+      'IotDeadLetterQueueDepthAlarm',
+      'NotificationsDeadLetterQueueDepthAlarm',
+      'TelemetryDeadLetterQueueDepthAlarm',
+    ]);
+    const iotWithoutItsQueue = { Resources: { IotTable: { Type: 'AWS::DynamoDB::Table' } } };
+    await expect(domains.resources(resolver(['iot'], { 'functions/iot/resources.yml': iotWithoutItsQueue }))).rejects.toThrow(
+      'IotDeadLetterQueue is used as a dead-letter queue but is not an AWS::SQS::Queue of this stack',
+    );
+  });
+
   it('a domain without its files fails, naming the file', async () => {
     await expect(domains.functions(resolver(['users', 'nope']))).rejects.toThrow('functions/nope/functions.yml is missing');
     await expect(domains.resources(resolver(['nope']))).rejects.toThrow('functions/nope/resources.yml is missing');
@@ -72,6 +85,59 @@ describe('the resolved service (osls print --stage local)', () => {
     expect(topics).toContain('arn:aws:sns:us-east-1:000000000000:brigade-local-notification-email');
     expect(statusEnvironment().STATUS_TABLES.split(',').sort()).toEqual(tables.sort());
     expect(statusEnvironment().STATUS_TOPICS.split(',').sort()).toEqual(topics.sort());
+  });
+
+  it('X-Ray active tracing on every function, and every role the functions run as may send traces', () => {
+    expect((service.provider as { tracing?: unknown }).tracing).toEqual({ lambda: true });
+    const roles = new Set(Object.values(service.functions).map((fn) => (fn as unknown as { role: string }).role));
+    expect(roles.size).toBeGreaterThanOrEqual(5);
+    for (const role of roles) {
+      expect(service.resources.Resources[role]!.Properties.ManagedPolicyArns).toContain('arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess');
+    }
+  });
+
+  it('the HTTP API writes a JSON access log with the request id, route, status, latency and integration error', () => {
+    const format = (service.provider as { logs?: { httpApi?: { format?: string } } }).logs?.httpApi?.format;
+    const fields = JSON.parse(format ?? 'null') as Record<string, string>;
+    expect(fields).toMatchObject({
+      requestId: '$context.requestId',
+      routeKey: '$context.routeKey',
+      status: '$context.status',
+      responseLatencyMs: '$context.responseLatency',
+      integrationError: '$context.integrationErrorMessage',
+    });
+  });
+
+  it('alarms page the ops topic: the API 5xx, Lambda errors and throttles, and the depth of every queue a function uses as its DLQ', () => {
+    const alarms = resourcesOf('AWS::CloudWatch::Alarm');
+    for (const [, alarm] of alarms) expect(alarm.Properties.AlarmActions).toEqual([{ Ref: 'OpsAlarmsTopic' }]);
+    const on = (namespace: string, metric: string) => alarms.filter(([, a]) => a.Properties.Namespace === namespace && a.Properties.MetricName === metric);
+    expect(on('AWS/ApiGateway', '5xx').map(([, a]) => a.Properties.Dimensions)).toEqual([[{ Name: 'ApiId', Value: { Ref: 'HttpApi' } }]]);
+    expect(on('AWS/Lambda', 'Errors')).toHaveLength(1);
+    expect(on('AWS/Lambda', 'Throttles')).toHaveLength(1);
+
+    const deadLetterQueues = new Set<string>();
+    for (const fn of Object.values(service.functions) as Array<{ destinations?: { onFailure?: { arn: { 'Fn::GetAtt': [string] } } }; events?: Array<{ sns?: { redrivePolicy?: { deadLetterTargetRef: string } } }> }>) {
+      const onFailure = fn.destinations?.onFailure?.arn['Fn::GetAtt'][0];
+      if (onFailure) deadLetterQueues.add(onFailure);
+      for (const event of fn.events ?? []) if (event.sns?.redrivePolicy) deadLetterQueues.add(event.sns.redrivePolicy.deadLetterTargetRef);
+    }
+    expect([...deadLetterQueues].sort()).toEqual(['IotDeadLetterQueue', 'NotificationsDeadLetterQueue']);
+    // And the queues' own redrive targets (the telemetry queue's DLQ).
+    for (const [, queue] of resourcesOf('AWS::SQS::Queue')) {
+      const target = queue.Properties.RedrivePolicy?.deadLetterTargetArn?.['Fn::GetAtt']?.[0];
+      if (target) deadLetterQueues.add(target);
+    }
+    expect(deadLetterQueues).toContain('TelemetryDeadLetterQueue');
+    const watched = on('AWS/SQS', 'ApproximateNumberOfMessagesVisible').map(([, a]) => a.Properties.Dimensions[0].Value['Fn::GetAtt'][0]);
+    expect(watched.sort()).toEqual([...deadLetterQueues].sort());
+  });
+
+  it('the ops topic takes an email subscription only when BRIGADE_ALARM_EMAIL is set', () => {
+    const emailSubscriptions = resourcesOf('AWS::SNS::Subscription').filter(([, s]) => s.Properties.Protocol === 'email');
+    expect(emailSubscriptions.map(([, s]) => (s as { Condition?: string }).Condition)).toEqual(['HasAlarmEmail']);
+    const conditions = (service.resources as unknown as { Conditions: Record<string, unknown> }).Conditions;
+    expect(conditions.HasAlarmEmail).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [process.env.BRIGADE_ALARM_EMAIL ?? '', ''] }] });
   });
 
   it('/status reads metadata only: its role has no data action', () => {

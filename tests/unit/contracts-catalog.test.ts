@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { EVENT_TYPES, envelopeSchemaOf, eventCatalog, parseEvent, type EventType } from '../../functions/shared/contracts/index';
 import { DEVICE_TYPES as CONTRACT_DEVICE_TYPES } from '../../functions/shared/contracts/iot';
 import { orderStatusSchema, stationSchema as contractStationSchema } from '../../functions/shared/contracts/orders';

@@ -1,8 +1,8 @@
 // What `npm start` warms before its banner (dev/warm-up.ts).
-import { WARM_UP_MESSAGE, warmUpTargets } from '../../dev/warm-up';
+import { WARM_UP_BATCH, WARM_UP_MESSAGE, warmUpTargets } from '../../dev/warm-up';
 
 describe('npm start warm-up', () => {
-  it('invokes the telemetry rule target and every SNS-subscribed function once, SNS ones with an empty batch', () => {
+  it('invokes the telemetry queue consumer and every SNS-subscribed function once, SNS ones with an empty batch', () => {
     const lambda = (name: string, topic = 'alerts') => ({
       Protocol: 'lambda',
       TopicArn: `arn:aws:sns:us-east-1:000000000000:brigade-local-${topic}`,
@@ -15,7 +15,7 @@ describe('npm start warm-up', () => {
       { Protocol: 'email', Endpoint: 'chef@example.com', TopicArn: 'arn:aws:sns:us-east-1:000000000000:brigade-local-alerts' },
     ]);
     expect(targets).toEqual([
-      { functionName: 'brigade-local-ingestTelemetry', event: WARM_UP_MESSAGE },
+      { functionName: 'brigade-local-ingestTelemetry', event: WARM_UP_BATCH },
       { functionName: 'brigade-local-notifyAlert', event: { Records: [] } },
       { functionName: 'brigade-local-recordDirectoryChange', event: { Records: [] } },
     ]);
@@ -24,5 +24,6 @@ describe('npm start warm-up', () => {
   it('sends the telemetry target a message it keeps under no site, never a reading of a real device', () => {
     expect(WARM_UP_MESSAGE).not.toHaveProperty('siteId');
     expect(WARM_UP_MESSAGE).not.toHaveProperty('deviceId');
+    expect(JSON.parse(WARM_UP_BATCH.Records[0]!.body)).toEqual(WARM_UP_MESSAGE);
   });
 });

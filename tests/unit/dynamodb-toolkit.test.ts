@@ -19,7 +19,7 @@ import {
 import { BadRequestError, ConflictError } from '#shared/errors';
 import { cancelled, dynamo } from './fixtures/stub-dynamodb';
 
-jest.mock('../../functions/shared/aws-clients', () => jest.requireActual('./fixtures/stub-dynamodb').stubbedClients);
+jest.mock('../../functions/shared/clients/dynamodb', () => jest.requireActual('./fixtures/stub-dynamodb').stubbedClients);
 
 beforeEach(() => dynamo.reset());
 

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { routesFor } from '#shared/http';
 import { EVERYONE } from '#shared/policies';
 

@@ -3,30 +3,11 @@ import { advance } from '../../functions/iot/excursion';
 import { liveStatus } from '../../functions/iot/device-status';
 import type { Reading } from '../../functions/iot/readings';
 import type { DeviceRecord } from '../../functions/iot/schemas';
+import { fridge } from './fixtures/iot-device';
 
 const MIN = 60_000;
 const T0 = Date.parse('2026-11-25T10:00:00Z');
 const counters = { accepted: 1, duplicates: 0, rejected: 0 };
-
-function fridge(overrides: Partial<DeviceRecord> = {}): DeviceRecord {
-  return {
-    siteId: 'demo-bistro',
-    deviceId: 'walkin-1',
-    type: 'fridge',
-    name: 'Walk-in',
-    limits: { maxC: 5 },
-    gracePeriodMinutes: 15,
-    reportingIntervalSeconds: 60,
-    status: 'active',
-    createdAt: '2026-11-01T00:00:00.000Z',
-    createdBy: 'u1',
-    updatedAt: '2026-11-01T00:00:00.000Z',
-    version: 7,
-    settingsVersion: 1,
-    live: { monitor: {} },
-    ...overrides,
-  };
-}
 
 /** planIngest with the state machine moved on by `batch` from the device's state, as ingest does in order. */
 function ingest(device: DeviceRecord, receivedAt: number, batch: Reading[], known: KnownIncidents = new Map(), correlationId = 'c1') {

@@ -7,13 +7,12 @@ import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { BadRequestError } from '#shared/errors';
 import { DeviceStore, type DeviceStateChange } from '../../functions/iot/device-store';
 import { IncidentStore } from '../../functions/iot/incident-store';
-import type { Reading } from '../../functions/iot/readings';
 import type { DeviceRecord, IncidentRecord } from '../../functions/iot/schemas';
-import { TelemetryStore } from '../../functions/iot/telemetry-store';
+import { TelemetryStore, type ReceivedReading } from '../../functions/iot/telemetry-store';
 import { pagedTimeRange, windowCursor } from '../../functions/iot/time-range';
 import { cancelled, dynamo } from './fixtures/stub-dynamodb';
 
-jest.mock('../../functions/shared/aws-clients', () => jest.requireActual('./fixtures/stub-dynamodb').stubbedClients);
+jest.mock('../../functions/shared/clients/dynamodb', () => jest.requireActual('./fixtures/stub-dynamodb').stubbedClients);
 
 const TABLE = 'brigade-test-iot';
 const devices = new DeviceStore(TABLE, { topicArn: 'arn:aws:sns:us-east-1:000000000000:brigade-test-alerts', deps: {} as never });
@@ -100,7 +99,8 @@ describe('incident writes', () => {
 
 describe('storing readings', () => {
   const t = Date.parse('2026-01-01T10:00:00Z');
-  const readings: Reading[] = [0, 1, 2].map((i) => ({ t: t + i * 60_000, deviceTime: true, temperatureC: 3 }));
+  const readings: ReceivedReading[] = [0, 1, 2].map((i) => ({ t: t + i * 60_000, deviceTime: true, temperatureC: 3, receivedAt: t + 5 * 60_000 }));
+  const series = (deviceId = 'd1', of = readings) => ({ siteId: 's1', deviceId, limits: device.limits, readings: of, storedRanges: new Map() });
   const transactions = () => dynamo.sent.filter((c) => c instanceof TransactWriteCommand) as TransactWriteCommand[];
 
   it('a reading whose condition failed is a duplicate; the others are written in a second transaction', async () => {
@@ -109,21 +109,52 @@ describe('storing readings', () => {
       if (command instanceof TransactWriteCommand && calls++ === 0) throw cancelled('None', 'ConditionalCheckFailed', 'None', 'None');
       return {};
     };
-    const result = await telemetry.putReadings('s1', 'd1', t + 5 * 60_000, readings, device.limits);
-    expect(result).toEqual({ stored: [readings[0], readings[2]], duplicates: [readings[1]] });
+    const result = await telemetry.putReadings([series()]);
+    expect(result).toEqual([{ ok: true, stored: [readings[0], readings[2]], duplicates: [readings[1]] }]);
     // The second transaction: two readings and their bucket, counted once each.
     const second = transactions()[1]!.input.TransactItems!;
     expect(second).toHaveLength(3);
     expect(second[2]!.Update!.ExpressionAttributeValues).toMatchObject({ ':count': 2 });
   });
 
-  it('a concurrent transaction on the bucket is retried; one that keeps conflicting is thrown after 6 attempts', async () => {
+  it('many devices share a transaction (≤ 100 items), each bucket counted once in it', async () => {
+    dynamo.answer = () => ({});
+    const devices = Array.from({ length: 40 }, (_, d) => series(`d${d}`));
+    const result = await telemetry.putReadings(devices);
+    expect(result.every((r) => r.ok && r.stored.length === 3)).toBe(true);
+    // 40 devices × (3 readings + 1 bucket) = 160 items: two transactions, not 40.
+    expect(transactions().map((c) => c.input.TransactItems!.length)).toEqual([100, 60]);
+    const counts = transactions().flatMap((c) => c.input.TransactItems!.filter((i) => i.Update).map((i) => i.Update!.ExpressionAttributeValues![':count']));
+    expect(counts).toEqual(Array(40).fill(3));
+  });
+
+  it('the bucket is widened in the same update when the batch goes beyond what was read of it; if raced, apart', async () => {
+    let calls = 0;
+    dynamo.answer = (command) => {
+      // The bucket (item 3) was widened further by someone else between the read and the write.
+      if (command instanceof TransactWriteCommand && calls++ === 0) throw cancelled('None', 'None', 'None', 'ConditionalCheckFailed');
+      return {};
+    };
+    const widened = { ...series(), storedRanges: new Map([[t - (t % 900_000), { minC: 3.5, maxC: 4 }]]) };
+    expect(await telemetry.putReadings([widened])).toEqual([{ ok: true, stored: readings, duplicates: [] }]);
+    const [first, second] = transactions().map((c) => c.input.TransactItems![3]!.Update!);
+    expect(first!.UpdateExpression).toContain('minC = :minC');
+    expect(first!.ConditionExpression).toBe('(attribute_not_exists(minC) OR minC > :minC)');
+    expect(second!.UpdateExpression).not.toContain('minC');
+    // Widened apart: re-read, then a conditional write only if still wider.
+    expect(dynamo.sent.filter((c) => c instanceof UpdateCommand).map((c) => (c as UpdateCommand).input.ConditionExpression)).toEqual([
+      'attribute_not_exists(minC) OR minC > :value',
+      'attribute_not_exists(maxC) OR maxC < :value',
+    ]);
+  });
+
+  it('a concurrent transaction on the bucket is retried; one that keeps conflicting fails its devices only', async () => {
     let calls = 0;
     dynamo.answer = (command) => {
       if (command instanceof TransactWriteCommand && calls++ < 2) throw cancelled('None', 'None', 'None', 'TransactionConflict');
       return {};
     };
-    expect(await telemetry.putReadings('s1', 'd1', t, readings, device.limits)).toEqual({ stored: readings, duplicates: [] });
+    expect(await telemetry.putReadings([series()])).toEqual([{ ok: true, stored: readings, duplicates: [] }]);
     expect(transactions()).toHaveLength(3);
 
     dynamo.reset();
@@ -131,16 +162,18 @@ describe('storing readings', () => {
       if (command instanceof TransactWriteCommand) throw cancelled('None', 'None', 'None', 'TransactionConflict');
       return {};
     };
-    expect(await outcome(() => telemetry.putReadings('s1', 'd1', t, readings, device.limits))).toBe('TransactionCanceledException');
+    const [failed] = await telemetry.putReadings([series()]);
+    expect(failed).toMatchObject({ ok: false });
+    expect(await outcome(() => Promise.reject((failed as { error: unknown }).error))).toBe('TransactionCanceledException');
     expect(transactions()).toHaveLength(6);
   });
 
-  it('a transaction cancelled for another reason is thrown at once', async () => {
+  it('a transaction cancelled for another reason fails at once', async () => {
     dynamo.answer = (command) => {
       if (command instanceof TransactWriteCommand) throw cancelled('None', 'ValidationError', 'None', 'None');
       return {};
     };
-    expect(await outcome(() => telemetry.putReadings('s1', 'd1', t, readings, device.limits))).toBe('TransactionCanceledException');
+    expect(await telemetry.putReadings([series()])).toEqual([{ ok: false, error: expect.anything() }]);
     expect(transactions()).toHaveLength(1);
   });
 });

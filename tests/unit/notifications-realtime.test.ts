@@ -134,10 +134,65 @@ describe('pushToUser', () => {
         remove,
       },
       api: { send: async () => ({}) },
-      revokedSessions: async (_user, sessions) => new Map(sessions.filter((s) => s.sessionId === 's-logged-out').map((s) => [s.sessionId, 'session'])),
+      revokedSessions: async (sessionsByUser) =>
+        new Map([...sessionsByUser].map(([userId, sessions]) => [userId, new Map(sessions.filter((s) => s.sessionId === 's-logged-out').map((s) => [s.sessionId, 'session']))])),
     });
     await expect(realtime.pushToUser('u1', {})).resolves.toEqual({ pushed: 1, gone: 0, closed: 1 });
     expect(remove.mock.calls).toEqual([[{ userId: 'u1', connectionId: 'old-tablet', sessionId: 's-logged-out', issuedAt: 100 }]]);
+  });
+
+  it('pushToUsers checks every user\'s sessions in one revocation read and pushes each user their own message', async () => {
+    const revocationReads: Array<Map<string, Array<{ sessionId: string; issuedAt: number }>>> = [];
+    const sent: Array<{ connectionId: string; data: unknown }> = [];
+    const realtime = createRealtime({
+      connections: {
+        listForUser: async (userId: string) => [
+          { userId, connectionId: `${userId}-phone`, sessionId: `${userId}-s1`, issuedAt: 100 },
+          { userId, connectionId: `${userId}-laptop`, sessionId: `${userId}-s2`, issuedAt: 100 },
+        ],
+        remove: async () => undefined,
+      },
+      api: {
+        send: async (command: PostToConnectionCommand | DeleteConnectionCommand) => {
+          const { ConnectionId, Data } = command.input as PostToConnectionCommand['input'];
+          if (!(command instanceof DeleteConnectionCommand)) sent.push({ connectionId: ConnectionId!, data: JSON.parse(String(Data)) });
+          return {};
+        },
+      },
+      revokedSessions: async (sessionsByUser) => {
+        revocationReads.push(sessionsByUser);
+        return new Map([['u2', new Map([['u2-s2', 'user']])]]);
+      },
+    });
+    const outcomes = await realtime.pushToUsers(new Map([['u1', { to: 'u1' }], ['u2', { to: 'u2' }], ['u3', { to: 'u3' }]]));
+    expect(revocationReads).toHaveLength(1);
+    expect([...revocationReads[0]!.keys()]).toEqual(['u1', 'u2', 'u3']);
+    expect(revocationReads[0]!.get('u2')).toEqual([{ sessionId: 'u2-s1', issuedAt: 100 }, { sessionId: 'u2-s2', issuedAt: 100 }]);
+    expect(outcomes).toEqual(
+      new Map([
+        ['u1', { pushed: 2, gone: 0, closed: 0 }],
+        ['u2', { pushed: 1, gone: 0, closed: 1 }],
+        ['u3', { pushed: 2, gone: 0, closed: 0 }],
+      ]),
+    );
+    expect(sent.filter((s) => s.connectionId.startsWith('u3-')).map((s) => s.data)).toEqual([{ to: 'u3' }, { to: 'u3' }]);
+    expect(sent.map((s) => s.connectionId)).not.toContain('u2-laptop');
+  });
+
+  it('pushToUsers makes no revocation read when no connection carries a session', async () => {
+    const revokedSessions = jest.fn(async () => new Map<string, Map<string, unknown>>());
+    const realtime = createRealtime({
+      connections: { listForUser: async (userId: string) => [{ userId, connectionId: `${userId}-c` }], remove: async () => undefined },
+      api: { send: async () => ({}) },
+      revokedSessions,
+    });
+    await expect(realtime.pushToUsers(new Map([['u1', {}], ['u2', {}]]))).resolves.toEqual(
+      new Map([
+        ['u1', { pushed: 1, gone: 0, closed: 0 }],
+        ['u2', { pushed: 1, gone: 0, closed: 0 }],
+      ]),
+    );
+    expect(revokedSessions).not.toHaveBeenCalled();
   });
 
   it('pushes nothing to a user without connections', async () => {

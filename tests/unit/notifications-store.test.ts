@@ -10,7 +10,7 @@ import { SettingsStore } from '../../functions/notifications/settings-store';
 import type { UserSettingsRecord, UserSnapshot } from '../../functions/notifications/schemas';
 import { cancelled, dynamo } from './fixtures/stub-dynamodb';
 
-jest.mock('../../functions/shared/aws-clients', () => jest.requireActual('./fixtures/stub-dynamodb').stubbedClients);
+jest.mock('../../functions/shared/clients/dynamodb', () => jest.requireActual('./fixtures/stub-dynamodb').stubbedClients);
 
 const TABLE = 'brigade-test-notifications';
 const sentOf = (type: new (...args: any[]) => unknown) => dynamo.sent.filter((command) => command instanceof type);

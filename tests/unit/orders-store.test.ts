@@ -7,7 +7,7 @@ import { OrdersStore } from '../../functions/orders/store';
 import type { MenuItemRecord, OrderRecord } from '../../functions/orders/schemas';
 import { cancelled, dynamo } from './fixtures/stub-dynamodb';
 
-jest.mock('../../functions/shared/aws-clients', () => jest.requireActual('./fixtures/stub-dynamodb').stubbedClients);
+jest.mock('../../functions/shared/clients/dynamodb', () => jest.requireActual('./fixtures/stub-dynamodb').stubbedClients);
 
 const TABLE = 'brigade-test-orders';
 const store = new OrdersStore(TABLE, 'arn:aws:sns:us-east-1:000000000000:brigade-test-events');

@@ -1,7 +1,21 @@
 import { DeleteCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
 import type { EventEnvelope } from '#shared/events';
-import { commitWithEvents, OUTBOX_INDEX, OUTBOX_SHARDS, outboxPut, outboxShard, relayOutbox, type OutboxDeps } from '#shared/outbox';
+import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import {
+  commitWithEvents,
+  OUTBOX_INDEX,
+  OUTBOX_SHARDS,
+  OUTBOX_STREAM_FILTER,
+  outboxPut,
+  outboxShard,
+  outboxStreamHandler,
+  relayOutbox,
+  type OutboxDeps,
+} from '#shared/outbox';
 
 const target = { tableName: 'brigade-test-orders', topicArn: 'arn:aws:sns:us-east-1:000000000000:brigade-test-events' };
 
@@ -113,5 +127,46 @@ describe('the relay', () => {
     await commitWithEvents(target, [], [event()], f.deps);
     expect(await relayOutbox({ ...target, minAgeMs: 30_000 }, new Date('2026-11-25T20:00:00Z'), f.deps)).toEqual({ published: 0, failed: 1 });
     expect(f.table.size).toBe(1);
+  });
+});
+
+describe('the stream relay (publishedBy: stream)', () => {
+  const streamTarget = { ...target, publishedBy: 'stream' as const };
+  /** The stream record DynamoDB writes for a transaction item (NEW_IMAGE, attribute values typed). */
+  const recordOf = (item: Record<string, unknown>, sequence: string, eventName: 'INSERT' | 'REMOVE' = 'INSERT'): DynamoDBRecord => ({
+    eventName,
+    dynamodb: {
+      SequenceNumber: sequence,
+      NewImage: Object.fromEntries(Object.entries(item).map(([name, value]) => [name, { S: String(value) }])) as never,
+    },
+  });
+
+  it('commits without publishing: the request path has no SNS call and no delete', async () => {
+    const f = fakes();
+    const placed = event();
+    await commitWithEvents(streamTarget, [], [placed], f.deps);
+    expect(f.published).toEqual([]);
+    expect(f.table.has(`SITE#site-1#OUTBOX#${placed.id}`)).toBe(true);
+  });
+
+  it('publishes each new outbox item byte for byte, deletes it, and reports only the records it could not publish', async () => {
+    const f = fakes({ failPublish: (e) => e.type === 'order.paid' });
+    const events = [event('order.placed'), event('order.paid'), event('order.voided')];
+    await commitWithEvents(streamTarget, [], events, f.deps);
+    const items = events.map((e) => f.table.get(`SITE#site-1#OUTBOX#${e.id}`)!);
+    const stream: DynamoDBStreamEvent = { Records: [...items.map((item, i) => recordOf(item, `10${i}`)), recordOf({ pk: 'SITE#site-1#ORDER#o1', sk: 'ORDER' }, '104')] };
+
+    const response = await outboxStreamHandler(streamTarget, () => f.deps)(stream);
+
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: '101' }] });
+    expect(f.published).toEqual([events[0], events[2]]);
+    expect([...f.table.values()].map((item) => item.eventType)).toEqual(['order.paid']);
+  });
+
+  it('the orders stream mapping invokes the relay with new outbox items only, reporting failed records', () => {
+    const functions = parse(readFileSync(join(__dirname, '../../functions/orders/functions.yml'), 'utf8'));
+    const { stream } = functions.relayOutboxStream.events[0];
+    expect(stream).toMatchObject({ type: 'dynamodb', filterPatterns: [OUTBOX_STREAM_FILTER], functionResponseType: 'ReportBatchItemFailures', bisectBatchOnFunctionError: true });
+    expect(OUTBOX_STREAM_FILTER).toEqual({ eventName: ['INSERT'], dynamodb: { NewImage: { sk: { S: ['OUTBOX'] } } } });
   });
 });

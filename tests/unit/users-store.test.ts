@@ -8,7 +8,7 @@ import { UsersStore } from '../../functions/users/store';
 import type { SiteRecord, UserRecord } from '../../functions/users/schemas';
 import { cancelled, dynamo } from './fixtures/stub-dynamodb';
 
-jest.mock('../../functions/shared/aws-clients', () => jest.requireActual('./fixtures/stub-dynamodb').stubbedClients);
+jest.mock('../../functions/shared/clients/dynamodb', () => jest.requireActual('./fixtures/stub-dynamodb').stubbedClients);
 
 const store = new UsersStore('brigade-test-users', 'brigade-test-revocations', 'arn:aws:sns:us-east-1:000000000000:brigade-test-events');
 

@@ -1,7 +1,7 @@
 // Every event type Brigade publishes, with its producer, topic and the exact schema of its `data`. Kept apart
 // from index.ts so that #shared/events can validate what it builds against it without an import cycle (index.ts
 // imports the envelope from #shared/events).
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { iotContract } from './iot';
 import { ordersContract } from './orders';
 import { usersContract } from './users';

@@ -6,7 +6,7 @@
 // Every event is the envelope of #shared/events { id, type, source, siteId, occurredAt, correlationId, data },
 // published with the message attributes `type`, `siteId` and `source` (alerts also `severity`). Delivery is at
 // least once and unordered: deduplicate by `id`.
-import { z } from 'zod';
+import * as z from 'zod';
 import { eventEnvelopeSchema, type EventEnvelope } from '#shared/events';
 import { eventCatalog, isEventType, type EventType } from './catalog';
 

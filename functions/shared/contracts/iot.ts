@@ -2,7 +2,7 @@
 // silent. Each also goes out with a `severity` message attribute (the same value as `data.severity`), so a
 // subscriber can take only critical excursions. An alert's id is deterministic per fact (the incident, the
 // silence): a retried decision publishes the same id, so deduplicate by `id`.
-import { z } from 'zod';
+import * as z from 'zod';
 import { utcInstantSchema } from './values';
 
 export const DEVICE_TYPES = ['fridge', 'freezer', 'hot-holding', 'oven', 'fryer', 'ambient'] as const;

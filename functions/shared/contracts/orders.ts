@@ -2,7 +2,7 @@
 // items going off and back on. Order events carry the order `version` after the change (two events of one change
 // share it), menu events the item's `version`. Delivery is at least once and unordered: deduplicate by `id`,
 // order by `version`.
-import { z } from 'zod';
+import * as z from 'zod';
 import { currencySchema, dateSchema, moneySchema, quantitySchema, signedMoneySchema, unitSchema, utcInstantSchema, versionSchema } from './values';
 
 export const orderStatusSchema = z.enum(['open', 'sent', 'preparing', 'ready', 'served', 'closed', 'voided']);

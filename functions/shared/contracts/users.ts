@@ -7,7 +7,7 @@
 // one held. Versions may skip numbers: a change outside the snapshot (a password) bumps it without an event.
 // User events carry the envelope siteId '*' (a user is not one site's; their sites are in `data.sites`), site
 // events the site's id.
-import { z } from 'zod';
+import * as z from 'zod';
 import { roleSchema } from '#shared/identity';
 import { currencySchema, siteIdSchema, timeZoneSchema, versionSchema } from './values';
 

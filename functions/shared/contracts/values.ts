@@ -1,7 +1,7 @@
 // The value types events share, as they travel: money in integer minor units, quantities with their unit,
 // dates and instants as ISO-8601 strings. Wire schemas never transform (a producer publishes what it parsed, and
 // a consumer reads what was published): instants stay strings, within the kit's date window.
-import { z } from 'zod';
+import * as z from 'zod';
 import { moneySchema as kitMoneySchema } from '#shared/money';
 import { EARLIEST_DATE, isoDateSchema, LATEST_DATE, timeZoneSchema } from '#shared/time';
 import { siteIdSchema as kitSiteIdSchema } from '#shared/identity';

@@ -12,6 +12,10 @@ export default async function globalSetup(): Promise<void> {
     for (const name of ['BRIGADE_API_URL', 'AWS_REGION']) {
       if (!process.env[name]) throw new Error(`BRIGADE_TARGET=${target} needs ${name} in the environment (see README)`);
     }
+    // Without the probe every suite would run and the ones the tier lacks would fail instead of saying why.
+    if (target === 'localstack' && !process.env.BRIGADE_CAPABILITIES) {
+      throw new Error('BRIGADE_TARGET=localstack: run the tests with npm run test:localstack, which probes what the LocalStack tier can run');
+    }
     return;
   }
   const started = Date.now();

@@ -7,6 +7,7 @@ import { IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
 import { connectAsync, type MqttClient } from 'mqtt';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { capabilitiesFromEnv, MISSING_REASON, type Capability } from '../../../scripts/localstack-capabilities';
 
 export const target = process.env.BRIGADE_TARGET ?? 'local';
 export const isLocal = target === 'local';
@@ -48,6 +49,20 @@ export const describeWithCommands = (commands: string[]) =>
 export const describeLocal = isLocal ? describe : describe.skip;
 export const itLocal = (name: string, reason: string, fn: () => Promise<void>) =>
   isLocal ? it(name, fn) : it.skip(`${name} (skipped on ${target}: ${reason})`, fn);
+
+/**
+ * What the target can run: everything locally and on AWS; on LocalStack what its tier has, probed by
+ * `npm run test:localstack` (scripts/localstack.ts) and passed in BRIGADE_CAPABILITIES.
+ */
+export const capabilities = capabilitiesFromEnv(process.env.BRIGADE_CAPABILITIES);
+
+/** A suite that needs a capability the target lacks is skipped, with the reason in its name. */
+export const describeNeeding = (...needed: Capability[]) => {
+  const missing = needed.find((capability) => !capabilities[capability]);
+  return missing === undefined
+    ? describe
+    : (name: string, fn: () => void) => describe.skip(`${name} (skipped on ${target}: ${MISSING_REASON[missing]})`, fn);
+};
 
 /** Locally plain MQTT; on AWS IoT Core (mqtts://<endpoint>:8883) with a device certificate from the env. */
 export async function mqttClient(clientId: string): Promise<MqttClient> {

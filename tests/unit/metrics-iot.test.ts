@@ -1,0 +1,86 @@
+// ReadingsIngested and AlertsRaised from the telemetry queue's consumer (functions/iot/ingest-telemetry.ts): counted
+// once for what is really new, so a QoS 1 redelivery of the same message (readings already stored, excursion
+// already alerted on) counts nothing. The stores are fakes that behave like the table would.
+import type { Context, SQSEvent } from 'aws-lambda';
+import { flushMetrics } from '#shared/metrics';
+import { emfFiguresOf } from './fixtures/emf';
+import { fridge } from './fixtures/iot-device';
+import type { SeriesReadings, StoredReading } from '../../functions/iot/telemetry-store';
+
+const T0 = Date.parse('2026-11-25T10:00:00Z');
+const MIN = 60_000;
+const walkIn = fridge();
+
+// The table as the fakes see it: stored readings by time, incidents opened by committed decisions.
+const table = { readings: new Map<number, StoredReading>(), incidents: new Set<string>() };
+const fakes = {
+  deviceStore: {
+    getDevice: async () => walkIn,
+    getDevices: async () => new Map([['demo-bistro/walkin-1', walkIn]]),
+    commitLiveStates: async () => [],
+    commitStateChange: async (change: { incidentPuts: Array<{ incidentId: string }> }) => {
+      for (const incident of change.incidentPuts) table.incidents.add(incident.incidentId);
+    },
+  },
+  telemetryStore: {
+    putReadings: async (series: SeriesReadings[]) =>
+      series.map(({ readings }) => {
+        const stored = readings.filter((r) => !table.readings.has(r.t));
+        for (const r of stored) table.readings.set(r.t, { t: r.t, temperatureC: r.temperatureC, receivedAt: r.receivedAt });
+        return { ok: true, stored, duplicates: readings.filter((r) => !stored.includes(r)) };
+      }),
+    readBucketRanges: async () => new Map(),
+    scanBack: async () => ({ readings: [], stopped: false, exhausted: true }),
+    readingsFrom: async (_site: string, _device: string, from: number) => [...table.readings.values()].filter((r) => r.t >= from).sort((a, b) => a.t - b.t),
+  },
+  incidentStore: {
+    knownIncidents: async (_site: string, ids: Iterable<string>) => new Map([...ids].filter((id) => table.incidents.has(id)).map((id) => [id, { ended: false }])),
+  },
+  rejectStore: { putRejects: async () => undefined },
+};
+jest.mock('../../functions/iot/config', () => fakes);
+
+describe('IoT ingest metrics', () => {
+  const { handler } = require('../../functions/iot/ingest-telemetry') as typeof import('../../functions/iot/ingest-telemetry');
+  const context = { awsRequestId: 'ingest-1', functionName: 'ingestTelemetry' } as Context;
+  // Twenty minutes at 9 °C in a 5 °C fridge with a 15-minute grace period: an excursion starts.
+  const warmBatch = {
+    siteId: 'demo-bistro',
+    deviceId: 'walkin-1',
+    receivedAt: T0 + 20 * MIN,
+    readings: Array.from({ length: 20 }, (_, i) => ({ t: T0 + i * MIN, temperatureC: 9 })),
+  };
+
+  /** An SQS batch of these rule outputs, as the telemetry queue's event source mapping hands it over. */
+  const batchOf = (...outputs: unknown[]) =>
+    ({ Records: outputs.map((output, i) => ({ messageId: `m${i}`, body: JSON.stringify(output) })) }) as unknown as SQSEvent;
+
+  beforeEach(() => {
+    table.readings.clear();
+    table.incidents.clear();
+    flushMetrics();
+  });
+
+  it('a message counts its new readings and the excursion it starts, once', async () => {
+    expect(await emfFiguresOf(() => handler(batchOf(warmBatch), context))).toEqual([
+      'AlertsRaised{alertType=iot.excursion-started}: 1',
+      'ReadingsIngested{}: 20',
+    ]);
+    expect(table.incidents.size).toBe(1);
+  });
+
+  it('its redelivery (readings stored, incident open) counts nothing; a message with some new readings counts those', async () => {
+    await emfFiguresOf(() => handler(batchOf(warmBatch), context));
+    expect(await emfFiguresOf(() => handler(batchOf(warmBatch), context))).toEqual([]);
+    const overlapping = { ...warmBatch, receivedAt: T0 + 22 * MIN, readings: [...warmBatch.readings.slice(-2), { t: T0 + 20 * MIN, temperatureC: 9 }, { t: T0 + 21 * MIN, temperatureC: 9 }] };
+    expect(await emfFiguresOf(() => handler(batchOf(overlapping), context))).toEqual(['ReadingsIngested{}: 2']);
+  });
+
+  it('a message and its QoS 1 redelivery in the same batch count once', async () => {
+    expect(await emfFiguresOf(() => handler(batchOf(warmBatch, warmBatch), context))).toEqual([
+      'AlertsRaised{alertType=iot.excursion-started}: 1',
+      'ReadingsIngested{}: 20',
+    ]);
+    expect(table.incidents.size).toBe(1);
+  });
+});

@@ -1,0 +1,165 @@
+// POST /sites/{siteId}/orders on a warm container, counted at the SDK clients: at most 4 DynamoDB round trips
+// (revocation check, one BatchGetItem, the ticket counter, one TransactWriteItems) and no SNS publish on the
+// request path (the table's stream relays the outbox). The Idempotency-Key's record commits in the order's own
+// transaction with the exact bytes answered; a replay is 2 round trips; a concurrent twin replays the winner.
+import { BatchGetCommand, GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
+import { cancelled, dynamo } from './fixtures/stub-dynamodb';
+import { menuItem } from './fixtures/orders';
+
+jest.mock('../../functions/shared/clients/dynamodb', () => jest.requireActual('./fixtures/stub-dynamodb').stubbedClients);
+const publicKeys: { keys: JWK[] } = { keys: [] };
+jest.mock('../../functions/shared/clients/ssm', () => ({
+  ssmClient: () => ({ send: async () => ({ Parameter: { Value: JSON.stringify(publicKeys) } }) }),
+}));
+const snsSent: unknown[] = [];
+jest.mock('../../functions/shared/clients/sns', () => ({
+  snsClient: () => ({ send: async (command: unknown) => snsSent.push(command) && { MessageId: 'm-1' } }),
+}));
+
+const ORDERS_TABLE = 'brigade-test-orders';
+const REVOCATIONS_TABLE = 'brigade-test-revocations';
+Object.assign(process.env, {
+  TABLE_NAME: ORDERS_TABLE,
+  EVENTS_TOPIC_ARN: 'arn:aws:sns:us-east-1:000000000000:brigade-test-events',
+  JWT_ISSUER: 'brigade-test',
+  JWT_AUDIENCE: 'brigade-test-api',
+  JWKS_PARAMETER_NAME: '/brigade/test/jwks',
+  REVOCATIONS_TABLE,
+});
+const { handler } = require('../../functions/orders/create-order') as typeof import('../../functions/orders/create-order');
+
+const settings = { siteId: 'site-1', timeZone: 'Europe/Paris', currency: 'EUR', businessDayStartsAt: '04:00', version: 1 };
+const burger = menuItem({ itemId: 'burger', name: 'Burger', price: 1250 });
+const fries = menuItem({ itemId: 'fries', name: 'Fries', price: 450 });
+const body = { channel: { type: 'takeaway' }, lines: [{ itemId: 'burger', quantity: 2 }, { itemId: 'fries', quantity: 1 }] };
+const context = { awsRequestId: 'req-1', functionName: 'createOrder', getRemainingTimeInMillis: () => 10_000 } as unknown as Context;
+let token: string;
+
+/** The orders table as the stub answers it: the menu, plus whatever idempotency records transactions committed. */
+let committed: Map<string, Record<string, unknown>>;
+
+beforeAll(async () => {
+  const { publicKey, privateKey } = await generateKeyPair('ES256');
+  publicKeys.keys = [{ ...(await exportJWK(publicKey)), kid: 'k1', alg: 'ES256', use: 'sig' }];
+  token = await new SignJWT({ role: 'staff', sites: ['site-1'], sid: 's-1' })
+    .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
+    .setSubject('u-1')
+    .setIssuer('brigade-test')
+    .setAudience('brigade-test-api')
+    .setIssuedAt()
+    .setExpirationTime('10m')
+    .sign(privateKey);
+});
+
+const tableAnswer = (command: { input: Record<string, any> }): unknown => {
+  if (command instanceof BatchGetCommand) {
+    const [table, { Keys }] = Object.entries(command.input.RequestItems!)[0]! as [string, { Keys: Array<{ pk: string; sk: string }> }];
+    if (table === REVOCATIONS_TABLE) return { Responses: { [table]: [] } };
+    const menu = [
+      { pk: 'SITE#site-1#MENU', sk: 'SETTINGS', ...settings },
+      { pk: 'SITE#site-1#MENU', sk: 'ITEM#burger', ...burger },
+      { pk: 'SITE#site-1#MENU', sk: 'ITEM#fries', ...fries },
+      ...committed.values(),
+    ];
+    return { Responses: { [table]: menu.filter((item) => Keys.some((k) => k.pk === item.pk && k.sk === item.sk)) } };
+  }
+  if (command instanceof UpdateCommand) return { Attributes: { lastTicket: 7 } };
+  if (command instanceof TransactWriteCommand) {
+    for (const item of command.input.TransactItems ?? []) if (item.Put?.Item?.sk === 'IDEMPOTENCY') committed.set(String(item.Put.Item.pk), item.Put.Item);
+    return {};
+  }
+  if (command instanceof GetCommand) return { Item: committed.get(String(command.input.Key!.pk)) };
+  throw new Error(`unexpected ${command.constructor.name}`);
+};
+
+beforeEach(() => {
+  committed = new Map();
+  dynamo.answer = tableAnswer;
+});
+
+const post = async (key: string) =>
+  (await handler(
+    {
+      version: '2.0',
+      routeKey: 'POST /sites/{siteId}/orders',
+      rawPath: '/sites/site-1/orders',
+      rawQueryString: '',
+      headers: { 'content-type': 'application/json', 'idempotency-key': key, authorization: `Bearer ${token}` },
+      pathParameters: { siteId: 'site-1' },
+      requestContext: { http: { method: 'POST', path: '/sites/site-1/orders', sourceIp: '127.0.0.1' }, requestId: 'r-1' },
+      body: JSON.stringify(body),
+      isBase64Encoded: false,
+    } as unknown as APIGatewayProxyEventV2,
+    context,
+  )) as APIGatewayProxyStructuredResultV2;
+
+const calls = () => dynamo.sent.map((command) => command.constructor.name);
+
+describe('POST /sites/{siteId}/orders round trips (warm container)', () => {
+  beforeAll(async () => {
+    committed = new Map();
+    dynamo.answer = tableAnswer;
+    expect((await post('warm-up-order-key')).statusCode).toBe(201); // loads the JWKS once per container
+  });
+
+  it('places an order in 4 DynamoDB round trips and no SNS publish, storing the bytes it answers', async () => {
+    dynamo.sent.length = 0;
+    snsSent.length = 0;
+    const response = await post('first-order-key-1');
+    expect(response.statusCode).toBe(201);
+    expect(calls()).toEqual(['BatchGetCommand', 'BatchGetCommand', 'UpdateCommand', 'TransactWriteCommand']);
+    expect(snsSent).toEqual([]);
+    const transaction = dynamo.sent[3]!.input.TransactItems as Array<{ Put?: { Item: Record<string, any> }; ConditionCheck?: unknown }>;
+    const record = transaction.find((item) => item.Put?.Item.sk === 'IDEMPOTENCY')!.Put!.Item;
+    expect(record).toMatchObject({ status: 'COMPLETED', response: { status: 201, body: response.body, headers: { location: expect.stringMatching(/^\/sites\/site-1\/orders\//) } } });
+    expect(transaction.filter((item) => item.Put?.Item.sk === 'OUTBOX').map((item) => item.Put!.Item.eventType)).toEqual(['order.placed']);
+    expect(JSON.parse(response.body!)).toMatchObject({ ticketNumber: 7, status: 'open' });
+  });
+
+  it('replays a used key in 2 round trips, byte-identical, without writing', async () => {
+    const first = await post('replayed-order-key');
+    dynamo.sent.length = 0;
+    const replay = await post('replayed-order-key');
+    expect(calls()).toEqual(['BatchGetCommand', 'BatchGetCommand']);
+    expect(replay.statusCode).toBe(201);
+    expect(replay.body).toBe(first.body);
+    expect(replay.headers).toMatchObject({ 'idempotent-replayed': 'true', location: first.headers!.location });
+  });
+
+  it('the same key with another body is a 422, with no other work', async () => {
+    await post('reused-order-key');
+    dynamo.sent.length = 0;
+    const other = { ...body, lines: [{ itemId: 'fries', quantity: 3 }] };
+    const original = body.lines;
+    body.lines = other.lines;
+    try {
+      expect((await post('reused-order-key')).statusCode).toBe(422);
+    } finally {
+      body.lines = original;
+    }
+    expect(calls()).toEqual(['BatchGetCommand', 'BatchGetCommand']);
+  });
+
+  it('a concurrent twin that commits first wins: the loser writes nothing and replays the winner', async () => {
+    const winner = await post('twin-order-key');
+    const winnerRecord = committed.get('IDEMPOTENCY#orders-create#site-1#u-1#twin-order-key')!;
+    committed.clear(); // the loser read before the winner committed
+    const answer = dynamo.answer;
+    dynamo.answer = (command) => {
+      if (command instanceof TransactWriteCommand) {
+        committed.set(String(winnerRecord.pk), winnerRecord);
+        const reasons = (command.input.TransactItems ?? []).map((item) => (item.Put?.Item?.sk === 'IDEMPOTENCY' ? 'ConditionalCheckFailed' : 'None'));
+        throw cancelled(...reasons);
+      }
+      return answer(command);
+    };
+    dynamo.sent.length = 0;
+    const loser = await post('twin-order-key');
+    expect(calls()).toEqual(['BatchGetCommand', 'BatchGetCommand', 'UpdateCommand', 'TransactWriteCommand', 'GetCommand']);
+    expect(loser.statusCode).toBe(201);
+    expect(loser.body).toBe(winner.body);
+    expect(loser.headers).toMatchObject({ 'idempotent-replayed': 'true' });
+  });
+});
