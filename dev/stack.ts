@@ -1,6 +1,6 @@
 // Brigade's local stack: the embedded local cloud (local-cloud/) plus Brigade's own bootstrap: its variables, the
-// stage's signing keys in the local SSM and Secrets Manager, and the demo data with its users. `npm start`, the
-// integration tests' global setup and the benchmarks all start it through this one function.
+// stage's signing keys in the local Secrets Manager and revocations table, and the demo data with its users.
+// `npm start`, the integration tests' global setup and the benchmarks all start it through this one function.
 import { startLocalCloud, type LocalCloud, type LocalCloudOptions } from '../local-cloud/local-cloud';
 import { DEMO_SITE_ID, seedDemoData, type DemoCredentials } from './seed/demo-data';
 import { installLocalSigningKeys } from './signing-keys';

@@ -13,7 +13,8 @@ export function stageArgs(extra: Record<string, { type: 'string' | 'boolean' }> 
     values,
     stage,
     usersTable: `brigade-${stage}-users`,
-    jwksParameter: `/brigade/${stage}/auth/jwks`,
+    // Also holds the public JWKS (functions/shared/public-keys.ts).
+    revocationsTable: `brigade-${stage}-revocations`,
     signingKeysSecret: `brigade/${stage}/auth/signing-keys`,
   };
 }

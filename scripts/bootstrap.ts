@@ -1,20 +1,20 @@
 // One-off setup of a deployed stage, after `osls deploy`:
 //   npm run bootstrap -- --stage prod --owner-email you@example.com
-// 1. creates the access-token signing keys (Secrets Manager) and the public JWKS (SSM) if they do not exist;
+// 1. creates the access-token signing keys (Secrets Manager) if they do not exist and publishes their public JWKS
+//    (the revocations table's `JWKS` item);
 // 2. creates a one-time invitation for the first owner and prints its token once (valid 72 h). The owner
 //    registers with it (POST /auth/register); no default password ever exists.
 import { CreateSecretCommand, GetSecretValueCommand, ResourceNotFoundException } from '@aws-sdk/client-secrets-manager';
-import { PutParameterCommand } from '@aws-sdk/client-ssm';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDb } from '../functions/shared/clients/dynamodb';
 import { secretsManagerClient } from '../functions/shared/clients/secrets-manager';
-import { ssmClient } from '../functions/shared/clients/ssm';
+import { publicKeysItem } from '../functions/shared/public-keys';
 import { initialSigningKeys, publicJwks, signingKeysSchema } from '../functions/users/signing-keys';
 import { hashToken, newOpaqueToken } from '../functions/users/tokens';
 import { stageArgs } from './aws-target';
 
 async function main() {
-  const { values, usersTable, jwksParameter, signingKeysSecret } = stageArgs({ 'owner-email': { type: 'string' } });
+  const { values, usersTable, revocationsTable, signingKeysSecret } = stageArgs({ 'owner-email': { type: 'string' } });
   const ownerEmail = String((values as Record<string, unknown>)['owner-email'] ?? '').trim().toLowerCase();
   if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(ownerEmail)) throw new Error('--owner-email <address> is required');
 
@@ -29,8 +29,8 @@ async function main() {
     await secretsManagerClient().send(new CreateSecretCommand({ Name: signingKeysSecret, SecretString: JSON.stringify(keys), Description: 'Brigade access-token signing keys (ES256)' }));
     console.log(`created signing keys in Secrets Manager: ${signingKeysSecret}`);
   }
-  await ssmClient().send(new PutParameterCommand({ Name: jwksParameter, Value: JSON.stringify(publicJwks(keys)), Type: 'String', Overwrite: true }));
-  console.log(`published public keys to SSM: ${jwksParameter}`);
+  await dynamoDb().send(new PutCommand({ TableName: revocationsTable, Item: publicKeysItem(publicJwks(keys)) }));
+  console.log(`published public keys to ${revocationsTable} (item JWKS)`);
 
   const token = newOpaqueToken();
   const expiresAt = Math.floor(Date.now() / 1000) + 72 * 3600;

@@ -7,7 +7,7 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { dynamoDb } from '../functions/shared/clients/dynamodb';
 import { snsClient } from '../functions/shared/clients/sns';
-import { publishEvent } from '../functions/shared/events';
+import { publishEvent } from '../functions/shared/event-publisher';
 import { currentSnapshotEvent } from '../functions/users/events';
 import type { SiteRecord, UserRecord } from '../functions/users/schemas';
 import { stageArgs } from './aws-target';

@@ -5,8 +5,9 @@
 import type * as z from 'zod';
 import { dynamoDb } from '#shared/clients/dynamodb';
 import { iotContract } from '#shared/contracts/iot';
-import { buildEvent, publishEvent, type EventEnvelope } from '#shared/events';
-import type { OutboxDeps } from '#shared/outbox';
+import { publishEvent } from '#shared/event-publisher';
+import { buildEvent, type EventEnvelope } from '#shared/events';
+import type { OutboxDeps } from '#shared/outbox-relay';
 
 type Alerts = typeof iotContract.events;
 type AlertData<T extends keyof Alerts> = z.input<Alerts[T]['data']>;

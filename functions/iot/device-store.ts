@@ -10,7 +10,8 @@ import { dynamoDb } from '#shared/clients/dynamodb';
 import { batchGetAll, cancellationReasons, isConditionFailure, isTransactionConflict, lostRace, queryAll, VersionConflictError } from '#shared/dynamodb';
 import { ConflictError } from '#shared/errors';
 import type { EventEnvelope } from '#shared/events';
-import { commitWithEvents, type OutboxDeps, type TransactItem } from '#shared/outbox';
+import { commitWithEvents, type TransactItem } from '#shared/outbox';
+import { requestPublishing, type OutboxDeps } from '#shared/outbox-relay';
 import { incidentKey } from './incident-store';
 import type { DeviceRecord, IncidentRecord } from './schemas';
 import { sitePk, strip } from './table';
@@ -183,7 +184,7 @@ export class DeviceStore {
     ];
     try {
       if (items.length === 1 && change.events.length === 0) await dynamoDb().send(new UpdateCommand(deviceUpdate));
-      else await commitWithEvents({ tableName: this.table, topicArn: this.outbox.topicArn }, items, change.events, this.outbox.deps);
+      else await commitWithEvents({ tableName: this.table, topicArn: this.outbox.topicArn }, items, change.events, requestPublishing(this.outbox.deps));
     } catch (error) {
       if (lostRace(error)) throw new VersionConflictError('device');
       throw error;

@@ -3,7 +3,7 @@
 // alerts left in the outbox by an interrupted publish are relayed.
 import { lostRace } from '#shared/dynamodb';
 import { recordAlertRaised } from '#shared/metrics';
-import { relayOutbox, type RelayResult } from '#shared/outbox';
+import { relayOutbox, type RelayResult } from '#shared/outbox-relay';
 import { alertOutboxDeps } from './alerts';
 import { config, deviceStore, outboxTarget } from './config';
 import { planOffline } from './device-state';

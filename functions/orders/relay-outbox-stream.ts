@@ -1,4 +1,4 @@
-import { outboxStreamHandler } from '#shared/outbox';
+import { outboxStreamHandler } from '#shared/outbox-relay';
 import { outboxTarget } from './config';
 
 // Invoked by the orders table's stream with new outbox items only (functions.yml filter): publishes them to SNS

@@ -1,4 +1,4 @@
-import { relayOutboxHandler } from '#shared/outbox';
+import { relayOutboxHandler } from '#shared/outbox-relay';
 import { config, outboxTarget } from './config';
 
 // Scheduled every minute: the order events whose request could not publish them.

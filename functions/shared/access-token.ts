@@ -1,21 +1,20 @@
 // Verifies access tokens inside the Lambda, trusting nothing a gateway or serverless-offline could inject:
-// ES256 only, iss/aud/exp/iat required, small explicit clock tolerance, public keys from SSM (JWKS), and a
-// revocation check (deactivated users, revoked sessions, role changes) against the revocations table.
-import { GetParameterCommand } from '@aws-sdk/client-ssm';
-import { createLocalJWKSet, errors as joseErrors, jwtVerify, type JSONWebKeySet } from 'jose';
+// ES256 only, iss/aud/exp/iat required, small explicit clock tolerance, public keys (JWKS) and a revocation check
+// (deactivated users, revoked sessions, role changes) both read from the revocations table.
+import { createLocalJWKSet, errors as joseErrors, jwtVerify } from 'jose';
 import * as z from 'zod';
-import { ssmClient } from './clients/ssm';
 import { batchGetAll } from './dynamodb';
 import { UnauthorizedError } from './errors';
 import { roleSchema, type Caller } from './identity';
 import { logger } from './logger';
+import { readPublicKeys } from './public-keys';
 
 export const ACCESS_TOKEN_ALGORITHM = 'ES256';
 export const CLOCK_TOLERANCE_SECONDS = 5;
 // Issued tokens live 15 minutes; maxTokenAge bounds only now - iat, so a genuinely signed token whose `exp`
 // lies hours after its `iat` must be refused on its declared lifetime too.
 const MAX_TOKEN_LIFETIME_SECONDS = 16 * 60;
-// An unknown kid reloads the JWKS, at most this often, so forged kids cannot turn into an SSM flood.
+// An unknown kid reloads the JWKS, at most this often, so forged kids cannot turn into a flood of reads.
 const JWKS_REFRESH_MIN_INTERVAL_MS = 5_000;
 
 const claimsSchema = z.object({
@@ -30,7 +29,6 @@ const claimsSchema = z.object({
 export interface AccessTokenSettings {
   issuer: string;
   audience: string;
-  jwksParameterName: string;
   revocationsTable: string;
 }
 
@@ -43,7 +41,6 @@ export function accessTokenSettingsFromEnv(env: NodeJS.ProcessEnv = process.env)
   return {
     issuer: read('JWT_ISSUER'),
     audience: read('JWT_AUDIENCE'),
-    jwksParameterName: read('JWKS_PARAMETER_NAME'),
     revocationsTable: read('REVOCATIONS_TABLE'),
   };
 }
@@ -52,9 +49,8 @@ export function accessTokenSettingsFromEnv(env: NodeJS.ProcessEnv = process.env)
 // which is how a rotated-in key becomes known without a redeploy.
 let keySet: { jwks: ReturnType<typeof createLocalJWKSet>; kids: Set<string>; loadedAt: number } | undefined;
 
-async function loadKeys(parameterName: string) {
-  const { Parameter } = await ssmClient().send(new GetParameterCommand({ Name: parameterName }));
-  const document = JSON.parse(Parameter?.Value ?? '{"keys":[]}') as JSONWebKeySet;
+async function loadKeys(table: string) {
+  const document = await readPublicKeys(table);
   keySet = {
     jwks: createLocalJWKSet(document),
     kids: new Set(document.keys.map((k) => k.kid ?? '')),
@@ -63,10 +59,10 @@ async function loadKeys(parameterName: string) {
   return keySet;
 }
 
-async function keysFor(kid: string | undefined, parameterName: string) {
-  const current = keySet ?? (await loadKeys(parameterName));
+async function keysFor(kid: string | undefined, table: string) {
+  const current = keySet ?? (await loadKeys(table));
   if (kid && !current.kids.has(kid) && Date.now() - current.loadedAt > JWKS_REFRESH_MIN_INTERVAL_MS) {
-    return (await loadKeys(parameterName)).jwks;
+    return (await loadKeys(table)).jwks;
   }
   return current.jwks;
 }
@@ -82,7 +78,7 @@ export async function verifyAccessToken(token: string, settings: AccessTokenSett
   let payload: unknown;
   try {
     const header = JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString('utf8')) as { kid?: string };
-    const jwks = await keysFor(header.kid, settings.jwksParameterName);
+    const jwks = await keysFor(header.kid, settings.revocationsTable);
     ({ payload } = await jwtVerify(token, jwks, {
       algorithms: [ACCESS_TOKEN_ALGORITHM],
       issuer: settings.issuer,

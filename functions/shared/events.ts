@@ -1,10 +1,8 @@
-// Domain events: the typed envelope from ARCHITECTURE.md, published to SNS with a `type` attribute
-// so every subscriber's filter policy takes only what it handles. The `data` of each type is specified by the
+// Domain events: the typed envelope from ARCHITECTURE.md, published to SNS (./event-publisher.ts) with a `type`
+// attribute so every subscriber's filter policy takes only what it handles. The `data` of each type is specified by the
 // event catalog (./contracts): an event is checked against it when it is built, so none breaking it is published.
-import { PublishCommand } from '@aws-sdk/client-sns';
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
-import { snsClient } from './clients/sns';
 import { eventCatalog, isEventType } from './contracts/catalog';
 
 export const eventEnvelopeSchema = z.object({
@@ -58,25 +56,4 @@ export function buildEvent<D extends Record<string, unknown>>(input: {
     correlationId: input.correlationId,
     data: contractData(input.type, input.source, input.data),
   };
-}
-
-/** `extraAttributes` adds message attributes for filter policies beyond the standard three (e.g. severity). */
-export async function publishEvent(
-  topicArn: string,
-  event: EventEnvelope<Record<string, unknown>>,
-  extraAttributes: Record<string, string> = {},
-): Promise<string> {
-  const result = await snsClient().send(
-    new PublishCommand({
-      TopicArn: topicArn,
-      Message: JSON.stringify(event),
-      MessageAttributes: {
-        type: { DataType: 'String', StringValue: event.type },
-        siteId: { DataType: 'String', StringValue: event.siteId },
-        source: { DataType: 'String', StringValue: event.source },
-        ...Object.fromEntries(Object.entries(extraAttributes).map(([name, value]) => [name, { DataType: 'String', StringValue: value }])),
-      },
-    }),
-  );
-  return result.MessageId ?? '';
 }

@@ -10,7 +10,6 @@ export const config = loadConfig(
     JWT_ISSUER: z.string().min(1),
     JWT_AUDIENCE: z.string().min(1),
     SIGNING_KEYS_SECRET_NAME: z.string().min(1),
-    JWKS_PARAMETER_NAME: z.string().min(1),
     LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
     LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).default(50),
     LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(60).default(900),

@@ -1,10 +1,12 @@
-import { GetParameterCommand } from '@aws-sdk/client-ssm';
-import { ssmClient } from '#shared/clients/ssm';
-import { config } from './config';
+import { accessTokenSettingsFromEnv } from '#shared/access-token';
+import { readPublicKeys } from '#shared/public-keys';
 import { publicRoute } from './policies';
 
-// Public keys only (the parameter never holds private material); cacheable for five minutes.
-export const handler = publicRoute({ route: 'GET /.well-known/jwks.json' }, async () => {
-  const { Parameter } = await ssmClient().send(new GetParameterCommand({ Name: config.JWKS_PARAMETER_NAME }));
-  return { body: JSON.parse(Parameter?.Value ?? '{"keys":[]}'), headers: { 'cache-control': 'public, max-age=300' } };
-});
+// The table the token check reads its keys from; not the users config, whose store would bundle the SNS client.
+const { revocationsTable } = accessTokenSettingsFromEnv();
+
+// Public keys only (the item never holds private material); cacheable for five minutes.
+export const handler = publicRoute({ route: 'GET /.well-known/jwks.json' }, async () => ({
+  body: await readPublicKeys(revocationsTable),
+  headers: { 'cache-control': 'public, max-age=300' },
+}));

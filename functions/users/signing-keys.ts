@@ -1,6 +1,6 @@
-// The ES256 signing keys: private keys in a Secrets Manager secret (only this domain reads it), public keys
-// as a JWKS in an SSM parameter (every domain's auth middleware reads it). Rotation adds a key and makes it
-// active; retired keys stay in the JWKS until tokens they signed have expired.
+// The ES256 signing keys: private keys in a Secrets Manager secret (only this domain reads it), public keys as a
+// JWKS in the revocations table (functions/shared/public-keys.ts; every protected handler reads it). Rotation adds
+// a key and makes it active; retired keys stay in the JWKS until tokens they signed have expired.
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod';

@@ -13,6 +13,7 @@ import { ConflictError } from '#shared/errors';
 import type { EventEnvelope } from '#shared/events';
 import type { Role } from '#shared/identity';
 import { commitWithEvents, type TransactItem } from '#shared/outbox';
+import { requestPublishing } from '#shared/outbox-relay';
 import { ACCESS_TOKEN_TTL_SECONDS } from './signing-keys';
 import type { SessionRecord, SiteRecord, UserRecord } from './schemas';
 
@@ -51,7 +52,7 @@ export class UsersStore {
 
   /** The writes and their events in one transaction, then the events published (shared/outbox.ts). */
   private commit(items: TransactItem[], events: EventEnvelope[]): Promise<void> {
-    return commitWithEvents({ tableName: this.table, topicArn: this.topicArn }, items, events);
+    return commitWithEvents({ tableName: this.table, topicArn: this.topicArn }, items, events, requestPublishing());
   }
 
   private async get<T>(key: { pk: string; sk: string }): Promise<T | undefined> {

@@ -2,7 +2,7 @@
 // WebSockets, the SMS and email logs of the local SNS; settings, quiet hours, escalation and the SMS cap.
 // The users domain's events feed the directory, so every person here is created through the real API.
 import { GetSubscriptionAttributesCommand, ListSubscriptionsByTopicCommand } from '@aws-sdk/client-sns';
-import { publishEvent } from '../../functions/shared/events';
+import { publishEvent } from '../../functions/shared/event-publisher';
 import type { MqttClient } from 'mqtt';
 import { DeviceModel } from '../../dev/simulator/device-model';
 import { api, eventually, isLocal, sns, topicArn, uniqueId } from './support/target';

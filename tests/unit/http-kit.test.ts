@@ -130,7 +130,6 @@ describe('deny by default', () => {
     Object.assign(process.env, {
       JWT_ISSUER: 'https://brigade.test',
       JWT_AUDIENCE: 'brigade-api',
-      JWKS_PARAMETER_NAME: '/brigade/test/jwks',
       REVOCATIONS_TABLE: 'revocations',
     });
   });

@@ -10,9 +10,6 @@ import { menuItem } from './fixtures/orders';
 
 jest.mock('../../functions/shared/clients/dynamodb', () => jest.requireActual('./fixtures/stub-dynamodb').stubbedClients);
 const publicKeys: { keys: JWK[] } = { keys: [] };
-jest.mock('../../functions/shared/clients/ssm', () => ({
-  ssmClient: () => ({ send: async () => ({ Parameter: { Value: JSON.stringify(publicKeys) } }) }),
-}));
 const snsSent: unknown[] = [];
 jest.mock('../../functions/shared/clients/sns', () => ({
   snsClient: () => ({ send: async (command: unknown) => snsSent.push(command) && { MessageId: 'm-1' } }),
@@ -25,7 +22,6 @@ Object.assign(process.env, {
   EVENTS_TOPIC_ARN: 'arn:aws:sns:us-east-1:000000000000:brigade-test-events',
   JWT_ISSUER: 'brigade-test',
   JWT_AUDIENCE: 'brigade-test-api',
-  JWKS_PARAMETER_NAME: '/brigade/test/jwks',
   REVOCATIONS_TABLE,
 });
 const { handler } = require('../../functions/orders/create-order') as typeof import('../../functions/orders/create-order');
@@ -69,6 +65,9 @@ const tableAnswer = (command: { input: Record<string, any> }): unknown => {
   if (command instanceof TransactWriteCommand) {
     for (const item of command.input.TransactItems ?? []) if (item.Put?.Item?.sk === 'IDEMPOTENCY') committed.set(String(item.Put.Item.pk), item.Put.Item);
     return {};
+  }
+  if (command instanceof GetCommand && command.input.TableName === REVOCATIONS_TABLE && command.input.Key!.pk === 'JWKS') {
+    return { Item: { pk: 'JWKS', document: JSON.stringify(publicKeys) } };
   }
   if (command instanceof GetCommand) return { Item: committed.get(String(command.input.Key!.pk)) };
   throw new Error(`unexpected ${command.constructor.name}`);

@@ -5,17 +5,8 @@ import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import {
-  commitWithEvents,
-  OUTBOX_INDEX,
-  OUTBOX_SHARDS,
-  OUTBOX_STREAM_FILTER,
-  outboxPut,
-  outboxShard,
-  outboxStreamHandler,
-  relayOutbox,
-  type OutboxDeps,
-} from '#shared/outbox';
+import { commitWithEvents, OUTBOX_INDEX, OUTBOX_SHARDS, outboxPut, outboxShard } from '#shared/outbox';
+import { OUTBOX_STREAM_FILTER, outboxStreamHandler, relayOutbox, requestPublishing, type OutboxDeps } from '#shared/outbox-relay';
 
 const target = { tableName: 'brigade-test-orders', topicArn: 'arn:aws:sns:us-east-1:000000000000:brigade-test-events' };
 
@@ -64,7 +55,7 @@ describe('the transactional outbox', () => {
     const f = fakes();
     const change = { Put: { TableName: target.tableName, Item: { pk: 'SITE#site-1#ORDER#o1', sk: 'ORDER', version: 1 } } };
     const events = [event(), event('order.status-changed')];
-    await commitWithEvents(target, [change], events, f.deps);
+    await commitWithEvents(target, [change], events, requestPublishing(f.deps));
     expect(f.transactions).toHaveLength(1);
     expect(f.transactions[0]).toEqual([change, outboxPut(target.tableName, events[0]!), outboxPut(target.tableName, events[1]!)]);
     expect(f.published.map((e) => e.id)).toEqual(events.map((e) => e.id));
@@ -74,7 +65,7 @@ describe('the transactional outbox', () => {
   it('keeps an event whose publishing fails, without failing the change', async () => {
     const f = fakes({ failPublish: () => true });
     const placed = event();
-    await expect(commitWithEvents(target, [], [placed], f.deps)).resolves.toBeUndefined();
+    await expect(commitWithEvents(target, [], [placed], requestPublishing(f.deps))).resolves.toBeUndefined();
     const kept = f.table.get(`SITE#site-1#OUTBOX#${placed.id}`);
     expect(kept).toMatchObject({ sk: 'OUTBOX', outboxShard: outboxShard(placed.id), outboxAt: placed.occurredAt, eventType: 'order.placed' });
     expect(JSON.parse(String(kept!.event))).toEqual(placed);
@@ -85,8 +76,14 @@ describe('the transactional outbox', () => {
     f.deps.send = async () => {
       throw new Error('TransactionCanceledException');
     };
-    await expect(commitWithEvents(target, [], [event()], f.deps)).rejects.toThrow('TransactionCanceled');
+    await expect(commitWithEvents(target, [], [event()], requestPublishing(f.deps))).rejects.toThrow('TransactionCanceled');
     expect(f.published).toEqual([]);
+  });
+
+  it('refuses, before writing anything, a request-published commit that has no way to publish', async () => {
+    const f = fakes();
+    await expect(commitWithEvents(target, [], [event()], { send: f.deps.send })).rejects.toThrow('deps.flush');
+    expect(f.transactions).toEqual([]);
   });
 
   it('spreads events over the index shards, each item conditional on being new', () => {
@@ -101,7 +98,7 @@ describe('the relay', () => {
     const f = fakes({ failPublish: () => true });
     const old = [event('order.placed', new Date('2026-11-25T18:00:00Z')), event('order.paid', new Date('2026-11-25T18:59:00Z'))];
     const fresh = event('order.voided', new Date('2026-11-25T19:59:50Z'));
-    for (const e of [...old, fresh]) await commitWithEvents(target, [], [e], f.deps);
+    for (const e of [...old, fresh]) await commitWithEvents(target, [], [e], requestPublishing(f.deps));
     f.deps.publish = async (_topic, e) => {
       f.published.push(e);
     };
@@ -124,7 +121,7 @@ describe('the relay', () => {
 
   it('counts what it still cannot publish and keeps it for the next run', async () => {
     const f = fakes({ failPublish: () => true });
-    await commitWithEvents(target, [], [event()], f.deps);
+    await commitWithEvents(target, [], [event()], requestPublishing(f.deps));
     expect(await relayOutbox({ ...target, minAgeMs: 30_000 }, new Date('2026-11-25T20:00:00Z'), f.deps)).toEqual({ published: 0, failed: 1 });
     expect(f.table.size).toBe(1);
   });
@@ -144,7 +141,7 @@ describe('the stream relay (publishedBy: stream)', () => {
   it('commits without publishing: the request path has no SNS call and no delete', async () => {
     const f = fakes();
     const placed = event();
-    await commitWithEvents(streamTarget, [], [placed], f.deps);
+    await commitWithEvents(streamTarget, [], [placed], { send: f.deps.send });
     expect(f.published).toEqual([]);
     expect(f.table.has(`SITE#site-1#OUTBOX#${placed.id}`)).toBe(true);
   });
@@ -152,7 +149,7 @@ describe('the stream relay (publishedBy: stream)', () => {
   it('publishes each new outbox item byte for byte, deletes it, and reports only the records it could not publish', async () => {
     const f = fakes({ failPublish: (e) => e.type === 'order.paid' });
     const events = [event('order.placed'), event('order.paid'), event('order.voided')];
-    await commitWithEvents(streamTarget, [], events, f.deps);
+    await commitWithEvents(streamTarget, [], events, { send: f.deps.send });
     const items = events.map((e) => f.table.get(`SITE#site-1#OUTBOX#${e.id}`)!);
     const stream: DynamoDBStreamEvent = { Records: [...items.map((item, i) => recordOf(item, `10${i}`)), recordOf({ pk: 'SITE#site-1#ORDER#o1', sk: 'ORDER' }, '104')] };
 

@@ -2,7 +2,8 @@
 // topics with the handler kit's own publisher (as the IoT and orders domains do), and the escalation sweep.
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { randomUUID } from 'node:crypto';
-import { buildEvent, publishEvent } from '../../../functions/shared/events';
+import { publishEvent } from '../../../functions/shared/event-publisher';
+import { buildEvent } from '../../../functions/shared/events';
 import type { EventType } from '../../../functions/shared/contracts/index';
 import { sampleData } from '../../unit/fixtures/events';
 import { api, eventually, region, stage, topicArn } from './target';

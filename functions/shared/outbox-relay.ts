@@ -1,0 +1,133 @@
+// Publishing the outbox (shared/outbox.ts): right after a request's transaction (requestPublishing), from the
+// table's stream (outboxStreamHandler) or on a schedule (relayOutboxHandler). The only part of the outbox that
+// imports the SNS client, so functions whose events leave through the stream do not bundle it.
+import { DeleteCommand, QueryCommand, type TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { dynamoDb } from './clients/dynamodb';
+import { publishEvent } from './event-publisher';
+import { scheduledJob } from './jobs';
+import { logger } from './logger';
+import { OUTBOX_INDEX, OUTBOX_SHARDS, outboxKey, type CommitDeps, type OutboxEvent as Event, type OutboxTarget } from './outbox';
+
+/** Bounds one relay run, so a large backlog is worked off over several runs instead of one timing out. */
+const RELAY_MAX_EVENTS_PER_RUN = 500;
+
+/** What the relay talks to; the defaults are the shared clients, tests pass fakes. */
+export interface OutboxDeps {
+  send: (command: TransactWriteCommand | QueryCommand | DeleteCommand) => Promise<unknown>;
+  publish: (topicArn: string, event: Event) => Promise<unknown>;
+}
+
+const defaultDeps = (): OutboxDeps => ({
+  send: (command) => dynamoDb().send(command as never),
+  publish: publishEvent,
+});
+
+/** commitWithEvents' deps for a table whose requests publish their own events (publishedBy 'request'). */
+export function requestPublishing(deps: OutboxDeps = defaultDeps()): Required<CommitDeps> {
+  return { send: deps.send, flush: (target, events) => flushOutbox(target, events, deps) };
+}
+
+/** Publishes each event and deletes its outbox item; a failure is logged and left to the relay. */
+export async function flushOutbox(target: OutboxTarget, events: Event[], deps: OutboxDeps = defaultDeps()): Promise<void> {
+  await Promise.all(events.map((event) => publishAndClear(target, event, deps)));
+}
+
+async function publishAndClear(target: OutboxTarget, event: Event, deps: OutboxDeps): Promise<boolean> {
+  try {
+    await deps.publish(target.topicArn, event);
+  } catch (error) {
+    logger.warn('event publish failed; the outbox relay will retry it', { eventId: event.id, eventType: event.type, error: error as Error });
+    return false;
+  }
+  try {
+    await deps.send(new DeleteCommand({ TableName: target.tableName, Key: outboxKey(event.siteId, event.id) }));
+  } catch (error) {
+    // Published but still in the outbox: the relay will publish it again, and consumers drop the duplicate.
+    logger.warn('outbox item not cleared after publishing', { eventId: event.id, error: error as Error });
+  }
+  return true;
+}
+
+export interface RelayResult {
+  published: number;
+  failed: number;
+}
+
+/**
+ * Publishes outbox items older than `minAgeMs` (younger ones belong to the request or stream still publishing them), oldest
+ * first per shard, at most RELAY_MAX_EVENTS_PER_RUN per run.
+ */
+export async function relayOutbox(
+  target: OutboxTarget & { minAgeMs: number },
+  now: Date = new Date(),
+  deps: OutboxDeps = defaultDeps(),
+): Promise<RelayResult> {
+  const cutoff = new Date(now.getTime() - target.minAgeMs).toISOString();
+  const result: RelayResult = { published: 0, failed: 0 };
+  for (let shard = 0; shard < OUTBOX_SHARDS; shard++) {
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = (await deps.send(
+        new QueryCommand({
+          TableName: target.tableName,
+          IndexName: OUTBOX_INDEX,
+          KeyConditionExpression: 'outboxShard = :shard AND outboxAt < :cutoff',
+          ExpressionAttributeValues: { ':shard': `OUTBOX#${shard}`, ':cutoff': cutoff },
+          ExclusiveStartKey: start,
+          Limit: 100,
+        }),
+      )) as { Items?: Array<Record<string, unknown>>; LastEvaluatedKey?: Record<string, unknown> };
+      for (const item of page.Items ?? []) {
+        if (result.published + result.failed >= RELAY_MAX_EVENTS_PER_RUN) return result;
+        const event = JSON.parse(String(item.event)) as Event;
+        if (await publishAndClear(target, event, deps)) result.published++;
+        else result.failed++;
+      }
+      start = page.LastEvaluatedKey;
+    } while (start);
+  }
+  return result;
+}
+
+/**
+ * The scheduled relay as a Lambda handler (every minute): publishes the events whose request could not (SNS down,
+ * the function ended early). Events younger than `minAgeSeconds` are left to the request still publishing them.
+ */
+export function relayOutboxHandler(target: OutboxTarget, minAgeSeconds: number) {
+  return scheduledJob('outbox-relay', ({ now }) => relayOutbox({ ...target, minAgeMs: minAgeSeconds * 1000 }, now), {
+    quiet: (result) => result.published + result.failed === 0,
+  });
+}
+
+/**
+ * The filter of the stream's event source mapping (functions.yml): only new outbox items invoke the relay. On AWS
+ * the filter runs before the invocation; outboxStreamHandler checks it again for any other caller.
+ */
+export const OUTBOX_STREAM_FILTER = { eventName: ['INSERT'], dynamodb: { NewImage: { sk: { S: ['OUTBOX'] } } } } as const;
+
+/**
+ * The stream relay as a Lambda handler: publishes each new outbox item's event and deletes the item. Records are
+ * published concurrently; those that fail are reported (ReportBatchItemFailures) so the stream retries from the
+ * first of them; what the stream gives up on stays in the table for the scheduled relay.
+ */
+export function outboxStreamHandler(target: OutboxTarget, deps: () => OutboxDeps = defaultDeps) {
+  return async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
+    const using = deps();
+    const failures = await Promise.all(
+      event.Records.map(async (record) => {
+        const image = record.dynamodb?.NewImage;
+        if (record.eventName !== 'INSERT' || image?.sk?.S !== 'OUTBOX') return undefined;
+        const serialised = image.event?.S;
+        if (!serialised) {
+          // Never written by outboxPut: a retry cannot fix it, and the scheduled relay reports it too.
+          logger.error('outbox item without an event', { pk: image.pk?.S });
+          return undefined;
+        }
+        const published = await publishAndClear(target, JSON.parse(serialised) as Event, using);
+        return published ? undefined : record.dynamodb?.SequenceNumber;
+      }),
+    );
+    return { batchItemFailures: failures.filter((id): id is string => id !== undefined).map((itemIdentifier) => ({ itemIdentifier })) };
+  };
+}
