@@ -2,7 +2,8 @@
 // working tree: packages both (prod stage, offline, no AWS credentials) in the same run, lists every function's zip
 // before and after, then times require() of a few handlers in fresh Node processes, alternating the two builds,
 // each with the environment its own CloudFormation template gives the function (the baseline's NODE_OPTIONS
-// included, so each side is measured as it deploys).
+// included, so each side is measured as it deploys). For a function that needs no network (GET /health), also the
+// first invocation in the same process: what import-time work moved to the first request (built lazily) shows there.
 //
 //   npx tsx bench/bundle-sizes.ts                          baseline HEAD (the last commit) vs the working tree
 //   BRIGADE_BASELINE_REF=3bc3b15 npx tsx bench/bundle-sizes.ts
@@ -12,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { packageService } from '../dev/package-service';
+import { packagedFunctions } from './support/bundles';
 import { PROJECT_ROOT, runBench } from './support/harness';
 import { median, printResult, printTable, round } from './support/stats';
 import { extractZipEntry, listZip } from './support/zip';
@@ -21,19 +23,20 @@ const exec = promisify(execFile);
 const PACKAGE_ARGS = ['--stage', 'prod', '--param=accountId=123456789012'];
 const INIT_FUNCTIONS = ['health', 'createOrder', 'ingestTelemetry', 'status'];
 const INIT_PROCESSES = 7;
+/** Functions whose first invocation is timed too: each answers from memory, so the time is the code's, not a network's. */
+const FIRST_INVOCATION: Record<string, object> = {
+  health: {
+    version: '2.0',
+    routeKey: 'GET /health',
+    rawPath: '/health',
+    rawQueryString: '',
+    headers: { 'x-correlation-id': 'bench-first-invocation' },
+    requestContext: { http: { method: 'GET', path: '/health' }, requestId: 'bench' },
+    isBase64Encoded: false,
+  },
+};
 const PACKAGE_LIMIT_MS = 15 * 60_000;
 const REQUIRE_LIMIT_MS = 30_000;
-
-interface LambdaResource {
-  Type: string;
-  Properties: {
-    Handler: string;
-    FunctionName: string;
-    MemorySize: number;
-    Code: { S3Key: string };
-    Environment?: { Variables?: Record<string, unknown> };
-  };
-}
 
 interface Artifact {
   name: string;
@@ -119,6 +122,7 @@ runBench('Brigade bench: Lambda bundle sizes and module init time, baseline vs w
 
   // Each artifact unpacked as Lambda unpacks it (the baseline's .js.map beside its .js, as it deployed).
   const init: Array<{ name: string; baselineMs: number; currentMs: number }> = [];
+  const firstInvocation: Array<{ name: string; baselineMs: number; currentMs: number }> = [];
   for (const name of INIT_FUNCTIONS) {
     const sides = builds.map((build) => {
       const artifact = build.artifacts.get(name);
@@ -129,18 +133,33 @@ runBench('Brigade bench: Lambda bundle sizes and module init time, baseline vs w
         mkdirSync(dirname(target), { recursive: true });
         writeFileSync(target, extractZipEntry(artifact.zip, entry));
       }
-      return { modulePath: join(root, artifact.mainJs), environment: lambdaEnvironment(artifact), samples: [] as number[] };
+      return { modulePath: join(root, artifact.mainJs), environment: lambdaEnvironment(artifact), samples: [] as number[], firsts: [] as number[] };
     });
+    const event = FIRST_INVOCATION[name];
     // Alternating, so a change in the machine's load hits both sides alike.
     for (let i = 0; i < INIT_PROCESSES; i++) {
-      for (const side of sides) side.samples.push(await timeRequire(side.modulePath, side.environment));
+      for (const side of sides) {
+        const timed = await timeRequire(side.modulePath, side.environment, event);
+        side.samples.push(timed.loadMs);
+        if (timed.firstInvocationMs !== undefined) side.firsts.push(timed.firstInvocationMs);
+      }
     }
     init.push({ name, baselineMs: median(sides[0]!.samples), currentMs: median(sides[1]!.samples) });
+    if (event) firstInvocation.push({ name, baselineMs: median(sides[0]!.firsts), currentMs: median(sides[1]!.firsts) });
   }
   console.log(`\nmodule init: require() of the bundled handler, median of ${INIT_PROCESSES} fresh node processes each`);
   printTable(
     ['function', `before ms (${baseline.describe})`, 'after ms', 'after/before'],
     init.map((r) => [r.name, r.baselineMs.toFixed(1), r.currentMs.toFixed(1), (r.currentMs / r.baselineMs).toFixed(2)]),
+  );
+  console.log('\nmodule init + first invocation, same processes (medians)');
+  printTable(
+    ['function', `before ms (${baseline.describe})`, 'after ms', 'after/before'],
+    firstInvocation.map((r) => {
+      const load = init.find((i) => i.name === r.name)!;
+      const [before, after] = [load.baselineMs + r.baselineMs, load.currentMs + r.currentMs];
+      return [r.name, `${before.toFixed(1)} (${r.baselineMs.toFixed(1)} first call)`, `${after.toFixed(1)} (${r.currentMs.toFixed(1)} first call)`, (after / before).toFixed(2)];
+    }),
   );
   const initRatio = median(init.map((r) => r.currentMs)) / median(init.map((r) => r.baselineMs));
   const sizeRatio = sizes.current.medianBytes / sizes.baseline.medianBytes;
@@ -155,6 +174,7 @@ runBench('Brigade bench: Lambda bundle sizes and module init time, baseline vs w
     medianZipRatio: round(sizeRatio, 3),
     medianInitRatio: round(initRatio, 3),
     initMs: init.map((r) => ({ name: r.name, baseline: round(r.baselineMs, 1), current: round(r.currentMs, 1) })),
+    firstInvocationMs: firstInvocation.map((r) => ({ name: r.name, baseline: round(r.baselineMs, 1), current: round(r.currentMs, 1) })),
     functions: names.map((name) => ({
       name,
       baselineZipBytes: baseline.artifacts.get(name)?.zipBytes ?? null,
@@ -164,12 +184,8 @@ runBench('Brigade bench: Lambda bundle sizes and module init time, baseline vs w
 });
 
 function readArtifacts(packageDir: string): Map<string, Artifact> {
-  const template = JSON.parse(readFileSync(join(packageDir, 'cloudformation-template-update-stack.json'), 'utf8')) as {
-    Resources: Record<string, LambdaResource>;
-  };
   const artifacts = new Map<string, Artifact>();
-  for (const { Type, Properties: fn } of Object.values(template.Resources)) {
-    if (Type !== 'AWS::Lambda::Function') continue;
+  for (const { Properties: fn } of packagedFunctions(packageDir)) {
     const zipName = basename(fn.Code.S3Key);
     const zipPath = join(packageDir, zipName);
     if (!existsSync(zipPath)) throw new Error(`${zipName} is in the template but not in ${packageDir}`);
@@ -214,21 +230,40 @@ function lambdaEnvironment(artifact: Artifact): NodeJS.ProcessEnv {
   };
 }
 
+// The timings go to stderr as the last line: a first invocation writes the function's own log lines to stdout.
 const REQUIRE_TIMER = `
 const { performance } = require('node:perf_hooks');
 const started = performance.now();
 const mod = require(process.env.BENCH_MODULE);
 const elapsed = performance.now() - started;
 if (typeof mod.handler !== 'function') throw new Error('the bundle does not export handler');
-process.stdout.write(String(elapsed));
+(async () => {
+  let first = '';
+  if (process.env.BENCH_EVENT) {
+    const context = { awsRequestId: 'bench', functionName: process.env.AWS_LAMBDA_FUNCTION_NAME, getRemainingTimeInMillis: () => 10000 };
+    const invoked = performance.now();
+    const response = await mod.handler(JSON.parse(process.env.BENCH_EVENT), context);
+    first = String(performance.now() - invoked);
+    if (response.statusCode !== 200) throw new Error('first invocation answered ' + response.statusCode + ': ' + response.body);
+  }
+  process.stderr.write('\\nBENCH ' + elapsed + ' ' + first + '\\n');
+})();
 `;
 
-async function timeRequire(modulePath: string, environment: NodeJS.ProcessEnv): Promise<number> {
-  const { stdout } = await exec(process.execPath, ['-e', REQUIRE_TIMER], {
-    env: { ...environment, BENCH_MODULE: modulePath },
+async function timeRequire(
+  modulePath: string,
+  environment: NodeJS.ProcessEnv,
+  event?: object,
+): Promise<{ loadMs: number; firstInvocationMs?: number }> {
+  const { stderr } = await exec(process.execPath, ['-e', REQUIRE_TIMER], {
+    env: { ...environment, BENCH_MODULE: modulePath, ...(event && { BENCH_EVENT: JSON.stringify(event) }) },
     timeout: REQUIRE_LIMIT_MS,
   });
-  const ms = Number(stdout);
-  if (!Number.isFinite(ms)) throw new Error(`unexpected output from the require timer: ${stdout}`);
-  return ms;
+  const [, load = '', first = ''] = /BENCH (\S+) ?(\S*)\s*$/.exec(stderr) ?? [];
+  const loadMs = Number(load);
+  const firstInvocationMs = first === '' ? undefined : Number(first);
+  if (!Number.isFinite(loadMs) || (event && !Number.isFinite(firstInvocationMs))) {
+    throw new Error(`unexpected output from the require timer: ${stderr.slice(-500)}`);
+  }
+  return { loadMs, firstInvocationMs };
 }

@@ -4,18 +4,24 @@
 // burst, in the same run (the same machine load): DynamoDB Local driven directly with each event's calls, as the
 // consumer made them before (issue 12: receipt, directory, settings, inbox, connections, revocations, outcome) and
 // as it makes them now, so the ratio of the two designs is measured apart from serverless-offline and the load.
+// Run without BRIGADE_NOTIFICATIONS_SIDE, it measures the baseline revision (BRIGADE_BASELINE_REF, default 3bc3b15:
+// before issue 12) and the working tree one after the other on the same machine, each with this same script in a
+// process of its own (`git archive` of the baseline into a temporary folder; the repository is left alone), and
+// prints the two side by side. BRIGADE_BASELINE_REF=none measures the working tree only.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { readdirSync, readFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { execFileSync, spawn } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import WebSocket from 'ws';
 import { DEMO_SITE_ID } from '../dev/seed/demo-data';
 import { signInAsDemo, startBenchCloud } from './support/cloud';
 import { localClientConfig } from '../dev/client-config';
-import { runBench, sleep, withTimeout } from './support/harness';
+import { PROJECT_ROOT, runBench, sleep, TSX_BIN, withTimeout, type Bench } from './support/harness';
 import { runConcurrent } from './support/load';
-import { printResult, printTable, round, summarize, type LatencySummary } from './support/stats';
+import { printResult, printTable, RESULT_PREFIX, round, summarize, type LatencySummary } from './support/stats';
 
 const SERIAL = 20;
 const BURST = 1_000;
@@ -27,12 +33,11 @@ const SWEEP_PAGE = 100;
 const DRAIN_LIMIT_MS = 5 * 60_000;
 // As many in flight as the local SNS delivers to one function at once (local-cloud/sns/sns-service.ts).
 const RAW_CONCURRENCY = 8;
-/**
- * This bench on main at 3bc3b15, before issue 12's change (2026-12-02, load ~10 from other work on the machine):
- * its end-to-end notifications/s. A reference only: the rate follows the machine's load; the raw rows beside it
- * come from the same run.
- */
-const BEFORE_RATE_PER_S = 15;
+// notifyAlert's SQS event source (functions/notifications/functions.yml) and the local mapping's pollers.
+const ALERT_BATCH = 25;
+const ALERT_POLLERS = 5;
+const DEFAULT_BASELINE_REF = '3bc3b15';
+const SIDE_VARIABLE = 'BRIGADE_NOTIFICATIONS_SIDE';
 
 interface Timing {
   sentAt: number;
@@ -44,19 +49,27 @@ interface Timing {
 
 const CLOCK_TICK_MS = 10; // USER_HZ = 100 on Linux
 
+/** Where the stack's CPU goes: DynamoDB Local's JVM, serverless-offline (the handlers), and this process (the local cloud's emulators and the bench's own clients). */
+interface StackCpu {
+  dynamodbLocal: number;
+  offline: number;
+  localCloud: number;
+}
+
 /**
- * CPU time (ms) used so far by this process and every process it started (serverless-offline, DynamoDB Local):
- * divided by the notifications, a cost per notification that the machine's load does not change the way it
- * changes a rate. Linux only (/proc); elsewhere undefined.
+ * CPU time (ms) used so far by this process and every process it started, by part of the stack: divided by the
+ * notifications, a cost per notification that the machine's load does not change the way it changes a rate.
+ * Linux only (/proc); elsewhere undefined.
  */
-function stackCpuMs(): number | undefined {
+function stackCpuMs(): StackCpu | undefined {
   try {
     const stats = readdirSync('/proc')
       .filter((name) => /^\d+$/.test(name))
       .flatMap((pid) => {
         try {
           const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-          return [{ pid: Number(pid), ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) }];
+          const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+          return [{ pid: Number(pid), ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]), command }];
         } catch {
           return []; // exited meanwhile
         }
@@ -70,13 +83,23 @@ function stackCpuMs(): number | undefined {
         grew = true;
       }
     }
-    return stats.filter((p) => ours.has(p.pid)).reduce((sum, p) => sum + p.ticks * CLOCK_TICK_MS, 0);
+    const cpu: StackCpu = { dynamodbLocal: 0, offline: 0, localCloud: 0 };
+    for (const p of stats.filter((s) => ours.has(s.pid))) {
+      const part = p.command.includes('DynamoDBLocal') ? 'dynamodbLocal' : p.command.includes('\0offline\0') ? 'offline' : 'localCloud';
+      cpu[part] += p.ticks * CLOCK_TICK_MS;
+    }
+    return cpu;
   } catch {
     return undefined;
   }
 }
 
-runBench('Brigade bench: event → inbox and WebSocket push latency', 12 * 60_000, async (bench) => {
+const side = process.env[SIDE_VARIABLE];
+const baselineRef = process.env.BRIGADE_BASELINE_REF?.trim() || DEFAULT_BASELINE_REF;
+if (side || baselineRef === 'none') runBench('Brigade bench: event → inbox and WebSocket push latency', 12 * 60_000, measure);
+else runBench('Brigade bench: event → inbox and WebSocket push latency, baseline vs working tree', 30 * 60_000, compare);
+
+async function measure(bench: Bench): Promise<void> {
   const cloud = await startBenchCloud(bench);
   const apiUrl = cloud.env.BRIGADE_API_URL!;
   const runId = Date.now().toString(36);
@@ -102,20 +125,24 @@ runBench('Brigade bench: event → inbox and WebSocket push latency', 12 * 60_00
   });
 
   // The inbox as an app polling it sees it: newest first (by event time). Every poll reads the first page, where
-  // what was just written lands; every SWEEP_EVERY-th poll reads on until past the oldest event not yet seen, since
-  // under a burst an older event can be written after newer ones (those are then seen up to 2 s late). Sweeping on
-  // every poll made the bench's own reads (up to 20 pages of 100 items, 10 times a second) the heaviest load on
-  // DynamoDB Local during a burst, slowing the consumer it measures.
+  // what was just written lands. Under a burst an older event can be written after newer ones, below the first page:
+  // a poll reads on (pages of SWEEP_PAGE) down to the oldest event already pushed and not yet seen (pushed means
+  // written: the inbox write comes first), and every SWEEP_EVERY-th poll down to the oldest not yet seen at all.
+  // Sweeping on every poll made the bench's own reads (up to 20 pages of 100 items, 10 times a second) the heaviest
+  // load on DynamoDB Local during a burst, slowing the consumer it measures; sweeping only every 2 s made an event
+  // written out of order wait up to 2 s to be seen, so at bursts faster than ~50/s the sweep, not the consumer, set
+  // the end-to-end rate.
   let polling = true;
   const poller = (async () => {
     for (let poll = 0; polling; poll++) {
       const pending = [...timings.values()].filter((t) => t.visibleAt === undefined);
-      const oldestPending = Math.min(...pending.map((t) => t.occurredAt));
+      const pushed = pending.filter((t) => t.pushedAt !== undefined);
       const sweep = poll % SWEEP_EVERY === 0;
-      const pages = sweep ? 20 : 1;
+      const readDownTo = Math.min(...(sweep ? pending : pushed).map((t) => t.occurredAt));
       let cursor: string | undefined;
-      for (let page = 0; pending.length > 0 && page < pages; page++) {
-        const res = await fetch(`${apiUrl}/me/notifications?limit=${sweep ? SWEEP_PAGE : FIRST_PAGE}${cursor ? `&cursor=${cursor}` : ''}`, { headers });
+      for (let page = 0; pending.length > 0 && page < 20; page++) {
+        const limit = page === 0 && !sweep ? FIRST_PAGE : SWEEP_PAGE;
+        const res = await fetch(`${apiUrl}/me/notifications?limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`, { headers });
         const at = performance.now();
         const body = (await res.json()) as { notifications: Array<{ eventId: string; notificationId: string }>; nextCursor?: string };
         for (const n of body.notifications) {
@@ -123,7 +150,7 @@ runBench('Brigade bench: event → inbox and WebSocket push latency', 12 * 60_00
           if (timing && timing.visibleAt === undefined) timing.visibleAt = at;
         }
         const last = body.notifications.at(-1);
-        if (!last || !body.nextCursor || parseInt(last.notificationId.slice(0, 9), 36) < oldestPending) break;
+        if (!last || !body.nextCursor || parseInt(last.notificationId.slice(0, 9), 36) < readDownTo) break;
         cursor = body.nextCursor;
       }
       await sleep(INBOX_POLL_MS);
@@ -206,7 +233,15 @@ runBench('Brigade bench: event → inbox and WebSocket push latency', 12 * 60_00
   await settle(burstIds);
   const drainedS = (performance.now() - burstStarted) / 1000;
   const cpuAfter = stackCpuMs();
-  const cpuMsPerNotification = cpuBefore !== undefined && cpuAfter !== undefined ? (cpuAfter - cpuBefore) / BURST : undefined;
+  const cpuPerNotification =
+    cpuBefore && cpuAfter
+      ? {
+          dynamodbLocal: (cpuAfter.dynamodbLocal - cpuBefore.dynamodbLocal) / BURST,
+          offline: (cpuAfter.offline - cpuBefore.offline) / BURST,
+          localCloud: (cpuAfter.localCloud - cpuBefore.localCloud) / BURST,
+        }
+      : undefined;
+  const cpuMsPerNotification = cpuPerNotification && cpuPerNotification.dynamodbLocal + cpuPerNotification.offline + cpuPerNotification.localCloud;
   const burst = latencies(burstIds);
 
   // The same 1,000 events' DynamoDB calls made directly, one event's calls in series, RAW_CONCURRENCY at a time.
@@ -244,12 +279,28 @@ runBench('Brigade bench: event → inbox and WebSocket push latency', 12 * 60_00
     });
     return { callsPerEvent: calls.length, eventsPerSecond: run.opsPerSecond };
   };
+  // As the consumer makes them now: per batch of ALERT_BATCH from the alerts queue, one settings read, one connections
+  // Query and one revocations read, and each event's claim and outcome, the events of a batch at once.
+  const rawBatched = async () => {
+    const [settingsRead, claim, connectionsRead, revocationsRead, outcome] = perEvent.both;
+    const offset = 2 * BURST;
+    const run = await runConcurrent(BURST / ALERT_BATCH, ALERT_POLLERS, async (b) => {
+      const events = Array.from({ length: ALERT_BATCH }, (_, i) => offset + b * ALERT_BATCH + i);
+      await dynamo.send(settingsRead!(0) as never);
+      await Promise.all(events.map((i) => dynamo.send(claim!(i) as never)));
+      await dynamo.send(connectionsRead!(0) as never);
+      await dynamo.send(revocationsRead!(0) as never);
+      await Promise.all(events.map((i) => dynamo.send(outcome!(i) as never)));
+    });
+    return { callsPerEvent: round(2 + 3 / ALERT_BATCH, 2), eventsPerSecond: run.opsPerSecond * ALERT_BATCH };
+  };
   const rawBefore = await rawRate('before');
   const rawAfter = await rawRate('after');
+  const rawNow = await rawBatched();
   const endToEnd = BURST / drainedS;
 
   const row = (label: string, s: LatencySummary) => [label, s.count, round(s.p50), round(s.p99), round(s.max)];
-  console.log(`site ${DEMO_SITE_ID}, one manager with one open WebSocket; inbox polled every ${INBOX_POLL_MS} ms (${FIRST_PAGE} newest; all pages every ${SWEEP_EVERY}th poll)\n`);
+  console.log(`site ${DEMO_SITE_ID}, one manager with one open WebSocket; inbox polled every ${INBOX_POLL_MS} ms (${FIRST_PAGE} newest, on down to the oldest pushed one not yet seen; all pages every ${SWEEP_EVERY}th poll)\n`);
   printTable(['path', 'events', 'p50 ms', 'p99 ms', 'max ms'], [
     row('serial: publish → WebSocket push', serial.pushed),
     row('serial: publish → visible in inbox', serial.visible),
@@ -259,18 +310,21 @@ runBench('Brigade bench: event → inbox and WebSocket push latency', 12 * 60_00
   console.log(`\nburst published in ${round(published.wallMs / 1000, 2)} s (${round(published.opsPerSecond, 0)} publishes/s, ${PUBLISH_CONCURRENCY} concurrent);`);
   console.log(`all ${BURST} pushed and visible ${round(drainedS, 2)} s after the first publish (${round(endToEnd, 0)} notifications/s end to end)`);
   if (cpuMsPerNotification !== undefined) {
-    console.log(`CPU of the whole stack (this process, serverless-offline, DynamoDB Local) during the burst: ${round(cpuMsPerNotification, 1)} ms per notification`);
+    console.log(`CPU of the whole stack during the burst: ${round(cpuMsPerNotification, 1)} ms per notification (DynamoDB Local ${round(cpuPerNotification!.dynamodbLocal, 1)}, serverless-offline ${round(cpuPerNotification!.offline, 1)}, local cloud and bench clients ${round(cpuPerNotification!.localCloud, 1)})`);
   }
-  console.log('Each event now: SNS delivery → directory (cached per container, 5 s) → settings (BatchGetItem) → notification, the');
-  console.log('event\'s claim (PutItem) → connections (Query) + every recipient\'s sessions\' revocations (one BatchGetItem)');
-  console.log('+ PostToConnection → all delivery outcomes (one UpdateItem). Before: + a receipt (PutItem) + site, members, owners.\n');
+  console.log('Each event now: SNS → the alerts queue → batches of up to 25 per invocation: directory (cached per container, 5 s),');
+  console.log('settings (one BatchGetItem per batch) → each event\'s claim (PutItem) → connections (one Query per user per batch) +');
+  console.log('revocations (one BatchGetItem per batch) + PostToConnection → each notification\'s outcomes (one UpdateItem).');
+  console.log('Issue 12\'s first step: one SNS delivery per event, 5 calls (settings, claim, connections, revocations, outcomes).');
+  console.log('Before issue 12: 9 calls (+ a receipt PutItem + site, members, owners).\n');
   printTable(['same run, same load', 'DynamoDB calls / event', 'events/s'], [
     ['DynamoDB Local direct, calls as before', rawBefore.callsPerEvent, round(rawBefore.eventsPerSecond, 0)],
-    ['DynamoDB Local direct, calls as now', rawAfter.callsPerEvent, round(rawAfter.eventsPerSecond, 0)],
-    ['end to end through the local stack, now', rawAfter.callsPerEvent, round(endToEnd, 0)],
+    ['DynamoDB Local direct, one event per delivery', rawAfter.callsPerEvent, round(rawAfter.eventsPerSecond, 0)],
+    [`DynamoDB Local direct, batches of ${ALERT_BATCH} (now)`, rawNow.callsPerEvent, round(rawNow.eventsPerSecond, 0)],
+    ['end to end through the local stack, this revision', '', round(endToEnd, 0)],
   ]);
-  console.log(`\nfewer calls alone: ×${round(rawAfter.eventsPerSecond / rawBefore.eventsPerSecond, 2)} on DynamoDB Local; end to end now ${round(endToEnd, 0)}/s`);
-  console.log(`vs ${BEFORE_RATE_PER_S}/s before this change (×${round(endToEnd / BEFORE_RATE_PER_S, 1)}); load average now ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(`\nfewer calls alone, on DynamoDB Local: ×${round(rawAfter.eventsPerSecond / rawBefore.eventsPerSecond, 2)} one event per delivery, ×${round(rawNow.eventsPerSecond / rawBefore.eventsPerSecond, 2)} in batches; end to end ${round(endToEnd, 0)}/s`);
+  console.log(`load average now ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 
   const figures = (s: LatencySummary) => ({ p50Ms: round(s.p50), p99Ms: round(s.p99), maxMs: round(s.max) });
   printResult({
@@ -282,11 +336,91 @@ runBench('Brigade bench: event → inbox and WebSocket push latency', 12 * 60_00
       publishPerSecond: round(published.opsPerSecond, 0),
       drainedS: round(drainedS, 2),
       perSecond: round(endToEnd, 1),
-      ...(cpuMsPerNotification !== undefined && { cpuMsPerNotification: round(cpuMsPerNotification, 1) }),
+      ...(cpuPerNotification && {
+        cpuMsPerNotification: round(cpuMsPerNotification!, 1),
+        cpuMsPerNotificationByPart: Object.fromEntries(Object.entries(cpuPerNotification).map(([part, ms]) => [part, round(ms, 1)])),
+      }),
       pushed: figures(burst.pushed),
       visible: figures(burst.visible),
     },
-    rawDynamoDb: { concurrency: RAW_CONCURRENCY, before: rawBefore, after: rawAfter },
+    rawDynamoDb: { concurrency: RAW_CONCURRENCY, before: rawBefore, oneEventPerDelivery: rawAfter, batched: { batch: ALERT_BATCH, concurrency: ALERT_POLLERS, ...rawNow } },
     loadAverage: loadavg(),
   });
-});
+}
+
+interface SideResult {
+  burst: { perSecond: number; drainedS: number; cpuMsPerNotification?: number; cpuMsPerNotificationByPart?: Record<string, number>; pushed: { p50Ms: number; p99Ms: number }; visible: { p50Ms: number; p99Ms: number } };
+  serial: { pushed: { p50Ms: number } };
+  loadAverage: number[];
+}
+
+/** The baseline revision, then the working tree, each measured by this script in its own process on the same ports. */
+async function compare(bench: Bench): Promise<void> {
+  const git = (...args: string[]) => execFileSync('git', ['-C', PROJECT_ROOT, ...args], { encoding: 'utf8' }).trim();
+  const baselineCommit = git('rev-parse', '--short', `${baselineRef}^{commit}`);
+  const baselineTree = mkdtempSync(join(tmpdir(), 'brigade-bench-notifications-'));
+  bench.onCleanup(() => rmSync(baselineTree, { recursive: true, force: true }));
+  execFileSync('sh', ['-c', `git -C "${PROJECT_ROOT}" archive ${baselineCommit} | tar -x -C "${baselineTree}"`]);
+  symlinkSync(join(PROJECT_ROOT, 'node_modules'), join(baselineTree, 'node_modules'));
+  // This script measures both, so both sides are measured the same way.
+  copyFileSync(__filename, join(baselineTree, 'bench', 'notifications-latency.ts'));
+  console.log(`baseline: ${baselineRef} = ${baselineCommit}; current: the working tree\n`);
+
+  const results: Array<[string, SideResult]> = [];
+  for (const [label, root] of [
+    ['baseline', baselineTree],
+    ['current', PROJECT_ROOT],
+  ] as const) {
+    console.log(`--- ${label} ---`);
+    results.push([label, await runSide(bench, label, root)]);
+  }
+  const [[, before], [, after]] = results as [[string, SideResult], [string, SideResult]];
+  console.log(`\n--- ${baselineCommit} vs working tree, one after the other on this machine ---\n`);
+  const cpu = (r: SideResult) => r.burst.cpuMsPerNotification ?? NaN;
+  printTable(['burst of 1,000', baselineCommit, 'working tree', 'after ÷ before'], [
+    ['notifications/s end to end', before.burst.perSecond, after.burst.perSecond, round(after.burst.perSecond / before.burst.perSecond, 2)],
+    ['publish → push p50 ms', before.burst.pushed.p50Ms, after.burst.pushed.p50Ms, round(after.burst.pushed.p50Ms / before.burst.pushed.p50Ms, 2)],
+    ['publish → push p99 ms', before.burst.pushed.p99Ms, after.burst.pushed.p99Ms, round(after.burst.pushed.p99Ms / before.burst.pushed.p99Ms, 2)],
+    ['publish → inbox p50 ms', before.burst.visible.p50Ms, after.burst.visible.p50Ms, round(after.burst.visible.p50Ms / before.burst.visible.p50Ms, 2)],
+    ['stack CPU ms / notification', cpu(before), cpu(after), round(cpu(after) / cpu(before), 2)],
+    ['serial: publish → push p50 ms', before.serial.pushed.p50Ms, after.serial.pushed.p50Ms, round(after.serial.pushed.p50Ms / before.serial.pushed.p50Ms, 2)],
+  ]);
+  console.log(`\nload average (1 min) at the end of each: ${before.loadAverage[0]?.toFixed(2)} and ${after.loadAverage[0]?.toFixed(2)}`);
+  printResult({
+    bench: 'notifications-latency',
+    baseline: { ref: baselineRef, commit: baselineCommit, ...before },
+    current: after,
+    burstSpeedup: round(after.burst.perSecond / before.burst.perSecond, 2),
+  });
+}
+
+/** Runs this script as one side (BRIGADE_NOTIFICATIONS_SIDE) in `root`, its output shown indented; returns its RESULT. */
+async function runSide(bench: Bench, label: string, root: string): Promise<SideResult> {
+  const child = spawn(TSX_BIN, [join(root, 'bench', 'notifications-latency.ts')], {
+    cwd: root,
+    env: { ...process.env, [SIDE_VARIABLE]: label },
+    stdio: ['ignore', 'pipe', 'inherit'],
+    detached: true, // its own process group: a stop here stops its whole stack
+  });
+  const stop = () => {
+    try {
+      if (child.exitCode === null && child.pid) process.kill(-child.pid, 'SIGINT');
+    } catch {
+      // already gone
+    }
+  };
+  bench.onCleanup(stop);
+  let result: SideResult | undefined;
+  let pending = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    const lines = (pending + chunk.toString()).split('\n');
+    pending = lines.pop() ?? '';
+    for (const line of lines) {
+      if (line.startsWith(RESULT_PREFIX)) result = JSON.parse(line.slice(RESULT_PREFIX.length)) as SideResult;
+      else console.log(`  ${line}`);
+    }
+  });
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  if (code !== 0 || !result) throw new Error(`the ${label} side exited with ${code}${result ? '' : ' and no RESULT line'}`);
+  return result;
+}

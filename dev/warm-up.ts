@@ -1,4 +1,4 @@
-// Warms the functions that AWS services invoke (the telemetry queue's consumer, the SNS subscribers) before `npm start`
+// Warms the functions that AWS services invoke (the queues' consumers, the SNS subscribers) before `npm start`
 // prints its banner. serverless-offline compiles a handler (through tsx) on its first invocation; on a cold stack
 // the first simulation's burst waited on that and ran into the function's timeout, so the rule's error action
 // took readings that were fine. One invocation per function loads its module for all later ones.
@@ -18,6 +18,8 @@ export interface WarmUpTarget {
  * as the warm-up.
  */
 const QUEUE_CONSUMERS = ['ingestTelemetry'];
+/** Queue consumers for which an empty SQS batch is a no-op that still loads the module (the alerts queue's). */
+const EMPTY_BATCH_QUEUE_CONSUMERS = ['notifyAlert'];
 export const WARM_UP_MESSAGE = { warmUp: 'npm start' };
 export const WARM_UP_BATCH = { Records: [{ messageId: 'npm-start-warm-up', body: JSON.stringify(WARM_UP_MESSAGE), eventSource: 'aws:sqs' }] };
 
@@ -25,10 +27,13 @@ export function warmUpTargets(stage: string, subscriptions: Subscription[]): War
   const subscribers = subscriptions
     .filter((s) => s.Protocol === 'lambda' && s.Endpoint)
     .map((s) => s.Endpoint!.slice(s.Endpoint!.lastIndexOf(':') + 1));
-  return [
+  const targets = [
     ...QUEUE_CONSUMERS.map((name) => ({ functionName: `brigade-${stage}-${name}`, event: WARM_UP_BATCH })),
-    ...[...new Set(subscribers)].map((functionName) => ({ functionName, event: { Records: [] } })),
+    ...EMPTY_BATCH_QUEUE_CONSUMERS.map((name) => ({ functionName: `brigade-${stage}-${name}`, event: { Records: [] } })),
+    ...subscribers.map((functionName) => ({ functionName, event: { Records: [] } })),
   ];
+  // A function on two topics, or on a queue and a topic, is warmed once.
+  return targets.filter((target, index) => targets.findIndex((t) => t.functionName === target.functionName) === index);
 }
 
 /** Invokes every target once, at most two at a time (a cold compile takes a core); returns the ones that failed. */

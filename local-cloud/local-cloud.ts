@@ -14,7 +14,7 @@ import { startMqttBroker } from './mqtt-broker';
 import { startOffline } from './offline';
 import { assertPortsFree, portsFromEnv, portVariable, type LocalPorts } from './ports';
 import { describeLocalCloud, resolveService, type LocalCloudDefinition, type ResolvedService } from './service-definition';
-import { createSnsEmulator, type SnsEmulator } from './sns';
+import { createSnsEmulator, type QueueSender, type SnsEmulator } from './sns';
 import { createSqsEmulator, startSqsEventSources, type SqsEmulator, type SqsEventSources } from './sqs';
 import { createSecretsManagerEmulator, type SecretsManagerEmulator } from './secrets-manager';
 import { createSsmEmulator, type SsmEmulator } from './ssm';
@@ -126,8 +126,15 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
 
     const invokeLambda = createLambdaInvoker(ports.lambda);
     stops.push(async () => invokeLambda.destroy());
-    const sns = createSnsEmulator({ invokeLambda, log });
     const sqs = createSqsEmulator({ edgeUrl });
+    const queues: QueueSender = {
+      send: (queueArn, body, attributes) => {
+        const queue = sqs.queue(queueArn);
+        if (!queue) throw new Error(`no queue ${queueArn}`);
+        queue.send(body, { messageAttributes: attributes });
+      },
+    };
+    const sns = createSnsEmulator({ invokeLambda, queues, log });
     const ssm = createSsmEmulator();
     const secretsManager = createSecretsManagerEmulator();
     const dataPlane = createIotDataPlane({ broker, log });
@@ -157,7 +164,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     for (const topic of definition.topics) sns.createTopic(topic.name);
     for (const queue of definition.queues) sqs.createQueue(queue.name, queue.attributes);
     for (const s of definition.subscriptions) {
-      sns.subscribe(s.topicArn, 'lambda', `arn:aws:lambda:${LOCAL_REGION}:000000000000:function:${s.functionName}`, s.attributes);
+      if (s.protocol === 'sqs') sns.subscribe(s.topicArn, 'sqs', s.queueArn, s.attributes);
+      else sns.subscribe(s.topicArn, 'lambda', `arn:aws:lambda:${LOCAL_REGION}:000000000000:function:${s.functionName}`, s.attributes);
     }
     log('resources created', {
       tables: definition.tables.length,

@@ -23,12 +23,11 @@ export interface ResolvedService {
 
 export interface TableDefinition { logicalId: string; properties: Cfn }
 export interface TopicDefinition { logicalId: string; name: string; arn: string }
-export interface SubscriptionDefinition {
-  topicArn: string;
-  protocol: 'lambda';
-  functionName: string;
-  attributes: Record<string, string>;
-}
+/** A function subscribed to a topic, or one of the service's queues (the queue's ARN). */
+export type SubscriptionDefinition = { topicArn: string; attributes: Record<string, string> } & (
+  | { protocol: 'lambda'; functionName: string }
+  | { protocol: 'sqs'; queueArn: string }
+);
 export interface RuleAction {
   lambda?: { functionName: string };
   republish?: { topic: string; qos: 0 | 1 };
@@ -181,13 +180,16 @@ export function describeLocalCloud(service: ResolvedService): LocalCloudDefiniti
   }
   for (const [, r] of ofType('AWS::SNS::Subscription')) {
     const p = r.Properties ?? {};
-    if (p.Protocol !== 'lambda') continue;
-    subscriptions.push({
-      topicArn: topicArnOf(p.TopicArn),
-      protocol: 'lambda',
-      functionName: functionOf(p.Endpoint),
-      attributes: p.FilterPolicy ? { FilterPolicy: JSON.stringify(p.FilterPolicy) } : {},
-    });
+    const attributes: Record<string, string> = {
+      ...(p.FilterPolicy !== undefined && { FilterPolicy: JSON.stringify(p.FilterPolicy) }),
+      ...(p.FilterPolicyScope !== undefined && { FilterPolicyScope: String(p.FilterPolicyScope) }),
+      ...(p.RawMessageDelivery !== undefined && { RawMessageDelivery: String(p.RawMessageDelivery) }),
+    };
+    if (p.Protocol === 'lambda') subscriptions.push({ topicArn: topicArnOf(p.TopicArn), protocol: 'lambda', functionName: functionOf(p.Endpoint), attributes });
+    if (p.Protocol === 'sqs') {
+      const queueName = queueOf(p.Endpoint, 'an SNS subscription');
+      subscriptions.push({ topicArn: topicArnOf(p.TopicArn), protocol: 'sqs', queueArn: `arn:aws:sqs:${region}:${LOCAL_ACCOUNT_ID}:${queueName}`, attributes });
+    }
   }
 
   return {

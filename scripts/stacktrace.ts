@@ -1,11 +1,14 @@
 // Turns a stack trace from a deployed function (CloudWatch: `at handler (/var/task/functions/orders/create-order.js:1:2345)`)
 // back into TypeScript file:line:column, with the source maps `npm run package` publishes beside the zips
 // (<package dir>/sourcemaps/, see dev/esbuild-plugins.js). The zips carry no maps, so Lambda never loads one.
+// The bundles are minified without keepNames, so a frame's function name is restored from the source it maps to:
+// the innermost named function around that line in the checkout (run it at the commit that was deployed).
 //
 //   npm run stacktrace -- <file with the stack> [--maps <dir>]     (default: .serverless/sourcemaps; "-" reads stdin)
 import { existsSync, readFileSync } from 'node:fs';
 import { SourceMap } from 'node:module';
 import { dirname, join, normalize, sep } from 'node:path';
+import * as ts from 'typescript';
 
 const DEFAULT_MAPS_DIR = join('.serverless', 'sourcemaps');
 // The folder the bundles were built in, which the maps' relative `sources` start from.
@@ -27,7 +30,38 @@ export function bundlePathOf(path: string): string | undefined {
 export const projectPath = (source: string) =>
   source.startsWith('../') ? (/^(?:\.\.\/)+.*?((?:functions|node_modules)\/.*)$/.exec(source)?.[1] ?? source) : source;
 
-export function symbolicate(text: string, mapsDir: string): string {
+/** What the source calls a function: its own name, or the variable, property or method it is assigned to. */
+function functionNameOf(node: ts.SignatureDeclaration): string | undefined {
+  if (ts.isConstructorDeclaration(node)) return node.parent.name ? `new ${node.parent.name.text}` : undefined;
+  if (node.name && (ts.isIdentifier(node.name) || ts.isPrivateIdentifier(node.name))) return node.name.text;
+  const { parent } = node;
+  if ((ts.isVariableDeclaration(parent) || ts.isPropertyAssignment(parent) || ts.isPropertyDeclaration(parent)) && ts.isIdentifier(parent.name)) {
+    return parent.name.text;
+  }
+  return undefined;
+}
+
+/**
+ * The name of the innermost function around a 0-based line and column of a source file; undefined when that
+ * function is anonymous (a callback: the frame had no name before minifying either) or the file is not here.
+ */
+export function enclosingFunctionName(file: string, line: number, column: number): string | undefined {
+  if (!existsSync(file)) return undefined;
+  const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
+  if (line >= source.getLineStarts().length) return undefined;
+  const position = source.getPositionOfLineAndCharacter(line, column);
+  let innermost: ts.SignatureDeclaration | undefined;
+  const visit = (node: ts.Node): void => {
+    if (position < node.getStart(source) || position >= node.getEnd()) return;
+    if (ts.isFunctionLike(node)) innermost = node;
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return innermost && functionNameOf(innermost);
+}
+
+/** `sourcesRoot`: the checkout the sources are read from, for the frames' function names. */
+export function symbolicate(text: string, mapsDir: string, sourcesRoot = process.cwd()): string {
   const maps = new Map<string, SourceMap | undefined>();
   const mapFor = (bundlePath: string) => {
     if (!maps.has(bundlePath)) {
@@ -55,7 +89,7 @@ export function symbolicate(text: string, mapsDir: string): string {
       if (entry.originalSource === undefined || entry.originalLine === undefined) return line;
       const source = projectPath(normalize(join(BUILD_FOLDER, dirname(bundlePath), entry.originalSource)).split(sep).join('/'));
       const location = `${source}:${entry.originalLine + 1}:${(entry.originalColumn ?? 0) + 1}`;
-      const functionName = entry.name ?? name;
+      const functionName = enclosingFunctionName(join(sourcesRoot, source), entry.originalLine, entry.originalColumn ?? 0) ?? entry.name ?? name;
       return functionName ? `${at}${functionName} (${location})` : `${at}${location}`;
     })
     .join('\n');

@@ -3,13 +3,16 @@
 // deploy cannot drift apart). One esbuild build of all entry points, in memory, with a metafile that says which
 // packages fill each bundle. Used by tests/unit/bundle-budget.test.ts, bench/bundle-sizes.ts and .ci/check-bundles.ts.
 import { build, type BuildOptions, type Metafile } from 'esbuild';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import { parse } from 'yaml';
+import { median } from './stats';
 
 /** The most a function's zip may weigh (the issue 12 goal). */
 export const ZIP_BUDGET_BYTES = 250 * 1024;
+/** The most the median zip may weigh (the issue 12 goal): what a typical route ships, not only the heaviest. */
+export const MEDIAN_ZIP_BUDGET_BYTES = 150 * 1024;
 
 export interface FunctionEntry {
   name: string;
@@ -147,4 +150,47 @@ export function budgetViolations(
         `${b.name}: ${(b.zipBytes / 1024).toFixed(1)} KiB zipped, over the ${(budgetBytes / 1024).toFixed(0)} KiB budget; ` +
         `heaviest: ${formatPackages(b.packages)}`,
     );
+}
+
+/**
+ * One line when the median zip is over its budget, naming the functions at the median and what fills them (a
+ * package every route pulls in moves the median, not the largest zip); empty when it fits.
+ */
+export function medianBudgetViolations(
+  bundles: Array<{ name: string; zipBytes: number; packages: PackageWeight[] }>,
+  budgetBytes = MEDIAN_ZIP_BUDGET_BYTES,
+): string[] {
+  const middle = median(bundles.map((b) => b.zipBytes));
+  if (!(middle > budgetBytes)) return [];
+  const sorted = [...bundles].sort((a, b) => a.zipBytes - b.zipBytes);
+  const atMedian = sorted.slice(Math.floor((sorted.length - 1) / 2), Math.floor(sorted.length / 2) + 1);
+  return [
+    `median zip ${(middle / 1024).toFixed(1)} KiB, over the ${(budgetBytes / 1024).toFixed(0)} KiB median budget; ` +
+      atMedian.map((b) => `${b.name} (${(b.zipBytes / 1024).toFixed(1)} KiB): ${formatPackages(b.packages)}`).join('; '),
+  ];
+}
+
+export interface LambdaFunctionResource {
+  Type: 'AWS::Lambda::Function';
+  Properties: {
+    FunctionName: string;
+    Handler: string;
+    MemorySize: number;
+    Code: { S3Key: string };
+    Environment?: { Variables?: Record<string, unknown> };
+  };
+}
+
+/**
+ * Every Lambda function of a packaged service: those of the root template and of any nested stack's template
+ * written beside it (resources/nested-stacks.js moves each domain's functions into a nested stack).
+ */
+export function packagedFunctions(packageDir: string): LambdaFunctionResource[] {
+  const templates = readdirSync(packageDir).filter(
+    (file) => file === 'cloudformation-template-update-stack.json' || /nested-stack(-[0-9]+)?\.json$/.test(file),
+  );
+  return templates.flatMap((file) => {
+    const template = JSON.parse(readFileSync(join(packageDir, file), 'utf8')) as { Resources?: Record<string, { Type: string }> };
+    return Object.values(template.Resources ?? {}).filter((r): r is LambdaFunctionResource => r.Type === 'AWS::Lambda::Function');
+  });
 }

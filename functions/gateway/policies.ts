@@ -1,6 +1,6 @@
 // Who may call each route of this domain (deny by default: a route missing here answers 403 to everyone). The
 // review table of every domain's policies is docs/access-policies.md (`npm run routes` writes it).
-import { routesFor } from '#shared/http';
+import { protectedRoutes, publicRoutes } from '#shared/http';
 import { MANAGERS, type Policy } from '#shared/policies';
 
 export const policies = {
@@ -11,4 +11,6 @@ export const policies = {
   'GET /docs': { public: true, why: 'browsable page of the API description; static, holds no data' },
 } as const satisfies Record<string, Policy>;
 
-export const { httpRoute, publicRoute } = routesFor(policies);
+// Pure: a bundle drops the builder it does not use (a public route's, the access-token verifier).
+export const httpRoute = /* @__PURE__ */ protectedRoutes(policies);
+export const publicRoute = /* @__PURE__ */ publicRoutes(policies);

@@ -14,11 +14,13 @@ import { commitWithEvents, type TransactItem } from '#shared/outbox';
 import { requestPublishing, type OutboxDeps } from '#shared/outbox-relay';
 import { incidentKey } from './incident-store';
 import type { DeviceRecord, IncidentRecord } from './schemas';
-import { sitePk, strip } from './table';
+import { inParallel, sitePk, strip } from './table';
 
 const SILENCE_INDEX = 'silence';
 /** DynamoDB's limit of items in one transaction. */
 const MAX_TRANSACTION_ITEMS = 100;
+/** Device updates in flight at once when a conflicting transaction is split into single writes. */
+const EACH_CONCURRENCY = 16;
 export const SILENCE_SHARDS = 4;
 
 export const deviceKey = (siteId: string, deviceId: string) => ({ pk: sitePk(siteId), sk: `DEVICE#${deviceId}` });
@@ -194,14 +196,15 @@ export class DeviceStore {
   /**
    * Commits state changes that touch only their device item (no incident, no alert: an ingest batch's common
    * case), up to 100 devices per transaction, each conditional on the version it was decided on. Returns the
-   * changes that lost their race (the device moved on meanwhile, or the transaction kept conflicting): the
-   * caller re-reads those devices and decides again. The others are committed.
+   * changes that lost their race (the device moved on meanwhile): the caller re-reads those devices and decides
+   * again. The others are committed. A transaction that conflicts with another batch's write is split into single
+   * writes, so only the devices that batch moved on lose, not the hundred that share the transaction.
    */
   async commitLiveStates(changes: DeviceStateChange[]): Promise<DeviceStateChange[]> {
     const lost: DeviceStateChange[] = [];
     for (let i = 0; i < changes.length; i += MAX_TRANSACTION_ITEMS) {
       let pending = changes.slice(i, i + MAX_TRANSACTION_ITEMS);
-      for (let conflicts = 0; pending.length > 0; ) {
+      while (pending.length > 0) {
         try {
           if (pending.length === 1) await dynamoDb().send(new UpdateCommand(this.liveUpdate(pending[0]!)));
           else await dynamoDb().send(new TransactWriteCommand({ TransactItems: pending.map((change) => ({ Update: this.liveUpdate(change) })) }));
@@ -216,16 +219,29 @@ export class DeviceStore {
             // Nothing of a cancelled transaction was written: the others go again without the devices that moved on.
             lost.push(...pending.filter((_, index) => reasons[index] === 'ConditionalCheckFailed'));
             pending = pending.filter((_, index) => reasons[index] !== 'ConditionalCheckFailed');
-          } else if (isTransactionConflict(error) && ++conflicts < 3) {
-            await new Promise((resolve) => setTimeout(resolve, Math.random() * 50 * conflicts));
           } else if (isTransactionConflict(error)) {
-            lost.push(...pending);
+            // Another batch is writing some of these devices: one by one, only those it moved on are lost.
+            lost.push(...(await this.commitEach(pending)));
             break;
           } else throw error;
         }
       }
     }
     return lost;
+  }
+
+  /** Each change on its own (conditional on its version); returns those whose device moved on. */
+  private async commitEach(changes: DeviceStateChange[]): Promise<DeviceStateChange[]> {
+    const outcomes = await inParallel(changes, EACH_CONCURRENCY, async (change) => {
+      try {
+        await dynamoDb().send(new UpdateCommand(this.liveUpdate(change)));
+        return undefined;
+      } catch (error) {
+        if (isConditionFailure(error) || isTransactionConflict(error)) return change;
+        throw error;
+      }
+    });
+    return outcomes.filter((change) => change !== undefined);
   }
 
   /** The device item's part of a state change: live state, silence deadline, counters, guarded by the version. */

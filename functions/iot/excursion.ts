@@ -16,6 +16,8 @@ export interface MonitorState {
   lastT?: number;
   /** Device time the current out-of-limits run began. */
   outOfRangeSince?: number;
+  /** Device time from which every reading evaluated (up to `lastT`) was within limits; unset while out of them. */
+  inRangeSince?: number;
   /** The temperature furthest beyond the limits during that run. */
   peakC?: number;
   /** The open excursion, once the run outlasted the grace period; its peak follows `peakC`. */
@@ -66,6 +68,7 @@ export function advance(
     evaluated++;
     next.lastT = reading.t;
     if (isInRange(config.limits, reading.temperatureC)) {
+      next.inRangeSince ??= reading.t;
       if (next.incident) {
         const { incidentId, startedAt, severity, peakC } = next.incident;
         events.push({ kind: 'excursion-ended', incidentId, startedAt, endedAt: reading.t, durationMs: reading.t - startedAt, peakC, severity });
@@ -75,6 +78,7 @@ export function advance(
       delete next.incident;
       continue;
     }
+    delete next.inRangeSince;
     next.outOfRangeSince ??= reading.t;
     const peakC = next.peakC === undefined ? reading.temperatureC : worse(config.limits, next.peakC, reading.temperatureC);
     next.peakC = peakC;
@@ -94,6 +98,18 @@ export function advance(
     }
   }
   return { state: next, events, evaluated };
+}
+
+/**
+ * Whether readings that arrive after later ones were evaluated (concurrent batches of a device that reports
+ * several times a second) leave the state machine where it is: the unit is within limits, and every such
+ * reading is within limits and falls in the in-range run already evaluated, so it splits no run and starts none.
+ * Such readings need no re-run on the stored timeline.
+ */
+export function lateReadingsChangeNothing(state: MonitorState, readings: readonly TimedReading[], limits: Limits): boolean {
+  const { lastT, inRangeSince } = state;
+  if (lastT === undefined || inRangeSince === undefined || state.outOfRangeSince !== undefined || state.incident) return false;
+  return readings.every((r) => r.t > lastT || (r.t >= inRangeSince && isInRange(limits, r.temperatureC)));
 }
 
 /** Ends an open excursion outside the readings (the unit was decommissioned), at `at`. */

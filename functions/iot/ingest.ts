@@ -5,7 +5,7 @@
 // device's live state and excursion state machine forward once, over its readings of the batch in device-time
 // order. A device whose processing fails is reported with its messages, so only those are redelivered. Safe to
 // run twice on one message.
-import { retryOnConflict, VersionConflictError } from '#shared/dynamodb';
+import { backOff, lostRace } from '#shared/dynamodb';
 import { logger } from '#shared/logger';
 import { recordAlertRaised, recordReadingsIngested } from '#shared/metrics';
 import { bucketStart } from './aggregates';
@@ -13,7 +13,7 @@ import { deviceStore, incidentStore, rejectStore, telemetryStore } from './confi
 import { monitorConfig, planIngest } from './device-state';
 import { deviceRef, type DeviceStateChange } from './device-store';
 import { isInRange } from './device-types';
-import { advance, awaitingReadings, type MonitorEvent, type MonitorState } from './excursion';
+import { advance, awaitingReadings, lateReadingsChangeNothing, type MonitorEvent, type MonitorState } from './excursion';
 import { parseTelemetry, type ParsedTelemetry, type Reading } from './readings';
 import type { DeviceRecord, RejectRecord } from './schemas';
 import type { ReceivedReading, StoredReading } from './telemetry-store';
@@ -200,21 +200,53 @@ async function storeReadings(batches: DeviceBatch[], storedRanges: Map<string, M
 }
 
 /**
- * Moves each device's state machine forward over its readings of the batch. The decisions that touch only the
- * device item (most) are committed together; one that opens or ends an incident is committed with it and its
- * alerts; a device that moved on meanwhile (another batch of it committed first) is re-read and decided again.
+ * Moves each device's state machine forward over its readings of the batch, in rounds. The decisions that touch
+ * only the device item (most) are committed together; one that opens or ends an incident is committed with it and
+ * its alerts. The devices another batch moved on meanwhile (a device reporting faster than batches complete has
+ * messages in several) are re-read together and decided again in the next round, until each commits.
  */
 async function advanceDevices(batches: DeviceBatch[], correlationId: string): Promise<void> {
-  const decided = await inParallel(batches, DECISION_CONCURRENCY, async (batch) => {
-    try {
-      return { batch, change: await decide(batch, batch.device!, correlationId) };
-    } catch (error) {
-      batch.failed = error;
-      return undefined;
+  let pending = batches;
+  for (let round = 1; pending.length > 0; round++) {
+    if (round > MAX_STATE_ATTEMPTS) {
+      // Failing hands the device's messages back for redelivery (then, after the queue's receive limit, its DLQ).
+      for (const batch of pending) batch.failed = new Error(`device ${batch.deviceId} state kept changing; ${MAX_STATE_ATTEMPTS} attempts`);
+      break;
     }
-  });
-  const changes = decided.filter((d) => d !== undefined);
-  const plain = changes.filter(({ change }) => !touchesMoreThanDevice(change));
+    if (round > 1) {
+      await backOff(round - 1);
+      pending = await reread(pending);
+    }
+    const decided = await inParallel(pending, DECISION_CONCURRENCY, async (batch) => {
+      try {
+        return { batch, change: await decide(batch, batch.device!, correlationId) };
+      } catch (error) {
+        batch.failed = error;
+        return undefined;
+      }
+    });
+    pending = await commitDecisions(decided.filter((d) => d !== undefined));
+  }
+  for (const batch of batches) if (batch.alerts.length > 0) logger.info('device alerts', { siteId: batch.siteId, deviceId: batch.deviceId, alerts: batch.alerts });
+}
+
+/** The devices as they are now; one decommissioned meanwhile keeps its final live state and is left out. */
+async function reread(batches: DeviceBatch[]): Promise<DeviceBatch[]> {
+  try {
+    const devices = await deviceStore.getDevices(batches.map(({ siteId, deviceId }) => ({ siteId, deviceId })));
+    return batches.filter((batch) => {
+      batch.device = devices.get(batch.ref);
+      return batch.device?.status === 'active';
+    });
+  } catch (error) {
+    for (const batch of batches) batch.failed = error;
+    return [];
+  }
+}
+
+/** Commits the decisions; returns the batches whose device moved on meanwhile (to decide again). */
+async function commitDecisions(decided: Array<{ batch: DeviceBatch; change: DeviceStateChange }>): Promise<DeviceBatch[]> {
+  const plain = decided.filter(({ change }) => !touchesMoreThanDevice(change));
   const lost = new Set<DeviceStateChange>();
   try {
     for (const change of await deviceStore.commitLiveStates(plain.map((d) => d.change))) lost.add(change);
@@ -222,30 +254,25 @@ async function advanceDevices(batches: DeviceBatch[], correlationId: string): Pr
     for (const { batch } of plain) batch.failed = error;
   }
   await inParallel(
-    changes.filter(({ change }) => touchesMoreThanDevice(change)),
+    decided.filter(({ change }) => touchesMoreThanDevice(change)),
     DECISION_CONCURRENCY,
     async ({ batch, change }) => {
       try {
         await deviceStore.commitStateChange(change);
       } catch (error) {
-        if (error instanceof VersionConflictError) lost.add(change);
+        if (lostRace(error)) lost.add(change);
         else batch.failed = error;
       }
     },
   );
-  await inParallel(changes, DECISION_CONCURRENCY, async ({ batch, change }) => {
-    if (batch.failed) return;
-    if (!lost.has(change)) {
-      batch.alerts = change.events.map((e) => e.type);
-      return;
-    }
-    try {
-      batch.alerts = await decideAgain(batch, correlationId);
-    } catch (error) {
-      batch.failed = error;
-    }
-  });
-  for (const batch of batches) if (batch.alerts.length > 0) logger.info('device alerts', { siteId: batch.siteId, deviceId: batch.deviceId, alerts: batch.alerts });
+  const again: DeviceBatch[] = [];
+  for (const { batch, change } of decided) {
+    if (batch.failed) continue;
+    if (lost.has(change)) again.push(batch);
+    // Only the committed decision's events: an excursion a late batch re-ran is updated, never started twice.
+    else batch.alerts = change.events.map((e) => e.type);
+  }
+  return again;
 }
 
 const touchesMoreThanDevice = (change: DeviceStateChange) => change.incidentPuts.length > 0 || change.incidentEnds.length > 0 || change.events.length > 0;
@@ -258,24 +285,6 @@ async function decide(batch: DeviceBatch, device: DeviceRecord, correlationId: s
   const counters = { accepted: batch.accepted, duplicates: batch.duplicates, rejected: batch.messages.reduce((sum, m) => sum + m.telemetry.rejected.length, 0) };
   const receivedAt = Math.max(...batch.messages.map((m) => m.telemetry.receivedAt));
   return planIngest(device, { receivedAt, readings, counters, evaluation, known }, correlationId);
-}
-
-/** A device another batch moved on: re-read and decide again until a decision commits. */
-async function decideAgain(batch: DeviceBatch, correlationId: string): Promise<string[]> {
-  return retryOnConflict(
-    async () => {
-      const device = await deviceStore.getDevice(batch.siteId, batch.deviceId);
-      if (!device || device.status !== 'active') return []; // decommissioned meanwhile: its live state is final
-      const change = await decide(batch, device, correlationId);
-      await deviceStore.commitStateChange(change);
-      return change.events.map((e) => e.type);
-    },
-    {
-      attempts: MAX_STATE_ATTEMPTS - 1,
-      // Throwing hands the device's messages back for redelivery (then, after the queue's receive limit, its DLQ).
-      exhausted: () => new Error(`device ${batch.deviceId} state kept changing; ${MAX_STATE_ATTEMPTS} attempts`),
-    },
-  );
 }
 
 /** The batch's invalid readings, kept per message with their reasons. */
@@ -306,15 +315,17 @@ async function evaluateExcursions(device: DeviceRecord, readings: Reading[]): Pr
   const { monitor } = device.live;
   if (readings.length === 0) return { state: monitor, events: [] };
   const earliest = Math.min(...readings.map((r) => r.t));
-  if (monitor.lastT === undefined || earliest > monitor.lastT) {
+  if (monitor.lastT === undefined || earliest > monitor.lastT || lateReadingsChangeNothing(monitor, readings, device.limits)) {
     const step = advance(monitor, readings, config);
-    if (step.events.length === 0) return step; // in order and nothing to alert: the common case, no extra reads
+    if (step.events.length === 0) return step; // in order (or late and harmless) and nothing to alert: no extra reads
   }
   const from = Math.min(earliest, monitor.outOfRangeSince ?? Infinity, monitor.incident?.startedAt ?? Infinity);
   const history = await settledHistory(device, from);
   if (!history) {
     logger.warn('too many readings to re-evaluate; the batch moves the excursion state in arrival order', { deviceId: device.deviceId });
-    return advance(monitor, readings, config);
+    // Its late readings are skipped unevaluated, so the in-range run can no longer vouch for what it holds.
+    const { inRangeSince: _unknown, ...state } = monitor;
+    return advance(state, readings, config);
   }
   // From an in-range reading (or the first reading there is) nothing is running: the machine starts empty.
   const rerun = advance({}, history, config);

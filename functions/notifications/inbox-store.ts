@@ -20,10 +20,11 @@ const notificationKey = (userId: string, notificationId: string) => ({ pk: userP
 const unreadPk = (userId: string) => `UNREAD#${userId}`;
 const MARK_READ = 'SET readAt = if_not_exists(readAt, :at) REMOVE unreadPk, unreadSk';
 /**
- * How long the consumer that wrote a notification owns its pending channels: longer than the consumer Lambda's
- * timeout (10 s, serverless.yml), so only a consumer that died mid-delivery loses them to a redelivery.
+ * How long the consumer that wrote a notification owns its pending channels: longer than the consumers' timeouts
+ * (notifyAlert's batches 30 s, functions.yml; the others 10 s, serverless.yml), so only a consumer that died
+ * mid-delivery loses them to a redelivery.
  */
-export const DELIVERY_LEASE_MS = 30_000;
+export const DELIVERY_LEASE_MS = 60_000;
 
 /**
  * Sorts by time (base-36 milliseconds of the event) and is the same for the same event and user, so a redelivered

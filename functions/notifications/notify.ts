@@ -4,11 +4,12 @@ import type { EventEnvelope } from '#shared/events';
 import { logger } from '#shared/logger';
 import { recordNotificationSent } from '#shared/metrics';
 import { isTimeZone } from '#shared/time';
+import { createGather } from './batch-gather';
 import { alertStore, directoryStore, inboxStore, settingsStore } from './config';
 import { sendEmail } from './email';
 import { createDirectoryCache } from './directory-cache';
 import { hasPending, notificationIdFor } from './inbox-store';
-import { pushToUsers } from './realtime';
+import { pushEach, pushToUsers, type PushOutcome } from './realtime';
 import { messageFor, planChannels, recipientsOf, smsText, wantsSite, type Message } from './routing';
 import {
   DEFAULT_SITE_SETTINGS,
@@ -19,6 +20,7 @@ import {
   type NotificationRecord,
   type OutboundChannel,
   type UserSettings,
+  type UserSettingsRecord,
 } from './schemas';
 import { sendSms, siteSmsCap } from './sms';
 
@@ -41,8 +43,24 @@ export function notificationView(notification: NotificationRecord, alert?: Alert
   };
 }
 
+/**
+ * The reads an event shares with the other events of its batch: its recipients' settings and the realtime push
+ * (connections and revocations). Alone, each is its own call; in a batch (notifyEvents), one call for all.
+ */
+interface SharedReads {
+  userSettingsOf(userIds: string[]): Promise<Map<string, UserSettingsRecord>>;
+  /** Called once per event, with no message when nothing is to be pushed (so a batch does not wait for it). */
+  push(messages: ReadonlyMap<string, unknown>): Promise<Map<string, PushOutcome>>;
+}
+
+const alone: SharedReads = {
+  userSettingsOf: (userIds) => settingsStore.userSettingsOf(userIds),
+  push: async (messages) => (messages.size > 0 ? pushToUsers(messages) : new Map()),
+};
+
 interface Context {
   event: EventEnvelope;
+  reads: SharedReads;
   message: Message;
   siteName: string;
   timeZone: string;
@@ -68,7 +86,7 @@ const directory = createDirectoryCache(directoryStore);
  * redelivery writes and sends nothing twice. Round trips for one recipient with one open connection: settings,
  * inbox write, connections, revocations, the push, the outcomes; the directory comes from the cache.
  */
-export async function notifyEvent(event: EventEnvelope): Promise<{ notified: number }> {
+export async function notifyEvent(event: EventEnvelope, reads: SharedReads = alone): Promise<{ notified: number }> {
   const parsed = parseEvent(event);
   if (!parsed.success) {
     // Data that breaks its contract will not parse on a retry either: kept visible in the logs, and dropped.
@@ -104,6 +122,7 @@ export async function notifyEvent(event: EventEnvelope): Promise<{ notified: num
   let cap: Promise<number> | undefined;
   const context: Context = {
     event,
+    reads,
     message,
     siteName: site?.name ?? event.siteId,
     timeZone,
@@ -112,7 +131,7 @@ export async function notifyEvent(event: EventEnvelope): Promise<{ notified: num
   };
   const [alertId, settings] = await Promise.all([
     message.alertKey ? openAlert(event, message, recipients, members, now) : undefined,
-    settingsStore.userSettingsOf(recipients),
+    reads.userSettingsOf(recipients),
   ]);
   if (alertId) context.alertId = alertId;
 
@@ -127,6 +146,43 @@ export async function notifyEvent(event: EventEnvelope): Promise<{ notified: num
   // One recipient's failure must not lose the others': theirs are written; the retry redoes only what is missing.
   if (failed.length) throw (failed[0] as PromiseRejectedResult).reason;
   return { notified: wanted.length };
+}
+
+/**
+ * A batch of events (notify-alert.ts): each routed, claimed and delivered as notifyEvent does alone, while the
+ * recipients' settings of all of them are one read and their realtime pushes one round (each user's connections
+ * listed once, one revocation read). Outcomes in the order of `events`; one event's failure is only its own.
+ */
+export async function notifyEvents(events: EventEnvelope[]): Promise<Array<PromiseSettledResult<{ notified: number }>>> {
+  const settingsGather = createGather(events.length, async (asks: string[][]) => {
+    const all = await settingsStore.userSettingsOf([...new Set(asks.flat())]);
+    return asks.map(() => all);
+  });
+  const pushGather = createGather(events.length, async (asks: Array<ReadonlyMap<string, unknown>>) => {
+    const requests = asks.flatMap((messages) => [...messages].map(([userId, message]) => ({ userId, message })));
+    const outcomes = await pushEach(requests);
+    let next = 0;
+    return asks.map((messages) => new Map([...messages.keys()].map((userId) => [userId, outcomes[next++]!])));
+  });
+  return Promise.allSettled(
+    events.map(async (event) => {
+      const settingsSeat = settingsGather.seat();
+      const pushSeat = pushGather.seat();
+      try {
+        return await notifyEvent(event, {
+          userSettingsOf: (userIds) => settingsSeat.ask(userIds),
+          push: (messages) => {
+            if (messages.size > 0) return pushSeat.ask(messages);
+            pushSeat.pass();
+            return Promise.resolve(new Map());
+          },
+        });
+      } finally {
+        settingsSeat.pass();
+        pushSeat.pass();
+      }
+    }),
+  );
 }
 
 /** A critical alert: recorded once with the people first told and when it escalates if nobody acknowledges. */
@@ -190,10 +246,7 @@ async function claim(context: Context, userId: string, settings: UserSettings): 
 async function deliverAll(context: Context, claimed: Claimed[]): Promise<Array<PromiseSettledResult<void>>> {
   const pendingOn = (c: Claimed, channel: OutboundChannel) => c.notification.deliveries[channel]?.status === 'pending';
   const forRealtime = claimed.filter((c) => pendingOn(c, 'realtime'));
-  const pushes =
-    forRealtime.length > 0
-      ? pushToUsers(new Map(forRealtime.map((c) => [c.userId, { type: 'notification', notification: notificationView(c.notification) }])))
-      : Promise.resolve(new Map<string, { pushed: number }>());
+  const pushes = context.reads.push(new Map(forRealtime.map((c) => [c.userId, { type: 'notification', notification: notificationView(c.notification) }])));
   pushes.catch(() => undefined); // each recipient awaits it below; a failure is theirs, not an unhandled rejection
   const at = new Date(context.now).toISOString();
 

@@ -1,6 +1,6 @@
 // Who may call each route of this domain (deny by default: a route missing here answers 403 to everyone). The
 // review table of every domain's policies is docs/access-policies.md (`npm run routes` writes it).
-import { routesFor } from '#shared/http';
+import { protectedRoutes, publicRoutes } from '#shared/http';
 import { EVERYONE, MANAGERS, OWNERS, type Policy } from '#shared/policies';
 
 export const policies = {
@@ -18,4 +18,6 @@ export const policies = {
   'PUT /sites/{siteId}/notification-settings': { roles: OWNERS, site: 'path', object: 'the SMS cap is spend: owners only' },
 } as const satisfies Record<string, Policy>;
 
-export const { httpRoute, publicRoute } = routesFor(policies);
+// Pure: a bundle drops the builder it does not use (a public route's, the access-token verifier).
+export const httpRoute = /* @__PURE__ */ protectedRoutes(policies);
+export const publicRoute = /* @__PURE__ */ publicRoutes(policies);

@@ -119,11 +119,12 @@ export function createRealtime({ connections, api, revokedSessions: findRevoked 
   }
 
   /**
-   * Pushes each user's message to every open connection of theirs at once; one connection's failure never stops
-   * the others. The connections' sessions of all these users are checked in one revocation read.
+   * Pushes each message to every open connection of its user at once; one connection's failure never stops the
+   * others. Each user's connections are listed once, however many messages they get, and the sessions of all
+   * these users are checked in one revocation read. The outcomes are in the order of `requests`.
    */
-  async function pushToUsers(messages: ReadonlyMap<string, unknown>): Promise<Map<string, PushOutcome>> {
-    const userIds = [...messages.keys()];
+  async function pushEach(requests: ReadonlyArray<{ userId: string; message: unknown }>): Promise<PushOutcome[]> {
+    const userIds = [...new Set(requests.map((r) => r.userId))];
     const connectionsOf = new Map(await Promise.all(userIds.map(async (userId) => [userId, await connections.listForUser(userId)] as const)));
     const sessionsByUser = new Map<string, SessionRef[]>();
     for (const [userId, all] of connectionsOf) {
@@ -131,25 +132,46 @@ export function createRealtime({ connections, api, revokedSessions: findRevoked 
       if (sessions.length > 0) sessionsByUser.set(userId, sessions);
     }
     const revoked = sessionsByUser.size > 0 ? await findRevoked(sessionsByUser) : new Map<string, Map<string, unknown>>();
-    const outcomes = await Promise.all(
-      userIds.map(async (userId) => {
-        const all = connectionsOf.get(userId) ?? [];
+    const openOf = new Map(
+      userIds.map((userId) => {
         const revokedOfUser = revoked.get(userId);
-        const open = all.filter((c) => !(c.sessionId && revokedOfUser?.has(c.sessionId)));
-        const closing = all.filter((c) => !open.includes(c));
-        const [pushes] = await Promise.all([Promise.all(open.map((c) => pushToOne(c, messages.get(userId)))), Promise.all(closing.map(closeRevoked))]);
-        const count = (outcome: string) => pushes.filter((o) => o === outcome).length;
-        return [userId, { pushed: count('pushed'), gone: count('gone'), closed: closing.length }] as const;
+        return [userId, (connectionsOf.get(userId) ?? []).filter((c) => !(c.sessionId && revokedOfUser?.has(c.sessionId)))] as const;
       }),
     );
-    return new Map(outcomes);
+    const closed = new Map(
+      await Promise.all(
+        userIds.map(async (userId) => {
+          const closing = (connectionsOf.get(userId) ?? []).filter((c) => !openOf.get(userId)!.includes(c));
+          await Promise.all(closing.map(closeRevoked));
+          return [userId, closing.length] as const;
+        }),
+      ),
+    );
+    const reported = new Set<string>();
+    return Promise.all(
+      requests.map(async ({ userId, message }) => {
+        const pushes = await Promise.all(openOf.get(userId)!.map((c) => pushToOne(c, message)));
+        const count = (outcome: string) => pushes.filter((o) => o === outcome).length;
+        // A user's closed connections are counted once, on their first message.
+        const closedNow = reported.has(userId) ? 0 : closed.get(userId)!;
+        reported.add(userId);
+        return { pushed: count('pushed'), gone: count('gone'), closed: closedNow };
+      }),
+    );
+  }
+
+  /** One message per user: pushEach keyed by user. */
+  async function pushToUsers(messages: ReadonlyMap<string, unknown>): Promise<Map<string, PushOutcome>> {
+    const requests = [...messages].map(([userId, message]) => ({ userId, message }));
+    const outcomes = await pushEach(requests);
+    return new Map(requests.map((r, i) => [r.userId, outcomes[i]!]));
   }
 
   async function pushToUser(userId: string, message: unknown): Promise<PushOutcome> {
     return (await pushToUsers(new Map([[userId, message]]))).get(userId)!;
   }
 
-  return { send, pushToUser, pushToUsers };
+  return { send, pushToUser, pushToUsers, pushEach };
 }
 
 let realtime: ReturnType<typeof createRealtime> | undefined;
@@ -162,6 +184,7 @@ const wired = () =>
 
 export const pushToUser = (userId: string, message: unknown) => wired().pushToUser(userId, message);
 export const pushToUsers = (messages: ReadonlyMap<string, unknown>) => wired().pushToUsers(messages);
+export const pushEach = (requests: ReadonlyArray<{ userId: string; message: unknown }>) => wired().pushEach(requests);
 export const sendToConnection = (connectionId: string, message: ServerMessage) => wired().send(connectionId, message);
 
 /**

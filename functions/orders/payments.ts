@@ -17,6 +17,7 @@ import type { OrderRecord, Payment, PaymentInput, RefundInput } from './schemas'
 const WRITE_ATTEMPTS = 5;
 
 export class PaymentDeclinedError extends HttpError {
+  override name = 'PaymentDeclinedError';
   constructor(reason: string, message = 'The payment was declined') {
     super(402, 'PAYMENT_DECLINED', message, { reason });
   }

@@ -47,6 +47,7 @@ export function isTransactionConflict(error: unknown): boolean {
 
 /** The item is not the version this writer read: a 409 for the client, or a retry for writes that commute. */
 export class VersionConflictError extends ConflictError {
+  override name = 'VersionConflictError';
   constructor(what: string, details?: unknown) {
     super(`The ${what} was changed by someone else; reload and retry`, details);
   }

@@ -64,48 +64,57 @@ export interface HttpResult {
 type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 type Route<B extends z.ZodType, P extends z.ZodType, Q extends z.ZodType> = Handler & { declaration: RouteDeclaration<B, P, Q> };
 
+type PolicyLookup = (route: string) => Policy | undefined;
+type VerifyCaller = (event: APIGatewayProxyEventV2) => Promise<Caller>;
+
+const lookupIn =
+  (policies: PolicyTable): PolicyLookup =>
+  (route) =>
+    Object.hasOwn(policies, route) ? policies[route] : undefined;
+
 /**
- * The route builders of one domain, bound to its policy table: `httpRoute` for routes that need a verified
- * caller (the policy says which roles and which site), `publicRoute` for routes anyone may call (the policy
- * says so and why). A route's key must be in the table, so a typo does not compile.
+ * The builder of a domain's routes that need a verified caller, bound to its policy table (the policy says which
+ * roles and which site). A route's key must be in the table, so a typo does not compile. A domain's policies.ts
+ * binds it with a `@__PURE__` call, so a bundle that builds no protected route (GET /health) drops it, and with it
+ * the access-token verifier: jose, the DynamoDB client and the revocations read.
  */
-export function routesFor<T extends PolicyTable>(policies: T) {
-  type K = Extract<keyof T, string>;
-  const policyFor = (route: string): Policy | undefined => (Object.hasOwn(policies, route) ? policies[route] : undefined);
-  return {
-    httpRoute<B extends z.ZodType = z.ZodUndefined, P extends z.ZodType = z.ZodUndefined, Q extends z.ZodType = z.ZodUndefined>(
-      declaration: RouteDeclaration<B, P, Q, K>,
-      handle: (input: RouteInput<z.infer<B>, z.infer<P>, z.infer<Q>>) => Promise<HttpResult>,
-    ): Route<B, P, Q> {
-      return buildRoute(declaration, policyFor, 'protected', handle as never);
-    },
-    publicRoute<B extends z.ZodType = z.ZodUndefined, P extends z.ZodType = z.ZodUndefined, Q extends z.ZodType = z.ZodUndefined>(
-      declaration: RouteDeclaration<B, P, Q, K>,
-      handle: (input: RouteInput<z.infer<B>, z.infer<P>, z.infer<Q>, undefined>) => Promise<HttpResult>,
-    ): Route<B, P, Q> {
-      return buildRoute(declaration, policyFor, 'public', handle as never);
-    },
+export function protectedRoutes<T extends PolicyTable>(policies: T) {
+  const policyFor = lookupIn(policies);
+  let tokenSettings: AccessTokenSettings | undefined;
+  const verifyCaller: VerifyCaller = (event) => {
+    tokenSettings ??= accessTokens.accessTokenSettingsFromEnv();
+    return accessTokens.verifyAccessToken(accessTokens.bearerToken(event.headers ?? {}), tokenSettings);
   };
+  return <B extends z.ZodType = z.ZodUndefined, P extends z.ZodType = z.ZodUndefined, Q extends z.ZodType = z.ZodUndefined>(
+    declaration: RouteDeclaration<B, P, Q, Extract<keyof T, string>>,
+    handle: (input: RouteInput<z.infer<B>, z.infer<P>, z.infer<Q>>) => Promise<HttpResult>,
+  ): Route<B, P, Q> => buildRoute(declaration, policyFor, verifyCaller, handle as never);
 }
+
+/** The builder of a domain's routes anyone may call (the policy says so and why); see protectedRoutes. */
+export function publicRoutes<T extends PolicyTable>(policies: T) {
+  const policyFor = lookupIn(policies);
+  return <B extends z.ZodType = z.ZodUndefined, P extends z.ZodType = z.ZodUndefined, Q extends z.ZodType = z.ZodUndefined>(
+    declaration: RouteDeclaration<B, P, Q, Extract<keyof T, string>>,
+    handle: (input: RouteInput<z.infer<B>, z.infer<P>, z.infer<Q>, undefined>) => Promise<HttpResult>,
+  ): Route<B, P, Q> => buildRoute(declaration, policyFor, undefined, handle as never);
+}
+
 
 const DEFAULT_ROUTE_POLICY: Policy = { public: true, why: 'answers 404/405 for paths no route claims' };
 
 function buildRoute<B extends z.ZodType, P extends z.ZodType, Q extends z.ZodType>(
   declaration: RouteDeclaration<B, P, Q>,
-  policyFor: (route: string) => Policy | undefined,
-  kind: 'public' | 'protected',
+  policyFor: PolicyLookup,
+  verifyCaller: VerifyCaller | undefined,
   handle: (input: RouteInput<unknown, unknown, unknown, Caller | undefined>) => Promise<HttpResult>,
 ): Route<B, P, Q> {
+  const kind = verifyCaller ? 'protected' : 'public';
   const limit = declaration.bodyLimit ?? DEFAULT_BODY_LIMIT_BYTES;
   const policy = declaration.route === '$default' ? DEFAULT_ROUTE_POLICY : policyFor(declaration.route);
   // Deny by default: a route without a policy, or whose kind disagrees with it, answers nothing but 403.
   const misdeclared =
     !policy ? `no policy for ${declaration.route}` : (policy.public === true) !== (kind === 'public') ? `policy of ${declaration.route} is not ${kind}` : undefined;
-  let tokenSettings: AccessTokenSettings | undefined;
-  // A static import, not a lazy require(): esbuild cannot tree-shake a required module's graph, so the lazy form
-  // put every SSM and DynamoDB command in every bundle (+160 KB) and slowed protected routes' init more than it
-  // saved public ones (bench/bundle-sizes.ts, docs/architecture.md "Bundles").
-  const accessToken = kind === 'protected' ? accessTokens : undefined;
 
   const answer = async (event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyStructuredResultV2> => {
     const correlationId = correlationIdOf(event);
@@ -116,9 +125,8 @@ function buildRoute<B extends z.ZodType, P extends z.ZodType, Q extends z.ZodTyp
       }
       let caller: Caller | undefined;
       if (policy.public !== true) {
-        if (!accessToken) throw new ForbiddenError('This route has no access policy');
-        tokenSettings ??= accessToken.accessTokenSettingsFromEnv();
-        caller = await accessToken.verifyAccessToken(accessToken.bearerToken(event.headers ?? {}), tokenSettings);
+        if (!verifyCaller) throw new ForbiddenError('This route has no access policy');
+        caller = await verifyCaller(event);
         logger.appendKeys({ userId: caller.userId, role: caller.role });
         if (!policy.roles.includes(caller.role)) throw new ForbiddenError('Your role may not do this');
       }

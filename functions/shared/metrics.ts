@@ -20,11 +20,14 @@ export type OrderChannel = 'dine-in' | 'takeaway' | 'delivery';
 export type AlertType = 'iot.excursion-started' | 'iot.device-offline';
 export type NotificationChannel = 'inbox' | 'realtime' | 'sms' | 'email';
 
-const metrics = new Metrics({
-  namespace: METRICS_NAMESPACE,
-  serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'brigade',
-  defaultDimensions: { stage: process.env.STAGE ?? 'local' },
-});
+// Built when the first metric is recorded, not at import: most requests record none, and module load is cold start.
+let metrics: Metrics | undefined;
+const emf = (): Metrics =>
+  (metrics ??= new Metrics({
+    namespace: METRICS_NAMESPACE,
+    serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'brigade',
+    defaultDimensions: { stage: process.env.STAGE ?? 'local' },
+  }));
 
 // One EMF line holds one set of dimensions, so counts that carry their own dimension are summed here per value
 // and written as one line each at the flush (a notification to ten people by SMS is one line `sms: 10`).
@@ -44,7 +47,7 @@ export function recordOrderPlaced(channel: OrderChannel): void {
 
 /** Readings newly stored by IoT ingest; duplicates of a redelivered message are not counted again. */
 export function recordReadingsIngested(count: number): void {
-  if (count > 0) metrics.addMetric('ReadingsIngested', MetricUnit.Count, count);
+  if (count > 0) emf().addMetric('ReadingsIngested', MetricUnit.Count, count);
 }
 
 /** An alert was raised for the first time (an excursion started, a device went offline). */
@@ -63,12 +66,12 @@ export function recordNotificationSent(channel: NotificationChannel): void {
  */
 export function flushMetrics(): void {
   for (const { metric, dimension, value, count } of dimensionedCounts.values()) {
-    const single = metrics.singleMetric();
+    const single = emf().singleMetric();
     single.addDimension(dimension, value);
     single.addMetric(metric, MetricUnit.Count, count); // a single metric writes its line at once
   }
   dimensionedCounts.clear();
-  if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+  if (metrics?.hasStoredMetrics()) metrics.publishStoredMetrics();
 }
 
 /** The kit's middleware: flush after the handler, whether it returned or threw. */

@@ -8,19 +8,15 @@
 //     retries the whole batch, split in two first when bisectBatchOnFunctionError is set;
 //   - after maximumRetryAttempts retries, or past maximumRecordAgeInSeconds, the records are dropped (logged);
 //   - stop() lets the batches in flight finish and polls no more.
-import {
-  DescribeStreamCommand,
-  DynamoDBStreamsClient,
-  ExpiredIteratorException,
-  GetRecordsCommand,
-  GetShardIteratorCommand,
-  TrimmedDataAccessException,
-  type _Record as StreamRecord,
-} from '@aws-sdk/client-dynamodb-streams';
+// Not emulated: AWS's fixed read rate. A shard that keeps coming back empty is read less and less often (up to
+// maxIdleIntervalMs apart), since every read competes with the table's own writes for DynamoDB Local's CPU; a read
+// that finds records puts the shard back on pollIntervalMs, and idle() reads every shard at once.
+import { DescribeStreamCommand, DynamoDBStreamsClient, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { ResolvedService, TableDefinition } from '../service-definition';
 import { LOCAL_REGION, type LambdaInvoker } from '../types';
 import { compileFilters } from './event-filter';
+import { getRecords, StreamsError, type WireRecord } from './get-records';
 
 export interface StreamMapping {
   functionName: string;
@@ -73,6 +69,8 @@ export interface StreamPollerOptions {
    * the write rate of bench/orders-throughput.ts.
    */
   pollIntervalMs?: number;
+  /** The longest wait between two reads of a shard that keeps coming back empty (doubling from pollIntervalMs). */
+  maxIdleIntervalMs?: number;
   /** Back-off before the first retry of a failed batch, doubled each retry up to 2 s. */
   retryDelayMs?: number;
 }
@@ -97,6 +95,7 @@ type LambdaRecord = Record<string, unknown> & { dynamodb: { SequenceNumber: stri
 export async function startStreamPoller(options: StreamPollerOptions): Promise<StreamPoller> {
   const log = options.log ?? (() => undefined);
   const idleMs = options.pollIntervalMs ?? 200;
+  const maxIdleMs = Math.max(idleMs, options.maxIdleIntervalMs ?? 1_600);
   const retryDelayMs = options.retryDelayMs ?? 100;
   const config = { endpoint: options.endpoint, region: LOCAL_REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
   const dynamodb = new DynamoDBClient(config);
@@ -110,6 +109,13 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
   const stopping = new Promise<void>((resolve) => (wakeUp = resolve));
   // Every wait ends at stop(), so stopping does not sit out a poll interval or a retry back-off.
   const sleep = (ms: number) => Promise.race([new Promise<void>((resolve) => setTimeout(resolve, ms).unref()), stopping]);
+  // A shard backing off while idle waits here too: idle() ends those waits, so it never sits out a long back-off.
+  const nudges = new Set<() => void>();
+  const idleSleep = (ms: number) => {
+    let nudge = () => undefined as void;
+    const nudged = new Promise<void>((resolve) => nudges.add((nudge = resolve)));
+    return Promise.race([sleep(ms), nudged]).finally(() => nudges.delete(nudge));
+  };
 
   /** Delivers `batch` until it succeeds or its retries run out; honours partial batch responses and bisection. */
   const deliver = async (mapping: StreamMapping, batch: LambdaRecord[], attempt = 0): Promise<void> => {
@@ -181,27 +187,31 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
       ).ShardIterator;
     let iterator = await freshIterator();
     let skipping = from === 'now';
+    let wait = idleMs;
     caughtUpAt.set(shardKey, undefined);
     while (iterator && !stopped) {
       const sentAt = Date.now();
       let page;
       try {
-        page = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
+        page = await getRecords(options.endpoint, iterator, 1000);
       } catch (error) {
         // DynamoDB Local numbers records across all tables: an iterator taken on an empty shard can point before
         // the shard's first record once other tables have written, and is refused. Take a new one where we are.
-        if (!(error instanceof TrimmedDataAccessException || error instanceof ExpiredIteratorException)) throw error;
+        const refused = error instanceof StreamsError && (error.type === 'TrimmedDataAccessException' || error.type === 'ExpiredIteratorException');
+        if (!refused) throw error;
         await sleep(idleMs);
         iterator = await freshIterator();
         continue;
       }
-      lastSequence = page.Records?.at(-1)?.dynamodb?.SequenceNumber ?? lastSequence;
-      const records = skipping ? [] : (page.Records ?? []).map((record) => lambdaRecord(record, streamArn)).filter(accepts);
-      if ((page.Records ?? []).length === 0) skipping = false;
+      lastSequence = page.Records.at(-1)?.dynamodb?.SequenceNumber ?? lastSequence;
+      const records = skipping ? [] : page.Records.map((record) => lambdaRecord(record, streamArn)).filter(accepts);
+      if (page.Records.length === 0) skipping = false;
       for (let i = 0; i < records.length && !stopped; i += mapping.batchSize) await deliver(mapping, records.slice(i, i + mapping.batchSize));
       iterator = page.NextShardIterator;
-      caughtUpAt.set(shardKey, (page.Records ?? []).length === 0 ? sentAt : undefined);
-      await sleep(idleMs);
+      const empty = page.Records.length === 0;
+      caughtUpAt.set(shardKey, empty ? sentAt : undefined);
+      wait = empty ? Math.min(wait * 2, maxIdleMs) : idleMs;
+      await idleSleep(wait);
     }
     caughtUpAt.delete(shardKey);
   };
@@ -249,7 +259,10 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
     counters: () => ({ ...counters }),
     idle: async () => {
       const since = Date.now();
-      while ([...caughtUpAt.values()].some((at) => at === undefined || at < since)) await sleep(idleMs / 2);
+      while ([...caughtUpAt.values()].some((at) => at === undefined || at < since)) {
+        for (const nudge of nudges) nudge();
+        await sleep(idleMs / 2);
+      }
     },
     stop: async () => {
       stopped = true;
@@ -267,7 +280,7 @@ async function waitFor(condition: () => boolean, timeoutMs: number): Promise<voi
 }
 
 /** A GetRecords record in the shape Lambda gives the function (epoch seconds, the source ARN). */
-function lambdaRecord(record: StreamRecord, streamArn: string): LambdaRecord {
+function lambdaRecord(record: WireRecord, streamArn: string): LambdaRecord {
   const created = record.dynamodb?.ApproximateCreationDateTime;
   return {
     eventID: record.eventID,
@@ -279,7 +292,7 @@ function lambdaRecord(record: StreamRecord, streamArn: string): LambdaRecord {
     dynamodb: {
       ...record.dynamodb,
       SequenceNumber: record.dynamodb?.SequenceNumber ?? '',
-      ApproximateCreationDateTime: created instanceof Date ? Math.floor(created.getTime() / 1000) : undefined,
+      ApproximateCreationDateTime: typeof created === 'number' ? Math.floor(created) : undefined,
     },
   };
 }

@@ -2,6 +2,7 @@
 export { createSnsEmulator } from './sns-service';
 export type {
   DeadLetter,
+  QueueSender,
   SentEmail,
   SentSms,
   SnsEmulator,

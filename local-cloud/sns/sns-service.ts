@@ -1,5 +1,5 @@
 // The SNS emulator: topics and subscriptions in memory, served over the AWS Query protocol on the edge port,
-// with asynchronous at-least-once delivery to Lambda, HTTP/S, SMS and email subscribers. Topics come from the
+// with asynchronous at-least-once delivery to Lambda, SQS, HTTP/S, SMS and email subscribers. Topics come from the
 // service definition (createTopic); the API answers Publish, Subscribe, Unsubscribe, ListTopics, ListSubscriptions,
 // ListSubscriptionsByTopic, GetTopicAttributes and GetSubscriptionAttributes.
 import { randomUUID } from 'node:crypto';
@@ -8,6 +8,7 @@ import { createLimiter } from '../lambda-invoker';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION, type EdgeService, type LambdaInvoker } from '../types';
 import {
   functionNameFromEndpoint,
+  httpNotificationBody,
   invokeSubscribedLambda,
   postHttpNotification,
   withRetries,
@@ -41,10 +42,18 @@ import {
   type QueryParams,
 } from './query-protocol';
 
-export type SubscriptionProtocol = 'lambda' | 'sms' | 'email' | 'http' | 'https';
+export type SubscriptionProtocol = 'lambda' | 'sqs' | 'sms' | 'email' | 'http' | 'https';
+
+/** Where `sqs` subscriptions deliver: the local SQS emulator's queues, by ARN. */
+export interface QueueSender {
+  /** Throws when no queue has this ARN: the delivery then fails, is retried and dead-lettered like any other. */
+  send(queueArn: string, body: string, attributes: MessageAttributes): void;
+}
 
 export interface SnsEmulatorOptions {
   invokeLambda: LambdaInvoker;
+  /** Without it, an `sqs` subscription's deliveries fail (and are dead-lettered). */
+  queues?: QueueSender;
   region?: string;
   accountId?: string;
   /** Delivery attempts in total (first included) and the base of the exponential backoff. */
@@ -152,8 +161,9 @@ interface RequestContext {
 
 type ActionHandler = (params: QueryParams, ctx: RequestContext) => string | undefined;
 
-const PROTOCOLS: readonly SubscriptionProtocol[] = ['lambda', 'sms', 'email', 'http', 'https'];
-const RAW_DELIVERY_PROTOCOLS = new Set<SubscriptionProtocol>(['http', 'https']);
+const PROTOCOLS: readonly SubscriptionProtocol[] = ['lambda', 'sqs', 'sms', 'email', 'http', 'https'];
+const RAW_DELIVERY_PROTOCOLS = new Set<SubscriptionProtocol>(['sqs', 'http', 'https']);
+const SQS_ARN = /^arn:aws:sqs:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,80}(\.fifo)?$/;
 const PASSTHROUGH_SUBSCRIPTION_ATTRIBUTES = new Set(['DeliveryPolicy', 'RedrivePolicy', 'SubscriptionRoleArn', 'ReplayPolicy']);
 const TOPIC_NAME = /^[A-Za-z0-9_-]{1,256}$/;
 const E164 = /^\+[1-9]\d{1,14}$/;
@@ -429,6 +439,13 @@ class SnsService implements SnsEmulator {
         return;
       case 'lambda':
         return this.deliverWithRetries(sub, n, () => this.slotsOf(sub.endpoint).run(() => invokeSubscribedLambda(this.opts.invokeLambda, sub.endpoint, n)));
+      case 'sqs':
+        return this.deliverWithRetries(sub, n, async () => {
+          if (!this.opts.queues) throw new Error('the local SNS has no SQS to deliver to');
+          // Raw: the message itself, its attributes as the SQS message's; else SNS's JSON document, as to HTTP.
+          if (sub.rawMessageDelivery) this.opts.queues.send(sub.endpoint, n.message, n.attributes);
+          else this.opts.queues.send(sub.endpoint, httpNotificationBody(n), {});
+        });
       case 'http':
       case 'https':
         return this.deliverWithRetries(sub, n, () => postHttpNotification(sub.endpoint, n, sub.rawMessageDelivery));
@@ -600,6 +617,7 @@ function validateEndpoint(protocol: SubscriptionProtocol, endpoint: string): voi
     protocol === 'sms' ? E164.test(endpoint)
     : protocol === 'email' ? /^[^@\s]+@[^@\s]+$/.test(endpoint)
     : protocol === 'http' || protocol === 'https' ? isUrlWithScheme(endpoint, `${protocol}:`)
+    : protocol === 'sqs' ? SQS_ARN.test(endpoint)
     : endpoint.length > 0;
   if (!valid) throw invalidParameter(`Endpoint Reason: ${endpoint} is not a valid ${protocol} endpoint`);
 }

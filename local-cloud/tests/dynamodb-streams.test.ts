@@ -24,6 +24,7 @@ async function setUp(
   mapping: Partial<StreamMapping>,
   answer: (batch: Received[number], call: number) => InvokeResult = () => ({ ok: true, payload: null }),
   beforeStart: (put: (pk: string) => Promise<unknown>) => Promise<void> = async () => undefined,
+  maxIdleIntervalMs?: number,
 ) {
   const tableName = `streams-${++tableCount}`;
   await db.client.send(
@@ -41,6 +42,7 @@ async function setUp(
   const poller: StreamPoller = await startStreamPoller({
     endpoint: db.endpoint,
     pollIntervalMs: 20,
+    maxIdleIntervalMs,
     retryDelayMs: 5,
     mappings: [
       {
@@ -150,6 +152,20 @@ describe('DynamoDB stream event source mappings (local cloud)', () => {
       await Promise.all([poller.stop(), other.poller.stop()]);
     }
   }, 30_000);
+
+  it('delivers a write that lands while an idle shard backs off', async () => {
+    const { poller, received, put, pks } = await setUp({}, undefined, undefined, 10 * 60_000);
+    try {
+      await put('first');
+      await poller.idle();
+      await new Promise((resolve) => setTimeout(resolve, 300)); // several empty reads: the shard is backing off
+      await put('while-backing-off');
+      await poller.idle();
+      expect(received.flatMap(pks)).toEqual(['first', 'while-backing-off']);
+    } finally {
+      await poller.stop();
+    }
+  }, 10_000);
 
   it('stops polling on stop()', async () => {
     const { poller, received, put } = await setUp({});

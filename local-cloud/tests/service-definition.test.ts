@@ -24,6 +24,28 @@ describe('local cloud definition from the resolved Serverless service', () => {
     ]);
   });
 
+  it('subscribes a queue of the service to a topic, with its raw delivery and filter policy', () => {
+    const withQueue = structuredClone(service);
+    withQueue.resources!.Resources!.AlertsQueue = { Type: 'AWS::SQS::Queue', Properties: { QueueName: 'brigade-local-alerts-queue' } };
+    withQueue.resources!.Resources!.AlertsQueueSubscription = {
+      Type: 'AWS::SNS::Subscription',
+      Properties: {
+        TopicArn: { Ref: 'AlertsTopic' },
+        Protocol: 'sqs',
+        Endpoint: { 'Fn::GetAtt': ['AlertsQueue', 'Arn'] },
+        RawMessageDelivery: true,
+        FilterPolicyScope: 'MessageAttributes',
+        FilterPolicy: { type: ['iot.device-online'] },
+      },
+    };
+    expect(describeLocalCloud(withQueue).subscriptions).toContainEqual({
+      topicArn: 'arn:aws:sns:us-east-1:000000000000:brigade-local-alerts',
+      protocol: 'sqs',
+      queueArn: 'arn:aws:sqs:us-east-1:000000000000:brigade-local-alerts-queue',
+      attributes: { FilterPolicy: '{"type":["iot.device-online"]}', FilterPolicyScope: 'MessageAttributes', RawMessageDelivery: 'true' },
+    });
+  });
+
   it('maps the topic rule and its error action to function names', () => {
     expect(definition.rules).toEqual([
       expect.objectContaining({

@@ -38,6 +38,7 @@ let invocations: Invocation[];
 let httpDeliveries: HttpDelivery[];
 let logs: Array<{ msg: string; extra?: object }>;
 const flakyCalls = new Map<string, number>();
+let queued: Array<{ queueArn: string; body: string; attributes: object }>;
 let releaseSlow: () => void = () => {};
 let slowGate = Promise.resolve();
 
@@ -57,7 +58,18 @@ async function fakeInvoke(functionName: string, event: unknown): Promise<InvokeR
 
 
 beforeAll(async () => {
-  emulator = createSnsEmulator({ invokeLambda: fakeInvoke, retry: RETRY, log: (msg, extra) => logs.push({ msg, extra }) });
+  emulator = createSnsEmulator({
+    invokeLambda: fakeInvoke,
+    // A queue named missing-* does not exist.
+    queues: {
+      send: (queueArn, body, attributes) => {
+        if (queueArn.endsWith(':missing-q')) throw new Error(`no queue ${queueArn}`);
+        queued.push({ queueArn, body, attributes });
+      },
+    },
+    retry: RETRY,
+    log: (msg, extra) => logs.push({ msg, extra }),
+  });
   server = await serveEmulator(() => emulator);
   baseUrl = server.baseUrl;
   endpointServer = await serveHttp((req, body, res) => {
@@ -75,6 +87,7 @@ beforeAll(async () => {
 beforeEach(() => {
   invocations = [];
   httpDeliveries = [];
+  queued = [];
   logs = [];
 });
 
@@ -232,9 +245,10 @@ describe('subscriptions', () => {
 
     const badSms = await failure(sns.send(new SubscribeCommand({ TopicArn: arn, Protocol: 'sms', Endpoint: '555-1234' })));
     expect(badSms.name).toBe('InvalidParameterException');
-    const sqsEndpoint = 'arn:aws:sqs:us-east-1:000000000000:q';
-    const sqs = await failure(sns.send(new SubscribeCommand({ TopicArn: arn, Protocol: 'sqs', Endpoint: sqsEndpoint })));
-    expect(sqs.message).toContain('sqs is not supported');
+    const badQueue = await failure(sns.send(new SubscribeCommand({ TopicArn: arn, Protocol: 'sqs', Endpoint: 'https://sqs.example/q' })));
+    expect(badQueue.message).toContain('is not a valid sqs endpoint');
+    const application = await failure(sns.send(new SubscribeCommand({ TopicArn: arn, Protocol: 'application', Endpoint: 'arn:aws:sns:x' })));
+    expect(application.message).toContain('application is not supported');
   });
 
   it('reports missing topics and subscriptions as 404 NotFound', async () => {
@@ -522,6 +536,38 @@ describe('HTTP/S subscriptions', () => {
     await sns.send(new PublishCommand({ TopicArn: arn, Message: 'just this' }));
     await emulator.idle();
     expect(httpDeliveries[0]).toMatchObject({ body: 'just this', headers: { 'x-amz-sns-rawdelivery': 'true' } });
+  });
+
+  it('sends to a subscribed queue: the notification JSON, or with RawMessageDelivery the message and its attributes', async () => {
+    const arn = await createTopic('queue-topic');
+    const json = 'arn:aws:sqs:us-east-1:000000000000:json-q';
+    const raw = 'arn:aws:sqs:us-east-1:000000000000:raw-q';
+    await sns.send(new SubscribeCommand({ TopicArn: arn, Protocol: 'sqs', Endpoint: json }));
+    await sns.send(
+      new SubscribeCommand({
+        TopicArn: arn,
+        Protocol: 'sqs',
+        Endpoint: raw,
+        Attributes: { RawMessageDelivery: 'true', FilterPolicy: JSON.stringify({ type: ['wanted'] }) },
+      }),
+    );
+    const attributes = { type: { DataType: 'String', StringValue: 'wanted' } };
+    const { MessageId } = await sns.send(new PublishCommand({ TopicArn: arn, Message: '{"id":"e-1"}', MessageAttributes: attributes }));
+    await sns.send(new PublishCommand({ TopicArn: arn, Message: 'filtered out', MessageAttributes: { type: { DataType: 'String', StringValue: 'other' } } }));
+    await emulator.idle();
+    expect(queued.filter((q) => q.queueArn === raw)).toEqual([{ queueArn: raw, body: '{"id":"e-1"}', attributes }]);
+    const toJson = queued.filter((q) => q.queueArn === json);
+    expect(toJson).toHaveLength(2);
+    expect(JSON.parse(toJson[0]!.body)).toMatchObject({ Type: 'Notification', MessageId, Message: '{"id":"e-1"}', MessageAttributes: { type: { Type: 'String', Value: 'wanted' } } });
+    expect(toJson[0]!.attributes).toEqual({});
+  });
+
+  it('retries a send to a queue that does not exist and dead-letters the message', async () => {
+    const arn = await createTopic('missing-queue-topic');
+    emulator.subscribe(arn, 'sqs', 'arn:aws:sqs:us-east-1:000000000000:missing-q');
+    const { MessageId } = await sns.send(new PublishCommand({ TopicArn: arn, Message: 'x' }));
+    await emulator.idle();
+    expect(emulator.deadLetters().find((d) => d.messageId === MessageId)).toMatchObject({ protocol: 'sqs', attempts: 3, lastError: 'no queue arn:aws:sqs:us-east-1:000000000000:missing-q' });
   });
 
   it('retries failing endpoints and dead-letters the message', async () => {

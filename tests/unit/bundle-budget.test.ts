@@ -11,6 +11,9 @@ import {
   deployEsbuildOptions,
   estimateZipBytes,
   functionEntries,
+  MEDIAN_ZIP_BUDGET_BYTES,
+  medianBudgetViolations,
+  packagedFunctions,
   packageOf,
   ZIP_BUDGET_BYTES,
   type BundleReport,
@@ -33,6 +36,19 @@ describe('bundle budget (serverless.yml custom.esbuild, every function)', () => 
   it(`keeps every zip within ${ZIP_BUDGET_BYTES / 1024} KiB`, () => {
     const violations = budgetViolations(bundles.map((b) => ({ ...b, zipBytes: b.estimatedZipBytes })));
     expect(violations).toEqual([]);
+  });
+
+  it(`keeps the median zip within ${MEDIAN_ZIP_BUDGET_BYTES / 1024} KiB`, () => {
+    expect(medianBudgetViolations(bundles.map((b) => ({ ...b, zipBytes: b.estimatedZipBytes })))).toEqual([]);
+  });
+
+  it('leaves the access-token verifier out of public routes (the policies bind each builder with a pure call)', () => {
+    const packagesOf = (name: string) => bundles.find((b) => b.name === name)!.packages.map((p) => p.name);
+    for (const name of ['health', 'openApi', 'apiDocs', 'notFound', 'jwks']) expect(packagesOf(name)).not.toContain('jose');
+    // health touches nothing: no SDK client at all.
+    expect(packagesOf('health')).not.toContain('@aws-sdk/client-dynamodb');
+    expect(packagesOf('health')).not.toContain('@smithy/core');
+    for (const name of ['createOrder', 'status', 'getMe']) expect(packagesOf(name)).toContain('jose');
   });
 
   it('bundles only the SDK clients a function calls', () => {
@@ -80,6 +96,29 @@ describe('bundle budget (serverless.yml custom.esbuild, every function)', () => 
   }, 60_000);
 });
 
+describe('deploy bundles without keepNames', () => {
+  it('keep the error names the logs show', async () => {
+    const { build } = await import('esbuild');
+    const result = await build({
+      ...deployEsbuildOptions(PROJECT_ROOT),
+      sourcemap: false,
+      stdin: {
+        contents: "import { NotFoundError, ServiceUnavailableError } from '#shared/errors'; import { VersionConflictError } from '#shared/dynamodb';" +
+          'module.exports = [new NotFoundError(), new ServiceUnavailableError(), new VersionConflictError("order")].map((e) => e.name);',
+        resolveDir: PROJECT_ROOT,
+        loader: 'ts',
+      },
+      absWorkingDir: PROJECT_ROOT,
+      write: false,
+      logLevel: 'silent',
+    });
+    expect(deployEsbuildOptions(PROJECT_ROOT).keepNames).toBeFalsy();
+    const module = { exports: [] as string[] };
+    new Function('module', 'require', result.outputFiles[0]!.text)(module, require);
+    expect(module.exports).toEqual(['NotFoundError', 'ServiceUnavailableError', 'VersionConflictError']);
+  }, 60_000);
+});
+
 describe('bundle budget report', () => {
   it('names the function over budget and its heaviest packages, heaviest first', () => {
     const packages = [
@@ -94,6 +133,32 @@ describe('bundle budget report', () => {
     expect(violations).toEqual([
       'registerDevice: 300.0 KiB zipped, over the 250 KiB budget; heaviest: @aws-sdk/client-iot 250.0 KiB, zod 100.0 KiB, (project) 40.0 KiB',
     ]);
+  });
+
+  it('names the functions at the median and what fills them when the median is over budget', () => {
+    const packages = [{ name: 'zod', bytes: 100 * 1024 }];
+    const sized = (name: string, kib: number) => ({ name, zipBytes: kib * 1024, packages });
+    expect(medianBudgetViolations([sized('a', 100), sized('b', 140), sized('c', 160)])).toEqual([]);
+    expect(medianBudgetViolations([sized('a', 100), sized('b', 155), sized('c', 160)])).toEqual([
+      'median zip 155.0 KiB, over the 150 KiB median budget; b (155.0 KiB): zod 100.0 KiB',
+    ]);
+    expect(medianBudgetViolations([sized('a', 100), sized('b', 150), sized('c', 160), sized('d', 170)])).toEqual([
+      'median zip 155.0 KiB, over the 150 KiB median budget; b (150.0 KiB): zod 100.0 KiB; c (160.0 KiB): zod 100.0 KiB',
+    ]);
+  });
+
+  it('reads the packaged functions from the root template and from nested stacks beside it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'brigade-package-'));
+    try {
+      const fn = (name: string) => ({ Type: 'AWS::Lambda::Function', Properties: { FunctionName: name, Handler: 'h.handler', MemorySize: 256, Code: { S3Key: `x/${name}.zip` } } });
+      const template = (resources: Record<string, object>) => JSON.stringify({ Resources: resources });
+      writeFileSync(join(dir, 'cloudformation-template-update-stack.json'), template({ Table: { Type: 'AWS::DynamoDB::Table' }, Health: fn('health') }));
+      writeFileSync(join(dir, 'cloudformation-template-orders-nested-stack.json'), template({ CreateOrder: fn('createOrder') }));
+      writeFileSync(join(dir, 'cloudformation-template-create-stack.json'), template({ Ignored: fn('ignored') }));
+      expect(packagedFunctions(dir).map((f) => f.Properties.FunctionName).sort()).toEqual(['createOrder', 'health']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('attributes metafile inputs to their package', () => {

@@ -2,21 +2,23 @@
 import { WARM_UP_BATCH, WARM_UP_MESSAGE, warmUpTargets } from '../../dev/warm-up';
 
 describe('npm start warm-up', () => {
-  it('invokes the telemetry queue consumer and every SNS-subscribed function once, SNS ones with an empty batch', () => {
+  it('invokes the queue consumers and every SNS-subscribed function once, all but telemetry with an empty batch', () => {
     const lambda = (name: string, topic = 'alerts') => ({
       Protocol: 'lambda',
       TopicArn: `arn:aws:sns:us-east-1:000000000000:brigade-local-${topic}`,
       Endpoint: `arn:aws:lambda:us-east-1:000000000000:function:brigade-local-${name}`,
     });
     const targets = warmUpTargets('local', [
-      lambda('notifyAlert'),
-      lambda('notifyAlert', 'events'), // two topics, one function: warmed once
+      lambda('notifyOrderReady', 'events'),
+      lambda('notifyOrderReady', 'alerts'), // two topics, one function: warmed once
+      lambda('notifyAlert'), // also the alerts queue's consumer: warmed once
       lambda('recordDirectoryChange', 'events'),
       { Protocol: 'email', Endpoint: 'chef@example.com', TopicArn: 'arn:aws:sns:us-east-1:000000000000:brigade-local-alerts' },
     ]);
     expect(targets).toEqual([
       { functionName: 'brigade-local-ingestTelemetry', event: WARM_UP_BATCH },
       { functionName: 'brigade-local-notifyAlert', event: { Records: [] } },
+      { functionName: 'brigade-local-notifyOrderReady', event: { Records: [] } },
       { functionName: 'brigade-local-recordDirectoryChange', event: { Records: [] } },
     ]);
   });

@@ -1,14 +1,16 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import * as z from 'zod';
-import { routesFor } from '#shared/http';
+import { protectedRoutes, publicRoutes } from '#shared/http';
 import { EVERYONE } from '#shared/policies';
 
 // A policy table of test routes, bound the way each domain binds its own.
-const { httpRoute, publicRoute } = routesFor({
+const testPolicies = {
   'POST /things/{thingId}': { public: true, why: 'a test route that anyone may call' },
   'GET /bare': { public: true, why: 'a test route that takes no body' },
   'GET /me': { roles: EVERYONE },
-});
+} as const;
+const httpRoute = protectedRoutes(testPolicies);
+const publicRoute = publicRoutes(testPolicies);
 import { ConflictError, TooManyRequestsError } from '#shared/errors';
 
 function event(overrides: Partial<APIGatewayProxyEventV2> = {}): APIGatewayProxyEventV2 {

@@ -1,4 +1,4 @@
-import { advance, endExcursion, incidentIdOf, type MonitorState, type TimedReading } from '../../functions/iot/excursion';
+import { advance, endExcursion, incidentIdOf, lateReadingsChangeNothing, type MonitorState, type TimedReading } from '../../functions/iot/excursion';
 
 const MIN = 60_000;
 const T0 = Date.parse('2026-11-25T10:00:00Z');
@@ -10,7 +10,7 @@ describe('excursion state machine', () => {
   it('a door opening shorter than the grace period raises nothing and leaves no state behind', () => {
     const { state, events } = advance({}, minutes([3, 3, 7, 9, 8, 6, 4, 3]), fridge);
     expect(events).toEqual([]);
-    expect(state).toEqual({ lastT: T0 + 7 * MIN });
+    expect(state).toEqual({ lastT: T0 + 7 * MIN, inRangeSince: T0 + 6 * MIN });
   });
 
   it('out of limits for the grace period opens one excursion, at the reading that reaches it', () => {
@@ -38,7 +38,7 @@ describe('excursion state machine', () => {
     expect(events.map((e) => e.kind)).toEqual(['excursion-started', 'excursion-ended']);
     expect(events[0]).toMatchObject({ severity: 'warning', peakC: 7 });
     expect(events[1]).toMatchObject({ kind: 'excursion-ended', startedAt: T0, endedAt: T0 + 22 * MIN, durationMs: 22 * MIN, peakC: 9.5 });
-    expect(state).toEqual({ lastT: T0 + 22 * MIN });
+    expect(state).toEqual({ lastT: T0 + 22 * MIN, inRangeSince: T0 + 22 * MIN });
   });
 
   it('the same readings fed again (a QoS 1 redelivery, a retried batch) change nothing', () => {
@@ -83,5 +83,37 @@ describe('excursion state machine', () => {
     expect(incidentIdOf('s1', 'a', T0)).not.toBe(incidentIdOf('s1', 'b', T0));
     expect(incidentIdOf('s1', 'a', T0) < incidentIdOf('s1', 'a', T0 + 1)).toBe(true);
     expect(incidentIdOf('s1', 'a', T0)).toMatch(/^[a-z0-9]{9}-[0-9a-f]{8}$/);
+  });
+
+  describe('late readings (concurrent batches of a device reporting several times a second)', () => {
+    // In range from minute 0 to 4, out at 5 and 6, back in range from 7 to 10.
+    const { state } = advance({}, minutes([3, 3, 3, 3, 3, 6, 6, 3, 3, 3, 3]), fridge);
+    const at = (minute: number, temperatureC: number): TimedReading => ({ t: T0 + minute * MIN, temperatureC });
+
+    it('in range, inside the in-range run already evaluated: nothing changes, so no re-run is needed', () => {
+      expect(state.inRangeSince).toBe(T0 + 7 * MIN);
+      expect(lateReadingsChangeNothing(state, [at(7.5, 3), at(9.5, 4)], fridge.limits)).toBe(true);
+      expect(lateReadingsChangeNothing(state, [at(8.5, 3), at(11, 9)], fridge.limits)).toBe(true); // the newer one advances as usual
+    });
+
+    it('out of range, or before the run began (it could split the out-of-range stretch), needs the stored timeline', () => {
+      expect(lateReadingsChangeNothing(state, [at(8.5, 6)], fridge.limits)).toBe(false);
+      expect(lateReadingsChangeNothing(state, [at(5.5, 3)], fridge.limits)).toBe(false);
+      expect(lateReadingsChangeNothing(state, [at(6.5, 3), at(8.5, 3)], fridge.limits)).toBe(false);
+    });
+
+    it('while the unit is out of range or in an excursion, or the run is unknown (older state), it never applies', () => {
+      const out = advance(state, [at(11, 7)], fridge).state;
+      expect(out.inRangeSince).toBeUndefined();
+      expect(lateReadingsChangeNothing(out, [at(10.5, 3)], fridge.limits)).toBe(false);
+      const excursion = advance({}, minutes(Array(17).fill(8)), fridge).state;
+      expect(lateReadingsChangeNothing(excursion, [at(3, 3)], fridge.limits)).toBe(false);
+      expect(lateReadingsChangeNothing({ lastT: T0 + 10 * MIN }, [at(9, 3)], fridge.limits)).toBe(false);
+    });
+
+    it('the in-range run starts again after an out-of-range reading, at the next reading within limits', () => {
+      const next = advance(state, [at(11, 7), at(12, 4), at(13, 3)], fridge).state;
+      expect(next).toEqual({ lastT: T0 + 13 * MIN, inRangeSince: T0 + 12 * MIN });
+    });
   });
 });

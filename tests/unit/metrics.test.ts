@@ -5,7 +5,7 @@ import type { APIGatewayProxyEventV2, Context, SNSEvent } from 'aws-lambda';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { flushMetrics, recordAlertRaised, recordNotificationSent, recordOrderPlaced, recordReadingsIngested } from '#shared/metrics';
-import { routesFor } from '#shared/http';
+import { publicRoutes } from '#shared/http';
 import { scheduledJob } from '#shared/jobs';
 import { logger } from '#shared/logger';
 import { snsEventHandler } from '#shared/sns-consumer';
@@ -108,7 +108,7 @@ describe('the handler kit flushes at the end of each invocation', () => {
   });
 
   it('an HTTP route: one `request` log line per request with its status and API Gateway request id (the access log join)', async () => {
-    const { publicRoute } = routesFor({ 'POST /things': { public: true, why: 'a test route' } });
+    const publicRoute = publicRoutes({ 'POST /things': { public: true, why: 'a test route' } });
     const crashes = publicRoute({ route: 'POST /things' }, async () => {
       recordOrderPlaced('delivery');
       throw new Error('after the order was written');

@@ -7,7 +7,7 @@ import type { NotificationRecord } from '../../functions/notifications/schemas';
 type Stored = NotificationRecord & { leaseUntil?: number };
 const inbox = new Map<string, Stored>();
 const pushes: string[] = [];
-const reads = { getSite: 0, siteMembers: 0, owners: 0 };
+const reads = { getSite: 0, siteMembers: 0, owners: 0, settings: 0, pushRounds: 0 };
 let pushGate: Promise<void> = Promise.resolve();
 let failNextPush = false;
 
@@ -17,10 +17,11 @@ const fakes = {
     siteMembers: async () => (reads.siteMembers++, [{ userId: 'manager-1', role: 'manager', status: 'active' }]),
     owners: async () => (reads.owners++, []),
   },
-  settingsStore: { userSettingsOf: async () => new Map() },
+  settingsStore: { userSettingsOf: async () => (reads.settings++, new Map()) },
   alertStore: {},
   inboxStore: {
     createNotification: async (record: NotificationRecord, now: number) => {
+      if (record.eventId.startsWith('evt-write-fails')) throw new Error('ProvisionedThroughputExceededException');
       const existing = inbox.get(record.notificationId);
       if (existing) return { created: false, notification: structuredClone(existing) };
       inbox.set(record.notificationId, { ...structuredClone(record), leaseUntil: now + 30_000 });
@@ -51,9 +52,19 @@ jest.mock('../../functions/notifications/realtime', () => ({
     for (const [userId, message] of messages) pushes.push(`${userId}:${message.notification.eventId}`);
     return new Map([...messages.keys()].map((userId) => [userId, { pushed: 1, gone: 0, closed: 0 }]));
   },
+  pushEach: async (requests: Array<{ userId: string; message: { notification: { eventId: string } } }>) => {
+    reads.pushRounds++;
+    await pushGate;
+    if (failNextPush) {
+      failNextPush = false;
+      throw new Error('GoneException from a throttled management API');
+    }
+    for (const { userId, message } of requests) pushes.push(`${userId}:${message.notification.eventId}`);
+    return requests.map(() => ({ pushed: 1, gone: 0, closed: 0 }));
+  },
 }));
 
-const { notifyEvent } = require('../../functions/notifications/notify') as typeof import('../../functions/notifications/notify');
+const { notifyEvent, notifyEvents } = require('../../functions/notifications/notify') as typeof import('../../functions/notifications/notify');
 
 const deviceOnline = (id: string): EventEnvelope => ({
   id,
@@ -116,5 +127,41 @@ describe('notifyEvent, exactly once without a receipt', () => {
     expect(reads.getSite - before.getSite).toBeLessThanOrEqual(1);
     expect(reads.siteMembers - before.siteMembers).toBeLessThanOrEqual(1);
     expect(reads.owners - before.owners).toBeLessThanOrEqual(1);
+  });
+});
+
+describe('notifyEvents, a batch from the alerts queue', () => {
+  it('reads the settings once and pushes in one round for the whole batch, each event once', async () => {
+    const before = { ...reads };
+    const outcomes = await notifyEvents(Array.from({ length: 10 }, (_, i) => deviceOnline(`evt-batch-${i}`)));
+    expect(outcomes.map((o) => o.status)).toEqual(Array(10).fill('fulfilled'));
+    expect(pushes.sort()).toEqual(Array.from({ length: 10 }, (_, i) => `manager-1:evt-batch-${i}`).sort());
+    expect(reads.settings - before.settings).toBe(1);
+    expect(reads.pushRounds - before.pushRounds).toBe(1);
+    expect([...inbox.values()].map((n) => n.deliveries.realtime.status)).toEqual(Array(10).fill('sent'));
+  });
+
+  it('an event delivered twice in one batch is written and pushed once', async () => {
+    const outcomes = await notifyEvents([deviceOnline('evt-twice'), deviceOnline('evt-twice')]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled']);
+    expect(pushes).toEqual(['manager-1:evt-twice']);
+    expect(inbox.size).toBe(1);
+  });
+
+  it('one event failing fails only itself; an event that breaks its contract does not hold the others back', async () => {
+    const malformed = { ...deviceOnline('evt-malformed'), data: { deviceId: 'fridge-1' } };
+    const outcomes = await notifyEvents([deviceOnline('evt-fine'), deviceOnline('evt-write-fails'), malformed]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(outcomes[2]).toEqual({ status: 'fulfilled', value: { notified: 0 } });
+    expect(pushes).toEqual(['manager-1:evt-fine']);
+  });
+
+  it('a failed push round gives every lease back: the redelivered batch delivers each event once', async () => {
+    failNextPush = true;
+    const batch = [deviceOnline('evt-round-1'), deviceOnline('evt-round-2')];
+    expect((await notifyEvents(batch)).map((o) => o.status)).toEqual(['rejected', 'rejected']);
+    expect([...inbox.values()].every((n) => n.leaseUntil === undefined && n.deliveries.realtime.status === 'pending')).toBe(true);
+    expect((await notifyEvents(batch)).map((o) => o.status)).toEqual(['fulfilled', 'fulfilled']);
+    expect(pushes.sort()).toEqual(['manager-1:evt-round-1', 'manager-1:evt-round-2']);
   });
 });

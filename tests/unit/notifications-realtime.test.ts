@@ -152,13 +152,7 @@ describe('pushToUser', () => {
         ],
         remove: async () => undefined,
       },
-      api: {
-        send: async (command: PostToConnectionCommand | DeleteConnectionCommand) => {
-          const { ConnectionId, Data } = command.input as PostToConnectionCommand['input'];
-          if (!(command instanceof DeleteConnectionCommand)) sent.push({ connectionId: ConnectionId!, data: JSON.parse(String(Data)) });
-          return {};
-        },
-      },
+      api: postsInto(sent),
       revokedSessions: async (sessionsByUser) => {
         revocationReads.push(sessionsByUser);
         return new Map([['u2', new Map([['u2-s2', 'user']])]]);
@@ -195,12 +189,58 @@ describe('pushToUser', () => {
     expect(revokedSessions).not.toHaveBeenCalled();
   });
 
+  it('pushEach lists each user\'s connections once however many messages they get, and pushes every message', async () => {
+    const listed: string[] = [];
+    const sent: Array<{ connectionId: string; data: unknown }> = [];
+    const revokedSessions = jest.fn(async () => new Map([['u1', new Map([['u1-old', 'logout']])]]));
+    const realtime = createRealtime({
+      connections: {
+        listForUser: async (userId: string) => {
+          listed.push(userId);
+          return [
+            { userId, connectionId: `${userId}-phone`, sessionId: `${userId}-s1`, issuedAt: 100 },
+            { userId, connectionId: `${userId}-old`, sessionId: `${userId}-old`, issuedAt: 100 },
+          ];
+        },
+        remove: async () => undefined,
+      },
+      api: postsInto(sent),
+      revokedSessions,
+    });
+    const outcomes = await realtime.pushEach([
+      { userId: 'u1', message: { n: 1 } },
+      { userId: 'u2', message: { n: 2 } },
+      { userId: 'u1', message: { n: 3 } },
+    ]);
+    expect(listed.sort()).toEqual(['u1', 'u2']);
+    expect(revokedSessions).toHaveBeenCalledTimes(1);
+    // u1's revoked connection is closed once and counted on its first message only.
+    expect(outcomes).toEqual([
+      { pushed: 1, gone: 0, closed: 1 },
+      { pushed: 2, gone: 0, closed: 0 },
+      { pushed: 1, gone: 0, closed: 0 },
+    ]);
+    expect(sent.filter((s) => s.connectionId === 'u1-phone').map((s) => s.data)).toEqual([{ n: 1 }, { n: 3 }]);
+    expect(sent.map((s) => s.connectionId)).not.toContain('u1-old');
+  });
+
   it('pushes nothing to a user without connections', async () => {
     const { realtime, sent } = setup([], async () => ({}));
     await expect(realtime.pushToUser('u1', {})).resolves.toEqual({ pushed: 0, gone: 0, closed: 0 });
     expect(sent).toEqual([]);
   });
 });
+
+/** A management API that records every PostToConnection (connection and parsed message) and accepts deletes. */
+function postsInto(sent: Array<{ connectionId: string; data: unknown }>) {
+  return {
+    send: async (command: PostToConnectionCommand | DeleteConnectionCommand) => {
+      const { ConnectionId, Data } = command.input as PostToConnectionCommand['input'];
+      if (!(command instanceof DeleteConnectionCommand)) sent.push({ connectionId: ConnectionId!, data: JSON.parse(String(Data)) });
+      return {};
+    },
+  };
+}
 
 describe('websocketRoute', () => {
   const event = { requestContext: { connectionId: 'c1', requestId: 'r1' } } as APIGatewayProxyWebsocketEventV2;

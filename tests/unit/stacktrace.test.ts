@@ -59,7 +59,7 @@ describe('npm run stacktrace', () => {
     const lambdaStack = stdout.split(join(service, '.esbuild', '.build')).join('/var/task');
     expect(lambdaStack).toMatch(/\/var\/task\/functions\/demo\/thrower\.js:1:\d+/);
 
-    const traced = symbolicate(lambdaStack, mapsDir);
+    const traced = symbolicate(lambdaStack, mapsDir, service);
     expect(traced).toContain('Error: rejected on purpose');
     expect(traced).toMatch(/at \S*handler \(functions\/demo\/thrower\.ts:8:\d+\)/);
   }, 60_000);
