@@ -34,11 +34,15 @@ function resolveIntrinsics(value: unknown, pseudo: Record<string, string>): unkn
   if (Array.isArray(value)) return value.map((v) => resolveIntrinsics(v, pseudo));
   if (typeof value !== 'object' || value === null) return value;
   const node = value as Record<string, unknown>;
-  if (typeof node['Fn::Sub'] === 'string') {
-    return (node['Fn::Sub'] as string).replace(/\$\{(!?)([^}]+)\}/g, (whole, literal: string, name: string) => {
+  // Both forms: `Fn::Sub: text` and `Fn::Sub: [text, { name: value }]` (the packaged template's, after the nested
+  // stack split rewrites every Sub into the second form).
+  const sub = node['Fn::Sub'];
+  if (typeof sub === 'string' || (Array.isArray(sub) && typeof sub[0] === 'string')) {
+    const [text, variables] = typeof sub === 'string' ? [sub, {}] : (sub as [string, Record<string, unknown>?]);
+    return text.replace(/\$\{(!?)([^}]+)\}/g, (whole, literal: string, name: string) => {
       if (literal) return `\${${name}}`;
-      const resolved = pseudo[name];
-      if (resolved === undefined) throw new Error(`Fn::Sub refers to ${name}, which the local cloud cannot resolve`);
+      const resolved = name in (variables ?? {}) ? resolveIntrinsics(variables![name], pseudo) : pseudo[name];
+      if (typeof resolved !== 'string') throw new Error(`Fn::Sub refers to ${name}, which the local cloud cannot resolve`);
       return resolved;
     });
   }

@@ -182,6 +182,20 @@ describe('the stack’s IoT policies for the emulator', () => {
     expect(policy!.name).toBe('brigade-local-device');
     expect(JSON.parse(policy!.document).Statement[0].Resource).toBe('arn:aws:iot:us-east-1:000000000000:client/${iot:Connection.Thing.ThingName}');
   });
+
+  it('resolves the list form of Fn::Sub, with its own variables, as the packaged (split) template has it', () => {
+    const [policy] = iotPoliciesOf({
+      DevicePolicy: {
+        Type: 'AWS::IoT::Policy',
+        Properties: {
+          PolicyDocument: {
+            Statement: [{ Effect: 'Allow', Action: 'iot:Publish', Resource: { 'Fn::Sub': ['arn:aws:iot:${AWS::Region}:${AWS::AccountId}:topic/${prefix}/${!iot:ClientId}', { prefix: 'brigade' }] } }],
+          },
+        },
+      },
+    });
+    expect(JSON.parse(policy!.document).Statement[0].Resource).toBe('arn:aws:iot:us-east-1:000000000000:topic/brigade/${iot:ClientId}');
+  });
 });
 
 function freePort(): Promise<number> {

@@ -1,11 +1,13 @@
 // The device policy, the telemetry rule and the iot role as CloudFormation gets them: `osls package` of an AWS
-// stage (no credentials needed), then the policy evaluated for one device against other devices' topics.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+// stage (no credentials needed), root and nested stacks read as one (support/packaged-template.ts), then the
+// policy evaluated for one device against other devices' topics.
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { evaluatePolicies, iotPoliciesOf, type PolicyDocument } from '../../local-cloud/iot-control';
 import type { ConnectionContext } from '../../local-cloud/iot-control/policy-evaluator';
 import { packageService } from '../../dev/package-service';
+import { packagedResources } from './support/packaged-template';
 
 const ACCOUNT = '123456789012';
 const REGION = 'eu-west-1';
@@ -21,7 +23,7 @@ beforeAll(async () => {
     args: ['--stage', 'prod', '--region', REGION, `--param=accountId=${ACCOUNT}`],
     timeoutMs: PACKAGE_LIMIT_MS,
   });
-  resources = JSON.parse(readFileSync(join(out, 'cloudformation-template-update-stack.json'), 'utf8')).Resources;
+  resources = packagedResources(out);
 }, PACKAGE_LIMIT_MS + 30_000);
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
