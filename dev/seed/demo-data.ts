@@ -1,4 +1,4 @@
-// Demo data for the local stack: a site, its owner, a manager and a staff member, its menu and its devices.
+// Demo data for the local stack: a site, its owner, a manager and a staff member, its menu, its stock and its devices.
 // Passwords are generated on first start and kept in .local/demo-credentials.json (git-ignored), so they stay
 // the same across restarts. Conditional writes make seeding idempotent on a disk-backed store.
 // The seed writes the users table directly, past the users domain and its outbox, so it then publishes the
@@ -16,6 +16,7 @@ import type { SiteRecord, UserRecord } from '../../functions/users/schemas';
 import { localClientConfig } from '../client-config';
 import { PROJECT_ROOT } from '../../local-cloud/service-definition';
 import { LOCAL_ACCOUNT_ID } from '../../local-cloud/types';
+import { seedInventoryDemo } from './inventory';
 import { seedIotDemo } from './iot';
 import { seedDemoMenu } from './menu';
 
@@ -92,6 +93,7 @@ export async function seedDemoData(env: Record<string, string>, stage: string) {
   }
 
   created += await seedDemoMenu(db, stage, DEMO_SITE_ID);
+  created += await seedInventoryDemo(db, stage, DEMO_SITE_ID);
   created += await seedIotDemo(db, stage, DEMO_SITE_ID, site.timeZone);
 
   db.destroy();

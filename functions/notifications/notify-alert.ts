@@ -5,7 +5,7 @@ import { logger } from '#shared/logger';
 import { metricsFlush } from '#shared/metrics';
 import { notifyEvents } from './notify';
 
-// IoT alerts from the alerts queue (the alerts topic's subscription, resources.yml) → inboxes, realtime, SMS,
+// Alerts (IoT, inventory) from the alerts queue (the alerts topic's subscription, resources.yml) → inboxes, realtime, SMS,
 // email, escalation. Each message is one event envelope (raw delivery). No receipt per event: each recipient's
 // inbox write is the claim (notify.ts). Only the events that failed are reported, so only they come back.
 export const handler = middy<SQSEvent, SQSBatchResponse>()

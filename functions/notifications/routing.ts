@@ -32,6 +32,14 @@ function limitText({ minC, maxC }: { minC?: number; maxC?: number }): string {
   return '';
 }
 
+/** A stock quantity as a kitchen reads it: 2500 g is 2.5 kg, 750 ml stays 750 ml, 12 each is 12. */
+export function quantityText(quantity: number, unit: 'g' | 'ml' | 'each'): string {
+  const exact = (n: number) => String(Number(n.toFixed(3)));
+  if (unit === 'each') return exact(quantity);
+  const large = unit === 'g' ? 'kg' : 'l';
+  return Math.abs(quantity) >= 1000 ? `${exact(quantity / 1000)} ${large}` : `${exact(quantity)} ${unit}`;
+}
+
 /** What an event says to a person, or undefined when it is nothing to tell anyone. */
 export function messageFor(event: KnownEvent): { message: Message; audience: Audience } | undefined {
   switch (event.type) {
@@ -73,6 +81,33 @@ export function messageFor(event: KnownEvent): { message: Message; audience: Aud
         audience: { kind: 'site-managers', andOwners: false },
         message: { severity: 'info', title: `${deviceLabel(event.data)} reporting again`, body: `Readings resumed at ${event.data.backAt}.` },
       };
+    case 'inventory.low-stock': {
+      const d = event.data;
+      const amount = (q: number) => quantityText(q, d.unit);
+      const delivery = d.nextDelivery
+        ? ` Next delivery from ${d.nextDelivery.supplierName} on ${d.nextDelivery.deliveryDate} if ordered before ${d.nextDelivery.orderBy}.`
+        : ' No supplier sells it: buy it in by hand.';
+      const runsOut = d.runsOutAt ? ` At the current usage it runs out around ${d.runsOutAt}.` : '';
+      return {
+        audience: { kind: 'site-managers', andOwners: false },
+        message: {
+          severity: d.severity,
+          title: `Low stock: ${d.itemName}, ${amount(d.onHand)} left`,
+          body: `Reorder point ${amount(d.reorderPoint)}; ${amount(d.neededUntilDelivery)} needed until the next delivery.${runsOut}${delivery}`,
+        },
+      };
+    }
+    case 'inventory.stock-restored': {
+      const d = event.data;
+      return {
+        audience: { kind: 'site-managers', andOwners: false },
+        message: {
+          severity: d.severity,
+          title: `${d.itemName} back in stock: ${quantityText(d.onHand, d.unit)}`,
+          body: `Above its reorder point again; low since ${d.lowSince}.`,
+        },
+      };
+    }
     case 'order.status-changed': {
       const { to, serverId, ticketNumber } = event.data;
       if (to !== 'ready') return undefined;

@@ -5,7 +5,7 @@ import type * as z from 'zod';
 import type { EventData } from '#shared/contracts';
 import { ordersContract } from '#shared/contracts/orders';
 import { buildEvent, type EventEnvelope } from '#shared/events';
-import type { OrderLine, OrderRecord, Payment, Refund } from './schemas';
+import type { MenuItemRecord, OrderLine, OrderRecord, Payment, Refund } from './schemas';
 
 type OrdersEvents = typeof ordersContract.events;
 type OrdersEventType = keyof OrdersEvents;
@@ -72,5 +72,18 @@ export function orderSnapshot(order: OrderRecord): Input<'order.placed'> {
     refunds: order.refunds.filter((r) => r.status === 'completed').map(eventRefund),
     totals: order.totals,
     placedAt: order.placedAt,
+  };
+}
+
+/** A menu item as menu.item-changed tells it: its recipes per portion, the modifiers' own, and its version. */
+export function menuItemChangedData(item: MenuItemRecord): Input<'menu.item-changed'> {
+  const recipe = (consumption: MenuItemRecord['recipe']) => consumption.map(({ ingredientId, quantity, unit }) => ({ ingredientId, quantity, unit }));
+  return {
+    itemId: item.itemId,
+    name: item.name,
+    active: item.active,
+    recipe: recipe(item.recipe),
+    modifiers: item.modifiers.map((m) => ({ modifierId: m.modifierId, recipe: recipe(m.recipe) })),
+    version: item.version,
   };
 }

@@ -1,6 +1,7 @@
-// Menu availability, pure: what may be ordered, the 86 countdown, and manual 86 / restore.
+// Menu availability, pure: what may be ordered, the 86 countdown, manual 86 / restore, inventory's 86 / restore
+// (out of stock), and when a manager's change of an item is news for other domains (menu.item-changed).
 import { ConflictError, UnprocessableError } from '#shared/errors';
-import type { EventSpec } from './events';
+import { menuItemChangedData, type EventSpec } from './events';
 import { lineIdFor } from './order-rules';
 import { priceLine } from './pricing';
 import type { AvailabilityInput, LineInput, MenuItemRecord, OrderLine } from './schemas';
@@ -84,7 +85,8 @@ export function changeAvailability(
 ): { next: MenuItemRecord; events: EventSpec[] } | undefined {
   const version = item.version + 1;
   if (!input.available) {
-    if (item.eightySixed) return undefined;
+    // A manager 86'ing an item inventory took off makes it theirs: stock coming back no longer restores it.
+    if (item.eightySixed && item.eightySixedReason !== 'out-of-stock') return undefined;
     const next: MenuItemRecord = { ...item, eightySixed: true, eightySixedReason: 'manual', updatedAt: now, version };
     return { next, events: [{ type: 'menu.item-86d', data: { itemId: item.itemId, name: item.name, reason: 'manual', version } }] };
   }
@@ -98,4 +100,47 @@ export function changeAvailability(
     ? [{ type: 'menu.item-restored', data: { itemId: item.itemId, name: item.name, remaining: remaining ?? null, version } }]
     : [];
   return { next, events };
+}
+
+/** Inventory's events orders applies; mirrors the filter policy of applyStockAvailability in functions.yml. */
+export const STOCK_AVAILABILITY_EVENTS = ['inventory.item-unavailable', 'inventory.item-available'] as const;
+
+/** What inventory says of a menu item: it can no longer make a portion, or it can again; with its version there. */
+export interface StockSignal {
+  available: boolean;
+  version: number;
+}
+
+/**
+ * Inventory's word on an item (inventory.item-unavailable / item-available), applied only if newer than the last
+ * one applied: delivery is unordered, and an older word would undo a newer one. Unavailable 86'es an item that is
+ * on ('out-of-stock'); available restores only an item still off for 'out-of-stock', never one a manager 86'd or
+ * that sold out on its countdown. A newer word that changes nothing is still recorded (`stockVersion`), so an
+ * older one arriving after it is ignored. Undefined for a stale or repeated word: nothing to write.
+ */
+export function applyStockSignal(item: MenuItemRecord, signal: StockSignal, now: string): { next: MenuItemRecord; events: EventSpec[] } | undefined {
+  if (item.stockVersion !== undefined && signal.version <= item.stockVersion) return undefined;
+  const version = item.version + 1;
+  const recorded: MenuItemRecord = { ...item, stockVersion: signal.version, updatedAt: now, version };
+  if (!signal.available && !item.eightySixed) {
+    const next: MenuItemRecord = { ...recorded, eightySixed: true, eightySixedReason: 'out-of-stock' };
+    return { next, events: [{ type: 'menu.item-86d', data: { itemId: item.itemId, name: item.name, reason: 'out-of-stock', version } }] };
+  }
+  if (signal.available && item.eightySixed && item.eightySixedReason === 'out-of-stock') {
+    // The countdown it had (portions left when stock ran out) comes back with it.
+    const { eightySixedReason: _reason, ...rest } = recorded;
+    const next: MenuItemRecord = { ...rest, eightySixed: false };
+    return { next, events: [{ type: 'menu.item-restored', data: { itemId: item.itemId, name: item.name, remaining: item.remaining ?? null, version } }] };
+  }
+  return { next: recorded, events: [] };
+}
+
+/**
+ * menu.item-changed for a manager's change of an item (`before` undefined: created), when what it says changed:
+ * the name, `active`, or a recipe. A price or description change is nobody else's news.
+ */
+export function itemChangeEvents(before: MenuItemRecord | undefined, after: MenuItemRecord): EventSpec[] {
+  const said = (item: MenuItemRecord) => JSON.stringify({ ...menuItemChangedData(item), version: 0 });
+  if (before && said(before) === said(after)) return [];
+  return [{ type: 'menu.item-changed', data: menuItemChangedData(after) }];
 }

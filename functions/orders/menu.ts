@@ -4,7 +4,7 @@ import { retryOnConflict, VersionConflictError } from '#shared/dynamodb';
 import { ConflictError, NotFoundError } from '#shared/errors';
 import { store } from './config';
 import { buildEvents } from './events';
-import { changeAvailability, isAvailable } from './menu-rules';
+import { applyStockSignal, changeAvailability, isAvailable, itemChangeEvents, type StockSignal } from './menu-rules';
 import type {
   AvailabilityInput,
   CategoryInput,
@@ -19,7 +19,8 @@ import type {
 /** An absolute change (86 / restore) is retried on a version conflict: it does not depend on what was read. */
 const AVAILABILITY_ATTEMPTS = 5;
 
-export const publicItem = (item: MenuItemRecord) => ({ ...item, available: isAvailable(item) });
+// stockVersion is this domain's bookkeeping of inventory's messages, not part of the item a client sees.
+export const publicItem = ({ stockVersion: _stock, ...item }: MenuItemRecord) => ({ ...item, available: isAvailable(item) });
 const publicSettings = ({ siteId: _site, ...settings }: MenuSettingsRecord) => settings;
 
 function assertVersion(current: { version: number }, expected: number | undefined, what: string): void {
@@ -78,22 +79,25 @@ export async function getItem(siteId: string, itemId: string) {
   return publicItem(await existingItem(siteId, itemId));
 }
 
-export async function createItem(siteId: string, input: ItemInput) {
+// Creating and changing an item publish menu.item-changed (its recipes, for inventory) in the item's transaction.
+export async function createItem(siteId: string, input: ItemInput, correlationId: string) {
   if (!(await store.getSettings(siteId))) {
     throw new ConflictError('Set the menu settings (time zone, currency) of this site before adding items');
   }
-  const now = new Date().toISOString();
+  const at = new Date();
+  const now = at.toISOString();
   const item: MenuItemRecord = { siteId, itemId: randomUUID(), ...input, eightySixed: false, createdAt: now, updatedAt: now, version: 1 };
-  await store.putItem(item, undefined, []);
+  await store.putItem(item, undefined, buildEvents(itemChangeEvents(undefined, item), { siteId, correlationId, at }));
   return publicItem(item);
 }
 
-export async function updateItem(siteId: string, itemId: string, update: ItemUpdate) {
+export async function updateItem(siteId: string, itemId: string, update: ItemUpdate, correlationId: string) {
   const item = await existingItem(siteId, itemId);
   const { expectedVersion, ...fields } = update;
   assertVersion(item, expectedVersion, 'item');
-  const next: MenuItemRecord = { ...item, ...fields, updatedAt: new Date().toISOString(), version: item.version + 1 };
-  await store.putItem(next, item.version, []);
+  const at = new Date();
+  const next: MenuItemRecord = { ...item, ...fields, updatedAt: at.toISOString(), version: item.version + 1 };
+  await store.putItem(next, item.version, buildEvents(itemChangeEvents(item, next), { siteId, correlationId, at }));
   return publicItem(next);
 }
 
@@ -107,6 +111,26 @@ export function setAvailability(siteId: string, itemId: string, input: Availabil
       if (!change) return publicItem(item);
       await store.putItem(change.next, item.version, buildEvents(change.events, { siteId, correlationId, at }));
       return publicItem(change.next);
+    },
+    { attempts: AVAILABILITY_ATTEMPTS },
+  );
+}
+
+/**
+ * Inventory's word on an item (apply-stock-availability.ts): applied if newer than the last applied, with the 86 or
+ * restore event in the same transaction. Undefined when the item is not on this site's menu (nothing to apply);
+ * otherwise whether the word was new. Retried on a version conflict like a manual change: it is absolute.
+ */
+export function applyStockAvailability(siteId: string, itemId: string, signal: StockSignal, correlationId: string) {
+  return retryOnConflict(
+    async () => {
+      const item = await store.getItem(siteId, itemId);
+      if (!item) return undefined;
+      const at = new Date();
+      const change = applyStockSignal(item, signal, at.toISOString());
+      if (!change) return { applied: false, item: publicItem(item) };
+      await store.putItem(change.next, item.version, buildEvents(change.events, { siteId, correlationId, at }));
+      return { applied: true, item: publicItem(change.next) };
     },
     { attempts: AVAILABILITY_ATTEMPTS },
   );

@@ -205,6 +205,7 @@ export interface Consumption {
   unit: Unit;
 }
 export type Modifier = z.infer<typeof modifierSchema>;
+export type EightySixReason = 'manual' | 'sold-out' | 'out-of-stock';
 
 export interface MenuSettingsRecord extends MenuSettingsInput {
   siteId: string;
@@ -233,9 +234,14 @@ export interface MenuItemRecord {
   active: boolean;
   modifiers: Modifier[];
   recipe: Consumption[];
-  /** Off the menu for now: by hand ('manual') or because the countdown reached zero ('sold-out'). */
+  /**
+   * Off the menu for now: by hand ('manual'), because the countdown reached zero ('sold-out'), or because
+   * inventory can no longer make a portion ('out-of-stock', from inventory.item-unavailable).
+   */
   eightySixed: boolean;
-  eightySixedReason?: 'manual' | 'sold-out';
+  eightySixedReason?: EightySixReason;
+  /** The newest inventory availability version applied (inventory.item-unavailable / item-available); absent before any. */
+  stockVersion?: number;
   /** Countdown: portions left; absent when the item is not counted. */
   remaining?: number;
   createdAt: string;

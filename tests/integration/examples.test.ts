@@ -63,6 +63,29 @@ describeSeeded('examples/*.http against the demo data (local stack: other target
     expect(day.json.orders.map((o: any) => o.orderId)).toEqual(expect.arrayContaining([placed.orderId, bodyOf(again, 'order').orderId]));
   }, 60_000);
 
+  it('inventory.http: a receipt, waste and a count move on-hand in base units, in the ledger newest first', async () => {
+    const result = await run('inventory.http');
+    const [receipt, waste, count] = ['receipt', 'waste', 'count'].map((name) => bodyOf(result, name));
+    // Ledger quantities are milli-grams of coffee beans: one case of 6 one-kg bags, 250 g wasted.
+    const moved = (body: any) => body.movement.changes[0].after - body.movement.changes[0].before;
+    expect(receipt.movement).toMatchObject({ kind: 'receive', value: 14700 });
+    expect(moved(receipt)).toBe(6_000_000);
+    expect(waste.movement).toMatchObject({ kind: 'waste', reason: 'spoiled' });
+    expect(moved(waste)).toBe(-250_000);
+    // The count (4 bags and 350 g) sets on-hand whatever orders took before it; the variance is the difference.
+    expect(count.movement.changes[0].after).toBe(4_350_000);
+    expect(count.movement.variance).toBe(moved(count));
+    expect(count.onHand).toEqual({ 'dry-store': 4350 });
+    const ids = [count, waste, receipt].map((body) => body.movement.movementId);
+    const ledger = bodyOf(result, 'ledger').movements.map((m: any) => m.movementId);
+    expect(ledger.filter((id: string) => ids.includes(id))).toEqual(ids);
+    expect(result.outcomes.at(-1)).toMatchObject({ method: 'POST', status: 409, passed: true });
+
+    // Each run records new movements: a fresh Idempotency-Key every time, never a replay of the last run.
+    const again = await run('inventory.http');
+    expect(bodyOf(again, 'receipt').movement.movementId).not.toBe(receipt.movement.movementId);
+  }, 60_000);
+
   it('iot.http: provisions a unit with a certificate, commands it, decommissions it', async () => {
     const result = await run('iot.http');
     const registered = bodyOf(result, 'device');

@@ -1,4 +1,4 @@
-// Notifications end to end on the running stack: events from the IoT and orders domains reach inboxes, open
+// Notifications end to end on the running stack: events from the IoT, inventory and orders domains reach inboxes, open
 // WebSockets, the SMS and email logs of the local SNS; settings, quiet hours, escalation and the SMS cap.
 // The users domain's events feed the directory, so every person here is created through the real API.
 import { GetSubscriptionAttributesCommand, ListSubscriptionsByTopicCommand } from '@aws-sdk/client-sns';
@@ -424,6 +424,30 @@ describeLocal('notifications', () => {
       expect((await api('GET', `/sites/${site.siteId}/notification-settings`, { headers: bearer(elsewhere) })).status).toBe(403);
       const bad = await api('PUT', `/sites/${site.siteId}/notification-settings`, { body: { escalation: { afterSeconds: 1 } }, headers: bearer(await createUser('owner', [])) });
       expect(bad.status).toBe(400);
+    });
+  });
+
+  describe('inventory', () => {
+    it('low stock on the alerts topic reaches the managers’ inboxes (and SMS from warnings up) once; staff hear nothing', async () => {
+      const site = await staffedSite();
+      const itemId = uniqueId('cream');
+      const low = await publishAlert({ siteId: site.siteId, type: 'inventory.low-stock', severity: 'warning', id: `low-stock:${itemId}:1`, data: { itemId, episode: 1 } });
+      const notification = await waitForNotification(site.manager, (n) => n.eventId === low.id, 20_000);
+      expect(notification).toMatchObject({ eventType: 'inventory.low-stock', severity: 'warning', title: 'Low stock: Heavy cream, 3.25 l left', read: false });
+      expect(notification.data).toMatchObject({ itemId, onHand: 3250, nextDelivery: { supplierName: 'Green Valley Produce' } });
+      await eventually(async () => ((await smsTo(site.phone)).some((m) => m.Message.includes('Low stock: Heavy cream')) ? true : undefined), 10_000, 'the SMS');
+
+      // Its end is information: the inbox, not the SMS of a manager who wants warnings and up.
+      const restored = await publishAlert({ siteId: site.siteId, type: 'inventory.stock-restored', severity: 'info', id: `stock-restored:${itemId}:1`, data: { itemId, episode: 1 } });
+      const back = await waitForNotification(site.manager, (n) => n.eventId === restored.id, 20_000);
+      expect(back).toMatchObject({ severity: 'info', title: 'Heavy cream back in stock: 15.25 l', deliveries: { sms: { status: 'skipped', reason: 'below-min-severity' } } });
+
+      // Inventory publishes a retried decision with the same id: a redelivery creates nothing new.
+      await publishEvent(topicArn('alerts'), low, { severity: 'warning' });
+      await sleep(1_500);
+      expect((await inbox(site.manager, '?limit=100')).filter((n) => n.data.itemId === itemId).map((n) => n.eventType).sort()).toEqual(['inventory.low-stock', 'inventory.stock-restored']);
+      expect((await smsTo(site.phone)).filter((m) => m.Message.includes('Low stock: Heavy cream'))).toHaveLength(1);
+      expect((await inbox(site.staff, '?limit=100')).filter((n) => n.data.itemId === itemId)).toEqual([]);
     });
   });
 

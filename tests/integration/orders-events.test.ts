@@ -37,7 +37,11 @@ afterAll(async () => {
 });
 
 const orderPath = (orderId: string) => `/sites/${site.siteId}/orders/${orderId}`;
-const countOf = (type: OrdersEventType) => received.filter((e) => e.type === type).length;
+// The site's own items were created before the subscription, and their menu.item-changed may still be on its way:
+// only the item the test creates counts.
+let changedItem = '';
+const counted = (e: Received) => e.type !== 'menu.item-changed' || e.data.itemId === changedItem;
+const countOf = (type: OrdersEventType) => received.filter((e) => e.type === type && counted(e)).length;
 
 function expectValid(event: Received): void {
   const parsed = envelopeSchemaOf(event.type as EventType).safeParse(event.raw);
@@ -52,6 +56,22 @@ describeLocal('events (local: the test serves the HTTP endpoint the topic delive
       api('PUT', `/sites/${site.siteId}/menu/items/${items.lemonade}/availability`, { body: { available }, headers: bearer(staff) });
     await expectStatus(availability(false), 200);
     await expectStatus(availability(true), 200);
+
+    // Created, its recipe changed, its price changed (nobody else's news: no event), deactivated.
+    const menu = (await expectStatus(api('GET', `/sites/${site.siteId}/menu`, { headers: bearer(staff) }), 200)).json;
+    const soup = await expectStatus(
+      api('POST', `/sites/${site.siteId}/menu/items`, {
+        body: { categoryId: menu.categories[0].categoryId, name: 'Soup', price: 700, taxRate: '10', station: 'kitchen', recipe: [{ ingredientId: 'leek', quantity: 150, unit: 'g' }] },
+        headers: bearer(manager),
+      }),
+      201,
+    );
+    changedItem = soup.json.itemId;
+    const soupPath = `/sites/${site.siteId}/menu/items/${changedItem}`;
+    const leekAndPotato = [{ ingredientId: 'leek', quantity: 100, unit: 'g' }, { ingredientId: 'potato', quantity: 0.1, unit: 'kg' }];
+    await expectStatus(api('PATCH', soupPath, { body: { recipe: leekAndPotato }, headers: bearer(manager) }), 200);
+    await expectStatus(api('PATCH', soupPath, { body: { price: 750 }, headers: bearer(manager) }), 200);
+    await expectStatus(api('PATCH', soupPath, { body: { active: false }, headers: bearer(manager) }), 200);
 
     const order = (await expectStatus(placeOrder(site, staff, [{ itemId: items.burger, quantity: 1, modifierIds: ['cheese'] }, { itemId: items.fries, quantity: 2 }]), 201)).json;
     await expectStatus(api('POST', `${orderPath(order.orderId)}/lines`, { body: { itemId: items.lemonade, quantity: 1 }, headers: bearer(staff) }), 201);
@@ -86,6 +106,7 @@ describeLocal('events (local: the test serves the HTTP endpoint the topic delive
       'order.paid': 1,
       'payment.recorded': 1,
       'payment.refunded': 1,
+      'menu.item-changed': 3,
       'menu.item-86d': 1,
       'menu.item-restored': 1,
     };
@@ -118,6 +139,9 @@ describeLocal('events (local: the test serves the HTTP endpoint the topic delive
       totals: expect.objectContaining({ discount: 200, tip: 150, balance: 0 }),
     });
     expect(received.every((e) => e.siteId === site.siteId)).toBe(true);
+    const changes = received.filter((e) => e.type === 'menu.item-changed' && counted(e)).sort((a, b) => a.data.version - b.data.version);
+    expect(changes.map((e) => [e.data.version, e.data.active, e.data.recipe.length])).toEqual([[1, true, 1], [2, true, 2], [4, false, 2]]);
+    expect(changes[1]!.data).toEqual({ itemId: changedItem, name: 'Soup', active: true, recipe: leekAndPotato, modifiers: [], version: 2 });
   }, 60_000);
 
   it('with SNS failing, the order is still accepted (201); the stream relay retries it within seconds', async () => {

@@ -55,6 +55,7 @@ describe('the domains resolver', () => {
     expect(Object.keys(Resources).filter((id) => id.endsWith('DepthAlarm')).sort()).toEqual([
       'IotDeadLetterQueueDepthAlarm',
       'NotificationsDeadLetterQueueDepthAlarm',
+      'OrdersDeadLetterQueueDepthAlarm',
       'TelemetryDeadLetterQueueDepthAlarm',
     ]);
     const iotWithoutItsQueue = { Resources: { IotTable: { Type: 'AWS::DynamoDB::Table' } } };
@@ -122,7 +123,7 @@ describe('the resolved service (osls print --stage local)', () => {
       if (onFailure) deadLetterQueues.add(onFailure);
       for (const event of fn.events ?? []) if (event.sns?.redrivePolicy) deadLetterQueues.add(event.sns.redrivePolicy.deadLetterTargetRef);
     }
-    expect([...deadLetterQueues].sort()).toEqual(['IotDeadLetterQueue', 'NotificationsDeadLetterQueue']);
+    expect([...deadLetterQueues].sort()).toEqual(['InventoryDeadLetterQueue', 'IotDeadLetterQueue', 'NotificationsDeadLetterQueue', 'OrdersDeadLetterQueue']);
     // And the queues' own redrive targets (the telemetry queue's DLQ).
     for (const [, queue] of resourcesOf('AWS::SQS::Queue')) {
       const target = queue.Properties.RedrivePolicy?.deadLetterTargetArn?.['Fn::GetAtt']?.[0];

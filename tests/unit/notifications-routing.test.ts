@@ -1,5 +1,8 @@
-import { parseEvent, type EventType, type KnownEvent } from '../../functions/shared/contracts/index';
-import { emailSubject, inQuietHours, messageFor, nextStepDue, planChannels, recipientsOf, smsText, wantsSite } from '../../functions/notifications/routing';
+import { EVENT_TYPES, eventCatalog, parseEvent, type EventType, type KnownEvent } from '../../functions/shared/contracts/index';
+import { emailSubject, inQuietHours, messageFor, nextStepDue, planChannels, quantityText, recipientsOf, smsText, wantsSite } from '../../functions/notifications/routing';
+import { parse } from 'yaml';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { notificationIdFor } from '../../functions/notifications/inbox-store';
 import { DEFAULT_USER_SETTINGS, siteSettingsSchema, userSettingsSchema, type Member, type UserSettings } from '../../functions/notifications/schemas';
 import { sampleData, sampleEvent } from './fixtures/events';
@@ -43,6 +46,53 @@ describe('messageFor', () => {
     expect(messageFor(ready)).toMatchObject({ audience: { kind: 'user', userId: 'u-1' }, message: { title: 'Order #12 is ready' } });
     expect(messageFor(event('order.status-changed', { from: 'sent', to: 'preparing' }))).toBeUndefined();
     expect(messageFor(event('order.voided'))).toBeUndefined();
+  });
+});
+
+describe('inventory alerts', () => {
+  it('low stock is a warning to the site managers, with what is left, the reorder point and the next delivery', () => {
+    const routed = messageFor(event('inventory.low-stock'));
+    expect(routed?.audience).toEqual({ kind: 'site-managers', andOwners: false });
+    expect(routed?.message).toEqual({
+      severity: 'warning',
+      title: 'Low stock: Heavy cream, 3.25 l left',
+      body:
+        'Reorder point 2 l; 4.8 l needed until the next delivery. At the current usage it runs out around 2026-11-26T20:15:00.000Z. ' +
+        'Next delivery from Green Valley Produce on 2026-11-27 if ordered before 2026-11-26T19:00:00.000Z.',
+    });
+  });
+
+  it('low stock of an item no supplier sells, without usage, says to buy it in', () => {
+    const routed = messageFor(event('inventory.low-stock', { itemName: 'Saffron', unit: 'g', onHand: 1.5, reorderPoint: 5, neededUntilDelivery: 0, runsOutAt: null, nextDelivery: null }));
+    expect(routed?.message.title).toBe('Low stock: Saffron, 1.5 g left');
+    expect(routed?.message.body).toBe('Reorder point 5 g; 0 g needed until the next delivery. No supplier sells it: buy it in by hand.');
+  });
+
+  it('stock restored is information to the site managers, raising no alert and resolving none', () => {
+    const routed = messageFor(event('inventory.stock-restored'));
+    expect(routed).toEqual({
+      audience: { kind: 'site-managers', andOwners: false },
+      message: { severity: 'info', title: 'Heavy cream back in stock: 15.25 l', body: 'Above its reorder point again; low since 2026-11-25T19:30:00.000Z.' },
+    });
+  });
+
+  it('writes quantities as a kitchen reads them, sold below zero included', () => {
+    expect([quantityText(2500, 'g'), quantityText(999.5, 'g'), quantityText(750, 'ml'), quantityText(12, 'each'), quantityText(-1250, 'g'), quantityText(0.001, 'each')]).toEqual([
+      '2.5 kg',
+      '999.5 g',
+      '750 ml',
+      '12',
+      '-1.25 kg',
+      '0.001',
+    ]);
+  });
+
+  it('the alerts queue takes every event of the alerts topic, and routing has a message for each', () => {
+    const resources = parse(readFileSync(join(__dirname, '../../functions/notifications/resources.yml'), 'utf8'));
+    const subscribed: string[] = resources.Resources.NotificationAlertsSubscription.Properties.FilterPolicy.type;
+    const alertTypes = EVENT_TYPES.filter((type) => eventCatalog[type].topic === 'alerts');
+    expect([...subscribed].sort()).toEqual([...alertTypes].sort());
+    for (const type of alertTypes) expect({ type, routed: messageFor(event(type)) !== undefined }).toEqual({ type, routed: true });
   });
 });
 

@@ -1,7 +1,7 @@
 import { buildEvents, type EventSpec } from '../../functions/orders/events';
 import { envelopeSchemaOf, type EventType } from '../../functions/shared/contracts/index';
 import { ordersContract } from '../../functions/shared/contracts/orders';
-import { changeAvailability, takePortions } from '../../functions/orders/menu-rules';
+import { applyStockSignal, changeAvailability, itemChangeEvents, takePortions } from '../../functions/orders/menu-rules';
 import { addLine, addPayment, changeStatus, completeRefund, newOrder, removeLine, reserveRefund, setDiscount, voidOrder } from '../../functions/orders/order-rules';
 import { priceLine } from '../../functions/orders/pricing';
 import { menuItem, NOW, openOrder } from './fixtures/orders';
@@ -38,6 +38,9 @@ function everyEvent(): EventSpec[] {
   specs.push(...voidOrder(openOrder([water], [{ itemId: 'water' }]), 'test', 'm', NOW).events);
   specs.push(...takePortions(pasta, 2, NOW)!.events);
   specs.push(...changeAvailability({ ...pasta, eightySixed: true, eightySixedReason: 'sold-out', remaining: 0 }, { available: true, remaining: 3 }, NOW)!.events);
+  specs.push(...itemChangeEvents(undefined, pasta));
+  const outOfStock = applyStockSignal(pasta, { available: false, version: 1 }, NOW)!;
+  specs.push(...outOfStock.events, ...applyStockSignal(outOfStock.next, { available: true, version: 2 }, NOW)!.events);
   return specs;
 }
 

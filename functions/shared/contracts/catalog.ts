@@ -2,6 +2,7 @@
 // from index.ts so that #shared/events can validate what it builds against it without an import cycle (index.ts
 // imports the envelope from #shared/events).
 import type * as z from 'zod';
+import { inventoryAlertsContract, inventoryContract } from './inventory';
 import { iotContract } from './iot';
 import { ordersContract } from './orders';
 import { usersContract } from './users';
@@ -33,6 +34,8 @@ export const eventCatalog = {
   ...entriesOf(ordersContract),
   ...entriesOf(usersContract),
   ...entriesOf(iotContract),
+  ...entriesOf(inventoryContract),
+  ...entriesOf(inventoryAlertsContract),
 };
 
 export type EventType = keyof typeof eventCatalog;

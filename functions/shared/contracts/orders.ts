@@ -1,4 +1,5 @@
-// What the orders domain publishes on the events topic: orders as they change, payments and refunds, and menu
+// What the orders domain publishes on the events topic: orders as they change, payments and refunds, menu items
+// as a manager creates and changes them (with their recipes: what inventory judges availability by), and menu
 // items going off and back on. Order events carry the order `version` after the change (two events of one change
 // share it), menu events the item's `version`. Delivery is at least once and unordered: deduplicate by `id`,
 // order by `version`.
@@ -138,6 +139,9 @@ const orderSnapshotSchema = z.strictObject({
   placedAt: utcInstantSchema.describe('when the order was placed'),
 });
 
+/** One portion's recipe: the ingredients and quantities it takes. */
+const recipeSchema = z.array(consumptionSchema).describe('what one portion takes');
+
 const itemRef = {
   itemId: z.string().min(1).describe('the menu item'),
   name: z.string().describe('its name'),
@@ -198,16 +202,36 @@ export const ordersContract = {
       description: 'Money given back on a payment by a manager (POST …/orders/{orderId}/refunds), once the processor confirmed it.',
       data: z.strictObject({ ...orderRef, refund: refundSchema, method: paymentMethodSchema, totals: totalsSchema }),
     },
-    'menu.item-86d': {
-      description: "An item went off the menu: by hand (PUT …/menu/items/{itemId}/availability), or its countdown reached zero with an order.",
+    'menu.item-changed': {
+      description:
+        'A menu item created or changed by a manager (POST …/menu/items, PATCH …/menu/items/{itemId}, deactivation included), published when its name, `active` or a recipe changed: the recipes of one portion and of each modifier. Keep the highest `version`.',
       data: z.strictObject({
         ...itemRef,
-        reason: z.enum(['manual', 'sold-out']).describe('by hand, or the countdown reached zero'),
+        active: z.boolean().describe('on the menu at all (false: deactivated by a manager)'),
+        recipe: recipeSchema.describe('one portion of the item without modifiers'),
+        modifiers: z
+          .array(
+            z.strictObject({
+              modifierId: z.string().min(1).describe('the modifier'),
+              recipe: recipeSchema.describe('what the modifier adds to one portion (may be empty)'),
+            }),
+          )
+          .describe("the item's modifiers with their recipes"),
+        version: versionSchema.describe('item version after the change'),
+      }),
+    },
+    'menu.item-86d': {
+      description:
+        "An item went off the menu: by hand (PUT …/menu/items/{itemId}/availability), its countdown reached zero with an order, or inventory can no longer make a portion (inventory.item-unavailable).",
+      data: z.strictObject({
+        ...itemRef,
+        reason: z.enum(['manual', 'sold-out', 'out-of-stock']).describe('by hand, the countdown reached zero, or out of stock at inventory'),
         version: versionSchema.describe('item version after the change'),
       }),
     },
     'menu.item-restored': {
-      description: "An 86'd item is back on the menu (PUT …/menu/items/{itemId}/availability), with its new countdown or none.",
+      description:
+        "An 86'd item is back on the menu (PUT …/menu/items/{itemId}/availability, or inventory.item-available for an item off for `out-of-stock`), with its countdown or none.",
       data: z.strictObject({
         ...itemRef,
         remaining: z.number().int().min(1).nullable().describe('portions left, null when not counted'),

@@ -4,7 +4,7 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { randomUUID } from 'node:crypto';
 import { publishEvent } from '../../../functions/shared/event-publisher';
 import { buildEvent } from '../../../functions/shared/events';
-import type { EventType } from '../../../functions/shared/contracts/index';
+import { eventCatalog, type EventType } from '../../../functions/shared/contracts/index';
 import { sampleData } from '../../unit/fixtures/events';
 import { api, eventually, region, stage, topicArn } from './target';
 import { bearer, type TestUser } from './identity';
@@ -59,17 +59,19 @@ export async function emailsTo(address: string): Promise<Array<{ Email: string; 
 }
 
 /**
- * Publishes an alert on the alerts topic exactly as the IoT domain does (the shared envelope and publisher): the
- * type's sample data (its contract holds), with the test's own fields.
+ * Publishes an alert on the alerts topic exactly as its producer (IoT, inventory) does (the shared envelope and
+ * publisher): the type's sample data (its contract holds), with the test's own fields.
  */
 export async function publishAlert(input: { siteId: string; type: string; severity: string; data?: Record<string, unknown>; id?: string }) {
+  const { source } = eventCatalog[input.type as EventType];
+  const device = source === 'iot' ? { deviceId: 'test-device', deviceName: 'Test freezer', location: undefined } : {};
   const event = buildEvent({
     ...(input.id && { id: input.id }),
     type: input.type,
-    source: 'iot',
+    source,
     siteId: input.siteId,
     correlationId: randomUUID(),
-    data: sampleData(input.type as EventType, { deviceId: 'test-device', deviceName: 'Test freezer', location: undefined, severity: input.severity, ...input.data }),
+    data: sampleData(input.type as EventType, { ...device, severity: input.severity, ...input.data }),
   });
   await publishEvent(topicArn('alerts'), event, { severity: input.severity });
   return event;

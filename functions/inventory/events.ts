@@ -1,0 +1,36 @@
+// Events of the inventory domain, built from its records and checked against their contract in
+// #shared/contracts/inventory (docs/events.md) before they go into the outbox. This slice publishes the ledger:
+// one `inventory.movement-recorded` per movement, its id `movement:{movementId}`, so a retried decision publishes
+// the same id. Quantities leave as decimals of the base unit (milli-base units / 1000, exact to 3 decimals).
+import { inventoryContract } from '#shared/contracts/inventory';
+import { buildEvent, type EventEnvelope } from '#shared/events';
+import type { ItemRecord, MovementRecord } from './schemas';
+import { MILLI } from './units';
+
+const decimal = (milli: number) => milli / MILLI;
+
+export function movementRecorded(movement: MovementRecord, item: Pick<ItemRecord, 'name' | 'baseUnit'>, averageCost: number, correlationId: string): EventEnvelope {
+  return buildEvent({
+    id: `movement:${movement.movementId}`,
+    type: 'inventory.movement-recorded',
+    source: inventoryContract.source,
+    siteId: movement.siteId,
+    correlationId,
+    occurredAt: new Date(movement.at),
+    data: {
+      movementId: movement.movementId,
+      kind: movement.kind,
+      itemId: movement.itemId,
+      itemName: item.name,
+      unit: item.baseUnit,
+      changes: movement.changes.map((c) => ({ location: c.location, before: decimal(c.before), after: decimal(c.after) })),
+      value: movement.value,
+      averageCost,
+      ...(movement.reason === undefined ? {} : { reason: movement.reason }),
+      ...(movement.orderId === undefined ? {} : { orderId: movement.orderId }),
+      ...(movement.purchaseOrderId === undefined ? {} : { purchaseOrderId: movement.purchaseOrderId }),
+      by: movement.by,
+      at: movement.at,
+    },
+  });
+}
