@@ -3,11 +3,16 @@
 // the ledger have something to show; orders placed after `npm start` deplete it. Each item is written with its
 // on-hand row and its receipt in one transaction, on condition the item is new: a restart neither duplicates nor
 // resets stock that orders have moved since. No events: the seed is the starting state, not a change to publish.
+// The demo menu's recipes are stored too (seedInventoryRecipes), as menu.item-changed would have brought them, so
+// auto-86 judges the demo menu from the first sale.
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { averageAfterReceipt } from '../../functions/inventory/ledger-rules';
 import type { ItemRecord, MovementRecord } from '../../functions/inventory/schemas';
 import { inventoryKeys } from '../../functions/inventory/table';
+import type { MenuItemRecord } from '../../functions/orders/schemas';
+import { menuKeys } from '../../functions/orders/store';
 import { toBaseQuantity, type BaseUnit, type UnitDefinition } from '../../functions/inventory/units';
 
 interface StockSeed {
@@ -42,7 +47,7 @@ const STOCK: StockSeed[] = [
   { itemId: 'soup-base', name: 'Soup base (house stock)', category: 'prepared', baseUnit: 'ml', units: [{ name: 'tub', quantity: 4, unit: 'l' }], location: 'walk-in', pack: 'tub', par: 4, reorderPoint: 2, received: 3, packCost: 1400, shelfLifeDays: 3 },
 ];
 
-/** Writes what is missing of the demo stock; returns how many items it created. */
+/** Writes what is missing of the demo stock and recipes; returns how many records it created. */
 export async function seedInventoryDemo(db: DynamoDBDocumentClient, stage: string, siteId: string): Promise<number> {
   const table = `brigade-${stage}-inventory`;
   const at = new Date().toISOString();
@@ -94,6 +99,29 @@ export async function seedInventoryDemo(db: DynamoDBDocumentClient, stage: strin
       created++;
     } catch (error) {
       if (!(error instanceof TransactionCanceledException)) throw error;
+    }
+  }
+  return created + (await seedInventoryRecipes(db, stage, siteId));
+}
+
+/**
+ * Stores the recipe of every menu item of the demo site as seeded in orders' table (seedDemoMenu runs first), one
+ * portion without modifiers, unless inventory already knows that item. Returns how many it stored.
+ */
+export async function seedInventoryRecipes(db: DynamoDBDocumentClient, stage: string, siteId: string): Promise<number> {
+  const { pk } = menuKeys.item(siteId, '');
+  const { Items } = await db.send(
+    new QueryCommand({ TableName: `brigade-${stage}-orders`, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :item)', ExpressionAttributeValues: { ':pk': pk, ':item': 'ITEM#' } }),
+  );
+  const at = new Date().toISOString();
+  let created = 0;
+  for (const menu of (Items ?? []) as MenuItemRecord[]) {
+    const recipe = { siteId, menuItemId: menu.itemId, name: menu.name, recipe: menu.recipe, active: menu.active, menuVersion: menu.version, takenOff: false, availabilityVersion: 0, updatedAt: at };
+    try {
+      await db.send(new PutCommand({ TableName: `brigade-${stage}-inventory`, Item: { ...inventoryKeys.recipe(siteId, menu.itemId), ...recipe }, ConditionExpression: 'attribute_not_exists(pk)' }));
+      created++;
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
   }
   return created;

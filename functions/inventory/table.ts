@@ -16,8 +16,9 @@
 //   SITE#{site}#ORDER#{order} / DEPLETION            what an order took, per line, and the keys of the events applied
 //                                                    (depletion-rules.ts), version: written in the transaction of the
 //                                                    movements, conditional on the version read, so a replay depletes once
-//   SITE#{site}#MENU / RECIPE#{menuItem}             a menu item's portion recipe as orders publishes it, and whether
-//                                                    inventory took the item off (auto-86-rules.ts)
+//   SITE#{site}#MENU / RECIPE#{menuItem}             a menu item's portion recipe as orders publishes it (menuVersion:
+//                                                    only a newer one replaces it), whether inventory took the item off
+//                                                    and its availabilityVersion (recipe-store.ts, auto-86-rules.ts)
 //   SITE#{site}#UNRESOLVED / INGREDIENT#{ingredient} an ingredient recipes use without a stock item, for the manager
 //   SITE#{site}#UNRESOLVED / RECIPE#{menuItem}       a menu item sold without a recipe
 //   SITE#{site}#UNRESOLVED / UNIT#{ingredient}#{unit} a recipe unit that does not convert for the ingredient's item
@@ -43,9 +44,10 @@ const supplierPk = (siteId: string, supplierId: string) => `${site(siteId)}#SUPP
 const orderPk = (siteId: string, orderId: string) => `${site(siteId)}#ORDER#${orderId}`;
 const unresolvedPk = (siteId: string) => `${site(siteId)}#UNRESOLVED`;
 const movementsPk = (siteId: string, itemId: string) => `${site(siteId)}#ITEM#${itemId}`;
+const menuPk = (siteId: string) => `${site(siteId)}#MENU`;
 
-/** The partitions the stores query: a site's stock, an item's ledger, what depletion could not resolve. */
-export const partitions = { stock: stockPk, movements: movementsPk, unresolved: unresolvedPk };
+/** The partitions the stores query: a site's stock, an item's ledger, what depletion could not resolve, the recipes. */
+export const partitions = { stock: stockPk, movements: movementsPk, unresolved: unresolvedPk, menu: menuPk };
 
 export const inventoryKeys = {
   item: (siteId: string, itemId: string): TableKey => ({ pk: stockPk(siteId), sk: `ITEM#${itemId}` }),
@@ -57,7 +59,7 @@ export const inventoryKeys = {
   price: (siteId: string, supplierId: string, itemId: string, at: string): TableKey => ({ pk: supplierPk(siteId, supplierId), sk: `OFFER#${itemId}#PRICE#${at}` }),
   purchaseOrder: (siteId: string, purchaseOrderId: string): TableKey => ({ pk: `${site(siteId)}#PO#${purchaseOrderId}`, sk: 'PO' }),
   depletion: (siteId: string, orderId: string): TableKey => ({ pk: orderPk(siteId, orderId), sk: 'DEPLETION' }),
-  recipe: (siteId: string, menuItemId: string): TableKey => ({ pk: `${site(siteId)}#MENU`, sk: `RECIPE#${menuItemId}` }),
+  recipe: (siteId: string, menuItemId: string): TableKey => ({ pk: menuPk(siteId), sk: `RECIPE#${menuItemId}` }),
   unknownIngredient: (siteId: string, ingredientId: string): TableKey => ({ pk: unresolvedPk(siteId), sk: `INGREDIENT#${ingredientId}` }),
   missingRecipe: (siteId: string, menuItemId: string): TableKey => ({ pk: unresolvedPk(siteId), sk: `RECIPE#${menuItemId}` }),
   unconvertibleUnit: (siteId: string, ingredientId: string, unit: string): TableKey => ({ pk: unresolvedPk(siteId), sk: `UNIT#${ingredientId}#${unit}` }),

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { DepletionStore } from '../../functions/inventory/depletion-store';
 import { DEPLETING_EVENTS, emptyDepletion } from '../../functions/inventory/depletion-rules';
+import { RecipeStore } from '../../functions/inventory/recipe-store';
 import { applyMovement } from '../../functions/inventory/ledger-rules';
 import type { ItemRecord, MovementRecord } from '../../functions/inventory/schemas';
 import { StockStore, stockOf, type OnHandRow, type StockRead } from '../../functions/inventory/stock-store';
@@ -126,5 +127,25 @@ describe('the orders-events subscription', () => {
   it('sends what keeps failing to the domain’s dead-letter queue', () => {
     expect(sns.redrivePolicy).toEqual({ deadLetterTargetRef: 'InventoryDeadLetterQueue' });
     expect(functions.depleteFromOrders.destinations.onFailure.arn).toEqual({ 'Fn::GetAtt': ['InventoryDeadLetterQueue', 'Arn'] });
+  });
+});
+
+describe('the recipes subscription and the recipe record', () => {
+  const functions = parse(readFileSync(join(__dirname, '../../functions/inventory/functions.yml'), 'utf8'));
+  const sns = functions.learnRecipes.events[0].sns;
+
+  it('takes menu.item-changed only, by message attribute, with the dead-letter queue', () => {
+    expect(sns.filterPolicyScope).toBe('MessageAttributes');
+    expect(sns.filterPolicy.type).toEqual(['menu.item-changed']);
+    expect(sns.redrivePolicy).toEqual({ deadLetterTargetRef: 'InventoryDeadLetterQueue' });
+  });
+
+  it('announces availability at the next version only if the record is still at the version read', () => {
+    const write = new RecipeStore(TABLE).availabilityWrite('bistro', { menuItemId: 'burger', name: 'Burger', recipe: [], active: true, menuVersion: 2, takenOff: false, availabilityVersion: 5 }, true, NOW);
+    expect(write.Update).toMatchObject({
+      Key: { pk: 'SITE#bistro#MENU', sk: 'RECIPE#burger' },
+      ConditionExpression: 'availabilityVersion = :read',
+      ExpressionAttributeValues: { ':off': true, ':next': 6, ':read': 5 },
+    });
   });
 });

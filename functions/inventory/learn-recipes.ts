@@ -1,0 +1,31 @@
+import { parseEvent } from '#shared/contracts';
+import { logger } from '#shared/logger';
+import { snsEventHandler } from '#shared/sns-consumer';
+import { reviewAvailability } from './availability';
+import { config, recipeStore } from './config';
+
+/** What this consumer subscribes to (functions.yml filter policy; tests/unit/inventory-stores.test.ts). */
+export const RECIPE_EVENTS = ['menu.item-changed'] as const;
+
+// Orders' menu.item-changed → the menu item's portion recipe (modifiers apart) in inventory's table, if its
+// version is newer than the one stored; then auto-86 judges the item on today's stock. Claimed by event id.
+export const handler = snsEventHandler({ tableName: config.TABLE_NAME, consumer: 'recipes' }, async (envelope) => {
+  const parsed = parseEvent(envelope, RECIPE_EVENTS);
+  if (!parsed.success) {
+    // A contract breach never parses on a retry: logged, not retried into the dead-letter queue.
+    logger.error('menu event rejected', { issues: parsed.issues });
+    return;
+  }
+  const { siteId, data, correlationId } = parsed.event;
+  const learnt = await recipeStore.learn(
+    siteId,
+    { menuItemId: data.itemId, name: data.name, recipe: data.recipe, active: data.active, menuVersion: data.version },
+    new Date().toISOString(),
+  );
+  if (!learnt) {
+    logger.info('recipe already newer', { menuItemId: data.itemId, version: data.version });
+    return;
+  }
+  const { takenOff, restored } = await reviewAvailability(siteId, { menuItemIds: new Set([data.itemId]) }, correlationId);
+  logger.info('recipe learnt', { menuItemId: data.itemId, version: data.version, takenOff, restored });
+});

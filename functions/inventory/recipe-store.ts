@@ -1,0 +1,92 @@
+// DynamoDB access for what inventory knows of the menu (table.ts has the whole layout):
+//   SITE#{site}#MENU / RECIPE#{menuItem}   one portion's recipe (modifiers apart) as orders last published it, its
+//                                          menu version, whether inventory took the item off, availability version
+// Two versions on one record, each owned by one writer: `menuVersion` by menu.item-changed (learn: applied only when
+// newer, so a late or replayed event never brings an old recipe back), `availabilityVersion` by the auto-86 review
+// (conditional on the version read, so two reviews never both announce).
+import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamoDb } from '#shared/clients/dynamodb';
+import { isConditionFailure } from '#shared/dynamodb';
+import type { TransactItem } from '#shared/outbox';
+import type { MenuRecipe } from './auto-86-rules';
+import { inventoryKeys, partitions } from './table';
+
+export interface RecipeRecord extends MenuRecipe {
+  active: boolean;
+  menuVersion: number;
+  takenOff: boolean;
+  /** 0 until inventory first announces the item's availability. */
+  availabilityVersion: number;
+}
+
+export class RecipeStore {
+  constructor(private readonly table: string) {}
+
+  /** Stores a menu item's recipe unless a newer menu version is stored; false when it was not newer. */
+  async learn(siteId: string, menu: MenuRecipe & { active: boolean; menuVersion: number }, now: string): Promise<boolean> {
+    try {
+      await dynamoDb().send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: inventoryKeys.recipe(siteId, menu.menuItemId),
+          UpdateExpression:
+            'SET siteId = :site, menuItemId = :id, #name = :name, recipe = :recipe, active = :active, menuVersion = :v, updatedAt = :now, ' +
+            'takenOff = if_not_exists(takenOff, :false), availabilityVersion = if_not_exists(availabilityVersion, :zero)',
+          ConditionExpression: 'attribute_not_exists(pk) OR menuVersion < :v',
+          ExpressionAttributeNames: { '#name': 'name' },
+          ExpressionAttributeValues: {
+            ':site': siteId,
+            ':id': menu.menuItemId,
+            ':name': menu.name,
+            ':recipe': menu.recipe,
+            ':active': menu.active,
+            ':v': menu.menuVersion,
+            ':now': now,
+            ':false': false,
+            ':zero': 0,
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  /** Every recipe of the site, read consistently (a review decides on them). */
+  async all(siteId: string): Promise<RecipeRecord[]> {
+    const records: RecipeRecord[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await dynamoDb().send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': partitions.menu(siteId) },
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const stored of page.Items ?? []) {
+        const { menuItemId, name, recipe, active, menuVersion, takenOff, availabilityVersion } = stored;
+        records.push({ menuItemId, name, recipe, active, menuVersion, takenOff, availabilityVersion } as RecipeRecord);
+      }
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return records;
+  }
+
+  /** Inventory takes the item off or gives it back: the next availability version, if still the version read. */
+  availabilityWrite(siteId: string, record: RecipeRecord, takenOff: boolean, now: string): TransactItem {
+    return {
+      Update: {
+        TableName: this.table,
+        Key: inventoryKeys.recipe(siteId, record.menuItemId),
+        UpdateExpression: 'SET takenOff = :off, availabilityVersion = :next, availabilityAt = :now',
+        ConditionExpression: 'availabilityVersion = :read',
+        ExpressionAttributeValues: { ':off': takenOff, ':next': record.availabilityVersion + 1, ':read': record.availabilityVersion, ':now': now },
+      },
+    };
+  }
+}
