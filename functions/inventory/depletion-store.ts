@@ -26,8 +26,11 @@ export interface DepletionIssue {
   name?: string;
   unit?: string;
   message?: string;
+  /** The menu item whose recipe named it, when the recipe was learnt (recipe-issues.ts), and its name. */
+  menuItemName?: string;
+  /** Orders that met the problem; 0 when only a recipe has named it so far. */
   occurrences: number;
-  lastOrderId: string;
+  lastOrderId?: string;
   firstSeenAt: string;
   lastSeenAt: string;
 }

@@ -2,7 +2,8 @@ import { parseEvent } from '#shared/contracts';
 import { logger } from '#shared/logger';
 import { snsEventHandler } from '#shared/sns-consumer';
 import { reviewAvailability } from './availability';
-import { config, recipeStore } from './config';
+import { config, itemStore, recipeStore } from './config';
+import { recipeProblems } from './recipe-issues';
 
 /** What this consumer subscribes to (functions.yml filter policy; tests/unit/inventory-stores.test.ts). */
 export const RECIPE_EVENTS = ['menu.item-changed'] as const;
@@ -17,15 +18,17 @@ export const handler = snsEventHandler({ tableName: config.TABLE_NAME, consumer:
     return;
   }
   const { siteId, data, correlationId } = parsed.event;
-  const learnt = await recipeStore.learn(
-    siteId,
-    { menuItemId: data.itemId, name: data.name, recipe: data.recipe, active: data.active, menuVersion: data.version },
-    new Date().toISOString(),
-  );
+  const now = new Date().toISOString();
+  const menu = { menuItemId: data.itemId, name: data.name, recipe: data.recipe, active: data.active, menuVersion: data.version };
+  const learnt = await recipeStore.learn(siteId, menu, now);
   if (!learnt) {
     logger.info('recipe already newer', { menuItemId: data.itemId, version: data.version });
     return;
   }
+  // An ingredient without a stock item is the manager's to fix before the first sale, not after it.
+  const items = await itemStore.getMany(siteId, [...new Set(data.recipe.map((line) => line.ingredientId))]);
+  const problems = recipeProblems(data.recipe, items);
+  await recipeStore.reportProblems(siteId, menu, problems, now);
   const { takenOff, restored } = await reviewAvailability(siteId, { menuItemIds: new Set([data.itemId]) }, correlationId);
-  logger.info('recipe learnt', { menuItemId: data.itemId, version: data.version, takenOff, restored });
+  logger.info('recipe learnt', { menuItemId: data.itemId, version: data.version, takenOff, restored, ...problems });
 });

@@ -9,6 +9,7 @@ import { dynamoDb } from '#shared/clients/dynamodb';
 import { isConditionFailure } from '#shared/dynamodb';
 import type { TransactItem } from '#shared/outbox';
 import type { MenuRecipe } from './auto-86-rules';
+import type { RecipeProblems } from './recipe-issues';
 import { inventoryKeys, partitions } from './table';
 
 export interface RecipeRecord extends MenuRecipe {
@@ -22,7 +23,10 @@ export interface RecipeRecord extends MenuRecipe {
 export class RecipeStore {
   constructor(private readonly table: string) {}
 
-  /** Stores a menu item's recipe unless a newer menu version is stored; false when it was not newer. */
+  /**
+   * Stores a menu item's recipe unless a newer menu version is stored; false when one is. The same version again
+   * applies again (the same content): a retry after a failure past this write then finishes what it left undone.
+   */
   async learn(siteId: string, menu: MenuRecipe & { active: boolean; menuVersion: number }, now: string): Promise<boolean> {
     try {
       await dynamoDb().send(
@@ -32,7 +36,7 @@ export class RecipeStore {
           UpdateExpression:
             'SET siteId = :site, menuItemId = :id, #name = :name, recipe = :recipe, active = :active, menuVersion = :v, updatedAt = :now, ' +
             'takenOff = if_not_exists(takenOff, :false), availabilityVersion = if_not_exists(availabilityVersion, :zero)',
-          ConditionExpression: 'attribute_not_exists(pk) OR menuVersion < :v',
+          ConditionExpression: 'attribute_not_exists(pk) OR menuVersion <= :v',
           ExpressionAttributeNames: { '#name': 'name' },
           ExpressionAttributeValues: {
             ':site': siteId,
@@ -75,6 +79,32 @@ export class RecipeStore {
       start = page.LastEvaluatedKey;
     } while (start);
     return records;
+  }
+
+  /**
+   * Records what a just-learnt recipe names that stock cannot answer, in the depletion issues, naming the menu item.
+   * `occurrences` counts orders: a recipe adds none (0 on a new record). Independent upserts, in parallel.
+   */
+  async reportProblems(siteId: string, menu: Pick<MenuRecipe, 'menuItemId' | 'name'>, problems: RecipeProblems, now: string): Promise<void> {
+    const upsert = (key: { pk: string; sk: string }, fields: Record<string, string>) => {
+      const all = { ...fields, menuItemId: menu.menuItemId, menuItemName: menu.name, lastSeenAt: now };
+      const names = Object.keys(all);
+      return dynamoDb().send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: key,
+          UpdateExpression: `SET ${names.map((_, i) => `#f${i} = :f${i}`).join(', ')}, firstSeenAt = if_not_exists(firstSeenAt, :now) ADD occurrences :zero`,
+          ExpressionAttributeNames: Object.fromEntries(names.map((name, i) => [`#f${i}`, name])),
+          ExpressionAttributeValues: { ...Object.fromEntries(Object.values(all).map((value, i) => [`:f${i}`, value])), ':now': now, ':zero': 0 },
+        }),
+      );
+    };
+    await Promise.all([
+      ...problems.unknownIngredients.map((ingredientId) => upsert(inventoryKeys.unknownIngredient(siteId, ingredientId), { kind: 'unknown-ingredient', ingredientId })),
+      ...problems.unconvertible.map(({ ingredientId, unit, message }) =>
+        upsert(inventoryKeys.unconvertibleUnit(siteId, ingredientId, unit), { kind: 'unconvertible-unit', ingredientId, unit, message }),
+      ),
+    ]);
   }
 
   /** Inventory takes the item off or gives it back: the next availability version, if still the version read. */

@@ -22,6 +22,8 @@
 //   SITE#{site}#UNRESOLVED / INGREDIENT#{ingredient} an ingredient recipes use without a stock item, for the manager
 //   SITE#{site}#UNRESOLVED / RECIPE#{menuItem}       a menu item sold without a recipe
 //   SITE#{site}#UNRESOLVED / UNIT#{ingredient}#{unit} a recipe unit that does not convert for the ingredient's item
+//   SITES / SITE#{site}                              a site as the users domain published it: time zone, currency,
+//                                                    version (site-store.ts); one partition, so jobs list the sites
 //   SITE#{site}#OUTBOX#{eventId} / OUTBOX            an event not yet published (shared/outbox.ts)
 //   EVENT#{consumer}#{eventId} / RECEIPT             the SNS consumers' receipts (shared/sns-consumer.ts)
 //
@@ -47,9 +49,10 @@ const movementsPk = (siteId: string, itemId: string) => `${site(siteId)}#ITEM#${
 const menuPk = (siteId: string) => `${site(siteId)}#MENU`;
 
 /** The partitions the stores query: a site's stock, an item's ledger, what depletion could not resolve, the recipes. */
-export const partitions = { stock: stockPk, movements: movementsPk, unresolved: unresolvedPk, menu: menuPk };
+export const partitions = { sites: 'SITES', stock: stockPk, movements: movementsPk, unresolved: unresolvedPk, menu: menuPk };
 
 export const inventoryKeys = {
+  site: (siteId: string): TableKey => ({ pk: 'SITES', sk: `SITE#${siteId}` }),
   item: (siteId: string, itemId: string): TableKey => ({ pk: stockPk(siteId), sk: `ITEM#${itemId}` }),
   onHand: (siteId: string, itemId: string, location: string): TableKey => ({ pk: stockPk(siteId), sk: `ONHAND#${itemId}#${location}` }),
   episode: (siteId: string, itemId: string): TableKey => ({ pk: stockPk(siteId), sk: `EPISODE#${itemId}` }),
