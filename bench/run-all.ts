@@ -13,6 +13,7 @@ const BENCHES = [
   { name: 'orders-throughput', limitMs: 11 * 60_000 },
   { name: 'auth-cost', limitMs: 11 * 60_000 },
   { name: 'notifications-latency', limitMs: 13 * 60_000 },
+  { name: 'inventory-depletion', limitMs: 13 * 60_000 },
   { name: 'bundle-sizes', limitMs: 41 * 60_000 },
 ];
 const KILL_AFTER_MS = 30_000;

@@ -93,7 +93,7 @@ export async function seedDemoData(env: Record<string, string>, stage: string) {
   }
 
   created += await seedDemoMenu(db, stage, DEMO_SITE_ID);
-  created += await seedInventoryDemo(db, stage, DEMO_SITE_ID);
+  created += await seedInventoryDemo(db, stage, DEMO_SITE_ID, site.timeZone);
   created += await seedIotDemo(db, stage, DEMO_SITE_ID, site.timeZone);
 
   db.destroy();

@@ -25,6 +25,8 @@ export interface AvailabilityRead {
   items: ReadonlyMap<string, ItemRecord>;
   /** On-hand rows per item, by location. */
   rows: ReadonlyMap<string, ReadonlyMap<string, OnHandRow>>;
+  /** Locations under a food-safety hold (hold-rules.ts): their stock is not sellable. */
+  heldLocations?: ReadonlySet<string>;
 }
 
 export interface AvailabilityPlan {
@@ -36,12 +38,16 @@ export interface AvailabilityPlan {
   more: boolean;
 }
 
-/** Sellable stock per ingredient over the site's locations; archived items are not stock (their recipes are not judged). */
-export function stockFor({ items, rows }: Pick<AvailabilityRead, 'items' | 'rows'>): Map<string, StockOf> {
+/**
+ * Sellable stock per ingredient over the site's locations, held locations apart; archived items are not stock
+ * (their recipes are not judged).
+ */
+export function stockFor({ items, rows, heldLocations }: Pick<AvailabilityRead, 'items' | 'rows' | 'heldLocations'>): Map<string, StockOf> {
   const stock = new Map<string, StockOf>();
   for (const [itemId, item] of items) {
     if (item.archived) continue;
-    const onHand = [...(rows.get(itemId)?.values() ?? [])].reduce((sum, row) => sum + row.quantity, 0);
+    const sellable = [...(rows.get(itemId)?.values() ?? [])].filter((row) => !heldLocations?.has(row.location));
+    const onHand = sellable.reduce((sum, row) => sum + row.quantity, 0);
     stock.set(itemId, { item, onHand });
   }
   return stock;

@@ -11,7 +11,7 @@
 import { retryOnConflict } from '#shared/dynamodb';
 import { recipesUsing } from './auto-86-rules';
 import { planAvailability } from './availability-plan';
-import { config, itemStore, recipeStore, stockStore } from './config';
+import { config, holdStore, itemStore, recipeStore, stockStore } from './config';
 import type { RecipeRecord } from './recipe-store';
 
 const REVIEW_ATTEMPTS = 20;
@@ -43,9 +43,11 @@ function reviewOnce(siteId: string, scope: ReviewScope, correlationId: string): 
       const recipes = inScope(await recipeStore.all(siteId), scope).filter((r) => r.active);
       if (recipes.length === 0) return { takenOff: [], restored: [], more: false };
       const ingredientIds = [...new Set(recipes.flatMap((r) => r.recipe.map((c) => c.ingredientId)))];
-      const items = await itemStore.getMany(siteId, ingredientIds);
+      const [items, open] = await Promise.all([itemStore.getMany(siteId, ingredientIds), holdStore.openHolds(siteId)]);
       const rows = new Map(await Promise.all([...items.keys()].map(async (itemId) => [itemId, await stockStore.onHandOf(siteId, itemId)] as const)));
-      const plan = planAvailability(config.TABLE_NAME, siteId, { recipes, items, rows }, new Date().toISOString(), correlationId);
+      // Held stock is not sellable. A hold opened or released after this read is followed by a review of its items.
+      const heldLocations = new Set(open.keys());
+      const plan = planAvailability(config.TABLE_NAME, siteId, { recipes, items, rows, heldLocations }, new Date().toISOString(), correlationId);
       if (plan.events.length > 0) await stockStore.commit(plan.writes, plan.events);
       return plan;
     },

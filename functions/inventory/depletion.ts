@@ -6,7 +6,7 @@
 import { retryOnConflict } from '#shared/dynamodb';
 import type { EventEnvelope } from '#shared/events';
 import { logger } from '#shared/logger';
-import { depletionStore, itemStore, stockStore } from './config';
+import { depletionStore, itemStore, siteStore, stockStore } from './config';
 import { deplete, depletionKey, type DepletableItem, type DepletingEvent, type DepletionMovement } from './depletion-rules';
 import { movementRecorded } from './events';
 import { applyMovements, type Movement } from './ledger-rules';
@@ -36,6 +36,7 @@ function ledgerMovement(move: DepletionMovement): Movement {
 export async function depleteFromEvent(event: DepletingEvent): Promise<{ replay: boolean; movements: number }> {
   const { siteId } = event;
   const { orderId } = event.data;
+  const timeZone = await siteStore.timeZoneOf(siteId);
   return retryOnConflict(
     async () => {
       const { record, items } = await depletionStore.read(siteId, orderId, ingredientsOf(event));
@@ -74,7 +75,7 @@ export async function depleteFromEvent(event: DepletingEvent): Promise<{ replay:
       }
       const writes = [
         depletionStore.recordWrite(siteId, result.state, record?.version, at),
-        ...changes.flatMap((change) => stockStore.changeWrites(change, at)),
+        ...changes.flatMap((change) => stockStore.changeWrites(change, at, timeZone)),
         ...depletionStore.issueWrites(siteId, orderId, result.unresolved, at),
       ];
       if (writes.length + events.length > MAX_TRANSACTION_ITEMS) {

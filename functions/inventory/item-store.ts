@@ -2,9 +2,9 @@
 //   SITE#{site}#STOCK / ITEM#{item}    the item record (schemas.ts itemRecordSchema), version
 // An edit changes only the fields a manager owns (UpdateItem, conditional on the version read): the average cost
 // belongs to receipts (stock-store.ts), which change it without a version bump, so neither overwrites the other.
-import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDb } from '#shared/clients/dynamodb';
-import { batchGetAll, isConditionFailure, queryPage, VersionConflictError } from '#shared/dynamodb';
+import { batchGetAll, isConditionFailure, queryPage, updateOnVersion } from '#shared/dynamodb';
 import { ConflictError } from '#shared/errors';
 import type { ItemRecord } from './schemas';
 import { inventoryKeys, partitions, stockPrefixes } from './table';
@@ -51,25 +51,7 @@ export class ItemStore {
 
   /** The edit on condition that the item is still at `version`; returns the item after it. */
   async update(siteId: string, itemId: string, version: number, edit: ItemEdit, now: string): Promise<ItemRecord> {
-    const fields = { ...edit, updatedAt: now, version: version + 1 };
-    const names = Object.keys(fields);
-    try {
-      const { Attributes } = await dynamoDb().send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: inventoryKeys.item(siteId, itemId),
-          UpdateExpression: `SET ${names.map((_, i) => `#f${i} = :f${i}`).join(', ')}`,
-          ConditionExpression: 'version = :version',
-          ExpressionAttributeNames: Object.fromEntries(names.map((name, i) => [`#f${i}`, name])),
-          ExpressionAttributeValues: { ...Object.fromEntries(Object.values(fields).map((value, i) => [`:f${i}`, value])), ':version': version },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return itemOf(Attributes ?? {});
-    } catch (error) {
-      if (isConditionFailure(error)) throw new VersionConflictError('stock item', { itemId });
-      throw error;
-    }
+    return itemOf(await updateOnVersion(this.table, inventoryKeys.item(siteId, itemId), version, { ...edit, updatedAt: now, version: version + 1 }, 'stock item', { itemId }));
   }
 
   /** A page of the site's items in id order; the cursor is bound to the site (shared/dynamodb.ts queryPage). */

@@ -10,7 +10,7 @@ import type { HttpResult } from '#shared/http';
 import type { Caller } from '#shared/identity';
 import { completedRecordWrite, IdempotencyKeyTakenError, replayOf, replayWinner, type IdempotentRequest } from '#shared/idempotency';
 import { mulDivHalfUp } from '#shared/money';
-import { stockStore } from './config';
+import { siteStore, stockStore } from './config';
 import { movementRecorded } from './events';
 import { loadItem, onHandView } from './items';
 import { applyMovement, type Movement } from './ledger-rules';
@@ -90,6 +90,7 @@ function respond(movement: MovementRecord, onHand: ReturnType<typeof onHandView>
 
 export async function recordMovement({ siteId, caller, correlationId }: Context, itemId: string, request: MovementRequest, idempotency: IdempotentRequest): Promise<HttpResult> {
   const movementId = randomUUID();
+  const timeZone = await siteStore.timeZoneOf(siteId);
   try {
     return await retryOnConflict(
       async () => {
@@ -114,7 +115,7 @@ export async function recordMovement({ siteId, caller, correlationId }: Context,
           ...(request.note ? { note: request.note } : {}),
         };
         const completed = completedRecordWrite(idempotency, respond(record, onHandView(Object.entries(applied.stock.onHand).map(([location, quantity]) => ({ location, quantity })))));
-        const writes = stockStore.changeWrites({ read, after: applied.stock, movements: [record], requireActive: movement.kind === 'receive' || movement.kind === 'count' }, at);
+        const writes = stockStore.changeWrites({ read, after: applied.stock, movements: [record], requireActive: movement.kind === 'receive' || movement.kind === 'count' }, at, timeZone);
         try {
           await stockStore.commit([...writes, completed.write], [movementRecorded(record, item, applied.stock.averageCost, correlationId)]);
         } catch (error) {

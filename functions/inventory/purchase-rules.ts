@@ -117,7 +117,7 @@ export function draftPurchaseOrder(minimumOrderValue: number, offers: readonly O
 
 export function transition(po: PurchaseOrder, action: PoAction): PurchaseOrder {
   const { from, to } = TRANSITIONS[action];
-  if (!from.includes(po.status)) throw new ConflictError(`A ${po.status} purchase order cannot ${action}`, { status: po.status, action });
+  if (!from.includes(po.status)) throw new ConflictError(`A ${po.status} purchase order cannot ${action} (${po.status} → ${to})`, { status: po.status, action, to });
   return { ...po, status: to, version: po.version + 1, ...(action === 'close-short' ? { shortClosed: true } : {}) };
 }
 

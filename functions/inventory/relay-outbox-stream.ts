@@ -2,13 +2,14 @@ import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { outboxStreamHandler } from '#shared/outbox-relay';
 import { logger } from '#shared/logger';
 import { reviewAvailability } from './availability';
-import { outboxTarget } from './config';
+import { config, outboxTarget } from './config';
+import { inventoryOutboxDeps } from './low-stock-publishing';
 
 // Invoked by the inventory table's stream with new outbox items only (functions.yml filter): movements and
 // depletions commit their events and return; this publishes them to SNS seconds later, then reviews auto-86 for
 // the items they moved (availability.ts). A failed review fails the batch: the stream retries it, the events are
 // published again under the same ids (consumers deduplicate) and the review runs again.
-const publish = outboxStreamHandler(outboxTarget);
+const publish = outboxStreamHandler(outboxTarget, inventoryOutboxDeps(config.ALERTS_TOPIC_ARN));
 
 /** Items moved per site, from the movement events of the batch. */
 function movedItems(event: DynamoDBStreamEvent): Map<string, Set<string>> {

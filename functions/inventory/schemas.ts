@@ -3,7 +3,6 @@
 // as integer minor units. Nothing here is unbounded: an absurd quantity, price or list is a 400 at the door.
 import * as z from 'zod';
 import { siteIdSchema } from '#shared/identity';
-import { instantSchema, timeZoneSchema } from '#shared/time';
 import { moneySchema as kitMoneySchema } from '#shared/money';
 import { MANUAL_WASTE_REASONS, MOVEMENT_KINDS, WASTE_REASONS } from './ledger-rules';
 import { PO_STATUSES } from './purchase-rules';
@@ -123,7 +122,24 @@ export const supplierSchema = z
   })
   .refine((s) => new Set(s.deliveryWeekdays).size === s.deliveryWeekdays.length, { path: ['deliveryWeekdays'], message: 'a weekday appears twice' });
 export type SupplierInput = z.infer<typeof supplierSchema>;
-export const supplierRecordSchema = z.strictObject({ siteId: z.string(), timeZone: timeZoneSchema, ...supplierSchema.shape, version: z.number().int().min(1) });
+/** The site's time zone is not kept: cut-offs and delivery days are read in the zone the site has when computing. */
+export const supplierRecordSchema = z.strictObject({ siteId: z.string(), ...supplierSchema.shape, version: z.number().int().min(1), createdAt: z.string(), updatedAt: z.string() });
+export type SupplierRecord = z.infer<typeof supplierRecordSchema>;
+const supplierFields = supplierSchema.shape;
+export const updateSupplierSchema = z
+  .strictObject({
+    name: supplierFields.name.optional(),
+    contact: supplierFields.contact.optional(),
+    leadTimeDays: supplierFields.leadTimeDays.optional(),
+    deliveryWeekdays: supplierFields.deliveryWeekdays.optional(),
+    orderCutOff: clockSchema.optional(),
+    deliveryTime: clockSchema.optional(),
+    minimumOrderValue: moneySchema.optional(),
+    expectedVersion,
+  })
+  .refine((u) => Object.keys(u).some((k) => k !== 'expectedVersion'), 'nothing to update')
+  .refine((u) => !u.deliveryWeekdays || new Set(u.deliveryWeekdays).size === u.deliveryWeekdays.length, { path: ['deliveryWeekdays'], message: 'a weekday appears twice' });
+export type SupplierEdit = Omit<z.infer<typeof updateSupplierSchema>, 'expectedVersion'>;
 
 /** What a supplier sells an item in: one pack unit the item defines (or a standard one), at a price per pack. */
 export const supplierItemSchema = z.strictObject({
@@ -135,12 +151,20 @@ export const supplierItemSchema = z.strictObject({
 export const priceEntrySchema = z.strictObject({ packPrice: moneySchema, at: z.string(), by: z.string().min(1) });
 export const supplierItemRecordSchema = z.strictObject({
   ...supplierItemSchema.shape,
+  siteId: z.string(),
   supplierId: idSchema,
   /** Milli-base units in one pack, from the item's units when the offer was set. */
   packSize: milliQuantitySchema.min(1),
   /** The latest prices, newest first; the whole history is kept as separate price items (table.ts). */
   recentPrices: z.array(priceEntrySchema).max(10),
+  version: z.number().int().min(1),
+  updatedAt: z.string(),
 });
+export type OfferRecord = z.infer<typeof supplierItemRecordSchema>;
+export type PriceEntry = z.infer<typeof priceEntrySchema>;
+/** The PUT of an offer: the item is in the path; `preferred` makes this supplier the one the item's drafts go to. */
+export const putOfferSchema = z.strictObject({ ...supplierItemSchema.omit({ itemId: true }).shape, preferred: z.boolean().optional() });
+export type PutOfferInput = z.infer<typeof putOfferSchema>;
 
 // --- movements -----------------------------------------------------------------------------------------------------
 
@@ -181,16 +205,20 @@ export type MovementRecord = z.infer<typeof movementRecordSchema>;
 
 // --- purchase orders -----------------------------------------------------------------------------------------------
 
-export const editPurchaseOrderSchema = z.strictObject({
-  lines: z
-    .array(z.strictObject({ itemId: idSchema, packs: z.number().int().min(1).max(MAX_PACKS) }))
-    .min(1)
-    .max(100)
-    .refine((lines) => new Set(lines.map((l) => l.itemId)).size === lines.length, 'an item appears twice'),
-  expectedVersion,
-});
+/** The most lines a purchase order has. */
+export const MAX_PO_LINES = 100;
+/** What a manager orders: packs of items, priced from the supplier's offers. */
+const orderedLinesSchema = z
+  .array(z.strictObject({ itemId: idSchema, packs: z.number().int().min(1).max(MAX_PACKS) }))
+  .min(1)
+  .max(MAX_PO_LINES)
+  .refine((lines) => new Set(lines.map((l) => l.itemId)).size === lines.length, 'an item appears twice');
+export const createPurchaseOrderSchema = z.strictObject({ supplierId: idSchema, lines: orderedLinesSchema });
+export const editPurchaseOrderSchema = z.strictObject({ lines: orderedLinesSchema, expectedVersion });
 export const purchaseOrderActionSchema = z.strictObject({ action: z.enum(['approve', 'send', 'cancel', 'close-short']), expectedVersion });
+/** `expectedVersion`: the version the clerk received against; a line received by someone else since is a 409. */
 export const receiptSchema = z.strictObject({
+  expectedVersion,
   lines: z
     .array(
       z.strictObject({
@@ -202,8 +230,7 @@ export const receiptSchema = z.strictObject({
       }),
     )
     .min(1)
-    .max(100),
-  receivedAt: instantSchema.optional(),
+    .max(MAX_PO_LINES),
 });
 
 const poLineRecordSchema = z.strictObject({
@@ -215,7 +242,12 @@ const poLineRecordSchema = z.strictObject({
   packs: z.number().int().min(1).max(MAX_PACKS),
   receivedPacks: z.number().int().min(0),
   receivedCost: z.number().int().min(0),
+  /** What receipts flagged on the line, once each (purchase-rules.ts ReceiptFlag kinds). */
+  flags: z.array(z.enum(['price-difference', 'substituted', 'over-received'])).max(3).optional(),
+  /** The PO version of the receipt that last received the line: a receipt made against an older one is a 409. */
+  receivedAtVersion: z.number().int().min(1).optional(),
 });
+export type PurchaseOrderLineRecord = z.infer<typeof poLineRecordSchema>;
 export const purchaseOrderRecordSchema = z.strictObject({
   siteId: z.string(),
   purchaseOrderId: idSchema,
@@ -225,11 +257,25 @@ export const purchaseOrderRecordSchema = z.strictObject({
   total: z.number().int().min(0),
   belowMinimum: z.boolean(),
   shortClosed: z.boolean().optional(),
+  /** Set by `send`: when, and the delivery date expected then (site-local). */
+  sentAt: z.string().optional(),
+  deliveryDate: z.string().optional(),
+  /** Receipts taken (purchase-order-receiving.ts caps them). */
+  receiptCount: z.number().int().min(0).optional(),
+  /** When it was received in full, closed short or cancelled. */
+  closedAt: z.string().optional(),
   version: z.number().int().min(1),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
 export type PurchaseOrderRecord = z.infer<typeof purchaseOrderRecordSchema>;
+export const purchaseOrderParamsSchema = z.object({ siteId: siteIdSchema, purchaseOrderId: idSchema });
+/** `open` (the default): every status but received and cancelled. */
+export const purchaseOrderListQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+  cursor: z.string().max(2048).optional(),
+  status: z.enum(['open', ...PO_STATUSES]).default('open'),
+});
 
 // --- routes --------------------------------------------------------------------------------------------------------
 
@@ -237,4 +283,6 @@ export const siteParamsSchema = z.object({ siteId: siteIdSchema });
 export const itemParamsSchema = z.object({ siteId: siteIdSchema, itemId: idSchema });
 const pageFields = { limit: z.coerce.number().int().min(1).max(100).default(25), cursor: z.string().max(2048).optional() };
 export const pageQuerySchema = z.object(pageFields);
+export const supplierParamsSchema = z.object({ siteId: siteIdSchema, supplierId: idSchema });
+export const offerParamsSchema = z.object({ siteId: siteIdSchema, supplierId: idSchema, itemId: idSchema });
 export const onHandQuerySchema = z.object({ ...pageFields, itemId: idSchema.optional() });

@@ -5,14 +5,17 @@
 // read, so two movements of one item never both apply to the same on-hand: the loser re-reads and recomputes
 // (`retryOnConflict` in the use cases). A receipt also changes the item's average cost, computed from the item's
 // whole on-hand: it is conditional on every on-hand row of the item, not only the one it changes.
+// Every movement also carries the byDay index attributes (dayPk = SITE#{site}#DAY#{local date in the site's time
+// zone}), which the reports read a date range by; the caller reads the zone once per request or event.
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDb } from '#shared/clients/dynamodb';
 import { batchGetAll, queryPage } from '#shared/dynamodb';
 import type { EventEnvelope } from '#shared/events';
 import { commitWithEvents, type TransactItem } from '#shared/outbox';
+import { localDateOf } from '#shared/time';
 import type { ItemStock } from './ledger-rules';
 import type { ItemRecord, MovementRecord } from './schemas';
-import { inventoryKeys, partitions, stockPrefixes } from './table';
+import { indexKeys, inventoryKeys, partitions, stockPrefixes } from './table';
 
 export interface OnHandRow {
   siteId: string;
@@ -39,7 +42,8 @@ export interface StockChange {
   requireActive: boolean;
 }
 
-function rowOf(stored: Record<string, unknown>): OnHandRow {
+/** An on-hand row as read, without its keys. */
+export function rowOf(stored: Record<string, unknown>): OnHandRow {
   const { pk: _pk, sk: _sk, ...row } = stored;
   return row as unknown as OnHandRow;
 }
@@ -52,6 +56,21 @@ export function stockOf({ item, rows }: StockRead): ItemStock {
     averageCost: item.averageCost,
     onHand: Object.fromEntries([...rows.values()].map((row) => [row.location, row.quantity])),
   };
+}
+
+/** A movement as stored: its ledger key, its byDay index keys (the local date of `at` in `timeZone`), the record. */
+export function movementItem(movement: MovementRecord, timeZone: string): Record<string, unknown> {
+  return {
+    ...inventoryKeys.movement(movement.siteId, movement.itemId, movement.at, movement.movementId),
+    ...indexKeys.day(movement.siteId, localDateOf(Date.parse(movement.at), timeZone), movement.at, movement.movementId),
+    ...movement,
+  };
+}
+
+/** A movement as read, from the table or the byDay index: the record without its keys. */
+export function movementOf(stored: Record<string, unknown>): MovementRecord {
+  const { pk: _pk, sk: _sk, dayPk: _dayPk, daySk: _daySk, ...movement } = stored;
+  return movement as MovementRecord;
 }
 
 export class StockStore {
@@ -86,8 +105,11 @@ export class StockStore {
     return new Map(found.map((stored) => [`${stored.itemId as string}|${stored.location as string}`, rowOf(stored)]));
   }
 
-  /** The transaction items of one item's change: on-hand rows, the item's cost or state condition, the movements. */
-  changeWrites({ read, after, movements, requireActive }: StockChange, now: string): TransactItem[] {
+  /**
+   * The transaction items of one item's change: on-hand rows, the item's cost or state condition, the movements
+   * (dated for the byDay index in the site's `timeZone`).
+   */
+  changeWrites({ read, after, movements, requireActive }: StockChange, now: string, timeZone: string): TransactItem[] {
     const { item, rows } = read;
     const writes: TransactItem[] = [];
     const changed = new Set<string>();
@@ -123,13 +145,7 @@ export class StockStore {
       writes.push({ ConditionCheck: { TableName: this.table, Key: itemKey, ConditionExpression: 'archived = :no', ExpressionAttributeValues: { ':no': false } } });
     }
     for (const movement of movements) {
-      writes.push({
-        Put: {
-          TableName: this.table,
-          Item: { ...inventoryKeys.movement(movement.siteId, movement.itemId, movement.at, movement.movementId), ...movement },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      });
+      writes.push({ Put: { TableName: this.table, Item: movementItem(movement, timeZone), ConditionExpression: 'attribute_not_exists(pk)' } });
     }
     return writes;
   }
@@ -151,11 +167,7 @@ export class StockStore {
       },
       cursor,
     );
-    const movements = page.items.map((stored) => {
-      const { pk: _pk, sk: _sk, ...movement } = stored;
-      return movement as MovementRecord;
-    });
-    return { movements, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+    return { movements: page.items.map(movementOf), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
   }
 
   /** A page of the site's on-hand rows (of one item when given), in item then location order. */

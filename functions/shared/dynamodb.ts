@@ -11,6 +11,7 @@ import {
   BatchGetCommand,
   BatchWriteCommand,
   QueryCommand,
+  UpdateCommand,
   type NativeAttributeValue,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
@@ -50,6 +51,39 @@ export class VersionConflictError extends ConflictError {
   override name = 'VersionConflictError';
   constructor(what: string, details?: unknown) {
     super(`The ${what} was changed by someone else; reload and retry`, details);
+  }
+}
+
+/**
+ * SETs `fields` on the item at `key` on condition that it is still at `version` (a manager's edit: only the fields
+ * it names change, so another writer's fields are never overwritten); returns the item after it. A stale version
+ * is a VersionConflictError naming `what`.
+ */
+export async function updateOnVersion(
+  tableName: string,
+  key: Key,
+  version: number,
+  fields: Record<string, NativeAttributeValue>,
+  what: string,
+  details?: unknown,
+): Promise<Item> {
+  const names = Object.keys(fields);
+  try {
+    const { Attributes } = await dynamoDb().send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: key,
+        UpdateExpression: `SET ${names.map((_, i) => `#f${i} = :f${i}`).join(', ')}`,
+        ConditionExpression: 'version = :version',
+        ExpressionAttributeNames: Object.fromEntries(names.map((name, i) => [`#f${i}`, name])),
+        ExpressionAttributeValues: { ...Object.fromEntries(Object.values(fields).map((value, i) => [`:f${i}`, value])), ':version': version },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return Attributes ?? {};
+  } catch (error) {
+    if (isConditionFailure(error)) throw new VersionConflictError(what, details);
+    throw error;
   }
 }
 

@@ -94,8 +94,8 @@ export async function relayOutbox(
  * The scheduled relay as a Lambda handler (every minute): publishes the events whose request could not (SNS down,
  * the function ended early). Events younger than `minAgeSeconds` are left to the request still publishing them.
  */
-export function relayOutboxHandler(target: OutboxTarget, minAgeSeconds: number) {
-  return scheduledJob('outbox-relay', ({ now }) => relayOutbox({ ...target, minAgeMs: minAgeSeconds * 1000 }, now), {
+export function relayOutboxHandler(target: OutboxTarget, minAgeSeconds: number, deps: () => OutboxDeps = defaultDeps) {
+  return scheduledJob('outbox-relay', ({ now }) => relayOutbox({ ...target, minAgeMs: minAgeSeconds * 1000 }, now, deps()), {
     quiet: (result) => result.published + result.failed === 0,
   });
 }

@@ -41,7 +41,7 @@ const movement = (kind: MovementRecord['kind'], changes: MovementRecord['changes
 describe('StockStore.changeWrites', () => {
   it('a sale writes only the row it changed, on the version read, and puts the movement only if absent', () => {
     const applied = applyMovement(stockOf(read), { kind: 'sale', location: 'line', quantity: 1_500_000 });
-    const writes = store.changeWrites({ read, after: applied.stock, movements: [movement('sale', applied.changes)], requireActive: false }, NOW);
+    const writes = store.changeWrites({ read, after: applied.stock, movements: [movement('sale', applied.changes)], requireActive: false }, NOW, 'UTC');
     expect(writes).toEqual([
       {
         Put: expect.objectContaining({
@@ -56,7 +56,7 @@ describe('StockStore.changeWrites', () => {
 
   it('a transfer to a location with no row yet creates it on condition it is still absent', () => {
     const applied = applyMovement(stockOf(read), { kind: 'transfer', from: 'dry', to: 'prep', quantity: 1_000_000 });
-    const writes = store.changeWrites({ read, after: applied.stock, movements: [], requireActive: false }, NOW);
+    const writes = store.changeWrites({ read, after: applied.stock, movements: [], requireActive: false }, NOW, 'UTC');
     expect(writes.map((w) => [w.Put?.Item?.sk, w.Put?.ConditionExpression, w.Put?.Item?.version])).toEqual([
       ['ONHAND#flour#dry', 'version = :version', 8],
       ['ONHAND#flour#prep', 'attribute_not_exists(pk)', 1],
@@ -66,7 +66,7 @@ describe('StockStore.changeWrites', () => {
   it('a receipt changes the average cost on condition of the cost read, the item active and every other row unchanged', () => {
     const applied = applyMovement(stockOf(read), { kind: 'receive', location: 'line', quantity: 6_000_000, cost: 3000 });
     expect(applied.stock.averageCost).not.toBe(item.averageCost);
-    const writes = store.changeWrites({ read, after: applied.stock, movements: [], requireActive: true }, NOW);
+    const writes = store.changeWrites({ read, after: applied.stock, movements: [], requireActive: true }, NOW, 'UTC');
     expect(writes).toEqual([
       { Put: expect.objectContaining({ Item: expect.objectContaining({ sk: 'ONHAND#flour#line', quantity: 7_000_000 }) }) },
       { ConditionCheck: expect.objectContaining({ Key: { pk: 'SITE#bistro#STOCK', sk: 'ONHAND#flour#dry' }, ConditionExpression: 'version = :version', ExpressionAttributeValues: { ':version': 7 } }) },
@@ -82,7 +82,7 @@ describe('StockStore.changeWrites', () => {
 
   it('a count checks that the item is still active; a count that changes nothing writes no row', () => {
     const applied = applyMovement(stockOf(read), { kind: 'count', location: 'dry', counted: 5_000_000 });
-    const writes = store.changeWrites({ read, after: applied.stock, movements: [], requireActive: true }, NOW);
+    const writes = store.changeWrites({ read, after: applied.stock, movements: [], requireActive: true }, NOW, 'UTC');
     expect(writes).toEqual([{ ConditionCheck: expect.objectContaining({ Key: { pk: 'SITE#bistro#STOCK', sk: 'ITEM#flour' }, ConditionExpression: 'archived = :no' }) }]);
   });
 });

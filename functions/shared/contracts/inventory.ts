@@ -1,14 +1,14 @@
 // What the inventory domain publishes: on the events topic, menu items stock can no longer make (orders consumes
 // them to 86 the item with reason `out-of-stock`, and to restore it), every ledger movement (analytics: waste with
-// its cost, depletion) and purchase orders as they go out and come in; on the alerts topic, low stock (severity
+// its cost, depletion), purchase orders as they go out and come in, and food-safety holds; on the alerts topic, low stock (severity
 // warning, for the notifications path) once per episode, and its end.
 //
 // Quantities are decimals of the item's base unit (g, ml or each) with at most three decimals, exact: inventory
 // keeps them as integer thousandths. Money is integer minor units; an average cost is minor units per 1 000 base
 // units (per kg, per litre, per 1 000 each). Ids are deterministic per fact, so a retried decision publishes the
 // same id: `low-stock:{itemId}:{episode}`, `stock-restored:{itemId}:{episode}`, `availability:{menuItemId}:v{version}`,
-// `movement:{movementId}`, `purchase-order:{purchaseOrderId}:v{version}`. Deduplicate by `id`; for a menu item's
-// availability keep the highest `version`.
+// `movement:{movementId}`, `purchase-order:{purchaseOrderId}:v{version}`, `stock-held:{holdId}`. Deduplicate by
+// `id`; for a menu item's availability keep the highest `version`.
 import * as z from 'zod';
 import { dateSchema, moneySchema, signedMoneySchema, utcInstantSchema, versionSchema } from './values';
 
@@ -80,6 +80,25 @@ export const inventoryContract = {
       description:
         'A menu item inventory took off can be made again (after a receipt, a count or a return): orders restores it if it is still off for `out-of-stock`. Id `availability:{menuItemId}:v{version}`.',
       data: z.strictObject({ ...menuItem }),
+    },
+    'inventory.stock-held': {
+      description:
+        'Food-safety hold: the stock at a storage location must not be used until a manager releases or discards it (a refrigeration unit linked to the location started an excursion, or a manager held it). Auto-86 counts none of it. Id `stock-held:{holdId}`.',
+      data: z.strictObject({
+        holdId: z.string().min(1).describe('the hold (POST …/inventory/holds/{holdId}/release or /discard)'),
+        location: z.string().min(1).describe('the storage location held'),
+        locationName: z.string().min(1).optional().describe('its name at the site, if set'),
+        cause: z.enum(['excursion', 'manual']).describe('an IoT excursion of a linked unit, or a manager'),
+        reason: z.string().min(1).describe('why: the excursion in words, or the reason the manager gave'),
+        incidentId: z.string().min(1).optional().describe('excursion: the iot incident'),
+        deviceId: z.string().min(1).optional().describe('excursion: the unit'),
+        items: z
+          .array(z.strictObject({ itemId: item.itemId, itemName: item.itemName, unit: item.unit, quantity: quantity('on hand at the location when it was held') }))
+          .describe('what was on hand at the location when it was held'),
+        value: moneySchema.describe('those quantities at the average cost'),
+        heldBy: z.string().min(1).describe('the manager, or `iot` for an excursion'),
+        heldAt: utcInstantSchema.describe('when'),
+      }),
     },
     'inventory.movement-recorded': {
       description:
