@@ -75,11 +75,12 @@ export function stockHeld(hold: HoldRecord, correlationId: string): EventEnvelop
   return buildEvent({
     id: `stock-held:${hold.holdId}`,
     type: 'inventory.stock-held',
-    source: inventoryContract.source,
+    source: inventoryAlertsContract.source,
     siteId: hold.siteId,
     correlationId,
     occurredAt: new Date(hold.heldAt),
     data: {
+      severity: 'warning',
       holdId: hold.holdId,
       location: hold.location,
       ...(hold.locationName === undefined ? {} : { locationName: hold.locationName }),

@@ -32,15 +32,19 @@ export class LowStockStore {
     private readonly topicArn: string,
   ) {}
 
-  /** The whole stock partition of the site, consistently, in one query (paged by DynamoDB only). */
-  async siteStock(siteId: string): Promise<SiteStock> {
+  /**
+   * The whole stock partition of the site, consistently, in one query (paged by DynamoDB only). On-hand at a
+   * location under a food-safety hold is left out: it may be thrown away, so it covers nothing until released.
+   */
+  async siteStock(siteId: string, heldLocations: ReadonlySet<string> = new Set()): Promise<SiteStock> {
     const stored = await queryAll({ TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': partitions.stock(siteId) }, ConsistentRead: true });
     const stock: SiteStock = { items: [], onHand: new Map(), episodes: new Map(), preferred: new Map() };
     for (const row of stored) {
       const sk = row.sk as string;
       if (sk.startsWith(stockPrefixes.items)) stock.items.push(strip(row) as unknown as ItemRecord);
-      else if (sk.startsWith(stockPrefixes.onHand())) stock.onHand.set(row.itemId as string, (stock.onHand.get(row.itemId as string) ?? 0) + (row.quantity as number));
-      else if (sk.startsWith(stockPrefixes.episodes)) stock.episodes.set(row.itemId as string, strip(row) as unknown as EpisodeRecord);
+      else if (sk.startsWith(stockPrefixes.onHand())) {
+        if (!heldLocations.has(row.location as string)) stock.onHand.set(row.itemId as string, (stock.onHand.get(row.itemId as string) ?? 0) + (row.quantity as number));
+      } else if (sk.startsWith(stockPrefixes.episodes)) stock.episodes.set(row.itemId as string, strip(row) as unknown as EpisodeRecord);
       else if (sk.startsWith(stockPrefixes.preferred)) stock.preferred.set(row.itemId as string, row.supplierId as string);
     }
     return stock;

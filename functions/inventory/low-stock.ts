@@ -2,11 +2,11 @@
 // draft purchase orders for what is low) and the list of what is low now. The scheduled job reviews every site
 // inventory knows (site-store.ts) every 15 minutes: a site without stock items costs one query. So an item that
 // goes low is announced at most one job period after the movement (the latency bound); receipts and sales do not
-// trigger a review themselves.
+// trigger a review themselves. Stock under a food-safety hold covers nothing until it is released.
 import { lostRace } from '#shared/dynamodb';
 import type { EventEnvelope } from '#shared/events';
 import { logger } from '#shared/logger';
-import { lowStockStore, siteStore, supplierStore } from './config';
+import { holdStore, lowStockStore, siteStore, supplierStore } from './config';
 import { lowStock, stockRestored } from './events';
 import { assessItem, daysOfCover, episodeAfter, isWatched, netUsage, usageSince, USAGE_WINDOW_DAYS, type EpisodeRecord, type ItemAssessment } from './low-stock-rules';
 import type { SiteStock } from './low-stock-store';
@@ -35,7 +35,8 @@ export interface ReviewOutcome extends DraftOutcome {
 }
 
 async function readSite(siteId: string, now: number): Promise<SiteContext | undefined> {
-  const stock = await lowStockStore.siteStock(siteId);
+  const held = await holdStore.openHolds(siteId);
+  const stock = await lowStockStore.siteStock(siteId, new Set(held.keys()));
   if (stock.items.length === 0) return undefined;
   const [timeZone, suppliers] = await Promise.all([siteStore.timeZoneOf(siteId), supplierStore.all(siteId)]);
   return { siteId, now, timeZone, stock, suppliers: new Map(suppliers.map((s) => [s.supplierId, s])) };

@@ -5,11 +5,13 @@
 // manager's back. Sending publishes `inventory.purchase-order-sent` through the outbox: the order reaches the
 // supplier through whoever consumes it (notifications, an EDI bridge), not from here.
 import { randomUUID } from 'node:crypto';
-import { lostRace, VersionConflictError } from '#shared/dynamodb';
+import { conditionFailedAt, lostRace, VersionConflictError } from '#shared/dynamodb';
 import { NotFoundError, UnprocessableError } from '#shared/errors';
 import type { EventEnvelope } from '#shared/events';
+import type { HttpResult } from '#shared/http';
+import { completedRecordWrite, replayOf, replayWinner, type IdempotentRequest } from '#shared/idempotency';
 import type { Caller } from '#shared/identity';
-import { purchaseOrderStore, siteStore, supplierStore } from './config';
+import { purchaseOrderStore, siteStore, stockStore, supplierStore } from './config';
 import { nextDelivery } from './delivery-rules';
 import { purchaseOrderReceived, purchaseOrderSent } from './events';
 import { editDraft, transition, type Offer, type PoAction, type PoLine } from './purchase-rules';
@@ -85,15 +87,28 @@ async function commitChange(next: PurchaseOrderRecord, readVersion: number, even
   }
 }
 
-/** A manual PO: a draft priced from the supplier's offers, flagged when under its minimum order value. */
-export async function createPurchaseOrder(siteId: string, input: { supplierId: string; lines: OrderedLine[] }): Promise<PurchaseOrderRecord> {
+/**
+ * A manual PO: a draft priced from the supplier's offers, flagged when under its minimum order value. The
+ * Idempotency-Key's record is written in the PO's own transaction: a double submit answers the first response byte
+ * for byte and makes one draft; of two concurrent first submits one commits, the other answers the winner's.
+ */
+export async function createPurchaseOrder(siteId: string, input: { supplierId: string; lines: OrderedLine[] }, idempotency: IdempotentRequest): Promise<HttpResult> {
+  const replayed = replayOf(idempotency, await stockStore.rawItem(idempotency.itemKey));
+  if (replayed) return replayed;
   const [supplier, lines] = await Promise.all([loadSupplier(siteId, input.supplierId), pricedLines(siteId, input.supplierId, input.lines)]);
   const now = new Date().toISOString();
   // An empty draft edited once: the total is the rules' own.
   const drafted = editDraft({ purchaseOrderId: randomUUID(), supplierId: supplier.supplierId, status: 'draft', lines: [], total: 0, version: 0 }, lines);
   const po: PurchaseOrderRecord = { siteId, ...drafted, belowMinimum: drafted.total < supplier.minimumOrderValue, createdAt: now, updatedAt: now };
-  await purchaseOrderStore.commit([purchaseOrderStore.createWrite(po)], []);
-  return po;
+  const created = { status: 201, body: publicPurchaseOrder(po), headers: { location: `/sites/${siteId}/inventory/purchase-orders/${po.purchaseOrderId}` } };
+  const { response, write } = completedRecordWrite(idempotency, created);
+  try {
+    await purchaseOrderStore.commit([purchaseOrderStore.createWrite(po), write], []);
+  } catch (error) {
+    if (conditionFailedAt(error, 1)) return replayWinner(idempotency);
+    throw error;
+  }
+  return response;
 }
 
 export async function getPurchaseOrder(siteId: string, purchaseOrderId: string): Promise<ReturnType<typeof publicPurchaseOrder> & { receipts: PurchaseOrderReceipt[] }> {

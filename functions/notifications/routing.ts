@@ -108,6 +108,19 @@ export function messageFor(event: KnownEvent): { message: Message; audience: Aud
         },
       };
     }
+    case 'inventory.stock-held': {
+      const d = event.data;
+      const where = d.locationName ?? d.location;
+      const what = d.items.length === 0 ? 'nothing on hand there' : d.items.map((i) => `${i.itemName} ${quantityText(i.quantity, i.unit)}`).join(', ');
+      return {
+        audience: { kind: 'site-managers', andOwners: false },
+        message: {
+          severity: d.severity,
+          title: `Stock on hold at ${where}`,
+          body: `${d.reason}. Held: ${what}. Do not use it until a manager releases it or discards it as waste.`,
+        },
+      };
+    }
     case 'order.status-changed': {
       const { to, serverId, ticketNumber } = event.data;
       if (to !== 'ready') return undefined;

@@ -11,6 +11,7 @@ import { buildEvent, type EventEnvelope } from '../../functions/shared/events';
 import { sampleData } from '../unit/fixtures/events';
 import { bearer } from './support/identity';
 import { createStockItem, move, onHandOf, stockSite, type StockSite } from './support/inventory';
+import { waitForNotification } from './support/notifications';
 import { createItem, expectStatus, orderingSite } from './support/orders';
 import { api, dynamo, eventually, tableName, topicArn, uniqueId } from './support/target';
 
@@ -102,6 +103,9 @@ describe('an excursion of a linked unit', () => {
       const { Item } = await dynamo.send(new GetCommand({ TableName: tableName('inventory'), Key: { pk: `SITE#${site.siteId}#OUTBOX#stock-held:${hold.holdId}`, sk: 'OUTBOX' }, ConsistentRead: true }));
       return Item ? undefined : true;
     }, 30_000, 'stock-held published');
+    // An alert on the alerts topic: the site's manager is told, through the notifications path.
+    const told = await waitForNotification(site.manager, (n) => n.eventId === `stock-held:${hold.holdId}`, 20_000, 'the stock-held notification');
+    expect(told).toMatchObject({ eventType: 'inventory.stock-held', severity: 'warning', siteId: site.siteId, title: expect.stringContaining('on hold') });
   });
 
   it('holds nothing at a site the unit is not linked at, even with a location of the same name', async () => {

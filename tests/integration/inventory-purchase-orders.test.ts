@@ -58,7 +58,7 @@ async function supplierWithOffers(siteId: string, offers: Array<{ itemId: string
   return id;
 }
 
-const createPo = (user: TestUser, body: Record<string, unknown>, siteId = site.siteId) => api('POST', posPath(siteId), { body, headers: bearer(user) });
+const createPo = (user: TestUser, body: Record<string, unknown>, siteId = site.siteId, key = idempotencyKey()) => api('POST', posPath(siteId), { body, headers: { ...bearer(user), ...key } });
 const act = (user: TestUser, purchaseOrderId: string, body: Record<string, unknown>) => api('POST', `${poPath(site.siteId, purchaseOrderId)}/actions`, { body, headers: bearer(user) });
 const receipt = (user: TestUser, purchaseOrderId: string, body: Record<string, unknown>, key = idempotencyKey()) =>
   api('POST', `${poPath(site.siteId, purchaseOrderId)}/receipts`, { body, headers: { ...bearer(user), ...key } });
@@ -110,6 +110,23 @@ describe('a PO from order to delivery', () => {
     expect({ status: notOffered.status, message: notOffered.json.error.message }).toEqual({ status: 422, message: expect.stringContaining(item.eggs) });
     const noSupplier = await createPo(site.manager, { supplierId: 'nobody', lines: [{ itemId: item.flour, packs: 1 }] });
     expect(noSupplier.status).toBe(422);
+  });
+
+  it('a double submit under one Idempotency-Key makes one draft and answers the same bytes; without a key it is a 400', async () => {
+    const key = idempotencyKey();
+    const body = { supplierId, lines: [{ itemId: item.flour, packs: 1 }] };
+    const [first, second] = await Promise.all([createPo(site.manager, body, site.siteId, key), createPo(site.manager, body, site.siteId, key)]);
+    expect([first.status, second.status]).toEqual([201, 201]);
+    expect(second.text).toBe(first.text);
+    const again = await expectStatus(createPo(site.manager, body, site.siteId, key), 201);
+    expect(again.text).toBe(first.text);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    const otherBody = await createPo(site.manager, { ...body, lines: [{ itemId: item.flour, packs: 3 }] }, site.siteId, key);
+    expect(otherBody.status).toBe(422);
+    const keyless = await api('POST', posPath(site.siteId), { body, headers: bearer(site.manager) });
+    expect({ status: keyless.status, code: keyless.json.error.code }).toMatchObject({ status: 400 });
+    // The draft it made is cancelled, so the listing tests below see only theirs.
+    await expectStatus(act(site.manager, first.json.purchaseOrderId, { action: 'cancel' }), 200);
   });
 
   it('prices from an offer set through the suppliers API (its pack size from the item’s units)', async () => {

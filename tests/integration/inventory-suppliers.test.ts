@@ -195,7 +195,7 @@ describeLocal('low stock and automatic drafts (local: the job is invoked through
     return { item, supplier };
   };
 
-  it('alerts once per episode, drafts once per supplier, and announces the end after a receipt', async () => {
+  it('alerts once per episode, drafts once per supplier; the draft approved, sent and partly received ends the episode', async () => {
     const { item, supplier } = await cheeseFromDairy();
     await expectStatus(move(low, low.staff, item.itemId, 'receipts', { location: 'walk-in', quantity: 2, unit: 'block', unitCost: 3150 }), 201);
     await runJob();
@@ -238,11 +238,24 @@ describeLocal('low stock and automatic drafts (local: the job is invoked through
     expect(events).toHaveLength(1);
     expect((await inbox(low.manager, '?limit=100')).filter((n) => n.eventType === 'inventory.low-stock')).toHaveLength(1);
 
-    // Stock received: the next run ends the episode.
-    await expectStatus(move(low, low.staff, item.itemId, 'receipts', { location: 'walk-in', quantity: 3, unit: 'block', unitCost: 3150 }), 201);
+    // The manager approves and sends the draft; the delivery brings 2 of the 3 blocks (a partial receipt against
+    // the PO, at the ordered price); the next run ends the episode.
+    const poPath = `/sites/${low.siteId}/inventory/purchase-orders/${drafted.data.purchaseOrderId}`;
+    await expectStatus(api('POST', `${poPath}/actions`, { body: { action: 'approve', expectedVersion: 1 }, headers: bearer(low.manager) }), 200);
+    await expectStatus(api('POST', `${poPath}/actions`, { body: { action: 'send' }, headers: bearer(low.manager) }), 200);
+    const [line] = drafted.data.lines as Array<{ lineId: string; packPrice: number }>;
+    const delivered = await expectStatus(
+      api('POST', `${poPath}/receipts`, {
+        body: { lines: [{ lineId: line!.lineId, packs: 2, packPrice: line!.packPrice, location: 'walk-in' }] },
+        headers: { ...bearer(low.staff), 'idempotency-key': uniqueId('delivery') },
+      }),
+      201,
+    );
+    expect(delivered.json.purchaseOrder).toMatchObject({ status: 'partially-received', lines: [{ lineId: line!.lineId, packs: 3, receivedPacks: 2 }] });
     await runJob();
     const restored = await eventually(async () => alerts.find((a) => a.type === 'inventory.stock-restored'), 15_000, 'the stock-restored alert');
-    expect(restored).toMatchObject({ id: `stock-restored:${item.itemId}:1`, data: { severity: 'info', episode: 1, onHand: 9500 } });
+    // 2 kg + 2 blocks of 2.5 kg.
+    expect(restored).toMatchObject({ id: `stock-restored:${item.itemId}:1`, data: { severity: 'info', episode: 1, onHand: 7000 } });
     expect(await lowNow()).toEqual([]);
     await runJob();
     await settle();
@@ -260,5 +273,21 @@ describeLocal('low stock and automatic drafts (local: the job is invoked through
     await settle();
     expect(alerts.filter((a) => a.data.itemId === item.itemId)).toHaveLength(1);
     expect(events.filter((e) => e.data.supplierId === supplier.supplierId)).toEqual([expect.objectContaining({ id: `purchase-order:${drafts[0].purchaseOrderId}:v1` })]);
+  });
+
+  it('stock under a food-safety hold covers nothing: the item is low while its only location is held, and not once released', async () => {
+    // Last in this block: holding the walk-in makes the earlier tests' items low too.
+    const { item } = await cheeseFromDairy();
+    await expectStatus(move(low, low.staff, item.itemId, 'receipts', { location: 'walk-in', quantity: 4, unit: 'block', unitCost: 3150 }), 201);
+    await runJob();
+    expect((await lowNow()).map((l) => l.itemId)).not.toContain(item.itemId);
+
+    const hold = await expectStatus(api('POST', `/sites/${low.siteId}/inventory/holds`, { body: { location: 'walk-in', reason: 'door left open overnight' }, headers: bearer(low.manager) }), 201);
+    await runJob();
+    expect((await lowNow()).find((l) => l.itemId === item.itemId)).toMatchObject({ onHand: 0, reorderPoint: 2500 });
+
+    await expectStatus(api('POST', `/sites/${low.siteId}/inventory/holds/${hold.json.hold.holdId}/release`, { body: {}, headers: bearer(low.manager) }), 200);
+    await runJob();
+    expect((await lowNow()).map((l) => l.itemId)).not.toContain(item.itemId);
   });
 });

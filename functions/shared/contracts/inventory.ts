@@ -81,25 +81,6 @@ export const inventoryContract = {
         'A menu item inventory took off can be made again (after a receipt, a count or a return): orders restores it if it is still off for `out-of-stock`. Id `availability:{menuItemId}:v{version}`.',
       data: z.strictObject({ ...menuItem }),
     },
-    'inventory.stock-held': {
-      description:
-        'Food-safety hold: the stock at a storage location must not be used until a manager releases or discards it (a refrigeration unit linked to the location started an excursion, or a manager held it). Auto-86 counts none of it. Id `stock-held:{holdId}`.',
-      data: z.strictObject({
-        holdId: z.string().min(1).describe('the hold (POST …/inventory/holds/{holdId}/release or /discard)'),
-        location: z.string().min(1).describe('the storage location held'),
-        locationName: z.string().min(1).optional().describe('its name at the site, if set'),
-        cause: z.enum(['excursion', 'manual']).describe('an IoT excursion of a linked unit, or a manager'),
-        reason: z.string().min(1).describe('why: the excursion in words, or the reason the manager gave'),
-        incidentId: z.string().min(1).optional().describe('excursion: the iot incident'),
-        deviceId: z.string().min(1).optional().describe('excursion: the unit'),
-        items: z
-          .array(z.strictObject({ itemId: item.itemId, itemName: item.itemName, unit: item.unit, quantity: quantity('on hand at the location when it was held') }))
-          .describe('what was on hand at the location when it was held'),
-        value: moneySchema.describe('those quantities at the average cost'),
-        heldBy: z.string().min(1).describe('the manager, or `iot` for an excursion'),
-        heldAt: utcInstantSchema.describe('when'),
-      }),
-    },
     'inventory.movement-recorded': {
       description:
         'One movement of the stock ledger (receive, count, waste, transfer, sale, sale-return, adjustment), with its value at the average cost: waste by reason and its cost, depletion by order. Id `movement:{movementId}`.',
@@ -182,6 +163,26 @@ export const inventoryAlertsContract = {
           })
           .nullable()
           .describe('the next possible delivery, null when no supplier sells the item'),
+      }),
+    },
+    'inventory.stock-held': {
+      description:
+        'Food-safety hold: the stock at a storage location must not be used until a manager releases or discards it (a refrigeration unit linked to the location started an excursion, or a manager held it). Auto-86 counts none of it. Id `stock-held:{holdId}`.',
+      data: z.strictObject({
+        severity: z.literal('warning').describe('alert severity: always warning (the excursion itself is iot’s alert)'),
+        holdId: z.string().min(1).describe('the hold (POST …/inventory/holds/{holdId}/release or /discard)'),
+        location: z.string().min(1).describe('the storage location held'),
+        locationName: z.string().min(1).optional().describe('its name at the site, if set'),
+        cause: z.enum(['excursion', 'manual']).describe('an IoT excursion of a linked unit, or a manager'),
+        reason: z.string().min(1).describe('why: the excursion in words, or the reason the manager gave'),
+        incidentId: z.string().min(1).optional().describe('excursion: the iot incident'),
+        deviceId: z.string().min(1).optional().describe('excursion: the unit'),
+        items: z
+          .array(z.strictObject({ itemId: item.itemId, itemName: item.itemName, unit: item.unit, quantity: quantity('on hand at the location when it was held') }))
+          .describe('what was on hand at the location when it was held'),
+        value: moneySchema.describe('those quantities at the average cost'),
+        heldBy: z.string().min(1).describe('the manager, or `iot` for an excursion'),
+        heldAt: utcInstantSchema.describe('when'),
       }),
     },
     'inventory.stock-restored': {
