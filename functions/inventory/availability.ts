@@ -16,10 +16,14 @@ import type { RecipeRecord } from './recipe-store';
 
 const REVIEW_ATTEMPTS = 20;
 
-/** Which recipes to judge: those using ingredients that moved, or given menu items (a recipe just learnt). */
-export type ReviewScope = { ingredientIds: ReadonlySet<string> } | { menuItemIds: ReadonlySet<string> };
+/**
+ * Which recipes to judge: those using ingredients that moved, given menu items (a recipe just learnt), or the whole
+ * menu (the scheduled safety net: what no movement triggered, such as a review that kept failing).
+ */
+export type ReviewScope = { ingredientIds: ReadonlySet<string> } | { menuItemIds: ReadonlySet<string> } | { wholeMenu: true };
 
 function inScope(recipes: RecipeRecord[], scope: ReviewScope): RecipeRecord[] {
+  if ('wholeMenu' in scope) return recipes;
   if ('menuItemIds' in scope) return recipes.filter((r) => scope.menuItemIds.has(r.menuItemId));
   const using = new Set(recipesUsing(recipes, scope.ingredientIds).map((r) => r.menuItemId));
   return recipes.filter((r) => using.has(r.menuItemId));

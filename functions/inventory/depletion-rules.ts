@@ -86,6 +86,10 @@ export interface Depletion {
 /** The idempotency key of an orders event: one change of one order (a change's events share the version, not the type). */
 export const depletionKey = (orderId: string, type: string, version: number) => `${orderId}#${type}#${version}`;
 
+/** A movement's id, from its event's key: the same decision names the same movements (and events) however often it is written. */
+export const movementIdOf = (key: string, move: Pick<DepletionMovement, 'kind' | 'itemId' | 'location'>) =>
+  `${key.replaceAll('#', '.')}.${move.kind}.${move.itemId}.${move.location}`;
+
 const PREPARED_ORDER_STATUSES: readonly OrderStatusData[] = ['preparing', 'ready', 'served'];
 
 export const isPrepared = (line: Pick<OrderLineData, 'status'>, orderStatusBefore: OrderStatusData) =>

@@ -5,10 +5,12 @@
 //   SITE#{site}#UNRESOLVED / UNIT#{ingredient}#{unit}    a recipe unit that does not convert for its item
 // The depletion record is written in the transaction of the movements it causes (depletion.ts), conditional on
 // the version read: of two deliveries of one event, one commits and the other re-reads, finds the event applied
-// and does nothing. The unresolved records count occurrences; a stock item created for an ingredient removes its
+// and does nothing. An event too big for one transaction leaves the rest of its writes on the record (`pending`,
+// depletion-chunks.ts); each later transaction takes its chunk off, again on the version read. The unresolved records count occurrences; a stock item created for an ingredient removes its
 // record (item-store.ts).
 import { batchGetAll, queryPage } from '#shared/dynamodb';
 import type { TransactItem } from '#shared/outbox';
+import type { PendingDepletion } from './depletion-chunks';
 import type { OrderDepletion, Unresolved } from './depletion-rules';
 import { itemOf } from './item-store';
 import type { ItemRecord } from './schemas';
@@ -17,6 +19,8 @@ import { inventoryKeys, partitions } from './table';
 export interface DepletionRecord {
   state: OrderDepletion;
   version: number;
+  /** Movements and issues of a decided event not yet written: applied before anything new is decided. */
+  pending?: PendingDepletion;
 }
 
 export interface DepletionIssue {
@@ -46,22 +50,38 @@ export class DepletionStore {
     let record: DepletionRecord | undefined;
     for (const stored of found) {
       if (stored.sk === depletionKey.sk) {
-        const { lines, applied, voidedAt, version } = stored as unknown as OrderDepletion & { version: number };
-        record = { state: { orderId, lines, applied, ...(voidedAt === undefined ? {} : { voidedAt }) }, version };
+        const { lines, applied, voidedAt, version, pending } = stored as unknown as OrderDepletion & Omit<DepletionRecord, 'state'>;
+        record = { state: { orderId, lines, applied, ...(voidedAt === undefined ? {} : { voidedAt }) }, version, ...(pending ? { pending } : {}) };
       } else items.set(stored.itemId as string, itemOf(stored));
     }
     return { ...(record ? { record } : {}), items };
   }
 
-  /** The record after an event, on condition it is still the version read (absent: still absent). */
-  recordWrite(siteId: string, state: OrderDepletion, readVersion: number | undefined, now: string): TransactItem {
+  /**
+   * The record after an event, on condition it is still the version read (absent: still absent); with what the
+   * event's first transaction could not hold, `pending`.
+   */
+  recordWrite(siteId: string, state: OrderDepletion, readVersion: number | undefined, now: string, pending?: PendingDepletion): TransactItem {
     return {
       Put: {
         TableName: this.table,
-        Item: { ...inventoryKeys.depletion(siteId, state.orderId), siteId, ...state, version: (readVersion ?? 0) + 1, updatedAt: now },
+        Item: { ...inventoryKeys.depletion(siteId, state.orderId), siteId, ...state, ...(pending ? { pending } : {}), version: (readVersion ?? 0) + 1, updatedAt: now },
         ...(readVersion === undefined
           ? { ConditionExpression: 'attribute_not_exists(pk)' }
           : { ConditionExpression: 'version = :version', ExpressionAttributeValues: { ':version': readVersion } }),
+      },
+    };
+  }
+
+  /** What is still pending after a chunk (none: removed), on condition the record is still the version read. */
+  pendingWrite(siteId: string, orderId: string, readVersion: number, pending: PendingDepletion | undefined, now: string): TransactItem {
+    return {
+      Update: {
+        TableName: this.table,
+        Key: inventoryKeys.depletion(siteId, orderId),
+        UpdateExpression: `SET version = :next, updatedAt = :now${pending ? ', pending = :pending' : ' REMOVE pending'}`,
+        ConditionExpression: 'version = :version',
+        ExpressionAttributeValues: { ':version': readVersion, ':next': readVersion + 1, ':now': now, ...(pending ? { ':pending': pending } : {}) },
       },
     };
   }

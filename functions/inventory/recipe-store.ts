@@ -4,9 +4,9 @@
 // Two versions on one record, each owned by one writer: `menuVersion` by menu.item-changed (learn: applied only when
 // newer, so a late or replayed event never brings an old recipe back), `availabilityVersion` by the auto-86 review
 // (conditional on the version read, so two reviews never both announce).
-import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDb } from '#shared/clients/dynamodb';
-import { isConditionFailure } from '#shared/dynamodb';
+import { conditionFailedAt, isConditionFailure } from '#shared/dynamodb';
 import type { TransactItem } from '#shared/outbox';
 import type { MenuRecipe } from './auto-86-rules';
 import type { RecipeProblems } from './recipe-issues';
@@ -89,22 +89,29 @@ export class RecipeStore {
     const upsert = (key: { pk: string; sk: string }, fields: Record<string, string>) => {
       const all = { ...fields, menuItemId: menu.menuItemId, menuItemName: menu.name, lastSeenAt: now };
       const names = Object.keys(all);
-      return dynamoDb().send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: key,
-          UpdateExpression: `SET ${names.map((_, i) => `#f${i} = :f${i}`).join(', ')}, firstSeenAt = if_not_exists(firstSeenAt, :now) ADD occurrences :zero`,
-          ExpressionAttributeNames: Object.fromEntries(names.map((name, i) => [`#f${i}`, name])),
-          ExpressionAttributeValues: { ...Object.fromEntries(Object.values(all).map((value, i) => [`:f${i}`, value])), ':now': now, ':zero': 0 },
-        }),
-      );
+      return {
+        TableName: this.table,
+        Key: key,
+        UpdateExpression: `SET ${names.map((_, i) => `#f${i} = :f${i}`).join(', ')}, firstSeenAt = if_not_exists(firstSeenAt, :now) ADD occurrences :zero`,
+        ExpressionAttributeNames: Object.fromEntries(names.map((name, i) => [`#f${i}`, name])),
+        ExpressionAttributeValues: { ...Object.fromEntries(Object.values(all).map((value, i) => [`:f${i}`, value])), ':now': now, ':zero': 0 },
+      };
     };
-    await Promise.all([
-      ...problems.unknownIngredients.map((ingredientId) => upsert(inventoryKeys.unknownIngredient(siteId, ingredientId), { kind: 'unknown-ingredient', ingredientId })),
-      ...problems.unconvertible.map(({ ingredientId, unit, message }) =>
-        upsert(inventoryKeys.unconvertibleUnit(siteId, ingredientId, unit), { kind: 'unconvertible-unit', ingredientId, unit, message }),
-      ),
-    ]);
+    // An unknown ingredient is reported only while it still has no stock item, checked in the same transaction: an
+    // item created since the read has removed its issue in its own transaction, and must not see it come back.
+    const unknown = problems.unknownIngredients.map(async (ingredientId) => {
+      const ConditionCheck = { TableName: this.table, Key: inventoryKeys.item(siteId, ingredientId), ConditionExpression: 'attribute_not_exists(pk)' };
+      const Update = upsert(inventoryKeys.unknownIngredient(siteId, ingredientId), { kind: 'unknown-ingredient', ingredientId });
+      try {
+        await dynamoDb().send(new TransactWriteCommand({ TransactItems: [{ ConditionCheck }, { Update }] }));
+      } catch (error) {
+        if (!conditionFailedAt(error, 0)) throw error;
+      }
+    });
+    const unconvertible = problems.unconvertible.map(({ ingredientId, unit, message }) =>
+      dynamoDb().send(new UpdateCommand(upsert(inventoryKeys.unconvertibleUnit(siteId, ingredientId, unit), { kind: 'unconvertible-unit', ingredientId, unit, message }))),
+    );
+    await Promise.all([...unknown, ...unconvertible]);
   }
 
   /** Inventory takes the item off or gives it back: the next availability version, if still the version read. */

@@ -2,15 +2,16 @@
 // (menu.item-changed → the recipe record); sales through the orders API deplete its ingredient until stock can no
 // longer cover one portion, and the orders menu API shows it 86'd for out-of-stock; a receipt puts it back. A
 // recipe changed by the manager replaces the stored one; an older menu version published late does not; the demo
-// seed stores the demo menu's recipes.
+// seed stores the demo menu's recipes; the scheduled job judges the whole menu, catching what no review followed.
 import { randomUUID } from 'node:crypto';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { buildEvent } from '../../functions/shared/events';
 import { sampleData } from '../unit/fixtures/events';
 import { bearer } from './support/identity';
 import { createStockItem, move, publishOrdersEvent, waitForTotal, type StockSite } from './support/inventory';
 import { createItem, expectStatus, orderingSite, placeOrder, type OrderingSite } from './support/orders';
-import { api, dynamo, eventually, tableName } from './support/target';
+import { api, describeLocal, dynamo, eventually, stage, tableName } from './support/target';
 
 jest.setTimeout(120_000);
 
@@ -104,4 +105,33 @@ it("the demo seed gives inventory the demo menu's recipes, so auto-86 works afte
   const { Item } = await dynamo.send(new GetCommand({ TableName: tableName('inventory'), Key: key, ConsistentRead: true }));
   expect(Item).toMatchObject({ menuItemId: 'bistro-burger', active: true, menuVersion: 1, takenOff: false });
   expect((Item!.recipe as Array<{ ingredientId: string }>).map((c) => c.ingredientId)).toEqual(expect.arrayContaining(['beef-patty', 'brioche-bun']));
+});
+
+describeLocal('the scheduled safety net (local: the job is invoked through the local Lambda endpoint)', () => {
+  const lambda = new LambdaClient({ endpoint: `http://127.0.0.1:${process.env.BRIGADE_LAMBDA_PORT ?? '3002'}`, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  afterAll(() => lambda.destroy());
+
+  it('judges the whole menu every run: stock that ran short with no review behind it (one that kept failing) is 86d', async () => {
+    expect(await menuItem(steak)).toMatchObject({ available: true });
+    // On-hand emptied past the ledger, as if the movements' reviews had all failed: nothing triggers a review.
+    for (const location of ['walk-in', 'line']) {
+      await dynamo.send(
+        new UpdateCommand({
+          TableName: tableName('inventory'),
+          Key: { pk: `SITE#${site.siteId}#STOCK`, sk: `ONHAND#sirloin#${location}` },
+          UpdateExpression: 'SET quantity = :zero ADD version :one',
+          ExpressionAttributeValues: { ':zero': 0, ':one': 1 },
+        }),
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(await menuItem(steak)).toMatchObject({ available: true });
+
+    await lambda.send(new InvokeCommand({ FunctionName: `brigade-${stage}-reviewLowStock`, Payload: Buffer.from('{}') }));
+    const off = await eventually(async () => {
+      const item = await menuItem(steak);
+      return item.eightySixed ? item : undefined;
+    }, 30_000, 'steak 86d by the scheduled review');
+    expect(off).toMatchObject({ eightySixedReason: 'out-of-stock' });
+  });
 });
