@@ -11,11 +11,13 @@ import type { EventEnvelope } from '#shared/events';
 import type { HttpResult } from '#shared/http';
 import { completedRecordWrite, replayOf, replayWinner, type IdempotentRequest } from '#shared/idempotency';
 import type { Caller } from '#shared/identity';
-import { purchaseOrderStore, siteStore, stockStore, supplierStore } from './config';
+import { itemStore, purchaseOrderStore, siteStore, stockStore, supplierStore } from './config';
 import { nextDelivery } from './delivery-rules';
 import { purchaseOrderReceived, purchaseOrderSent } from './events';
 import { editDraft, transition, type Offer, type PoAction, type PoLine } from './purchase-rules';
+import { sheetCsv } from './purchase-order-sheet';
 import { isClosed, type OpenStatusFilter, type PurchaseOrderReceipt } from './purchase-order-store';
+import { csvResponse } from './report-csv';
 import type { PurchaseOrderRecord, SupplierRecord } from './schemas';
 import { MILLI } from './units';
 
@@ -114,6 +116,20 @@ export async function createPurchaseOrder(siteId: string, input: { supplierId: s
 export async function getPurchaseOrder(siteId: string, purchaseOrderId: string): Promise<ReturnType<typeof publicPurchaseOrder> & { receipts: PurchaseOrderReceipt[] }> {
   const [po, receipts] = await Promise.all([loadPurchaseOrder(siteId, purchaseOrderId), purchaseOrderStore.receipts(siteId, purchaseOrderId)]);
   return { ...publicPurchaseOrder(po), receipts };
+}
+
+/** The PO as the order sheet its supplier reads (CSV): names and SKUs as known now, money in the site's currency. */
+export async function purchaseOrderSheet(siteId: string, purchaseOrderId: string): Promise<HttpResult> {
+  const po = await loadPurchaseOrder(siteId, purchaseOrderId);
+  const itemIds = po.lines.map((l) => l.itemId);
+  const [items, offers, currency] = await Promise.all([
+    itemStore.getMany(siteId, itemIds),
+    supplierStore.offersAt(siteId, itemIds.map((itemId) => ({ supplierId: po.supplierId, itemId }))),
+    siteStore.currencyOf(siteId),
+  ]);
+  const names = new Map([...items.values()].map((item) => [item.itemId, item.name]));
+  const skus = new Map([...offers.values()].flatMap((offer) => (offer.supplierSku ? [[offer.itemId, offer.supplierSku] as const] : [])));
+  return csvResponse(sheetCsv(po, names, skus, currency), `purchase-order-${po.supplierId}-${po.purchaseOrderId}.csv`);
 }
 
 /** Open POs from the openPos index (by supplier); received and cancelled ones from their closed copies, latest first. */

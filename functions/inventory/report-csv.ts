@@ -8,7 +8,7 @@ import type { OnHandValue, UsageReport, WasteReport } from './report-rules';
 
 type Cell = string | number | boolean | undefined;
 
-interface Column<T> {
+export interface Column<T> {
   header: string;
   value: (row: T) => Cell;
   /** Minor units: written as `<header>_minor` and as a decimal `<header>` in the currency. */

@@ -193,6 +193,17 @@ describe('a PO from order to delivery', () => {
     const more = await receipt(site.staff, purchaseOrderId, { lines: [{ lineId: 'L1', packs: 1, packPrice: 1140, location: 'line' }] });
     expect(more.status).toBe(409);
   });
+
+  it('answers the order sheet a supplier reads as CSV (?format=csv); a format it does not know is a 400', async () => {
+    const sheet = await expectStatus(api('GET', `${poPath(site.siteId, purchaseOrderId)}?format=csv`, { headers: bearer(site.manager) }), 200);
+    expect(sheet.headers.get('content-type')).toMatch(/^text\/csv/);
+    expect(sheet.headers.get('content-disposition')).toContain(`purchase-order-${supplierId}-${purchaseOrderId}.csv`);
+    const [header, ...rows] = sheet.text.trim().split('\r\n');
+    expect(header).toBe('row,line,item_id,item_name,supplier_sku,pack,packs,received_packs,pack_price_minor,pack_price,line_total_minor,line_total,currency');
+    expect(rows.filter((row) => row.startsWith('line,'))).toHaveLength(2);
+    expect(rows.at(-1)).toMatch(/^total,/);
+    expect((await api('GET', `${poPath(site.siteId, purchaseOrderId)}?format=pdf`, { headers: bearer(site.manager) })).status).toBe(400);
+  });
 });
 
 describe('concurrent receipts, substitutions, prices, replays', () => {
