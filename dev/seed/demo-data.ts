@@ -1,4 +1,5 @@
-// Demo data for the local stack: a site, its owner, a manager and a staff member, its menu, its stock and its devices.
+// Demo data for the local stack: a site, its owner, a manager and a staff member, its menu, its stock, its devices
+// and the staff member's staff profile.
 // Passwords are generated on first start and kept in .local/demo-credentials.json (git-ignored), so they stay
 // the same across restarts. Conditional writes make seeding idempotent on a disk-backed store.
 // The seed writes the users table directly, past the users domain and its outbox, so it then publishes the
@@ -19,6 +20,7 @@ import { LOCAL_ACCOUNT_ID } from '../../local-cloud/types';
 import { seedInventoryDemo } from './inventory';
 import { seedIotDemo } from './iot';
 import { seedDemoMenu } from './menu';
+import { seedStaffDemo } from './staff';
 
 export const DEMO_SITE_ID = 'demo-bistro';
 type Role = 'owner' | 'manager' | 'staff';
@@ -95,6 +97,8 @@ export async function seedDemoData(env: Record<string, string>, stage: string) {
   created += await seedDemoMenu(db, stage, DEMO_SITE_ID);
   created += await seedInventoryDemo(db, stage, DEMO_SITE_ID, site.timeZone);
   created += await seedIotDemo(db, stage, DEMO_SITE_ID, site.timeZone);
+  const staffMember = credentials.find((person) => person.role === 'staff');
+  if (staffMember) created += await seedStaffDemo(db, stage, DEMO_SITE_ID, { userId: staffMember.userId, name: 'Demo staff' });
 
   db.destroy();
   const published = (await publishDemoDirectory(env, stage)).length;

@@ -86,6 +86,16 @@ describeSeeded('examples/*.http against the demo data (local stack: other target
     expect(bodyOf(again, 'receipt').movement.movementId).not.toBe(receipt.movement.movementId);
   }, 60_000);
 
+  it('staff.http: the server reads their own wages, clocks in (a second clock-in is 409), takes a break, clocks out', async () => {
+    const result = await run('staff.http');
+    const profile = bodyOf(result, 'profile');
+    expect(profile.positions[0].wages.map((w: any) => w.amount)).toEqual([1650, 1800]);
+    const shiftId = bodyOf(result, 'clockIn').shiftId;
+    expect(bodyOf(result, 'floor').staff).toContainEqual(expect.objectContaining({ userId: profile.userId, state: 'working', positionId: 'bartender', shiftId }));
+    expect(bodyOf(result, 'clockOut')).toMatchObject({ state: 'off', shiftId, workedSeconds: expect.any(Number) });
+    expect(result.outcomes.filter((o) => o.status === 409)).toHaveLength(1);
+  }, 60_000);
+
   it('iot.http: provisions a unit with a certificate, commands it, decommissions it', async () => {
     const result = await run('iot.http');
     const registered = bodyOf(result, 'device');

@@ -79,7 +79,7 @@ describe('parseHttpFile', () => {
 
   it('parses every example file', () => {
     const files = readdirSync(EXAMPLES).filter((f) => f.endsWith('.http'));
-    expect(files.sort()).toEqual(['gateway.http', 'inventory.http', 'iot.http', 'notifications.http', 'orders.http', 'users.http']);
+    expect(files.sort()).toEqual(['gateway.http', 'inventory.http', 'iot.http', 'notifications.http', 'orders.http', 'staff.http', 'users.http']);
     for (const file of files) {
       const parsed = parseHttpFile(readFileSync(join(EXAMPLES, file), 'utf8'));
       expect({ file, baseUrl: parsed.variables.get('baseUrl') }).toEqual({ file, baseUrl: 'http://127.0.0.1:3000' });

@@ -5,6 +5,7 @@ import type * as z from 'zod';
 import { inventoryAlertsContract, inventoryContract } from './inventory';
 import { iotContract } from './iot';
 import { ordersContract } from './orders';
+import { staffContract } from './staff';
 import { usersContract } from './users';
 
 export type Topic = 'events' | 'alerts';
@@ -36,6 +37,7 @@ export const eventCatalog = {
   ...entriesOf(iotContract),
   ...entriesOf(inventoryContract),
   ...entriesOf(inventoryAlertsContract),
+  ...entriesOf(staffContract),
 };
 
 export type EventType = keyof typeof eventCatalog;

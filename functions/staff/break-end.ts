@@ -1,0 +1,4 @@
+import { punchRoute } from './punch-route';
+import { punchOnlyBodySchema } from './schemas';
+
+export const handler = punchRoute('break-end', punchOnlyBodySchema);

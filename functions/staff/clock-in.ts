@@ -1,0 +1,4 @@
+import { punchRoute } from './punch-route';
+import { clockInBodySchema } from './schemas';
+
+export const handler = punchRoute('clock-in', clockInBodySchema);

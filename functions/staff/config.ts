@@ -1,0 +1,19 @@
+import * as z from 'zod';
+import { loadConfig } from '#shared/config';
+import { ClockStore } from './clock-store';
+import { DirectoryStore } from './directory-store';
+import { ProfileStore } from './profile-store';
+
+export const config = loadConfig(
+  z.object({
+    TABLE_NAME: z.string().min(1),
+    EVENTS_TOPIC_ARN: z.string().startsWith('arn:'),
+    OUTBOX_RELAY_MIN_AGE_SECONDS: z.coerce.number().int().min(1).default(30),
+  }),
+);
+
+// One table, one store per aggregate (table.ts has the layout they share).
+export const directoryStore = new DirectoryStore(config.TABLE_NAME);
+export const profileStore = new ProfileStore(config.TABLE_NAME);
+export const clockStore = new ClockStore(config.TABLE_NAME, config.EVENTS_TOPIC_ARN);
+export const outboxTarget = { tableName: config.TABLE_NAME, topicArn: config.EVENTS_TOPIC_ARN };

@@ -1,0 +1,41 @@
+// The staff table, `brigade-<stage>-staff`, holds every aggregate of the domain, each behind its own store; this is
+// the layout they share (docs/staff.md, "Table"). Ids in keys are [A-Za-z0-9_-] or site ids (schemas.ts), so `#`
+// only ever separates.
+//
+//   SITES / SITE#{site}                          a site as the users domain published it: name, time zone, version
+//                                                (directory-store.ts)
+//   USER#{user} / USER                           a user as the users domain published it: name, role, sites, status,
+//                                                version (directory-store.ts)
+//   SITE#{site}#STAFF / PROFILE#{user}           a staff profile: positions with their effective-dated wages,
+//                                                employment, pay rule pack, version (profile-store.ts)
+//   SITE#{site}#STAFF / CLOCK#{user}             the person's time clock: off, working or on a break, the open shift,
+//                                                version; one item, written on condition of the version read, so
+//                                                two clock-ins cannot both open a shift (clock-store.ts)
+//   SITE#{site}#PUNCHES#{user} / PUNCH#{at}#{shift}#{seq}
+//                                                one raw punch, immutable (put only if absent); `at` is the UTC
+//                                                instant, so a range of local days is one sort-key range
+//   SITE#{site}#OUTBOX#{eventId} / OUTBOX        an event not yet published (shared/outbox.ts)
+//   IDEMPOTENCY#{scope}#{key} / IDEMPOTENCY      a punch's Idempotency-Key and its response (shared/idempotency.ts)
+//   EVENT#{consumer}#{eventId} / RECEIPT         the SNS consumers' receipts (shared/sns-consumer.ts)
+
+// A type, not an interface: it must fit the toolkit's `Key` (an index signature) for batch reads.
+export type TableKey = { pk: string; sk: string };
+
+const staffPk = (siteId: string) => `SITE#${siteId}#STAFF`;
+const punchesPk = (siteId: string, userId: string) => `SITE#${siteId}#PUNCHES#${userId}`;
+
+export const partitions = { staff: staffPk, punches: punchesPk };
+
+export const staffKeys = {
+  site: (siteId: string): TableKey => ({ pk: 'SITES', sk: `SITE#${siteId}` }),
+  user: (userId: string): TableKey => ({ pk: `USER#${userId}`, sk: 'USER' }),
+  profile: (siteId: string, userId: string): TableKey => ({ pk: staffPk(siteId), sk: `PROFILE#${userId}` }),
+  clock: (siteId: string, userId: string): TableKey => ({ pk: staffPk(siteId), sk: `CLOCK#${userId}` }),
+  punch: (siteId: string, userId: string, at: string, shiftId: string, seq: number): TableKey => ({
+    pk: punchesPk(siteId, userId),
+    sk: `PUNCH#${at}#${shiftId}#${String(seq).padStart(4, '0')}`,
+  }),
+};
+
+/** Begins-with prefixes of a site's staff partition. */
+export const staffPrefixes = { profiles: 'PROFILE#', clocks: 'CLOCK#' };
