@@ -88,7 +88,7 @@ describeLocal('notifications', () => {
         await device.publishAsync(registered.connection.telemetryTopic, JSON.stringify({ readings: readings.slice(i, i + 5) }), { qos: 1 });
 
       const raised = await alerts.waitFor('iot.excursion-started', deviceId, 30_000);
-      const notification = await waitForNotification(site.manager, ofType('iot.excursion-started', deviceId), 20_000);
+      const notification = await waitForNotification(site.manager, ofType('iot.excursion-started', deviceId), 60_000);
       expect(notification).toMatchObject({ siteId: site.siteId, eventId: raised.envelope.id, severity: raised.severity, read: false });
       expect(notification.title).toContain('Walk-in freezer');
       const pushed = await realtime.next((m) => m.type === 'notification' && m.notification.eventId === raised.envelope.id, 10_000);

@@ -42,7 +42,7 @@ export async function inbox(user: TestUser, query = ''): Promise<Notification[]>
 }
 
 /** Waits until the user's inbox holds a notification matching `match`, and returns it. */
-export function waitForNotification(user: TestUser, match: (n: Notification) => boolean, timeoutMs = 15_000, what = 'a notification') {
+export function waitForNotification(user: TestUser, match: (n: Notification) => boolean, timeoutMs = 45_000, what = 'a notification') {
   return eventually(async () => (await inbox(user, '?limit=100')).find(match), timeoutMs, what);
 }
 
