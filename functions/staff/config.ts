@@ -3,6 +3,9 @@ import { loadConfig } from '#shared/config';
 import { ClockStore } from './clock-store';
 import { DirectoryStore } from './directory-store';
 import { ProfileStore } from './profile-store';
+import { SettingsStore } from './settings-store';
+import { ShiftStore } from './shift-store';
+import { TimeOffStore } from './time-off-store';
 
 export const config = loadConfig(
   z.object({
@@ -15,5 +18,8 @@ export const config = loadConfig(
 // One table, one store per aggregate (table.ts has the layout they share).
 export const directoryStore = new DirectoryStore(config.TABLE_NAME);
 export const profileStore = new ProfileStore(config.TABLE_NAME);
+export const settingsStore = new SettingsStore(config.TABLE_NAME);
+export const shiftStore = new ShiftStore(config.TABLE_NAME);
+export const timeOffStore = new TimeOffStore(config.TABLE_NAME);
 export const clockStore = new ClockStore(config.TABLE_NAME, config.EVENTS_TOPIC_ARN);
 export const outboxTarget = { tableName: config.TABLE_NAME, topicArn: config.EVENTS_TOPIC_ARN };

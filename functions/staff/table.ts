@@ -14,6 +14,19 @@
 //   SITE#{site}#PUNCHES#{user} / PUNCH#{at}#{shift}#{seq}
 //                                                one raw punch, immutable (put only if absent); `at` is the UTC
 //                                                instant, so a range of local days is one sort-key range
+//   SITE#{site}#STAFF / SETTINGS                 the site's staff settings: pay period, workweek, rounding, early
+//                                                clock-in window, auto-close, payroll facts (settings-store.ts)
+//   SITE#{site}#SHIFTS / SHIFT#{date}#{shift}    a scheduled shift, draft or published; `date` is the site-local day
+//                                                it starts, so a range of days is one sort-key range (shift-store.ts)
+//   SITE#{site}#SCHEDULE / WEEK#{weekStart}      a schedule week: published version and when (shift-store.ts)
+//   SITE#{site}#AVAILABILITY / USER#{user}       a person's recurring weekly availability (availability-store.ts)
+//   SITE#{site}#TIMEOFF / TIMEOFF#{user}#{from}#{id}
+//                                                a time-off request: pending, approved, declined (time-off-store.ts)
+//   SITE#{site}#PUNCHES#{user} / EDIT#{edit}     a correction of punches: a new record with who and why, pending
+//                                                until a manager approves it; raw punches stay (punch-edit-store.ts)
+//   SITE#{site}#TIMESHEETS / PERIOD#{from}#{user}
+//                                                one person's timesheet for a pay period: status, and once approved
+//                                                the locked payroll input and result (timesheet-store.ts)
 //   SITE#{site}#OUTBOX#{eventId} / OUTBOX        an event not yet published (shared/outbox.ts)
 //   IDEMPOTENCY#{scope}#{key} / IDEMPOTENCY      a punch's Idempotency-Key and its response (shared/idempotency.ts)
 //   EVENT#{consumer}#{eventId} / RECEIPT         the SNS consumers' receipts (shared/sns-consumer.ts)
@@ -23,8 +36,21 @@ export type TableKey = { pk: string; sk: string };
 
 const staffPk = (siteId: string) => `SITE#${siteId}#STAFF`;
 const punchesPk = (siteId: string, userId: string) => `SITE#${siteId}#PUNCHES#${userId}`;
+const shiftsPk = (siteId: string) => `SITE#${siteId}#SHIFTS`;
+const schedulePk = (siteId: string) => `SITE#${siteId}#SCHEDULE`;
+const availabilityPk = (siteId: string) => `SITE#${siteId}#AVAILABILITY`;
+const timeOffPk = (siteId: string) => `SITE#${siteId}#TIMEOFF`;
+const timesheetsPk = (siteId: string) => `SITE#${siteId}#TIMESHEETS`;
 
-export const partitions = { staff: staffPk, punches: punchesPk };
+export const partitions = {
+  staff: staffPk,
+  punches: punchesPk,
+  shifts: shiftsPk,
+  schedule: schedulePk,
+  availability: availabilityPk,
+  timeOff: timeOffPk,
+  timesheets: timesheetsPk,
+};
 
 export const staffKeys = {
   site: (siteId: string): TableKey => ({ pk: 'SITES', sk: `SITE#${siteId}` }),
@@ -35,7 +61,14 @@ export const staffKeys = {
     pk: punchesPk(siteId, userId),
     sk: `PUNCH#${at}#${shiftId}#${String(seq).padStart(4, '0')}`,
   }),
+  settings: (siteId: string): TableKey => ({ pk: staffPk(siteId), sk: 'SETTINGS' }),
+  shift: (siteId: string, date: string, shiftId: string): TableKey => ({ pk: shiftsPk(siteId), sk: `SHIFT#${date}#${shiftId}` }),
+  scheduleWeek: (siteId: string, weekStart: string): TableKey => ({ pk: schedulePk(siteId), sk: `WEEK#${weekStart}` }),
+  availability: (siteId: string, userId: string): TableKey => ({ pk: availabilityPk(siteId), sk: `USER#${userId}` }),
+  timeOff: (siteId: string, userId: string, from: string, requestId: string): TableKey => ({ pk: timeOffPk(siteId), sk: `TIMEOFF#${userId}#${from}#${requestId}` }),
+  punchEdit: (siteId: string, userId: string, editId: string): TableKey => ({ pk: punchesPk(siteId, userId), sk: `EDIT#${editId}` }),
+  timesheet: (siteId: string, periodFrom: string, userId: string): TableKey => ({ pk: timesheetsPk(siteId), sk: `PERIOD#${periodFrom}#${userId}` }),
 };
 
 /** Begins-with prefixes of a site's staff partition. */
-export const staffPrefixes = { profiles: 'PROFILE#', clocks: 'CLOCK#' };
+export const staffPrefixes = { profiles: 'PROFILE#', clocks: 'CLOCK#', shifts: 'SHIFT#', timeOff: 'TIMEOFF#', punchEdits: 'EDIT#', timesheets: 'PERIOD#' };
