@@ -14,6 +14,7 @@ const BENCHES = [
   { name: 'auth-cost', limitMs: 11 * 60_000 },
   { name: 'notifications-latency', limitMs: 13 * 60_000 },
   { name: 'inventory-depletion', limitMs: 13 * 60_000 },
+  { name: 'payroll', limitMs: 11 * 60_000 },
   { name: 'bundle-sizes', limitMs: 41 * 60_000 },
 ];
 const KILL_AFTER_MS = 30_000;

@@ -1,5 +1,5 @@
 // Demo data for the local stack: a site, its owner, a manager and a staff member, its menu, its stock, its devices
-// and the staff member's staff profile.
+// and its staff (profiles and two weeks of punches).
 // Passwords are generated on first start and kept in .local/demo-credentials.json (git-ignored), so they stay
 // the same across restarts. Conditional writes make seeding idempotent on a disk-backed store.
 // The seed writes the users table directly, past the users domain and its outbox, so it then publishes the
@@ -100,7 +100,7 @@ export async function seedDemoData(env: Record<string, string>, stage: string) {
   const counts = await Promise.all([
     seedDemoMenu(db, stage, DEMO_SITE_ID).then(async (menu) => menu + (await seedInventoryDemo(db, stage, DEMO_SITE_ID, site.timeZone))),
     seedIotDemo(db, stage, DEMO_SITE_ID, site.timeZone),
-    staffMember ? seedStaffDemo(db, stage, DEMO_SITE_ID, { userId: staffMember.userId, name: 'Demo staff' }) : 0,
+    staffMember ? seedStaffDemo(db, stage, DEMO_SITE_ID, site.timeZone, { userId: staffMember.userId, name: 'Demo staff' }) : 0,
   ]);
   created += counts.reduce((sum, n) => sum + n, 0);
 

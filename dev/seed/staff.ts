@@ -1,34 +1,157 @@
-// The demo site's staff profile: the demo staff member works as a server (and sometimes behind the bar), part-time,
-// paid by the hour under the US-FLSA pack, with a raise in July, so a newcomer sees a profile with an
-// effective-dated wage after `npm start`. Written once, on condition it is new: a profile edited since is kept. The
-// staff domain's copy of the directory arrives with the directory events the seed publishes after it.
+// The demo site's staff: the demo staff member (a server, sometimes behind the bar, part-time, with a raise in July)
+// and three kitchen and bar people who punch on the manager's tablet, each with a staff profile (positions, wages,
+// employment, the US-FLSA pack: the demo site is in New York and no demo site is Korean), and two weeks of punches
+// ending yesterday in the site's time zone, so timesheets and payroll show real numbers after `npm start`.
+//
+// The three tablet-only people are not users (they cannot sign in): they are written into staff's own copy of the
+// directory (what the users domain's events would have taught it) with ids of their own, `demo-staff-*`.
+// Punches are made by the clock's own rules (clock-rules.ts tap and punchRecords), so they have the exact shape the
+// clock writes; each day's times are derived from the person and the date, so a second run (or a run a day later)
+// writes the same keys again and only what is missing is added. Clocks are not written: each person's is off, or as
+// they left it. Profiles and directory records are written once, on condition they are new.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { ProfileRecord } from '../../functions/staff/schemas';
-import { staffKeys } from '../../functions/staff/table';
+import { BatchWriteCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createHash } from 'node:crypto';
+import { addDays, localDateOf, zonedTimeToInstant } from '../../functions/shared/time';
+import { OFF_CLOCK, punchRecords, tap, type Clock, type PunchKind } from '../../functions/staff/clock-rules';
+import type { Position, ProfileRecord, PunchRecord } from '../../functions/staff/schemas';
+import { partitions, staffKeys } from '../../functions/staff/table';
 
-export async function seedStaffDemo(db: DynamoDBDocumentClient, stage: string, siteId: string, person: { userId: string; name: string }): Promise<number> {
-  const now = new Date().toISOString();
-  const profile: ProfileRecord = {
-    siteId,
-    userId: person.userId,
-    name: person.name,
-    positions: [
-      { positionId: 'server', active: true, wages: [{ from: '2026-01-01', kind: 'hourly', amount: 1650 }, { from: '2026-07-01', kind: 'hourly', amount: 1800 }] },
-      { positionId: 'bartender', active: true, wages: [{ from: '2026-01-01', kind: 'hourly', amount: 1900 }] },
-    ],
-    employment: { type: 'part-time', weeklyHours: 24, weeklyDays: 4, restDay: 'sun' },
-    payPack: 'us.flsa@2026.1.0',
-    version: 1,
-    createdAt: now,
-    updatedAt: now,
-    updatedBy: 'demo-seed',
-  };
+const HISTORY_DAYS = 14;
+
+interface DemoPerson {
+  userId: string;
+  name: string;
+  positions: Position[];
+  employment: ProfileRecord['employment'];
+  /** The local days of the week (0 = Sunday) worked, the usual start (HH:MM), hours on the clock and break minutes. */
+  pattern: { days: number[]; start: string; hours: number; breakMinutes: number; position: string };
+}
+
+const hourly = (positionId: Position['positionId'], ...wages: Array<[string, number]>): Position => ({
+  positionId,
+  active: true,
+  wages: wages.map(([from, amount]) => ({ from, kind: 'hourly', amount })),
+});
+
+function demoPeople(staffMember: { userId: string; name: string }): DemoPerson[] {
+  return [
+    {
+      ...staffMember,
+      positions: [hourly('server', ['2026-01-01', 1650], ['2026-07-01', 1800]), hourly('bartender', ['2026-01-01', 1900])],
+      employment: { type: 'part-time', weeklyHours: 24, weeklyDays: 4, restDay: 'sun' },
+      pattern: { days: [3, 4, 5, 6], start: '16:00', hours: 6.5, breakMinutes: 30, position: 'server' },
+    },
+    {
+      userId: 'demo-staff-cook',
+      name: 'Maria Lopez',
+      positions: [hourly('line-cook', ['2026-01-01', 2100], ['2026-10-01', 2250]), hourly('prep-cook', ['2026-01-01', 1900])],
+      employment: { type: 'full-time', weeklyHours: 40, weeklyDays: 5, restDay: 'mon' },
+      // Five long days: overtime past 40 h in every workweek.
+      pattern: { days: [2, 3, 4, 5, 6], start: '10:00', hours: 9, breakMinutes: 30, position: 'line-cook' },
+    },
+    {
+      userId: 'demo-staff-dish',
+      name: 'Sam Okafor',
+      positions: [hourly('dishwasher', ['2026-01-01', 1600])],
+      employment: { type: 'part-time', weeklyHours: 20, weeklyDays: 4, restDay: 'tue' },
+      pattern: { days: [0, 4, 5, 6], start: '17:00', hours: 5.5, breakMinutes: 0, position: 'dishwasher' },
+    },
+    {
+      userId: 'demo-staff-bar',
+      name: 'Jin Park',
+      positions: [hourly('bartender', ['2026-01-01', 1750])],
+      employment: { type: 'part-time', weeklyHours: 28, weeklyDays: 4, restDay: 'mon' },
+      // Closes the bar: the shift crosses midnight, its hours count for the day it began.
+      pattern: { days: [3, 4, 5, 6], start: '18:00', hours: 7.5, breakMinutes: 20, position: 'bartender' },
+    },
+  ];
+}
+
+/** A number in [0, 1) fixed by the person and the day: the same times on every run. */
+function jitter(userId: string, date: string, salt: string): number {
+  return createHash('sha256').update(`${userId}#${date}#${salt}`).digest().readUInt32BE(0) / 2 ** 32;
+}
+
+/** The punches of one day's shift, made by the clock's rules as the tablet would have made them. */
+function shiftPunches(siteId: string, timeZone: string, person: DemoPerson, date: string): PunchRecord[] {
+  const { start, hours, breakMinutes, position } = person.pattern;
+  const [hh, mm] = start.split(':') as [string, string];
+  const minute = 60_000;
+  // Up to 8 minutes early or late, a shift up to 40 minutes longer or shorter.
+  const clockIn = zonedTimeToInstant(date, `${hh}:${mm}`, timeZone) + Math.round((jitter(person.userId, date, 'in') * 16 - 8)) * minute;
+  const clockOut = clockIn + Math.round(hours * 60 + (jitter(person.userId, date, 'out') * 80 - 40)) * minute;
+  const taps: Array<[PunchKind, number]> = [['clock-in', clockIn]];
+  if (breakMinutes > 0) {
+    const breakAt = clockIn + Math.round((hours / 2) * 60 + jitter(person.userId, date, 'break') * 30) * minute;
+    taps.push(['break-start', breakAt], ['break-end', breakAt + breakMinutes * minute]);
+  }
+  taps.push(['clock-out', clockOut]);
+  let clock: Clock = OFF_CLOCK;
+  return taps.flatMap(([kind, at]) => {
+    const outcome = tap(clock, kind, at, { shiftId: `shift-demo-${date}-${person.userId.slice(0, 8)}`, positionId: position });
+    const punches = punchRecords(outcome, clock, at, { siteId, userId: person.userId, by: person.userId, timeZone, marks: { unscheduled: true } });
+    clock = outcome.after;
+    return punches;
+  });
+}
+
+/** Puts `item` unless an item with its key exists; 1 when written. */
+async function putNew(db: DynamoDBDocumentClient, table: string, item: Record<string, unknown>): Promise<number> {
   try {
-    await db.send(new PutCommand({ TableName: `brigade-${stage}-staff`, Item: { ...staffKeys.profile(siteId, person.userId), ...profile }, ConditionExpression: 'attribute_not_exists(pk)' }));
+    await db.send(new PutCommand({ TableName: table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
     return 1;
   } catch (error) {
     if (error instanceof ConditionalCheckFailedException) return 0;
     throw error;
   }
+}
+
+/** The person's punch history over the last two weeks: the days' punches not yet stored, in batches of 25. */
+async function seedPunches(db: DynamoDBDocumentClient, table: string, siteId: string, timeZone: string, person: DemoPerson): Promise<number> {
+  const yesterday = addDays(localDateOf(Date.now(), timeZone), -1);
+  const days = Array.from({ length: HISTORY_DAYS }, (_, i) => addDays(yesterday, i - HISTORY_DAYS + 1));
+  const worked = days.filter((date) => person.pattern.days.includes(new Date(`${date}T12:00:00Z`).getUTCDay()));
+  // A night shift of yesterday still running now (npm start just after midnight) waits for a later run.
+  const punches = worked.map((date) => shiftPunches(siteId, timeZone, person, date)).filter((shift) => Date.parse(shift.at(-1)!.at) < Date.now()).flat();
+  const { Items = [] } = await db.send(
+    new QueryCommand({
+      TableName: table,
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': partitions.punches(siteId, person.userId), ':from': `PUNCH#${punches[0]?.at ?? ''}`, ':to': `PUNCH#${punches.at(-1)?.at ?? ''}~` },
+      ProjectionExpression: 'sk',
+    }),
+  );
+  const stored = new Set(Items.map((item) => item.sk as string));
+  const missing = punches.map((p) => ({ ...staffKeys.punch(siteId, person.userId, p.at, p.shiftId, p.seq), ...p })).filter((item) => !stored.has(item.sk));
+  const batches = Array.from({ length: Math.ceil(missing.length / 25) }, (_, i) => missing.slice(i * 25, i * 25 + 25).map((Item) => ({ PutRequest: { Item } })));
+  await Promise.all(
+    batches.map(async (batch) => {
+      let requests = batch;
+      for (let attempt = 0; requests.length > 0 && attempt < 5; attempt++) {
+        const { UnprocessedItems } = await db.send(new BatchWriteCommand({ RequestItems: { [table]: requests } }));
+        requests = (UnprocessedItems?.[table] ?? []) as typeof requests;
+      }
+      if (requests.length > 0) throw new Error(`demo punches: ${requests.length} unprocessed`);
+    }),
+  );
+  return missing.length;
+}
+
+export async function seedStaffDemo(db: DynamoDBDocumentClient, stage: string, siteId: string, timeZone: string, staffMember: { userId: string; name: string }): Promise<number> {
+  const table = `brigade-${stage}-staff`;
+  const now = new Date().toISOString();
+  const counts = await Promise.all(
+    demoPeople(staffMember).map(async (person) => {
+      const profile: ProfileRecord = { siteId, userId: person.userId, name: person.name, positions: person.positions, employment: person.employment, payPack: 'us.flsa@2026.1.0', version: 1, createdAt: now, updatedAt: now, updatedBy: 'demo-seed' };
+      const tabletOnly = person.userId !== staffMember.userId;
+      const written = await Promise.all([
+        putNew(db, table, { ...staffKeys.profile(siteId, person.userId), ...profile }),
+        tabletOnly ? putNew(db, table, { ...staffKeys.user(person.userId), userId: person.userId, name: person.name, role: 'staff', sites: [siteId], status: 'active', version: 1 }) : 0,
+        seedPunches(db, table, siteId, timeZone, person),
+      ]);
+      return written.reduce((sum, n) => sum + n, 0);
+    }),
+  );
+  return counts.reduce((sum, n) => sum + n, 0);
 }

@@ -129,6 +129,18 @@ export function messageFor(event: KnownEvent): { message: Message; audience: Aud
         message: { severity: 'info', title: `Order #${ticketNumber} is ready`, body: 'Ready at the pass.' },
       };
     }
+    case 'staff.schedule-published': {
+      const { userId, from, to, shifts } = event.data;
+      const span = from === to ? from : `${from} to ${to}`;
+      return {
+        audience: { kind: 'user', userId },
+        message: {
+          severity: 'info',
+          title: `Your schedule for ${span} is published`,
+          body: `${shifts.length} shift${shifts.length === 1 ? '' : 's'} new or changed: ${shifts.map((s) => `${s.date} ${s.positionId}`).join(', ')}. Open the schedule for the times.`,
+        },
+      };
+    }
     default:
       return undefined;
   }

@@ -5,7 +5,7 @@
 // A snapshot is applied only when newer than the one held, so order and redelivery do not matter.
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDb } from '#shared/clients/dynamodb';
-import { isConditionFailure } from '#shared/dynamodb';
+import { isConditionFailure, queryAll } from '#shared/dynamodb';
 import type { SiteSnapshot, UserSnapshot } from '#shared/contracts/users';
 import { staffKeys, type TableKey } from './table';
 
@@ -42,6 +42,12 @@ export class DirectoryStore {
     if (!Item) return undefined;
     const { userId: id, name, role, sites, status, version } = Item as DirectoryUser;
     return { userId: id, name, role, sites, status, version };
+  }
+
+  /** Every site the directory has published: the sweep of the auto-close job. */
+  async siteIds(): Promise<string[]> {
+    const items = await queryAll({ TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': staffKeys.site('').pk }, ProjectionExpression: 'siteId' });
+    return items.map((item) => item.siteId as string);
   }
 
   async timeZoneOf(siteId: string): Promise<string> {

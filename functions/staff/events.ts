@@ -28,9 +28,11 @@ function shiftEvent(type: 'staff.clocked-in' | 'staff.clocked-out', at: number, 
 
 export const clockedIn = (shift: OpenShift, context: Context) => shiftEvent('staff.clocked-in', shift.clockedInAt, shift, context);
 
-export const clockedOut = (shift: ClosedShift, context: Context) =>
+/** `autoClosed`: the auto-close job closed the shift (auto-close.ts), so the manager sees it flagged. */
+export const clockedOut = (shift: ClosedShift, context: Context, options: { autoClosed?: true } = {}) =>
   shiftEvent('staff.clocked-out', shift.clockedOutAt, shift, context, {
     clockedOutAt: iso(shift.clockedOutAt),
     breakSeconds: shift.breakSeconds,
     workedSeconds: shift.workedSeconds,
+    ...options,
   });

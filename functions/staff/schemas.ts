@@ -97,11 +97,16 @@ export interface PunchRecord {
   at: string;
   localDate: string;
   positionId: string;
-  /** Who tapped: the person, or a manager on the kitchen tablet. */
+  /** Who tapped: the person, or a manager on the kitchen tablet; `system` for the auto-close job. */
   by: string;
   deviceTime?: string;
-  /** A break-end the clock-out wrote because the break was still open. */
-  closedBy?: 'clock-out';
+  /** A break-end the clock-out wrote because the break was still open; a clock-out the auto-close job wrote. */
+  closedBy?: 'clock-out' | 'auto-close';
+  /** Clock-in only: the published shift it is for, or `unscheduled` when none that day (clock-rules.ts clockInMarks). */
+  scheduledShiftId?: string;
+  unscheduled?: true;
+  /** Clock-in only: early, let through by this manager. */
+  earlyApprovedBy?: string;
 }
 
 export const siteParamsSchema = z.object({ siteId: siteIdSchema });

@@ -24,7 +24,7 @@ export const staffSettingsSchema = z.strictObject({
   /** The fixed 24-hour workday starts at this local time (California daily overtime). */
   workdayStartsAt: hhmmSchema.default('00:00'),
   /** Rounding is a derived view of the punches (never a rewrite); 0 = none. */
-  roundingMinutes: z.union(ROUNDING_INCREMENTS.map((n) => z.literal(n))).default(0),
+  roundingMinutes: z.union(ROUNDING_INCREMENTS.map((n) => z.literal(n)), { error: `must be one of ${ROUNDING_INCREMENTS.join(', ')}` }).default(0),
   /** A clock-in more than this many minutes before the person's scheduled shift needs a manager's approval. */
   earlyClockInMinutes: z.number().int().min(0).max(240).default(10),
   /** A shift still open this many hours after its clock-in is closed by the auto-close job and flagged. */
@@ -65,3 +65,13 @@ export interface StaffSettingsRecord extends StaffSettings {
 }
 
 export const DEFAULT_STAFF_SETTINGS: StaffSettings = staffSettingsSchema.parse({});
+
+/** PUT …/staff/settings: the whole settings (omitted fields take their defaults) and the version they replace. */
+export const putSettingsSchema = staffSettingsSchema
+  .extend({
+    /** Absent: the site's first settings (409 once it has some). Given: replace that version only (409 when stale). */
+    expectedVersion: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
+  })
+  .refine((s) => new Set(s.shiftDifferentials.map((d) => d.id)).size === s.shiftDifferentials.length, { path: ['shiftDifferentials'], message: 'an id appears once' })
+  .refine((s) => s.regularHeadcount.every((h, i) => i === 0 || h.from > s.regularHeadcount[i - 1]!.from), { path: ['regularHeadcount'], message: 'must be in order of `from`, one per day' })
+  .refine((s) => s.localMinimumWage.every((w, i) => i === 0 || w.from > s.localMinimumWage[i - 1]!.from), { path: ['localMinimumWage'], message: 'must be in order of `from`, one per day' });

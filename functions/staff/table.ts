@@ -22,6 +22,8 @@
 //   SITE#{site}#AVAILABILITY / USER#{user}       a person's recurring weekly availability (availability-store.ts)
 //   SITE#{site}#TIMEOFF / TIMEOFF#{user}#{from}#{id}
 //                                                a time-off request: pending, approved, declined (time-off-store.ts)
+//   SITE#{site}#TIMEOFF / USER#{user}            the person's time-off guard: bumped with each request, so two
+//                                                overlapping requests cannot both be filed (time-off-store.ts)
 //   SITE#{site}#PUNCHES#{user} / EDIT#{edit}     a correction of punches: a new record with who and why, pending
 //                                                until a manager approves it; raw punches stay (punch-edit-store.ts)
 //   SITE#{site}#TIMESHEETS / PERIOD#{from}#{user}
@@ -63,12 +65,22 @@ export const staffKeys = {
   }),
   settings: (siteId: string): TableKey => ({ pk: staffPk(siteId), sk: 'SETTINGS' }),
   shift: (siteId: string, date: string, shiftId: string): TableKey => ({ pk: shiftsPk(siteId), sk: `SHIFT#${date}#${shiftId}` }),
+  scheduleGuard: (siteId: string, userId: string): TableKey => ({ pk: shiftsPk(siteId), sk: `PERSON#${userId}` }),
   scheduleWeek: (siteId: string, weekStart: string): TableKey => ({ pk: schedulePk(siteId), sk: `WEEK#${weekStart}` }),
   availability: (siteId: string, userId: string): TableKey => ({ pk: availabilityPk(siteId), sk: `USER#${userId}` }),
   timeOff: (siteId: string, userId: string, from: string, requestId: string): TableKey => ({ pk: timeOffPk(siteId), sk: `TIMEOFF#${userId}#${from}#${requestId}` }),
+  timeOffGuard: (siteId: string, userId: string): TableKey => ({ pk: timeOffPk(siteId), sk: `USER#${userId}` }),
   punchEdit: (siteId: string, userId: string, editId: string): TableKey => ({ pk: punchesPk(siteId, userId), sk: `EDIT#${editId}` }),
   timesheet: (siteId: string, periodFrom: string, userId: string): TableKey => ({ pk: timesheetsPk(siteId), sk: `PERIOD#${periodFrom}#${userId}` }),
 };
+
+/**
+ * The condition of a put of an item at `version` (already the next one): absent when it is 1, else still at the
+ * version before. How every versioned record of the domain is written.
+ */
+export function nextVersionCondition(version: number): { ConditionExpression: string; ExpressionAttributeValues?: Record<string, number> } {
+  return version === 1 ? { ConditionExpression: 'attribute_not_exists(pk)' } : { ConditionExpression: 'version = :read', ExpressionAttributeValues: { ':read': version - 1 } };
+}
 
 /** Begins-with prefixes of a site's staff partition. */
 export const staffPrefixes = { profiles: 'PROFILE#', clocks: 'CLOCK#', shifts: 'SHIFT#', timeOff: 'TIMEOFF#', punchEdits: 'EDIT#', timesheets: 'PERIOD#' };

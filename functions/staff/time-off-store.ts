@@ -1,8 +1,13 @@
 // Time-off requests (table.ts): SITE#{site}#TIMEOFF / TIMEOFF#{user}#{from}#{id}. Staff ask, managers approve or
 // decline; the schedule refuses a shift on an approved day off and timesheets count approved leave as attendance.
-import { queryAll } from '#shared/dynamodb';
+// A new request is one transaction with the person's time-off guard (on condition of the version read before their
+// requests were), so two overlapping requests filed at once cannot both land; a decision or a cancel is a write on
+// condition of the request's version.
+import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamoDb } from '#shared/clients/dynamodb';
+import { isConditionFailure, queryAll, VersionConflictError } from '#shared/dynamodb';
 import { addDays } from '#shared/time';
-import { partitions } from './table';
+import { nextVersionCondition, partitions, staffKeys } from './table';
 
 export const TIME_OFF_STATUSES = ['pending', 'approved', 'declined', 'cancelled'] as const;
 
@@ -28,13 +33,67 @@ export class TimeOffStore {
   constructor(private readonly table: string) {}
 
   /** The person's requests, oldest `from` first. */
-  async requestsOf(siteId: string, userId: string): Promise<TimeOffRecord[]> {
+  async requestsOf(siteId: string, userId: string, options: { consistent?: boolean } = {}): Promise<TimeOffRecord[]> {
     const items = await queryAll({
       TableName: this.table,
+      ...(options.consistent ? { ConsistentRead: true } : {}),
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
       ExpressionAttributeValues: { ':pk': partitions.timeOff(siteId), ':prefix': `TIMEOFF#${userId}#` },
     });
     return items.map(timeOffOf);
+  }
+
+  /** Every request at the site with `status` (all when absent), by person then `from`. */
+  async siteRequests(siteId: string, status?: TimeOffRecord['status']): Promise<TimeOffRecord[]> {
+    const items = await queryAll({
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ...(status
+        ? { FilterExpression: '#status = :status', ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: { ':pk': partitions.timeOff(siteId), ':prefix': 'TIMEOFF#', ':status': status } }
+        : { ExpressionAttributeValues: { ':pk': partitions.timeOff(siteId), ':prefix': 'TIMEOFF#' } }),
+    });
+    return items.map(timeOffOf);
+  }
+
+  /** The version of the person's time-off guard (0 before their first request); read before their requests. */
+  async guardVersion(siteId: string, userId: string): Promise<number> {
+    const { Item } = await dynamoDb().send(new GetCommand({ TableName: this.table, Key: staffKeys.timeOffGuard(siteId, userId), ConsistentRead: true }));
+    return (Item?.version as number | undefined) ?? 0;
+  }
+
+  /** Files a new request with the guard bump; a lost race throws the transaction's error (the caller re-reads). */
+  async file(request: TimeOffRecord, guardRead: number): Promise<void> {
+    const { siteId, userId } = request;
+    await dynamoDb().send(
+      new TransactWriteCommand({
+        TransactItems: [
+          { Put: { TableName: this.table, Item: { ...staffKeys.timeOff(siteId, userId, request.from, request.requestId), ...request }, ConditionExpression: 'attribute_not_exists(pk)' } },
+          {
+            Put: {
+              TableName: this.table,
+              Item: { ...staffKeys.timeOffGuard(siteId, userId), siteId, userId, version: guardRead + 1 },
+              ...nextVersionCondition(guardRead + 1),
+            },
+          },
+        ],
+      }),
+    );
+  }
+
+  /** Writes a decision or a cancel (`request.version` already the next one) on condition of the version before. */
+  async update(request: TimeOffRecord): Promise<void> {
+    try {
+      await dynamoDb().send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...staffKeys.timeOff(request.siteId, request.userId, request.from, request.requestId), ...request },
+          ...nextVersionCondition(request.version),
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      throw new VersionConflictError('time-off request', { expectedVersion: request.version - 1 });
+    }
   }
 
   /** The local days `from`..`to` the person has approved leave on. */

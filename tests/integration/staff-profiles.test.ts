@@ -120,14 +120,33 @@ describe('profiles', () => {
 });
 
 describeLocal('the demo seed', () => {
+  const query = async (pk: string, prefix: string) =>
+    (await dynamo.send(new QueryCommand({ TableName: tableName('staff'), KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)', ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix } }))).Items ?? [];
+
   it('gives the demo staff member a profile with an effective-dated wage, and staff learns them from the seed’s directory events', async () => {
-    const { Items = [] } = await dynamo.send(
-      new QueryCommand({ TableName: tableName('staff'), KeyConditionExpression: 'pk = :pk AND begins_with(sk, :profile)', ExpressionAttributeValues: { ':pk': 'SITE#demo-bistro#STAFF', ':profile': 'PROFILE#' } }),
-    );
-    expect(Items).toHaveLength(1);
-    const [profile] = Items;
-    expect(profile).toMatchObject({ name: 'Demo staff', payPack: 'us.flsa@2026.1.0', positions: [{ positionId: 'server' }, { positionId: 'bartender' }] });
+    const profiles = await query('SITE#demo-bistro#STAFF', 'PROFILE#');
+    expect(profiles).toHaveLength(4);
+    const profile = profiles.find((p) => p.name === 'Demo staff');
+    expect(profile).toMatchObject({ payPack: 'us.flsa@2026.1.0', positions: [{ positionId: 'server' }, { positionId: 'bartender' }] });
     expect(profile!.positions[0].wages.map((w: { amount: number }) => w.amount)).toEqual([1650, 1800]);
     expect(await directoryItem({ pk: `USER#${profile!.userId}`, sk: 'USER' })).toMatchObject({ role: 'staff', sites: ['demo-bistro'], status: 'active' });
+  });
+
+  it('and two weeks of punches for the four of them ending yesterday (New York), whole shifts, clocks left off (seeded by the clock’s own rules)', async () => {
+    const today = new Date().toLocaleDateString('en-CA', { timeZone: 'America/New_York' });
+    const profiles = await query('SITE#demo-bistro#STAFF', 'PROFILE#');
+    for (const { userId } of profiles) {
+      // The seed's shifts (examples.test.ts may have worked one at the clock since).
+      const punches = (await query(`SITE#demo-bistro#PUNCHES#${userId}`, 'PUNCH#')).filter((p) => p.shiftId.startsWith('shift-demo-'));
+      const shifts = new Map<string, string[]>();
+      for (const punch of punches) shifts.set(punch.shiftId, [...(shifts.get(punch.shiftId) ?? []), punch.kind]);
+      expect(shifts.size).toBeGreaterThanOrEqual(6);
+      for (const kinds of shifts.values()) expect([['clock-in', 'clock-out'], ['clock-in', 'break-start', 'break-end', 'clock-out']]).toContainEqual(kinds);
+      const clockIns = punches.filter((p) => p.kind === 'clock-in');
+      expect(clockIns.every((p) => p.unscheduled === true && p.by === userId && p.localDate < today)).toBe(true);
+      expect(clockIns.every((p) => Date.parse(p.at) > Date.now() - 15 * 86_400_000)).toBe(true);
+      expect(punches.every((p) => Date.parse(p.at) < Date.now())).toBe(true);
+    }
+    expect((await query('SITE#demo-bistro#STAFF', 'CLOCK#')).filter((clock) => clock.state !== 'off')).toEqual([]);
   });
 });

@@ -47,6 +47,18 @@ describe('messageFor', () => {
     expect(messageFor(event('order.status-changed', { from: 'sent', to: 'preparing' }))).toBeUndefined();
     expect(messageFor(event('order.voided'))).toBeUndefined();
   });
+
+  it('tells each person their published schedule: their days and positions, no times of others, no wages', () => {
+    const routed = messageFor(event('staff.schedule-published'));
+    expect(routed).toEqual({
+      audience: { kind: 'user', userId: 'user-staff-1' },
+      message: {
+        severity: 'info',
+        title: 'Your schedule for 2026-11-23 to 2026-11-29 is published',
+        body: '2 shifts new or changed: 2026-11-25 server, 2026-11-27 bartender. Open the schedule for the times.',
+      },
+    });
+  });
 });
 
 describe('inventory alerts', () => {

@@ -193,10 +193,12 @@ describe('rule packs: data, validated, frozen, versioned', () => {
 
   it('refuses a period outside the pack’s validity and a retracted pack', () => {
     const period = { from: '2027-01-04', to: '2027-01-10' };
-    const input = { period, timeZone: 'America/Chicago', punches: [], contract: contract(), wages: WAGE };
-    expect(errorOf(() => computePayroll(FLSA, input))).toEqual({ name: 'PayrollPackError', field: undefined, statusCode: 422 });
+    const input = { period, timeZone: 'America/Los_Angeles', punches: [], contract: contract(), wages: WAGE };
+    // California's pack ends with 2026 (its minimum wage is indexed yearly); the federal one runs until superseded.
+    expect(errorOf(() => computePayroll(CA, input))).toEqual({ name: 'PayrollPackError', field: undefined, statusCode: 422 });
     const retracted = parseRulePack({ ...krLsa2026, version: '2026.1.1', status: 'retracted' });
     expect(() => computePayroll(retracted, { ...input, period: { from: '2026-03-02', to: '2026-03-08' } })).toThrow(PayrollPackError);
+    expect(computePayroll(FLSA, { ...input, timeZone: 'America/Chicago' }).totals.amount).toBe(0);
   });
 
   it('rejects a malformed pack: bad version, duplicate rule ids, no base rule, unknown rule kind', () => {

@@ -26,12 +26,40 @@ export const staffContract = {
     },
     'staff.clocked-out': {
       description:
-        'A shift closed (POST …/clock-out; a break still open closes with it): its span, its breaks and the time worked. Id `clock-out:{shiftId}`.',
+        'A shift closed (POST …/clock-out, or the auto-close job for a forgotten clock-out: `autoClosed`; a break still open closes with it): its span, its breaks and the time worked. Id `clock-out:{shiftId}`.',
       data: z.strictObject({
         ...shift,
         clockedOutAt: utcInstantSchema.describe('when it ended (server time)'),
         breakSeconds: seconds('time on breaks'),
         workedSeconds: seconds('time worked: the span less the breaks'),
+        autoClosed: z
+          .literal(true)
+          .optional()
+          .describe('present when nobody clocked out: the auto-close job closed the shift at its scheduled end or after the site’s autoCloseAfterHours'),
+      }),
+    },
+    'staff.schedule-published': {
+      description:
+        'A manager published the schedule of some days (POST /sites/{siteId}/schedule/publish): one event per person with the shifts of theirs that became published or changed, so the notifications domain tells them. No wage or cost. Id `schedule-published:{publishId}:{userId}`.',
+      data: z.strictObject({
+        publishId: z.string().min(1).describe('the publish: every person’s event of one publish shares it'),
+        userId: z.string().min(1).describe('whose shifts these are'),
+        from: dateSchema.describe('first site-local day published'),
+        to: dateSchema.describe('last site-local day published (inclusive)'),
+        shifts: z
+          .array(
+            z.strictObject({
+              shiftId: z.string().min(1).describe('the scheduled shift (GET /sites/{siteId}/schedule)'),
+              date: dateSchema.describe('the site-local day it starts'),
+              start: utcInstantSchema,
+              end: utcInstantSchema,
+              positionId: z.string().min(1).describe('the position to work'),
+              breakMinutes: z.number().int().min(0).describe('unpaid break planned, in minutes'),
+            }),
+          )
+          .min(1)
+          .max(200)
+          .describe('the person’s shifts that became published or changed, by start'),
       }),
     },
   },

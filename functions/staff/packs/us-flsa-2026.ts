@@ -7,7 +7,9 @@ export const usFlsa2026 = {
   jurisdiction: 'US',
   locale: 'en',
   currency: { code: 'USD', decimals: 2 },
-  valid: { from: '2026-01-01', to: '2026-12-31' },
+  // Open-ended: federal law has no annual indexation (the minimum wage has been $7.25 since 2009-07-24); a change in
+  // the law ships as a new version. The Korean and Californian packs end with their year: their minimum wages move.
+  valid: { from: '2026-01-01' },
   moneyRounding: 'half_up',
   // The workweek is a fixed 168 h (29 CFR 778.105) from the workplace's workweek start and workday start.
   workday: { mode: 'fixed_boundary' },
@@ -18,7 +20,7 @@ export const usFlsa2026 = {
     { ref: 'fs15', title: 'DOL Fact Sheet #15: tipped employees, $2.13 cash wage, $5.12 credit', url: 'https://frla.org/news-category/industry/page/60' },
     { ref: 'elaws', title: 'DOL elaws: overtime for tipped employees', url: 'https://webapps.dol.gov/elaws/whd/flsa/otcalc/otExampleTipped725.asp' },
   ],
-  changelog: ['2026.1.0: federal minimum wage $7.25, tip credit $5.12 / cash wage $2.13, weekly overtime over 40 h on the regular rate.'],
+  changelog: ['2026.1.0: federal minimum wage $7.25, tip credit $5.12 / cash wage $2.13, weekly overtime over 40 h on the regular rate; valid until superseded.'],
   rules: [
     { id: 'flsa.bucket.weekly_ot', kind: 'bucket.threshold', per: 'workweek', after: 2400, tag: 'weekly_ot', legalRefs: ['29 USC §207(a)'] },
 

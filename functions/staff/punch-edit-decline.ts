@@ -1,0 +1,3 @@
+import { punchEditDecision } from './punch-edit-decision';
+
+export const handler = punchEditDecision('decline');
