@@ -1,7 +1,10 @@
 // The demo site's staff: the demo staff member (a server, sometimes behind the bar, part-time, with a raise in July)
 // and three kitchen and bar people who punch on the manager's tablet, each with a staff profile (positions, wages,
 // employment, the US-FLSA pack: the demo site is in New York and no demo site is Korean), and two weeks of punches
-// ending yesterday in the site's time zone, so timesheets and payroll show real numbers after `npm start`.
+// ending yesterday in the site's time zone, so timesheets and payroll show real numbers after `npm start`. Their
+// schedule is published over those two weeks and the next one (the history's clock-ins are linked to their shifts,
+// so late arrivals show), and the week after holds a draft and an open shift, so the manager has one to publish and
+// staff one to claim.
 //
 // The three tablet-only people are not users (they cannot sign in): they are written into staff's own copy of the
 // directory (what the users domain's events would have taught it) with ids of their own, `demo-staff-*`.
@@ -15,9 +18,13 @@ import { createHash } from 'node:crypto';
 import { addDays, localDateOf, zonedTimeToInstant } from '../../functions/shared/time';
 import { OFF_CLOCK, punchRecords, tap, type Clock, type PunchKind } from '../../functions/staff/clock-rules';
 import type { Position, ProfileRecord, PunchRecord } from '../../functions/staff/schemas';
+import type { ShiftRecord } from '../../functions/staff/shift-store';
 import { partitions, staffKeys } from '../../functions/staff/table';
 
 const HISTORY_DAYS = 14;
+/** Published days ahead of today; the next week's are drafts. */
+const PUBLISHED_AHEAD_DAYS = 7;
+const DRAFT_AHEAD_DAYS = 14;
 
 interface DemoPerson {
   userId: string;
@@ -73,6 +80,33 @@ function jitter(userId: string, date: string, salt: string): number {
   return createHash('sha256').update(`${userId}#${date}#${salt}`).digest().readUInt32BE(0) / 2 ** 32;
 }
 
+const weekday = (date: string) => new Date(`${date}T12:00:00Z`).getUTCDay();
+
+/** The shift id of the person's scheduled shift on `date`: `{date}-{12 hex}` as the schedule makes them, fixed per person and day. */
+const demoShiftId = (userId: string, date: string) => `${date}-${createHash('sha256').update(`${userId}#${date}#shift`).digest('hex').slice(0, 12)}`;
+
+/** The person's scheduled shift on `date` (their usual start and length): published, or a draft. */
+function scheduledShift(siteId: string, timeZone: string, person: DemoPerson, date: string, status: ShiftRecord['status'], now: string): ShiftRecord {
+  const start = zonedTimeToInstant(date, person.pattern.start, timeZone);
+  return {
+    siteId,
+    shiftId: demoShiftId(person.userId, date),
+    date,
+    start: new Date(start).toISOString(),
+    end: new Date(start + person.pattern.hours * 3_600_000).toISOString(),
+    positionId: person.pattern.position,
+    userId: person.userId,
+    status,
+    breakMinutes: person.pattern.breakMinutes,
+    flags: [],
+    version: 1,
+    createdAt: now,
+    updatedAt: now,
+    updatedBy: 'demo-seed',
+    ...(status === 'published' ? { publishedAt: now } : {}),
+  };
+}
+
 /** The punches of one day's shift, made by the clock's rules as the tablet would have made them. */
 function shiftPunches(siteId: string, timeZone: string, person: DemoPerson, date: string): PunchRecord[] {
   const { start, hours, breakMinutes, position } = person.pattern;
@@ -90,7 +124,7 @@ function shiftPunches(siteId: string, timeZone: string, person: DemoPerson, date
   let clock: Clock = OFF_CLOCK;
   return taps.flatMap(([kind, at]) => {
     const outcome = tap(clock, kind, at, { shiftId: `shift-demo-${date}-${person.userId.slice(0, 8)}`, positionId: position });
-    const punches = punchRecords(outcome, clock, at, { siteId, userId: person.userId, by: person.userId, timeZone, marks: { unscheduled: true } });
+    const punches = punchRecords(outcome, clock, at, { siteId, userId: person.userId, by: person.userId, timeZone, marks: { scheduledShiftId: demoShiftId(person.userId, date) } });
     clock = outcome.after;
     return punches;
   });
@@ -107,11 +141,57 @@ async function putNew(db: DynamoDBDocumentClient, table: string, item: Record<st
   }
 }
 
+async function batchWrite(db: DynamoDBDocumentClient, table: string, items: Array<Record<string, unknown>>, what: string): Promise<void> {
+  const batches = Array.from({ length: Math.ceil(items.length / 25) }, (_, i) => items.slice(i * 25, i * 25 + 25).map((Item) => ({ PutRequest: { Item } })));
+  await Promise.all(
+    batches.map(async (batch) => {
+      let requests = batch;
+      for (let attempt = 0; requests.length > 0 && attempt < 5; attempt++) {
+        const { UnprocessedItems } = await db.send(new BatchWriteCommand({ RequestItems: { [table]: requests } }));
+        requests = (UnprocessedItems?.[table] ?? []) as typeof requests;
+      }
+      if (requests.length > 0) throw new Error(`demo ${what}: ${requests.length} unprocessed`);
+    }),
+  );
+}
+
+/**
+ * The site's schedule: everyone's usual shifts published from two weeks ago to a week ahead, drafts the week after,
+ * and one open Saturday server shift. Only shifts not stored yet are written (a manager's later edits stay).
+ */
+async function seedSchedule(db: DynamoDBDocumentClient, table: string, siteId: string, timeZone: string, people: DemoPerson[]): Promise<number> {
+  const today = localDateOf(Date.now(), timeZone);
+  const first = addDays(today, -HISTORY_DAYS);
+  const last = addDays(today, DRAFT_AHEAD_DAYS);
+  const now = new Date().toISOString();
+  const shifts: ShiftRecord[] = [];
+  for (let date = first; date <= last; date = addDays(date, 1)) {
+    const status = date <= addDays(today, PUBLISHED_AHEAD_DAYS) ? 'published' : 'draft';
+    for (const person of people) if (person.pattern.days.includes(weekday(date))) shifts.push(scheduledShift(siteId, timeZone, person, date, status, now));
+    if (status === 'draft' && weekday(date) === 6) {
+      const { userId: _nobody, ...open } = scheduledShift(siteId, timeZone, people[0]!, date, 'published', now);
+      shifts.push({ ...open, shiftId: demoShiftId('open-server', date), note: 'Extra server for the Saturday rush' });
+    }
+  }
+  const { Items = [] } = await db.send(
+    new QueryCommand({
+      TableName: table,
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': partitions.shifts(siteId), ':from': `SHIFT#${first}`, ':to': `SHIFT#${last}~` },
+      ProjectionExpression: 'sk',
+    }),
+  );
+  const stored = new Set(Items.map((item) => item.sk as string));
+  const missing = shifts.map((shift) => ({ ...staffKeys.shift(siteId, shift.date, shift.shiftId), ...shift })).filter((item) => !stored.has(item.sk));
+  await batchWrite(db, table, missing, 'shifts');
+  return missing.length;
+}
+
 /** The person's punch history over the last two weeks: the days' punches not yet stored, in batches of 25. */
 async function seedPunches(db: DynamoDBDocumentClient, table: string, siteId: string, timeZone: string, person: DemoPerson): Promise<number> {
   const yesterday = addDays(localDateOf(Date.now(), timeZone), -1);
   const days = Array.from({ length: HISTORY_DAYS }, (_, i) => addDays(yesterday, i - HISTORY_DAYS + 1));
-  const worked = days.filter((date) => person.pattern.days.includes(new Date(`${date}T12:00:00Z`).getUTCDay()));
+  const worked = days.filter((date) => person.pattern.days.includes(weekday(date)));
   // A night shift of yesterday still running now (npm start just after midnight) waits for a later run.
   const punches = worked.map((date) => shiftPunches(siteId, timeZone, person, date)).filter((shift) => Date.parse(shift.at(-1)!.at) < Date.now()).flat();
   const { Items = [] } = await db.send(
@@ -124,25 +204,17 @@ async function seedPunches(db: DynamoDBDocumentClient, table: string, siteId: st
   );
   const stored = new Set(Items.map((item) => item.sk as string));
   const missing = punches.map((p) => ({ ...staffKeys.punch(siteId, person.userId, p.at, p.shiftId, p.seq), ...p })).filter((item) => !stored.has(item.sk));
-  const batches = Array.from({ length: Math.ceil(missing.length / 25) }, (_, i) => missing.slice(i * 25, i * 25 + 25).map((Item) => ({ PutRequest: { Item } })));
-  await Promise.all(
-    batches.map(async (batch) => {
-      let requests = batch;
-      for (let attempt = 0; requests.length > 0 && attempt < 5; attempt++) {
-        const { UnprocessedItems } = await db.send(new BatchWriteCommand({ RequestItems: { [table]: requests } }));
-        requests = (UnprocessedItems?.[table] ?? []) as typeof requests;
-      }
-      if (requests.length > 0) throw new Error(`demo punches: ${requests.length} unprocessed`);
-    }),
-  );
+  await batchWrite(db, table, missing, 'punches');
   return missing.length;
 }
 
 export async function seedStaffDemo(db: DynamoDBDocumentClient, stage: string, siteId: string, timeZone: string, staffMember: { userId: string; name: string }): Promise<number> {
   const table = `brigade-${stage}-staff`;
   const now = new Date().toISOString();
-  const counts = await Promise.all(
-    demoPeople(staffMember).map(async (person) => {
+  const people = demoPeople(staffMember);
+  const counts = await Promise.all([
+    seedSchedule(db, table, siteId, timeZone, people),
+    ...people.map(async (person) => {
       const profile: ProfileRecord = { siteId, userId: person.userId, name: person.name, positions: person.positions, employment: person.employment, payPack: 'us.flsa@2026.1.0', version: 1, createdAt: now, updatedAt: now, updatedBy: 'demo-seed' };
       const tabletOnly = person.userId !== staffMember.userId;
       const written = await Promise.all([
@@ -152,6 +224,6 @@ export async function seedStaffDemo(db: DynamoDBDocumentClient, stage: string, s
       ]);
       return written.reduce((sum, n) => sum + n, 0);
     }),
-  );
+  ]);
   return counts.reduce((sum, n) => sum + n, 0);
 }

@@ -62,7 +62,7 @@ export function krMonthlyPaidHours(weeklyHours: number): number {
 }
 
 /** The hourly rate, in minor units, the engine pays for `wage` under `pack` and a contract of `weeklyHours`. */
-export function hourlyRateOf(wage: Wage, pack: RulePack, weeklyHours: number): number {
+export function hourlyRateOf(wage: Wage, pack: Pick<RulePack, 'jurisdiction'>, weeklyHours: number): number {
   if (wage.kind === 'hourly') return wage.amount;
   if (pack.jurisdiction === 'KR') return roundHalfUp(wage.amount, krMonthlyPaidHours(weeklyHours));
   // × 12 ÷ 52 ÷ hours, with hours in quarters: × 48 ÷ (52 × quarter hours).

@@ -13,6 +13,7 @@ import { ConflictError, UnprocessableError } from '#shared/errors';
 import { mulDivHalfUp } from '#shared/money';
 import { addDays, localDateOf, localDayRange, zonedTimeToInstant } from '#shared/time';
 import type { RulePack } from './payroll-pack-schema';
+import { hourlyRateOf } from './payroll-input-from-records';
 import { selects } from './payroll-tagging';
 import type { ProfileRecord, Wage } from './schemas';
 import type { StaffSettings } from './settings';
@@ -195,30 +196,23 @@ export function flagsAllowed(conflicts: readonly Conflict[], override: boolean, 
 
 // ------------------------------------------------------------------------------------------------ labour cost
 
-/**
- * Hours a monthly wage pays for, to turn it into a per-hour equivalent for planning. Korea: (weekly hours + 주휴, a
- * fifth of them) × 365 ÷ 7 ÷ 12, which is the 209 h of the 통상시급 conversion at 40 h a week. Elsewhere the
- * contracted weekly hours × 365 ÷ 7 ÷ 12 (173.8 h at 40 h). Rounded to whole hours.
- */
-export function monthlyHours(employment: Pick<Employment, 'weeklyHours'>, pack: Pick<RulePack, 'jurisdiction'>): number {
-  const weekly = pack.jurisdiction.startsWith('KR') ? employment.weeklyHours * 1.2 : employment.weeklyHours;
-  return Math.max(1, Math.round((weekly * 365) / 84));
-}
-
 export interface ShiftCost {
   /** Minor units, half-up. */
   cost: number;
-  /** The rate used, per hour in minor units (rounded for display; the cost is computed exactly). */
+  /** The rate used, per hour in minor units. */
   hourlyRate: number;
-  /** Monthly wages: the monthly amount and the hours it was divided by. */
-  monthly?: { amount: number; hours: number };
+  /** A monthly wage, costed at its hourly equivalent. */
+  monthly?: { amount: number };
 }
 
-/** The planned cost of `minutes` at `wage`: hourly × hours, or the monthly wage's per-hour equivalent × hours. */
+/**
+ * The planned cost of `minutes` at `wage`, at the hourly rate payroll pays for it (payroll-input-from-records.ts
+ * hourlyRateOf: a monthly wage's 통상시급, monthly ÷ 209 h at 40 h a week in Korea, or × 12 ÷ 52 ÷ contracted hours),
+ * so the schedule's cost and the pay agree.
+ */
 export function costOf(minutes: number, wage: Wage, employment: Pick<Employment, 'weeklyHours'>, pack: Pick<RulePack, 'jurisdiction'>): ShiftCost {
-  if (wage.kind === 'hourly') return { cost: mulDivHalfUp(wage.amount, minutes, 60), hourlyRate: wage.amount };
-  const hoursPaid = monthlyHours(employment, pack);
-  return { cost: mulDivHalfUp(wage.amount, minutes, hoursPaid * 60), hourlyRate: mulDivHalfUp(wage.amount, 1, hoursPaid), monthly: { amount: wage.amount, hours: hoursPaid } };
+  const hourlyRate = hourlyRateOf(wage, pack, employment.weeklyHours);
+  return { cost: mulDivHalfUp(hourlyRate, minutes, 60), hourlyRate, ...(wage.kind === 'monthly' ? { monthly: { amount: wage.amount } } : {}) };
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();

@@ -3,8 +3,8 @@
 // its planned hours and its labour cost, per day and in total, in minor units of the site's currency.
 //
 // Labour cost: planned minutes (span less the planned break) × the person's wage for the shift's position on its
-// start day (profile-rules.ts wageOn), half-up; a monthly wage at its per-hour equivalent (schedule-rules.ts
-// monthlyHours: KR monthly ÷ 209 h at 40 h a week). Open shifts are costed at the highest per-hour rate any active
+// start day (profile-rules.ts wageOn), half-up; a monthly wage at the hourly rate payroll pays for it (schedule-rules.ts
+// costOf: KR monthly ÷ 209 h at 40 h a week). Open shifts are costed at the highest per-hour rate any active
 // profile of the site holds for the position that day (a budget ceiling: whoever claims it costs that or less);
 // with nobody holding the position, they stay uncosted and are counted apart. Labour % of forecast sales: the forecast
 // domain does not exist yet, so `labourPercentOfForecastSales` is null; schedule-rules.ts labourShareBps is the hook.

@@ -143,10 +143,28 @@ describeLocal('the demo seed', () => {
       expect(shifts.size).toBeGreaterThanOrEqual(6);
       for (const kinds of shifts.values()) expect([['clock-in', 'clock-out'], ['clock-in', 'break-start', 'break-end', 'clock-out']]).toContainEqual(kinds);
       const clockIns = punches.filter((p) => p.kind === 'clock-in');
-      expect(clockIns.every((p) => p.unscheduled === true && p.by === userId && p.localDate < today)).toBe(true);
+      expect(clockIns.every((p) => p.by === userId && p.localDate < today)).toBe(true);
+      // Each clock-in is linked to the person's published shift of that day.
+      const scheduled = new Map((await query('SITE#demo-bistro#SHIFTS', 'SHIFT#')).map((shift) => [shift.shiftId as string, shift]));
+      for (const clockIn of clockIns) {
+        expect(scheduled.get(clockIn.scheduledShiftId)).toMatchObject({ userId, date: clockIn.localDate, status: 'published' });
+      }
       expect(clockIns.every((p) => Date.parse(p.at) > Date.now() - 15 * 86_400_000)).toBe(true);
       expect(punches.every((p) => Date.parse(p.at) < Date.now())).toBe(true);
     }
     expect((await query('SITE#demo-bistro#STAFF', 'CLOCK#')).filter((clock) => clock.state !== 'off')).toEqual([]);
+  });
+
+  it('and a schedule: published to a week ahead, drafts the week after, an open Saturday shift to claim', async () => {
+    const today = new Date().toLocaleDateString('en-CA', { timeZone: 'America/New_York' });
+    const shifts = (await query('SITE#demo-bistro#SHIFTS', 'SHIFT#')).filter((shift) => shift.updatedBy === 'demo-seed');
+    const ahead = (days: number) => new Date(Date.parse(`${today}T12:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+    const nextWeek = shifts.filter((shift) => shift.date > today && shift.date <= ahead(7));
+    expect(nextWeek.length).toBeGreaterThanOrEqual(12);
+    expect(nextWeek.every((shift) => shift.status === 'published')).toBe(true);
+    const later = shifts.filter((shift) => shift.date > ahead(7) && shift.userId);
+    expect(later.length).toBeGreaterThanOrEqual(12);
+    expect(later.every((shift) => shift.status === 'draft')).toBe(true);
+    expect(shifts.filter((shift) => !shift.userId && shift.status === 'published' && shift.date > ahead(7))).toHaveLength(1);
   });
 });

@@ -10,7 +10,6 @@ import {
   flagsAllowed,
   headcountOn,
   labourShareBps,
-  monthlyHours,
   plannedMinutes,
   shiftInstants,
   transactionBatches,
@@ -163,11 +162,12 @@ describe('labour cost', () => {
     expect(costOf(7, { from: '2026-01-01', kind: 'hourly', amount: 1650 }, fullTime, US).cost).toBe(193); // 192.5 → 193
   });
 
-  it('monthly: KR monthly ÷ 209 h at 40 h a week (주휴 included), elsewhere the contracted hours × 365 ÷ 7 ÷ 12', () => {
-    expect(monthlyHours(fullTime, KR)).toBe(209);
-    expect(monthlyHours({ weeklyHours: 20 }, KR)).toBe(104);
-    expect(monthlyHours(fullTime, US)).toBe(174);
-    expect(costOf(480, { from: '2026-01-01', kind: 'monthly', amount: 2_156_880 }, fullTime, KR)).toEqual({ cost: 82_560, hourlyRate: 10_320, monthly: { amount: 2_156_880, hours: 209 } });
+  it('monthly: at the hourly rate payroll pays (KR monthly ÷ 209 h at 40 h a week, 주휴 included; US × 12 ÷ 52 ÷ hours)', () => {
+    expect(costOf(480, { from: '2026-01-01', kind: 'monthly', amount: 2_156_880 }, fullTime, KR)).toEqual({ cost: 82_560, hourlyRate: 10_320, monthly: { amount: 2_156_880 } });
+    // 20 h a week: 20 + 4 h of 주휴 × 365 ÷ 84 = 104.3 → 104 paid hours; 1,000,000 ÷ 104 = 9,615.4 → 9,615 won an hour.
+    expect(costOf(60, { from: '2026-01-01', kind: 'monthly', amount: 1_000_000 }, { weeklyHours: 20 }, KR)).toMatchObject({ hourlyRate: 9_615, cost: 9_615 });
+    // $4,000 a month at 40 h: × 12 ÷ 52 ÷ 40 = $23.0769 → 2,308 cents an hour.
+    expect(costOf(60, { from: '2026-01-01', kind: 'monthly', amount: 400_000 }, fullTime, US)).toMatchObject({ hourlyRate: 2_308, cost: 2_308 });
   });
 
   it('labour % of forecast sales is null without a forecast, in basis points with one', () => {
