@@ -1,0 +1,60 @@
+// What analytics knows of the users domain's sites, from its snapshots on the events topic (never its table): the
+// time zone (hours of day, "today") and the currency of each site.
+//   SITES / SITE#{site}     time zone, currency, version
+// A snapshot is applied only when newer than the one held, so order and redelivery do not matter.
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamoDb } from '#shared/clients/dynamodb';
+import { isConditionFailure } from '#shared/dynamodb';
+import type { SiteSnapshot } from '#shared/contracts/users';
+import { analyticsKeys } from './table';
+
+/** What learn-sites.ts subscribes to (its filter policy in functions.yml). */
+export const SITE_EVENTS = ['site.created', 'site.updated'] as const;
+
+export interface SiteFacts {
+  timeZone: string;
+  currency?: string;
+}
+
+/** Until a site's event has arrived its hours and days are UTC's. */
+const UNKNOWN_SITE: SiteFacts = { timeZone: 'UTC' };
+
+// A time zone changes rarely; a warm function keeps what it read for a minute.
+const CACHE_MS = 60_000;
+
+export class SitesStore {
+  private readonly cache = new Map<string, { facts: SiteFacts; until: number }>();
+
+  constructor(private readonly table: string) {}
+
+  /** Applies a site snapshot unless a newer one is stored; false when it was not newer. */
+  async apply(site: SiteSnapshot): Promise<boolean> {
+    this.cache.delete(site.siteId);
+    try {
+      await dynamoDb().send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: analyticsKeys.site(site.siteId),
+          // Names as placeholders: `timeZone` is a DynamoDB reserved word.
+          UpdateExpression: 'SET #zone = :zone, #currency = :currency, version = :v',
+          ConditionExpression: 'attribute_not_exists(pk) OR version < :v',
+          ExpressionAttributeNames: { '#zone': 'timeZone', '#currency': 'currency' },
+          ExpressionAttributeValues: { ':zone': site.timeZone, ':currency': site.currency, ':v': site.version },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async get(siteId: string): Promise<SiteFacts> {
+    const cached = this.cache.get(siteId);
+    if (cached && cached.until > Date.now()) return cached.facts;
+    const { Item } = await dynamoDb().send(new GetCommand({ TableName: this.table, Key: analyticsKeys.site(siteId) }));
+    const facts = Item ? { timeZone: Item.timeZone as string, currency: Item.currency as string } : UNKNOWN_SITE;
+    this.cache.set(siteId, { facts, until: Date.now() + CACHE_MS });
+    return facts;
+  }
+}
