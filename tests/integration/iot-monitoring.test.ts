@@ -211,7 +211,9 @@ describeAlerts('food-safety monitoring', () => {
 
       await sleep(15_500);
       const runs = await Promise.all([watch(), watch()]); // overlapping runs, as a slow run and the next one could be
-      expect(runs.flatMap((r) => r.offline).filter((d) => d === `${siteId}/${sensor.deviceId}`)).toHaveLength(1);
+      // At most one of them reports it: the stack's own every-minute run may have got there first (a clean-clone CI run
+      // saw none). That it is alerted exactly once whoever ran is checked on the inbox below.
+      expect(runs.flatMap((r) => r.offline).filter((d) => d === `${siteId}/${sensor.deviceId}`).length).toBeLessThanOrEqual(1);
       const offline = await inbox.waitFor('iot.device-offline', sensor.deviceId);
       expect(offline).toMatchObject({ severity: 'warning', envelope: { data: { reportingIntervalSeconds: 5 } } });
       expect(offline.envelope.data.silentForSeconds).toBeGreaterThanOrEqual(15);
