@@ -16,9 +16,10 @@ import { publishEvent } from '../functions/shared/event-publisher';
 import { buildEvent } from '../functions/shared/events';
 import type { EventOf } from '../functions/shared/contracts';
 import { addDays } from '../functions/shared/time';
-import { rollupsOf, salesDelta, type Counters } from '../functions/analytics/sales-rules';
+import { salesDelta } from '../functions/analytics/sales-rules';
+import { foldDeltas } from '../functions/analytics/fold';
 import { SalesStore, salesWrites } from '../functions/analytics/sales-store';
-import { analyticsKeys, type TableKey } from '../functions/analytics/table';
+import { analyticsKeys } from '../functions/analytics/table';
 import { localClientConfig } from '../dev/client-config';
 import { sampleData, sampleEvent } from '../tests/unit/fixtures/events';
 import { signInAsDemo, startBenchCloud } from './support/cloud';
@@ -81,28 +82,15 @@ runBench('Brigade bench: analytics reads at 1k vs 100k orders, and the sales con
   const smallStarted = performance.now();
   await runConcurrent(SMALL, CONCURRENCY, async (i) => {
     const event = orderEvent(small, i, SMALL);
-    await store.record(small, event.id, salesDelta(event, 'UTC'));
+    await store.record(small, 'analytics', event.id, salesDelta(event, 'UTC'), 0);
   });
   const smallMs = performance.now() - smallStarted;
   const largeStarted = performance.now();
-  const summed = new Map<string, { key: TableKey; counters: Counters }>();
-  const addTo = (key: TableKey, counters: Counters) => {
-    const id = `${key.pk}|${key.sk}`;
-    const entry = summed.get(id) ?? { key, counters: {} };
-    for (const [name, value] of Object.entries(counters)) entry.counters[name] = (entry.counters[name] ?? 0) + value;
-    summed.set(id, entry);
+  const deltas = function* () {
+    for (let i = 0; i < LARGE; i++) yield salesDelta(orderEvent(large, i, LARGE), 'UTC');
   };
-  for (let i = 0; i < LARGE; i++) {
-    const delta = salesDelta(orderEvent(large, i, LARGE), 'UTC');
-    const { week, month, year } = rollupsOf(delta.businessDay);
-    for (const key of [analyticsKeys.day(large, delta.businessDay), analyticsKeys.week(large, week), analyticsKeys.month(large, month), analyticsKeys.year(large, year)]) addTo(key, delta.day);
-    if (delta.hour) addTo(analyticsKeys.hour(large, delta.businessDay, delta.hour.hour), delta.hour.counters);
-    for (const sale of delta.items) addTo(analyticsKeys.item(large, delta.businessDay, sale.itemId), { quantity: sale.quantity, revenue: sale.revenue });
-  }
-  await batchWriteAll(
-    tableName,
-    [...summed.values()].map(({ key, counters }) => ({ put: { ...key, ...counters, ...(key.sk.startsWith('ITEM#') ? { name: key.sk.slice(5) } : { currency: 'USD' }) } })),
-  );
+  const folded = foldDeltas(large, deltas());
+  await batchWriteAll(tableName, folded.map((item) => ({ put: item })));
   const largeMs = performance.now() - largeStarted;
 
   // --- reads -------------------------------------------------------------------------------------------------------
@@ -168,13 +156,18 @@ runBench('Brigade bench: analytics reads at 1k vs 100k orders, and the sales con
       DRAIN_LIMIT_MS,
       () => `the consumer did not count ${expected} orders within ${DRAIN_LIMIT_MS / 1000} s`,
     );
-  // What the consumer commits per order of two menu items (its own writes, salesWrites): the receipt, day, week,
-  // month, year and hour counters, and the two items; on the same rows (one site and day), under another site's keys.
+  // What the consumer commits per order of two menu items (its own writes, salesWrites): the receipt, the epoch
+  // check, the booking, day, week, month, year, hour and customer counters, and the two items' day and month; on the
+  // same rows (one site and day), under another site's keys.
   const rawSite = `bench-raw-${runId}`;
   const rawTransact = async (i: number) => {
     const event = orderEvent(rawSite, i, 1);
     const [writes] = salesWrites(tableName, rawSite, salesDelta({ ...event, data: { ...event.data, businessDay: liveDay } }, 'UTC'));
-    const items: TransactItem[] = [{ Put: { TableName: tableName, Item: { pk: `EVENT#bench-raw#${rawSite}-${i}`, sk: 'RECEIPT' }, ConditionExpression: 'attribute_not_exists(pk)' } }, ...writes!];
+    const items: TransactItem[] = [
+      { Put: { TableName: tableName, Item: { pk: `EVENT#bench-raw#${rawSite}-${i}`, sk: 'RECEIPT' }, ConditionExpression: 'attribute_not_exists(pk)' } },
+      { ConditionCheck: { TableName: tableName, Key: analyticsKeys.site(rawSite), ConditionExpression: 'attribute_not_exists(resetting)' } },
+      ...writes!,
+    ];
     // Retried as the consumer's store retries: only a collision with a concurrent transaction.
     await retryOnConflict(() => db.send(new TransactWriteCommand({ TransactItems: items })), { retryIf: isTransactionConflict, attempts: 80, baseDelayMs: 2 });
   };
@@ -197,7 +190,7 @@ runBench('Brigade bench: analytics reads at 1k vs 100k orders, and the sales con
   const counted = await countedOrders();
 
   // --- figures -----------------------------------------------------------------------------------------------------
-  console.log(`history: ${DAYS} days, ${MENU_ITEMS} menu items, 2 per order; ${SMALL} orders through SalesStore.record in ${round(smallMs / 1000, 1)} s, ${LARGE} summed and put in ${round(largeMs / 1000, 1)} s (${summed.size} items)`);
+  console.log(`history: ${DAYS} days, ${MENU_ITEMS} menu items, 2 per order; ${SMALL} orders through SalesStore.record in ${round(smallMs / 1000, 1)} s, ${LARGE} summed and put in ${round(largeMs / 1000, 1)} s (${folded.length} items)`);
   console.log(`reads: ${READ_ROUNDS} rounds of ${READS_PER_ROUND} per route and site, alternating the sites; owner token; figures checked: ${checks.every(Boolean) ? 'yes' : `NO (${checks.join(', ')})`}\n`);
   const readRows = Object.entries(latencies).map(([name, { small: s, large: l }]) => {
     const a = summarize(s);

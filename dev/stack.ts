@@ -1,8 +1,10 @@
 // Brigade's local stack: the embedded local cloud (local-cloud/) plus Brigade's own bootstrap: its variables, the
-// stage's signing keys in the local Secrets Manager and revocations table, and the demo data with its users.
+// stage's signing keys in the local Secrets Manager and revocations table, the orders' customer-reference key, and
+// the demo data with its users.
 // `npm start`, the integration tests' global setup and the benchmarks all start it through this one function.
 import { startLocalCloud, type LocalCloud, type LocalCloudOptions } from '../local-cloud/local-cloud';
 import { DEMO_SITE_ID, seedDemoData, type DemoCredentials } from './seed/demo-data';
+import { installLocalCustomerRefKey } from './customer-ref-key';
 import { installLocalSigningKeys } from './signing-keys';
 
 export type BrigadeStackOptions = Pick<LocalCloudOptions, 'stage' | 'dataDir' | 'log' | 'onOfflineOutput' | 'signal'>;
@@ -10,6 +12,11 @@ export type BrigadeStackOptions = Pick<LocalCloudOptions, 'stage' | 'dataDir' | 
 export interface BrigadeStack extends LocalCloud {
   /** The seeded demo users (owner, manager, staff of the demo site). */
   demoUsers: DemoCredentials[];
+  /**
+   * Writes the demo site's weeks of history (once; later calls give the same promise): the events archived, 0 when
+   * the store had them already. `npm start` runs it in the background once ready; stopping waits for it.
+   */
+  seedDemoHistory(): Promise<number>;
 }
 
 export async function startBrigadeStack(options: BrigadeStackOptions = {}): Promise<BrigadeStack> {
@@ -27,7 +34,10 @@ export async function startBrigadeStack(options: BrigadeStackOptions = {}): Prom
     // Locally, serverless-offline runs the TypeScript handlers directly (through tsx) instead of bundling every
     // function first; `osls package` and deploys still bundle each function with esbuild.
     serviceEnv: { BRIGADE_BUNDLER: process.env.BRIGADE_BUNDLER ?? 'none' },
-    beforeFunctions: installLocalSigningKeys,
+    beforeFunctions: async (bootstrap) => {
+      await installLocalSigningKeys(bootstrap);
+      installLocalCustomerRefKey(bootstrap);
+    },
   });
 
   try {
@@ -36,7 +46,30 @@ export async function startBrigadeStack(options: BrigadeStackOptions = {}): Prom
     const owner = seeded.credentials.find((c) => c.role === 'owner')!;
     Object.assign(cloud.env, { BRIGADE_OWNER_EMAIL: owner.email, BRIGADE_OWNER_PASSWORD: owner.password, BRIGADE_DEMO_SITE: DEMO_SITE_ID });
     options.signal?.throwIfAborted();
-    return { ...cloud, demoUsers: seeded.credentials };
+    let history: Promise<number> | undefined;
+    const seedDemoHistory = () =>
+      (history ??= (async () => {
+        const started = Date.now();
+        try {
+          const events = await seeded.history();
+          if (events > 0) log('demo history seeded', { events, seconds: Math.round((Date.now() - started) / 100) / 10 });
+          return events;
+        } catch (error) {
+          log('demo history NOT seeded', { error: error instanceof Error ? error.message : String(error) });
+          return 0;
+        }
+      })());
+    // Stopping waits for the history's writes, so they never race the emulators' shutdown.
+    const stop = cloud.stop.bind(cloud);
+    return {
+      ...cloud,
+      demoUsers: seeded.credentials,
+      seedDemoHistory,
+      stop: async () => {
+        await history;
+        await stop();
+      },
+    };
   } catch (error) {
     await cloud.stop();
     throw error;

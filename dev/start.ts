@@ -64,6 +64,8 @@ async function main(): Promise<void> {
     .catch((error: Error) => [`all (${error.message})`])
     .finally(() => (warming = false));
   log('functions warmed up', cold.length ? { stillCold: cold } : undefined);
+  // The demo's weeks of history (analytics, forecasts) are written now, in the background: logged when done.
+  void cloud.seedDemoHistory();
   const { ports } = cloud;
   const users = cloud.demoUsers.map((u) => `  ${u.role.padEnd(8)} ${u.email.padEnd(32)} ${u.password}`).join('\n');
   const readyMs = Math.round(performance.now() - started);

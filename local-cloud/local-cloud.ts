@@ -97,6 +97,9 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       AWS_ENDPOINT_URL: edgeUrl,
       // Straight to DynamoDB Local: one hop fewer than through the edge port.
       AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${ports.dynamodb}`,
+      // The Lambda invoke API is serverless-offline's, not the edge's: what a function invoking another one (the
+      // archive's replay) and a script invoking a function reach.
+      AWS_ENDPOINT_URL_LAMBDA: `http://127.0.0.1:${ports.lambda}`,
       ...options.env?.({ stage, ports }),
     };
     const childEnv = { ...process.env, ...env, ...portEnv(ports), ...options.serviceEnv };

@@ -16,5 +16,6 @@ export function stageArgs(extra: Record<string, { type: 'string' | 'boolean' }> 
     // Also holds the public JWKS (functions/shared/public-keys.ts).
     revocationsTable: `brigade-${stage}-revocations`,
     signingKeysSecret: `brigade/${stage}/auth/signing-keys`,
+    customerRefKeySecret: `brigade/${stage}/orders/customer-ref-key`,
   };
 }

@@ -17,10 +17,16 @@ import type { SiteRecord, UserRecord } from '../../functions/users/schemas';
 import { localClientConfig } from '../client-config';
 import { PROJECT_ROOT } from '../../local-cloud/service-definition';
 import { LOCAL_ACCOUNT_ID } from '../../local-cloud/types';
+import { customerRefOf } from '../../functions/orders/customer-ref';
+import { menuItemChangedData } from '../../functions/orders/events';
+import { localDateOf } from '../../functions/shared/time';
+import { localCustomerRefKey } from '../customer-ref-key';
+import { seedAnalyticsHistory } from './analytics';
+import { demoHistoryMenu, demoHistoryStock } from './analytics-history-inputs';
 import { seedInventoryDemo } from './inventory';
-import { seedIotDemo } from './iot';
+import { DEMO_FLEET, seedIotDemo } from './iot';
 import { seedDemoMenu } from './menu';
-import { seedStaffDemo } from './staff';
+import { demoStaffHistory, seedStaffDemo } from './staff';
 
 export const DEMO_SITE_ID = 'demo-bistro';
 type Role = 'owner' | 'manager' | 'staff';
@@ -103,10 +109,31 @@ export async function seedDemoData(env: Record<string, string>, stage: string) {
     staffMember ? seedStaffDemo(db, stage, DEMO_SITE_ID, site.timeZone, { userId: staffMember.userId, name: 'Demo staff' }) : 0,
   ]);
   created += counts.reduce((sum, n) => sum + n, 0);
-
-  db.destroy();
   const published = (await publishDemoDirectory(env, stage)).length;
-  return { created, published, credentials };
+  // Thousands of items and seconds of work: the caller runs it once the stack is ready (npm start's 15 s).
+  const history = () => (staffMember ? seedDemoHistory(db, stage, site, { userId: staffMember.userId, name: 'Demo staff' }) : Promise.resolve(0)).finally(() => db.destroy());
+  return { created, published, credentials, history };
+}
+
+/** Thirteen weeks of trading before today, for analytics and forecasts (analytics-history.ts); once per store. */
+function seedDemoHistory(db: DynamoDBDocumentClient, stage: string, site: { siteId: string; timeZone: string; currency: string }, staffMember: { userId: string; name: string }) {
+  const staff = demoStaffHistory(site.siteId, site.timeZone, staffMember);
+  const key = localCustomerRefKey(stage);
+  const freezer = DEMO_FLEET.find((unit) => unit.type === 'freezer')!;
+  const menu = demoHistoryMenu();
+  return seedAnalyticsHistory(db, stage, {
+    ...site,
+    today: localDateOf(Date.now(), site.timeZone),
+    menu: menu.items,
+    categories: menu.categories,
+    menuEvents: menu.records.map(menuItemChangedData),
+    stock: demoHistoryStock(),
+    servers: [staffMember.userId, 'demo-staff-bar'],
+    clockOuts: staff.clockOuts,
+    payRates: staff.payRates,
+    customerRef: (loyaltyId) => customerRefOf({ loyaltyId }, key),
+    freezer: { deviceId: freezer.deviceId, deviceName: freezer.name, location: freezer.location },
+  });
 }
 
 /**

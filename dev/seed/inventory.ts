@@ -36,7 +36,7 @@ interface StockSeed {
   shelfLifeDays?: number;
 }
 
-const STOCK: StockSeed[] = [
+export const STOCK: StockSeed[] = [
   { itemId: 'beef-patty', name: 'Beef patty 6 oz', category: 'meat', baseUnit: 'each', units: [{ name: 'box', quantity: 40, unit: 'each' }], location: 'walk-in', pack: 'box', par: 3, reorderPoint: 1, received: 2, packCost: 9600, shelfLifeDays: 5 },
   { itemId: 'brioche-bun', name: 'Brioche bun', category: 'bakery', baseUnit: 'each', units: [{ name: 'bag', quantity: 12, unit: 'each' }, { name: 'case', quantity: 6, unit: 'bag' }], location: 'dry-store', pack: 'case', par: 2, reorderPoint: 1, received: 1, packCost: 3240, shelfLifeDays: 4 },
   // At its reorder point from the start: the demo's low item, with its episode and the dairy's draft (seedPurchasing).

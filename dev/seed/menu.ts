@@ -9,14 +9,14 @@ import { menuKeys } from '../../functions/orders/store';
 type ItemSeed = Omit<MenuItemRecord, 'siteId' | 'eightySixed' | 'createdAt' | 'updatedAt' | 'version' | 'active' | 'modifiers' | 'recipe'> &
   Partial<Pick<MenuItemRecord, 'modifiers' | 'recipe'>>;
 
-const CATEGORIES = [
+export const CATEGORIES = [
   { categoryId: 'starters', name: 'Starters', position: 1 },
   { categoryId: 'mains', name: 'Mains', position: 2 },
   { categoryId: 'drinks', name: 'Drinks', position: 3 },
 ];
 
 // Prices in cents (USD); New York City sales tax, 8.875 %.
-const ITEMS: ItemSeed[] = [
+export const ITEMS: ItemSeed[] = [
   {
     itemId: 'soup-of-the-day',
     categoryId: 'starters',

@@ -11,15 +11,23 @@
 // Punches are made by the clock's own rules (clock-rules.ts tap and punchRecords), so they have the exact shape the
 // clock writes; each day's times are derived from the person and the date, so a second run (or a run a day later)
 // writes the same keys again and only what is missing is added. Clocks are not written: each person's is off, or as
-// they left it. Profiles and directory records are written once, on condition they are new.
+// they left it. Directory records are written once, on condition they are new. Profiles too, through the profile
+// store's own write with their staff.pay-rates-changed in the outbox, as a PUT makes them: the table's stream
+// publishes the events, so after `npm start` analytics can cost the demo's labour.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { ConflictError } from '../../functions/shared/errors';
 import { addDays, localDateOf, zonedTimeToInstant } from '../../functions/shared/time';
 import { OFF_CLOCK, punchRecords, tap, type Clock, type PunchKind } from '../../functions/staff/clock-rules';
+import { payRatesChanged } from '../../functions/staff/events';
+import { payrollPack } from '../../functions/staff/payroll-packs';
+import { payRatesOf } from '../../functions/staff/profile-rules';
+import { ProfileStore } from '../../functions/staff/profile-store';
 import type { Position, ProfileRecord, PunchRecord } from '../../functions/staff/schemas';
 import type { ShiftRecord } from '../../functions/staff/shift-store';
 import { partitions, staffKeys } from '../../functions/staff/table';
+import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../../local-cloud/types';
 
 const HISTORY_DAYS = 14;
 /** Published days ahead of today; the next week's are drafts. */
@@ -208,17 +216,80 @@ async function seedPunches(db: DynamoDBDocumentClient, table: string, siteId: st
   return missing.length;
 }
 
+/** Creates the person's profile with its pay-rates event, as PUT does; 0 when a profile is already there. */
+async function seedProfile(db: DynamoDBDocumentClient, profiles: ProfileStore, profile: ProfileRecord, correlationId: string): Promise<number> {
+  try {
+    await profiles.put(profile, [payRatesChanged(profile, payRatesOf(profile, payrollPack(profile.payPack)), correlationId)], { send: (command) => db.send(command) });
+    return 1;
+  } catch (error) {
+    if (error instanceof ConflictError) return 0;
+    throw error;
+  }
+}
+
+/** The demo profile of `person` as the seed stores it. */
+const demoProfile = (siteId: string, person: DemoPerson, now: string): ProfileRecord => ({
+  siteId,
+  userId: person.userId,
+  name: person.name,
+  positions: person.positions,
+  employment: person.employment,
+  payPack: 'us.flsa@2026.1.0',
+  version: 1,
+  createdAt: now,
+  updatedAt: now,
+  updatedBy: 'demo-seed',
+});
+
+/**
+ * What the staff domain would have published about the demo people over a longer past (the analytics demo
+ * history, analytics-history.ts): their pay rates (the profiles' first version) and, per day, the clock-outs of the
+ * same shifts the punch seed makes (same times, breaks and positions), so labour in analytics matches timesheets.
+ */
+export function demoStaffHistory(siteId: string, timeZone: string, staffMember: { userId: string; name: string }) {
+  const people = demoPeople(staffMember);
+  const now = new Date().toISOString();
+  return {
+    payRates: people.map((person) => {
+      const profile = demoProfile(siteId, person, now);
+      return { userId: person.userId, version: 1, ...payRatesOf(profile, payrollPack(profile.payPack)) };
+    }),
+    clockOuts: (date: string) =>
+      people
+        .filter((person) => person.pattern.days.includes(weekday(date)))
+        .map((person) => {
+          const punches = shiftPunches(siteId, timeZone, person, date);
+          const at = (kind: string) => punches.filter((p) => p.kind === kind).map((p) => Date.parse(p.at));
+          const [clockIn] = at('clock-in');
+          const [clockOut] = at('clock-out');
+          const breakSeconds = at('break-end').reduce((sum, end, i) => sum + (end - at('break-start')[i]!) / 1000, 0);
+          return {
+            shiftId: punches[0]!.shiftId,
+            userId: person.userId,
+            positionId: person.pattern.position,
+            clockedInAt: new Date(clockIn!).toISOString(),
+            localDate: date,
+            clockedOutAt: new Date(clockOut!).toISOString(),
+            breakSeconds,
+            workedSeconds: (clockOut! - clockIn!) / 1000 - breakSeconds,
+          };
+        }),
+  };
+}
+
 export async function seedStaffDemo(db: DynamoDBDocumentClient, stage: string, siteId: string, timeZone: string, staffMember: { userId: string; name: string }): Promise<number> {
   const table = `brigade-${stage}-staff`;
+  const profiles = new ProfileStore(table, `arn:aws:sns:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:brigade-${stage}-events`);
+  const correlationId = `demo-seed-${randomUUID()}`;
   const now = new Date().toISOString();
   const people = demoPeople(staffMember);
   const counts = await Promise.all([
     seedSchedule(db, table, siteId, timeZone, people),
     ...people.map(async (person) => {
-      const profile: ProfileRecord = { siteId, userId: person.userId, name: person.name, positions: person.positions, employment: person.employment, payPack: 'us.flsa@2026.1.0', version: 1, createdAt: now, updatedAt: now, updatedBy: 'demo-seed' };
+      const profile = demoProfile(siteId, person, now);
       const tabletOnly = person.userId !== staffMember.userId;
       const written = await Promise.all([
-        putNew(db, table, { ...staffKeys.profile(siteId, person.userId), ...profile }),
+        seedProfile(db, profiles, profile, correlationId),
         tabletOnly ? putNew(db, table, { ...staffKeys.user(person.userId), userId: person.userId, name: person.name, role: 'staff', sites: [siteId], status: 'active', version: 1 }) : 0,
         seedPunches(db, table, siteId, timeZone, person),
       ]);

@@ -27,35 +27,47 @@ export type Counters = Record<string, number>;
 export interface ItemSale {
   itemId: string;
   name: string;
+  /** The menu category it was ordered under, when orders said. */
+  categoryId?: string;
   quantity: number;
   /** Line amounts after their share of the order discount, before tax. */
   revenue: number;
 }
 
-export interface SalesDelta {
+/** What one event adds to a site's figures (sales-store.ts writes it; operations-rules.ts builds the non-sales ones). */
+export interface Delta {
+  /** The day the figures belong to: the order's business day, the shift's local date, the movement's local date. */
   businessDay: string;
   currency?: string;
   /** Added to the day and its week, month and year rollups. */
   day: Counters;
-  /** Added to the hour of day, when the event has one (a sale). */
-  hour?: { hour: string; counters: Counters };
+  /** Names shown for ids in counters (`label#category#{id}`), set on the same items as `day`. */
+  labels?: Record<string, string>;
+  /** Added to hours of the day (site-local 00–23). */
+  hours: Array<{ hour: string; counters: Counters }>;
+  /** Added to each menu item's day and month. */
   items: ItemSale[];
+  /** A known customer's visit: their item gets the visit, the spend and the day. */
+  customer?: { ref: string; spend: number };
+  /** Book only if this order's sale is not booked yet (a refunded order paid again is one sale). */
+  bookOrder?: string;
 }
 
 /** The base counters every day, rollup and hour item may hold. */
 export const METRICS = ['grossSales', 'discounts', 'netSales', 'tax', 'tips', 'orders', 'covers', 'refunds', 'refundCount', 'voids', 'voidAmount'] as const;
 export type Metric = (typeof METRICS)[number];
 
-const add = (counters: Counters, name: string, amount: number) => {
+export const add = (counters: Counters, name: string, amount: number) => {
   if (amount !== 0) counters[name] = (counters[name] ?? 0) + amount;
 };
 
 type Order = EventData<'order.paid'>;
 
-function saleDelta(order: Order, timeZone: string): SalesDelta {
+function saleDelta(order: Order, timeZone: string): Delta {
   const netSales = order.totals.subtotal - order.totals.discount;
   const covers = order.channel.type === 'dine-in' ? order.channel.covers : 0;
   const day: Counters = {};
+  const labels: Record<string, string> = {};
   add(day, 'grossSales', order.totals.subtotal);
   add(day, 'discounts', order.totals.discount);
   add(day, 'netSales', netSales);
@@ -67,7 +79,20 @@ function saleDelta(order: Order, timeZone: string): SalesDelta {
   add(day, `channel#${order.channel.type}#orders`, 1);
   add(day, `server#${order.serverId}#netSales`, netSales);
   add(day, `server#${order.serverId}#orders`, 1);
+  add(day, `server#${order.serverId}#covers`, covers);
+  add(day, `server#${order.serverId}#discounts`, order.totals.discount);
+  add(day, `server#${order.serverId}#tips`, order.totals.tip);
   for (const payment of order.payments) add(day, `payment#${payment.method}`, payment.amount + payment.tip);
+  for (const line of order.lines) {
+    if (!line.categoryId) continue;
+    add(day, `category#${line.categoryId}#netSales`, line.amount - line.discount);
+    add(day, `category#${line.categoryId}#quantity`, line.quantity);
+    if (line.categoryName) labels[`label#category#${line.categoryId}`] = line.categoryName;
+  }
+  if (order.customerRef) {
+    add(day, 'customerOrders', 1);
+    add(day, 'customerSales', netSales);
+  }
   const hourCounters: Counters = {};
   add(hourCounters, 'netSales', netSales);
   add(hourCounters, 'orders', 1);
@@ -76,8 +101,11 @@ function saleDelta(order: Order, timeZone: string): SalesDelta {
     businessDay: order.businessDay,
     currency: order.currency,
     day,
-    hour: { hour: wallClock(Date.parse(order.placedAt), timeZone).time.slice(0, 2), counters: hourCounters },
+    ...(Object.keys(labels).length > 0 ? { labels } : {}),
+    hours: [{ hour: wallClock(Date.parse(order.placedAt), timeZone).time.slice(0, 2), counters: hourCounters }],
     items: itemSales(order.lines),
+    ...(order.customerRef ? { customer: { ref: order.customerRef, spend: netSales } } : {}),
+    bookOrder: order.orderId,
   };
 }
 
@@ -85,7 +113,7 @@ function saleDelta(order: Order, timeZone: string): SalesDelta {
 export function itemSales(lines: Order['lines']): ItemSale[] {
   const byItem = new Map<string, ItemSale>();
   for (const line of lines) {
-    const sale = byItem.get(line.itemId) ?? { itemId: line.itemId, name: line.name, quantity: 0, revenue: 0 };
+    const sale = byItem.get(line.itemId) ?? { itemId: line.itemId, name: line.name, ...(line.categoryId ? { categoryId: line.categoryId } : {}), quantity: 0, revenue: 0 };
     sale.quantity += line.quantity;
     sale.revenue += line.amount - line.discount;
     byItem.set(line.itemId, sale);
@@ -94,7 +122,7 @@ export function itemSales(lines: Order['lines']): ItemSale[] {
 }
 
 /** What `event` adds to the site's counters; `timeZone` is the site's, for the hour of day. */
-export function salesDelta(event: SalesEvent, timeZone: string): SalesDelta {
+export function salesDelta(event: SalesEvent, timeZone: string): Delta {
   switch (event.type) {
     case 'order.paid':
       return saleDelta(event.data, timeZone);
@@ -103,13 +131,13 @@ export function salesDelta(event: SalesEvent, timeZone: string): SalesDelta {
       add(day, 'refunds', event.data.refund.amount);
       add(day, 'refundCount', 1);
       add(day, `refund#${event.data.method}`, event.data.refund.amount);
-      return { businessDay: event.data.businessDay, day, items: [] };
+      return { businessDay: event.data.businessDay, day, hours: [], items: [] };
     }
     case 'order.voided': {
       const day: Counters = {};
       add(day, 'voids', 1);
       add(day, 'voidAmount', event.data.totals.subtotal - event.data.totals.discount);
-      return { businessDay: event.data.businessDay, day, items: [] };
+      return { businessDay: event.data.businessDay, day, hours: [], items: [] };
     }
   }
 }
@@ -177,6 +205,16 @@ export function yearEarlier(date: string): string {
 
 // ------------------------------------------------------------------------------------------------ reading
 
+export interface ServerFigures {
+  netSales: number;
+  orders: number;
+  covers: number;
+  discounts: number;
+  tips: number;
+  /** Seconds on the clock (staff's clock-outs of the same user id). */
+  labourSeconds: number;
+}
+
 export interface Figures {
   grossSales: number;
   discounts: number;
@@ -190,10 +228,31 @@ export interface Figures {
   refunds: { count: number; amount: number };
   voids: { count: number; amount: number };
   byChannel: Record<string, { netSales: number; orders: number }>;
-  byServer: Record<string, { netSales: number; orders: number }>;
+  byServer: Record<string, ServerFigures>;
   /** Taken by method (amounts with tips), and refunded by method. */
   byPaymentMethod: Record<string, { taken: number; refunded: number }>;
+  /** By menu category as ordered: net sales (line amounts after discount) and portions. */
+  byCategory: Record<string, { name: string | null; netSales: number; quantity: number }>;
+  /** Hours on the clock and their cost at base pay rates; `uncostedSeconds` had no known rate. */
+  labour: { seconds: number; cost: number; uncostedSeconds: number; percentOfSalesBps: number | null; salesPerLabourHour: number | null };
+  byPosition: Record<string, { labourSeconds: number; labourCost: number }>;
+  /** Theoretical food cost: recipe quantities depleted by orders at the average cost, less returns. */
+  foodCost: { amount: number; percentOfSalesBps: number | null };
+  waste: { count: number; value: number; byReason: Record<string, number> };
+  foodSafety: { incidents: number; critical: number; minutesOutOfRange: number };
+  /** Orders that named a customer (a loyalty id or a phone, kept as a keyed hash) and their net sales. */
+  knownCustomers: { orders: number; netSales: number };
 }
+
+/** Every figure a report can show, by name (`?metrics=` picks some). */
+export const FIGURE_NAMES = [
+  'grossSales', 'discounts', 'netSales', 'tax', 'tips', 'orders', 'covers', 'averageTicket', 'refunds', 'voids', 'byChannel', 'byServer',
+  'byPaymentMethod', 'byCategory', 'labour', 'byPosition', 'foodCost', 'waste', 'foodSafety', 'knownCustomers',
+] as const satisfies ReadonlyArray<keyof Figures>;
+export type FigureName = (typeof FIGURE_NAMES)[number];
+
+/** Only the figures named. */
+export const pickFigures = (figures: Figures, names: readonly FigureName[]): Partial<Figures> => Object.fromEntries(names.map((name) => [name, figures[name]]));
 
 /** Sums counter items (days, rollups or hours); none is all zeros. */
 export function sumCounters(items: readonly Counters[]): Counters {
@@ -204,37 +263,66 @@ export function sumCounters(items: readonly Counters[]): Counters {
 
 export const averageTicket = (netSales: number, orders: number) => (orders > 0 ? mulDivHalfUp(netSales, 1, orders) : 0);
 
-/** The figures a set of counters stands for: every metric present, zero where nothing was booked. */
-export function figuresOf(counters: Counters): Figures {
+/** `part` of `whole` in basis points, half up; null when the whole is zero. */
+export const shareBps = (part: number, whole: number) => (whole > 0 ? mulDivHalfUp(part, 10_000, whole) : null);
+
+/** Money per hour on the clock, half up; null without hours. */
+export const perLabourHour = (amount: number, seconds: number) => (seconds > 0 ? mulDivHalfUp(amount, 3600, seconds) : null);
+
+const emptyServer = (): ServerFigures => ({ netSales: 0, orders: 0, covers: 0, discounts: 0, tips: 0, labourSeconds: 0 });
+const SERVER_METRICS = new Set(Object.keys(emptyServer()));
+
+/** The figures a set of counters stands for: every metric present, zero where nothing was booked. `labels` name ids. */
+export function figuresOf(counters: Counters, labels: Record<string, string> = {}): Figures {
   const value = (name: string) => counters[name] ?? 0;
   const byChannel: Figures['byChannel'] = {};
   const byServer: Figures['byServer'] = {};
   const byPaymentMethod: Figures['byPaymentMethod'] = {};
+  const byCategory: Figures['byCategory'] = {};
+  const byPosition: Figures['byPosition'] = {};
+  const wasteByReason: Record<string, number> = {};
   for (const [name, amount] of Object.entries(counters)) {
     const [kind, key, metric] = name.split('#') as [string, string | undefined, string | undefined];
     if (key === undefined) continue;
-    if ((kind === 'channel' || kind === 'server') && (metric === 'netSales' || metric === 'orders')) {
-      const table = kind === 'channel' ? byChannel : byServer;
-      table[key] = { ...(table[key] ?? { netSales: 0, orders: 0 }), [metric]: amount };
-    } else if (kind === 'payment' || kind === 'refund') {
+    if (kind === 'channel' && (metric === 'netSales' || metric === 'orders')) byChannel[key] = { ...(byChannel[key] ?? { netSales: 0, orders: 0 }), [metric]: amount };
+    else if (kind === 'server' && metric && SERVER_METRICS.has(metric)) byServer[key] = { ...(byServer[key] ?? emptyServer()), [metric]: amount };
+    else if (kind === 'category' && (metric === 'netSales' || metric === 'quantity'))
+      byCategory[key] = { ...(byCategory[key] ?? { name: labels[`category#${key}`] ?? null, netSales: 0, quantity: 0 }), [metric]: amount };
+    else if (kind === 'position' && (metric === 'labourSeconds' || metric === 'labourCost')) byPosition[key] = { ...(byPosition[key] ?? { labourSeconds: 0, labourCost: 0 }), [metric]: amount };
+    else if (kind === 'waste' && metric === 'value') wasteByReason[key] = amount;
+    else if (kind === 'payment' || kind === 'refund') {
       const entry = byPaymentMethod[key] ?? { taken: 0, refunded: 0 };
       byPaymentMethod[key] = kind === 'payment' ? { ...entry, taken: amount } : { ...entry, refunded: amount };
     }
   }
+  const netSales = value('netSales');
   return {
     grossSales: value('grossSales'),
     discounts: value('discounts'),
-    netSales: value('netSales'),
+    netSales,
     tax: value('tax'),
     tips: value('tips'),
     orders: value('orders'),
     covers: value('covers'),
-    averageTicket: averageTicket(value('netSales'), value('orders')),
+    averageTicket: averageTicket(netSales, value('orders')),
     refunds: { count: value('refundCount'), amount: value('refunds') },
     voids: { count: value('voids'), amount: value('voidAmount') },
     byChannel,
     byServer,
     byPaymentMethod,
+    byCategory,
+    labour: {
+      seconds: value('labourSeconds'),
+      cost: value('labourCost'),
+      uncostedSeconds: value('labourSecondsUncosted'),
+      percentOfSalesBps: shareBps(value('labourCost'), netSales),
+      salesPerLabourHour: perLabourHour(netSales, value('labourSeconds')),
+    },
+    byPosition,
+    foodCost: { amount: value('foodCost'), percentOfSalesBps: shareBps(value('foodCost'), netSales) },
+    waste: { count: value('wasteCount'), value: value('wasteValue'), byReason: wasteByReason },
+    foodSafety: { incidents: value('incidents'), critical: value('criticalIncidents'), minutesOutOfRange: Math.round(value('secondsOutOfRange') / 6) / 10 },
+    knownCustomers: { orders: value('customerOrders'), netSales: value('customerSales') },
   };
 }
 

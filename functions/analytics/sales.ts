@@ -4,8 +4,8 @@ import { csvOf, csvResponse, type Column } from '#shared/csv';
 import type { HttpResult } from '#shared/http';
 import { addDays, localDateOf, wallClock } from '#shared/time';
 import { salesStore, sitesStore } from './config';
-import { averageTicket, bucketsOf, changeBps, comparisonRange, figuresOf, sumCounters, type Bucket, type Counters, type Figures, type Grain } from './sales-rules';
-import { keyId } from './sales-store';
+import { averageTicket, bucketsOf, changeBps, comparisonRange, figuresOf, pickFigures, sumCounters, type Bucket, type Counters, type FigureName, type Figures, type Grain } from './sales-rules';
+import { keyId, type ItemFigures } from './sales-store';
 import type { SalesQuery } from './schemas';
 import { analyticsKeys, type TableKey } from './table';
 
@@ -40,12 +40,12 @@ export async function dashboard(siteId: string, date: string | undefined, now = 
     salesStore.hours(siteId, lastWeek),
     salesStore.items(siteId, day),
   ]);
-  const figures = figuresOf(days.byKey.get(keyId(analyticsKeys.day(siteId, day))) ?? {});
-  const figuresLastWeek = figuresOf(days.byKey.get(keyId(analyticsKeys.day(siteId, lastWeek))) ?? {});
+  const figures = figuresOf(days.byKey.get(keyId(analyticsKeys.day(siteId, day))) ?? {}, days.labels);
+  const figuresLastWeek = figuresOf(days.byKey.get(keyId(analyticsKeys.day(siteId, lastWeek))) ?? {}, days.labels);
   // Today is not over: last week up to the same hour is the fair comparison of "so far".
   const currentHour = wallClock(now, site.timeZone).time.slice(0, 2);
   const soFar = day === today ? headline(figuresOf(sumCounters(HOURS.filter((h) => h <= currentHour).map((h) => hoursLastWeek.get(h) ?? {})))) : undefined;
-  const hourly = (counters: Counters | undefined) => headline(figuresOf(counters ?? {}));
+  const hourly = (counters: Counters | undefined) => ({ ...headline(figuresOf(counters ?? {})), labourSeconds: counters?.labourSeconds ?? 0 });
   return {
     siteId,
     date: day,
@@ -56,9 +56,17 @@ export async function dashboard(siteId: string, date: string | undefined, now = 
     sameWeekdayLastWeek: figuresLastWeek,
     change: changes(headline(figures), headline(figuresLastWeek)),
     ...(soFar ? { sameWeekdayLastWeekToThisHour: { throughHour: currentHour, ...soFar, change: changes(headline(figures), soFar) } } : {}),
-    topItems: [...items].sort((a, b) => b.revenue - a.revenue || b.quantity - a.quantity || a.itemId.localeCompare(b.itemId)).slice(0, TOP_ITEMS),
+    topItems: byRevenue(items).slice(0, TOP_ITEMS),
     hourly: HOURS.map((hour) => ({ hour, ...hourly(hours.get(hour)), sameWeekdayLastWeek: hourly(hoursLastWeek.get(hour)) })),
   };
+}
+
+/** Best revenue first, then portions, then id: a stable order for equal figures. */
+const byRevenue = (items: readonly ItemFigures[]) => [...items].sort((a, b) => b.revenue - a.revenue || b.quantity - a.quantity || a.itemId.localeCompare(b.itemId));
+
+/** The menu items sold over a range: whole months from their month items, the edges day by day. */
+export function itemsOver(siteId: string, from: string, to: string): Promise<ItemFigures[]> {
+  return salesStore.itemsOver(siteId, bucketsOf(from, to, 'month').map((bucket) => ({ from: bucket.from, to: bucket.to, ...(bucket.rollup ? { month: bucket.rollup.key } : {}) })));
 }
 
 function bucketKeys(siteId: string, bucket: Bucket): TableKey[] {
@@ -77,13 +85,13 @@ interface Period {
 }
 
 /** Whole periods read as one rollup item each; a period the range cuts is read day by day. A day never booked is zeros. */
-async function rangeFigures(siteId: string, from: string, to: string, grain: Grain): Promise<{ series: Period[]; totals: Figures; currency?: string }> {
+export async function rangeFigures(siteId: string, from: string, to: string, grain: Grain): Promise<{ series: Period[]; totals: Figures; currency?: string }> {
   const buckets = bucketsOf(from, to, grain);
-  const { byKey, currency } = await salesStore.counters(buckets.flatMap((bucket) => bucketKeys(siteId, bucket)));
+  const { byKey, currency, labels } = await salesStore.counters(buckets.flatMap((bucket) => bucketKeys(siteId, bucket)));
   const counted = buckets.map((bucket) => ({ bucket, counters: sumCounters(bucketKeys(siteId, bucket).map((key) => byKey.get(keyId(key)) ?? {})) }));
   return {
-    series: counted.map(({ bucket, counters }) => ({ period: bucket.period, from: bucket.from, to: bucket.to, figures: figuresOf(counters) })),
-    totals: figuresOf(sumCounters(counted.map(({ counters }) => counters))),
+    series: counted.map(({ bucket, counters }) => ({ period: bucket.period, from: bucket.from, to: bucket.to, figures: figuresOf(counters, labels) })),
+    totals: figuresOf(sumCounters(counted.map(({ counters }) => counters)), labels),
     ...(currency ? { currency } : {}),
   };
 }
@@ -91,15 +99,18 @@ async function rangeFigures(siteId: string, from: string, to: string, grain: Gra
 export async function salesReport(siteId: string, query: SalesQuery): Promise<HttpResult> {
   const range = { from: query.from, to: query.to };
   const compareRange = query.compare ? comparisonRange(query.from, query.to, query.compare) : undefined;
-  const [site, current, compared] = await Promise.all([
+  const [site, current, compared, items] = await Promise.all([
     sitesStore.get(siteId),
     rangeFigures(siteId, range.from, range.to, query.grain),
     compareRange ? rangeFigures(siteId, compareRange.from, compareRange.to, query.grain) : undefined,
+    query.format === 'json' ? itemsOver(siteId, range.from, range.to) : [],
   ]);
   const currency = current.currency ?? compared?.currency ?? site.currency;
+  const shown = (figures: Figures) => (query.metrics ? pickFigures(figures, query.metrics) : figures);
   if (query.format === 'csv') {
     const rows = [...current.series.map((period) => ({ range: 'current', ...period })), ...(compared?.series ?? []).map((period) => ({ range: `compare:${query.compare}`, ...period }))];
-    return csvResponse(csvOf(SALES_COLUMNS, rows, currency), `sales-${siteId}-${query.from}-${query.to}-${query.grain}.csv`);
+    const columns = SALES_COLUMNS.filter((column) => !column.metric || !query.metrics || query.metrics.includes(column.metric));
+    return csvResponse(csvOf(columns, rows, currency), `sales-${siteId}-${query.from}-${query.to}-${query.grain}.csv`);
   }
   return {
     body: {
@@ -107,31 +118,57 @@ export async function salesReport(siteId: string, query: SalesQuery): Promise<Ht
       ...range,
       grain: query.grain,
       currency: currency ?? null,
-      totals: current.totals,
-      series: current.series,
+      totals: shown(current.totals),
+      topItems: byRevenue(items).slice(0, TOP_ITEMS),
+      series: current.series.map((period) => ({ ...period, figures: shown(period.figures) })),
       ...(compared && compareRange && query.compare
-        ? { compare: { kind: query.compare, ...compareRange, totals: compared.totals, series: compared.series, change: changes(headline(current.totals), headline(compared.totals)) } }
+        ? {
+            compare: {
+              kind: query.compare,
+              ...compareRange,
+              totals: shown(compared.totals),
+              series: compared.series.map((period) => ({ ...period, figures: shown(period.figures) })),
+              change: changes(headline(current.totals), headline(compared.totals)),
+            },
+          }
         : {}),
     },
   };
 }
 
 type SalesRow = Period & { range: string };
-const SALES_COLUMNS: ReadonlyArray<Column<SalesRow>> = [
+/** A CSV column, and the figure it shows (`?metrics=` keeps only the columns of the figures named). */
+type SalesColumn = Column<SalesRow> & { metric?: FigureName };
+const figure = (metric: FigureName, header: string, value: (figures: Figures) => number | null, money = false): SalesColumn => ({
+  header,
+  // A share of nothing (no sales) is an empty cell.
+  value: (row) => value(row.figures) ?? '',
+  ...(money ? { money: true } : {}),
+  metric,
+});
+const SALES_COLUMNS: ReadonlyArray<SalesColumn> = [
   { header: 'range', value: (row) => row.range },
   { header: 'period', value: (row) => row.period },
   { header: 'from', value: (row) => row.from },
   { header: 'to', value: (row) => row.to },
-  { header: 'net_sales', value: (row) => row.figures.netSales, money: true },
-  { header: 'gross_sales', value: (row) => row.figures.grossSales, money: true },
-  { header: 'discounts', value: (row) => row.figures.discounts, money: true },
-  { header: 'tax', value: (row) => row.figures.tax, money: true },
-  { header: 'tips', value: (row) => row.figures.tips, money: true },
-  { header: 'orders', value: (row) => row.figures.orders },
-  { header: 'covers', value: (row) => row.figures.covers },
-  { header: 'average_ticket', value: (row) => row.figures.averageTicket, money: true },
-  { header: 'refunds', value: (row) => row.figures.refunds.count },
-  { header: 'refunded', value: (row) => row.figures.refunds.amount, money: true },
-  { header: 'voids', value: (row) => row.figures.voids.count },
-  { header: 'voided', value: (row) => row.figures.voids.amount, money: true },
+  figure('netSales', 'net_sales', (f) => f.netSales, true),
+  figure('grossSales', 'gross_sales', (f) => f.grossSales, true),
+  figure('discounts', 'discounts', (f) => f.discounts, true),
+  figure('tax', 'tax', (f) => f.tax, true),
+  figure('tips', 'tips', (f) => f.tips, true),
+  figure('orders', 'orders', (f) => f.orders),
+  figure('covers', 'covers', (f) => f.covers),
+  figure('averageTicket', 'average_ticket', (f) => f.averageTicket, true),
+  figure('refunds', 'refunds', (f) => f.refunds.count),
+  figure('refunds', 'refunded', (f) => f.refunds.amount, true),
+  figure('voids', 'voids', (f) => f.voids.count),
+  figure('voids', 'voided', (f) => f.voids.amount, true),
+  figure('labour', 'labour_hours', (f) => Math.round(f.labour.seconds / 36) / 100),
+  figure('labour', 'labour_cost', (f) => f.labour.cost, true),
+  figure('labour', 'labour_pct_bps', (f) => f.labour.percentOfSalesBps),
+  figure('foodCost', 'food_cost', (f) => f.foodCost.amount, true),
+  figure('foodCost', 'food_cost_pct_bps', (f) => f.foodCost.percentOfSalesBps),
+  figure('waste', 'waste', (f) => f.waste.value, true),
+  figure('foodSafety', 'food_safety_incidents', (f) => f.foodSafety.incidents),
+  figure('foodSafety', 'minutes_out_of_range', (f) => f.foodSafety.minutesOutOfRange),
 ];

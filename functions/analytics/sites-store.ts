@@ -14,10 +14,14 @@ export const SITE_EVENTS = ['site.created', 'site.updated'] as const;
 export interface SiteFacts {
   timeZone: string;
   currency?: string;
+  /** Moves on with each rebuild: receipts are per epoch, so a replayed event counts again in the new figures. */
+  epoch: number;
+  /** A rebuild is deleting the site's figures: counting waits (sales-store.ts checks it in every transaction). */
+  resetting: boolean;
 }
 
 /** Until a site's event has arrived its hours and days are UTC's. */
-const UNKNOWN_SITE: SiteFacts = { timeZone: 'UTC' };
+const UNKNOWN_SITE: SiteFacts = { timeZone: 'UTC', epoch: 0, resetting: false };
 
 // A time zone changes rarely; a warm function keeps what it read for a minute.
 const CACHE_MS = 60_000;
@@ -37,7 +41,8 @@ export class SitesStore {
           Key: analyticsKeys.site(site.siteId),
           // Names as placeholders: `timeZone` is a DynamoDB reserved word.
           UpdateExpression: 'SET #zone = :zone, #currency = :currency, version = :v',
-          ConditionExpression: 'attribute_not_exists(pk) OR version < :v',
+          // A rebuild may have made the item (its epoch) before any snapshot came.
+          ConditionExpression: 'attribute_not_exists(version) OR version < :v',
           ExpressionAttributeNames: { '#zone': 'timeZone', '#currency': 'currency' },
           ExpressionAttributeValues: { ':zone': site.timeZone, ':currency': site.currency, ':v': site.version },
         }),
@@ -49,11 +54,19 @@ export class SitesStore {
     }
   }
 
-  async get(siteId: string): Promise<SiteFacts> {
+  /** `fresh`: skip the container's cache (after a transaction found another epoch). */
+  async get(siteId: string, options: { fresh?: boolean } = {}): Promise<SiteFacts> {
     const cached = this.cache.get(siteId);
-    if (cached && cached.until > Date.now()) return cached.facts;
-    const { Item } = await dynamoDb().send(new GetCommand({ TableName: this.table, Key: analyticsKeys.site(siteId) }));
-    const facts = Item ? { timeZone: Item.timeZone as string, currency: Item.currency as string } : UNKNOWN_SITE;
+    if (!options.fresh && cached && cached.until > Date.now()) return cached.facts;
+    const { Item } = await dynamoDb().send(new GetCommand({ TableName: this.table, Key: analyticsKeys.site(siteId), ConsistentRead: options.fresh ?? false }));
+    const facts: SiteFacts = Item
+      ? {
+          timeZone: (Item.timeZone as string | undefined) ?? UNKNOWN_SITE.timeZone,
+          ...(typeof Item.currency === 'string' ? { currency: Item.currency } : {}),
+          epoch: (Item.epoch as number | undefined) ?? 0,
+          resetting: Item.resetting !== undefined,
+        }
+      : UNKNOWN_SITE;
     this.cache.set(siteId, { facts, until: Date.now() + CACHE_MS });
     return facts;
   }

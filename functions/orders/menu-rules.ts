@@ -28,14 +28,19 @@ export function assertOrderable(item: MenuItemRecord | undefined, itemId: string
 /**
  * Prices new lines from the menu as read and works out what the order does to it: every item must be
  * orderable, counted items lose the portions (86'd at zero), and every item is pinned to the version priced.
+ * Each line records its item's category with the name it has in `categoryNames`.
  */
 export function takeFromMenu(
   items: ReadonlyMap<string, MenuItemRecord>,
   inputs: readonly LineInput[],
   firstLineNumber: number,
   now: string,
+  categoryNames: ReadonlyMap<string, string> = new Map(),
 ): { lines: OrderLine[]; menu: MenuWrite[]; events: EventSpec[] } {
-  const lines = inputs.map((input, i) => priceLine(assertOrderable(items.get(input.itemId), input.itemId), input, lineIdFor(firstLineNumber + i)));
+  const lines = inputs.map((input, i) => {
+    const item = assertOrderable(items.get(input.itemId), input.itemId);
+    return priceLine(item, input, lineIdFor(firstLineNumber + i), categoryNames.get(item.categoryId));
+  });
   const quantities = new Map<string, number>();
   for (const line of lines) quantities.set(line.itemId, (quantities.get(line.itemId) ?? 0) + line.quantity);
   const menu: MenuWrite[] = [];

@@ -49,7 +49,7 @@ export function assertVersion(order: OrderRecord, expectedVersion: number | unde
 const bump = (order: OrderRecord, now: string): OrderRecord => ({ ...order, version: order.version + 1, updatedAt: now });
 
 export function newOrder(
-  input: Pick<OrderRecord, 'siteId' | 'orderId' | 'ticketNumber' | 'businessDay' | 'currency' | 'channel' | 'serverId' | 'lines'> & { now: string },
+  input: Pick<OrderRecord, 'siteId' | 'orderId' | 'ticketNumber' | 'businessDay' | 'currency' | 'channel' | 'serverId' | 'customerRef' | 'lines'> & { now: string },
 ): Change {
   const { now, ...fields } = input;
   const order = withTotals({
@@ -188,6 +188,18 @@ export function setDiscount(order: OrderRecord, input: DiscountInput, actor: str
   return settle(order, next, actor, now, [
     { type: 'order.discount-applied', data: { ...orderRefOf(next), discount: next.discount ?? null, totals: next.totals } },
   ]);
+}
+
+/**
+ * Names (or corrects) the order's customer, as its keyed hash. Only until the order is paid: `order.paid` carries the
+ * customer to analytics, and a customer set after it would never reach them. No event of its own for that reason.
+ */
+export function setCustomer(order: OrderRecord, customerRef: string, now: string): Change {
+  assertActive(order);
+  if (order.totals.paid > 0 && order.totals.balance <= 0) {
+    throw new ConflictError('The order is paid: its customer can no longer change', { balance: order.totals.balance });
+  }
+  return { order: { ...bump(order, now), customerRef }, events: [] };
 }
 
 export function setSplit(order: OrderRecord, input: SplitInput, now: string): Change {

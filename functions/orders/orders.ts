@@ -10,6 +10,7 @@ import { IdempotencyKeyTakenError, completedRecordWrite, replayOf, replayWinner,
 import { recordOrderPlaced } from '#shared/metrics';
 import { businessDayOf } from './business-day';
 import { store } from './config';
+import { customerRefFor } from './customer-ref-key';
 import { buildEvents } from './events';
 import { takeFromMenu } from './menu-rules';
 import {
@@ -19,12 +20,13 @@ import {
   changeStatus,
   newOrder,
   removeLine,
+  setCustomer,
   setDiscount,
   setSplit,
   voidOrder,
   type Change,
 } from './order-rules';
-import type { CreateOrderInput, DiscountInput, LineInput, LineStatus, OrderRecord, OrderStatus, SplitInput } from './schemas';
+import type { CreateOrderInput, CustomerInput, DiscountInput, LineInput, LineStatus, OrderRecord, OrderStatus, SplitInput } from './schemas';
 import { StaleMenuError } from './store';
 
 /** Orders racing for a counted item each retry on the newer count; this bounds a pathological race. */
@@ -55,6 +57,17 @@ function withFreshMenu<T>(attempt: () => Promise<T>): Promise<T> {
   });
 }
 
+/** A new order as placeOrder takes it: the customer, if any, already reduced to its keyed hash. */
+export type NewOrderInput = Omit<CreateOrderInput, 'customer'> & { customerRef?: string };
+
+/**
+ * Replaces the customer of a request by its keyed hash (customer-ref.ts) before anything keeps the request: the
+ * order, its events and the Idempotency-Key's fingerprint then never hold the phone or loyalty id.
+ */
+export async function withCustomerRef({ customer, ...order }: CreateOrderInput): Promise<NewOrderInput> {
+  return customer ? { ...order, customerRef: await customerRefFor(customer) } : order;
+}
+
 /** How a new order answers: its Idempotency-Key, and the response built from the order before it is written. */
 export interface PlaceOrderRequest {
   idempotency: IdempotentRequest;
@@ -67,7 +80,7 @@ export interface PlaceOrderRequest {
  * response it answers). A key already used replays its response and does nothing else. A ticket number taken by
  * an attempt that then fails (a concurrent twin of the same key, an item sold out meanwhile) is a gap.
  */
-export async function placeOrder({ siteId, caller, correlationId }: Context, input: CreateOrderInput, request: PlaceOrderRequest): Promise<HttpResult> {
+export async function placeOrder({ siteId, caller, correlationId }: Context, input: NewOrderInput, request: PlaceOrderRequest): Promise<HttpResult> {
   const at = new Date();
   const now = at.toISOString();
   const orderId = randomUUID();
@@ -76,11 +89,11 @@ export async function placeOrder({ siteId, caller, correlationId }: Context, inp
   try {
     const placed = await withFreshMenu(async () => {
       // Each attempt reads the key again: after a lost race it may find the twin's committed response.
-      const { settings, items, idempotencyRecord } = await store.readForOrder(siteId, itemIds, request.idempotency.itemKey);
+      const { settings, items, categoryNames, idempotencyRecord } = await store.readForOrder(siteId, itemIds, request.idempotency.itemKey);
       const replayed = replayOf(request.idempotency, idempotencyRecord);
       if (replayed) return { replayed };
       if (!settings) throw new ConflictError('This site does not take orders yet: a manager must set its menu settings first');
-      const taken = takeFromMenu(items, input.lines, 1, now);
+      const taken = takeFromMenu(items, input.lines, 1, now, categoryNames);
       // Taken once the order is known to be sellable, and kept across menu retries.
       if (!ticket) {
         const businessDay = businessDayOf(at, settings.timeZone, settings.businessDayStartsAt);
@@ -94,6 +107,7 @@ export async function placeOrder({ siteId, caller, correlationId }: Context, inp
         currency: settings.currency,
         channel: input.channel,
         serverId: caller.userId,
+        ...(input.customerRef ? { customerRef: input.customerRef } : {}),
         lines: taken.lines,
         now,
       });
@@ -117,7 +131,8 @@ export async function addOrderLine({ siteId, correlationId }: Context, orderId: 
     assertVersion(order, expectedVersion);
     const at = new Date();
     const now = at.toISOString();
-    const taken = takeFromMenu(await store.getItems(siteId, [line.itemId]), [line], order.nextLineNumber, now);
+    const [items, categoryNames] = await Promise.all([store.getItems(siteId, [line.itemId]), store.categoryNames(siteId)]);
+    const taken = takeFromMenu(items, [line], order.nextLineNumber, now, categoryNames);
     const change = addLine(order, taken.lines[0]!, now);
     await store.writeOrder(change.order, order.version, taken.menu, buildEvents([...change.events, ...taken.events], { siteId, correlationId, at }));
     return change.order;
@@ -153,6 +168,11 @@ export const voidOrderAs = (context: Context, orderId: string, input: { reason: 
 
 export const discountOrder = (context: Context, orderId: string, input: DiscountInput) =>
   changeOrder(context, orderId, input.expectedVersion, (order, now) => setDiscount(order, input, context.caller.userId, now));
+
+export const setOrderCustomer = async (context: Context, orderId: string, input: { customer: CustomerInput; expectedVersion?: number }) => {
+  const customerRef = await customerRefFor(input.customer);
+  return changeOrder(context, orderId, input.expectedVersion, (order, now) => setCustomer(order, customerRef, now));
+};
 
 export const splitOrder = (context: Context, orderId: string, input: SplitInput) =>
   changeOrder(context, orderId, input.expectedVersion, (order, now) => setSplit(order, input, now));

@@ -24,6 +24,7 @@ export const policies = {
   'POST /sites/{siteId}/orders/{orderId}/status': { roles: EVERYONE, site: 'path' },
   'POST /sites/{siteId}/orders/{orderId}/void': { roles: MANAGERS, site: 'path' },
   'PUT /sites/{siteId}/orders/{orderId}/discount': { roles: MANAGERS, site: 'path' },
+  'PUT /sites/{siteId}/orders/{orderId}/customer': { roles: EVERYONE, site: 'path', object: 'until the order is paid (orders/order-rules.ts setCustomer)' },
   'PUT /sites/{siteId}/orders/{orderId}/split': { roles: EVERYONE, site: 'path' },
   'POST /sites/{siteId}/orders/{orderId}/payments': { roles: EVERYONE, site: 'path' },
   'POST /sites/{siteId}/orders/{orderId}/refunds': { roles: MANAGERS, site: 'path', object: 'orders/order-rules.ts assertRefundAllowed: never more than the payment took' },

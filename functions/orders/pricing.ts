@@ -14,8 +14,11 @@ import type { Consumption, Discount, LineInput, MenuItemRecord, OrderLine, Order
 
 const MILLI = 1000;
 
-/** A line priced from the menu item as it is now: the client sends ids and quantities, never prices. */
-export function priceLine(item: MenuItemRecord, input: LineInput, lineId: string): OrderLine {
+/**
+ * A line priced from the menu item as it is now: the client sends ids and quantities, never prices. The line keeps
+ * the item's category, with its name as it is now when known (`categoryName`).
+ */
+export function priceLine(item: MenuItemRecord, input: LineInput, lineId: string, categoryName?: string): OrderLine {
   const modifiers = input.modifierIds.map((modifierId) => {
     const modifier = item.modifiers.find((m) => m.modifierId === modifierId);
     if (!modifier) throw new UnprocessableError(`${item.name} has no modifier ${modifierId}`, { itemId: item.itemId, modifierId });
@@ -30,6 +33,8 @@ export function priceLine(item: MenuItemRecord, input: LineInput, lineId: string
     lineId,
     itemId: item.itemId,
     name: item.name,
+    categoryId: item.categoryId,
+    ...(categoryName !== undefined ? { categoryName } : {}),
     station: item.station,
     quantity: input.quantity,
     modifiers: modifiers.map(({ modifierId, name, priceDelta }) => ({ modifierId, name, priceDelta })),

@@ -139,10 +139,29 @@ const lineInputFields = {
 export const lineInputSchema = z.strictObject(lineInputFields);
 export type LineInput = z.infer<typeof lineInputSchema>;
 
+// A customer to recognise on a later visit: kept only as a keyed hash (customer-ref.ts), never in clear. A phone
+// is normalised to its digits with an optional leading +, so "+33 6 12-34-56-78" and "+33612345678" are one
+// customer; a national form ("06 12 34 56 78") is another: send E.164 (+ and country code) where you can.
+const phoneSchema = z
+  .string()
+  .max(32)
+  .transform((phone) => phone.replace(/[\s().-]/g, ''))
+  .pipe(z.string().regex(/^(\+[1-9]\d{5,14}|\d{6,15})$/, 'must be a phone number: 6-15 digits, an optional leading +, spaces, dashes, dots or parentheses'));
+export const customerSchema = z.union(
+  [
+    z.strictObject({ phone: phoneSchema }),
+    // The site's loyalty card or account number, as printed: compared exactly, case included.
+    z.strictObject({ loyaltyId: z.string().trim().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 characters of A-Z a-z 0-9 _ . -') }),
+  ],
+  { error: 'must be either { phone } or { loyaltyId }' },
+);
+export type CustomerInput = z.infer<typeof customerSchema>;
+export const setCustomerSchema = z.strictObject({ customer: customerSchema, expectedVersion });
+
 export const MAX_LINES_PER_ORDER = 100;
 /** Payments and refunds each; with the line limit this keeps an order item far below DynamoDB's 400 KB. */
 export const MAX_PAYMENTS_PER_ORDER = 100;
-export const createOrderSchema = z.strictObject({ channel: channelSchema, lines: z.array(lineInputSchema).min(1).max(40) });
+export const createOrderSchema = z.strictObject({ channel: channelSchema, lines: z.array(lineInputSchema).min(1).max(40), customer: customerSchema.optional() });
 export type CreateOrderInput = z.infer<typeof createOrderSchema>;
 export const addLineSchema = z.strictObject({ ...lineInputFields, expectedVersion });
 
@@ -254,6 +273,10 @@ export interface OrderLine {
   lineId: string;
   itemId: string;
   name: string;
+  /** The item's category when ordered; absent on lines ordered before lines carried it. */
+  categoryId?: string;
+  /** The category's name when ordered; absent when the category could not be read then. */
+  categoryName?: string;
   station: Station;
   quantity: number;
   modifiers: Array<{ modifierId: string; name: string; priceDelta: number }>;
@@ -329,6 +352,8 @@ export interface OrderRecord {
   currency: string;
   channel: Channel;
   serverId: string;
+  /** The customer as a keyed hash (customer-ref.ts), never the phone or loyalty id itself. */
+  customerRef?: string;
   status: OrderStatus;
   lines: OrderLine[];
   nextLineNumber: number;

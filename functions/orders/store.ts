@@ -41,10 +41,12 @@ const activePk = (siteId: string) => `SITE#${siteId}#ACTIVE`;
 /** The menu moved under an order being written (price, 86, countdown): the service re-reads and retries. */
 export class StaleMenuError extends Error {}
 
-/** What placing an order reads, in one BatchGetItem. */
+/** What placing an order reads, in one BatchGetItem and a Query of the categories beside it. */
 export interface OrderReads {
   settings: MenuSettingsRecord | undefined;
   items: Map<string, MenuItemRecord>;
+  /** Category names by id, read alongside (the lines keep the name their item's category had when ordered). */
+  categoryNames: Map<string, string>;
   /** The Idempotency-Key's record as stored (shared/idempotency.ts reads it), if the key was used. */
   idempotencyRecord: Record<string, unknown> | undefined;
 }
@@ -129,19 +131,39 @@ export class OrdersStore {
   }
 
   /**
+   * The names of the site's categories, by id: what a line records of its item's category. One Query of the menu's
+   * categories (a handful per site), not a read per item, since an item's category is known only once it is read.
+   */
+  async categoryNames(siteId: string): Promise<Map<string, string>> {
+    const categories = await queryAll({
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :category)',
+      ExpressionAttributeValues: { ':pk': menuPk(siteId), ':category': 'CATEGORY#' },
+      ProjectionExpression: 'categoryId, #name',
+      ExpressionAttributeNames: { '#name': 'name' },
+    });
+    return new Map(categories.map((category) => [String(category.categoryId), String(category.name)]));
+  }
+
+  /**
    * The settings, the menu items and the request's idempotency record in one consistent BatchGetItem: an order is
    * priced from the menu as it is now (its transaction checks that it still is), and a replay does no other work.
+   * The category names come from a Query made at the same time, so the order still waits on one round trip here.
    */
   async readForOrder(siteId: string, itemIds: string[], idempotencyKey: { pk: string; sk: string }): Promise<OrderReads> {
     const settingsKey = menuKeys.settings(siteId);
     const itemKeys = [...new Set(itemIds)].map((itemId) => menuKeys.item(siteId, itemId));
-    const found = await batchGetAll(this.table, [settingsKey, ...itemKeys, idempotencyKey], { consistentRead: true });
+    const [found, categoryNames] = await Promise.all([
+      batchGetAll(this.table, [settingsKey, ...itemKeys, idempotencyKey], { consistentRead: true }),
+      this.categoryNames(siteId),
+    ]);
     const matches = (key: { pk: string; sk: string }) => (item: Record<string, unknown>) => item.pk === key.pk && item.sk === key.sk;
     const settings = found.find(matches(settingsKey));
     const items = found.filter((item) => String(item.sk).startsWith('ITEM#')).map((item) => recordOf<MenuItemRecord>(item));
     return {
       settings: settings ? recordOf<MenuSettingsRecord>(settings) : undefined,
       items: new Map(items.map((record) => [record.itemId, record])),
+      categoryNames,
       idempotencyRecord: found.find(matches(idempotencyKey)),
     };
   }

@@ -60,6 +60,19 @@ export function recordNotificationSent(channel: NotificationChannel): void {
   countWithDimension('NotificationsSent', 'channel', channel);
 }
 
+/** Why the archive did not keep an event it received (functions/archive): each is a breach to look into. */
+export type ArchiveRefusal = 'malformed' | 'too-large';
+
+/** An event newly kept in the archive; a redelivery already archived is not counted again. */
+export function recordEventArchived(): void {
+  emf().addMetric('EventsArchived', MetricUnit.Count, 1);
+}
+
+/** An event the archive refused: a malformed envelope, or one too large for an item (sent on to the DLQ). */
+export function recordEventNotArchived(reason: ArchiveRefusal): void {
+  countWithDimension('EventsNotArchived', 'reason', reason);
+}
+
 /**
  * Writes what this invocation recorded and empties the buffer. Nothing is written when nothing was recorded
  * (Powertools would warn "No application metrics to publish" on every request that places no order).

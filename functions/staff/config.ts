@@ -20,7 +20,7 @@ export const config = loadConfig(
 
 // One table, one store per aggregate (table.ts has the layout they share).
 export const directoryStore = new DirectoryStore(config.TABLE_NAME);
-export const profileStore = new ProfileStore(config.TABLE_NAME);
+export const profileStore = new ProfileStore(config.TABLE_NAME, config.EVENTS_TOPIC_ARN);
 export const settingsStore = new SettingsStore(config.TABLE_NAME);
 export const shiftStore = new ShiftStore(config.TABLE_NAME, config.EVENTS_TOPIC_ARN);
 export const timeOffStore = new TimeOffStore(config.TABLE_NAME);

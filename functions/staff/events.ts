@@ -1,7 +1,9 @@
-// The events staff publishes (functions/shared/contracts/staff.ts), built from a tap's outcome. Ids are per shift,
-// so the outbox relay's copy of an event keeps its id.
+// The events staff publishes (functions/shared/contracts/staff.ts), built from a tap's outcome or a profile write.
+// Ids are per fact (a shift, a profile version), so the outbox relay's copy of an event keeps its id.
 import { buildEvent, type EventEnvelope } from '#shared/events';
 import type { ClosedShift, OpenShift } from './clock-rules';
+import type { PayRates } from './profile-rules';
+import type { ProfileRecord } from './schemas';
 
 interface Context {
   siteId: string;
@@ -36,3 +38,20 @@ export const clockedOut = (shift: ClosedShift, context: Context, options: { auto
     workedSeconds: shift.workedSeconds,
     ...options,
   });
+
+/**
+ * The person's hourly cost per position at `profile`'s version (profile-rules.ts payRatesOf). The id names the site:
+ * a person may have a profile at several sites, each with its own versions, and consumers deduplicate by id alone.
+ */
+export function payRatesChanged(profile: Pick<ProfileRecord, 'siteId' | 'userId' | 'version' | 'updatedAt'>, payRates: PayRates, correlationId: string): EventEnvelope {
+  const { siteId, userId, version } = profile;
+  return buildEvent({
+    type: 'staff.pay-rates-changed',
+    source: 'staff',
+    siteId,
+    correlationId,
+    id: `pay-rates:${siteId}:${userId}:v${version}`,
+    occurredAt: new Date(profile.updatedAt),
+    data: { userId, version, ...payRates },
+  });
+}

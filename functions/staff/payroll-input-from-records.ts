@@ -69,6 +69,13 @@ export function hourlyRateOf(wage: Wage, pack: Pick<RulePack, 'jurisdiction'>, w
   return roundHalfUp(wage.amount * 12 * 4, 52 * Math.round(weeklyHours * 4));
 }
 
+/** Every wage of every position as the hourly rate payroll pays for it, in the profile's order. */
+export function hourlyRatesOf(profile: Pick<ProfileRecord, 'positions' | 'employment'>, pack: Pick<RulePack, 'jurisdiction'>): Array<{ positionId: string; from: string; hourlyRate: number }> {
+  return profile.positions.flatMap((position) =>
+    position.wages.map((wage) => ({ positionId: position.positionId, from: wage.from, hourlyRate: hourlyRateOf(wage, pack, profile.employment.weeklyHours) })),
+  );
+}
+
 /** The first and last day of the workweeks that `period` touches. */
 export function workweeksAround(period: PayPeriod, startsOn: (typeof WEEKDAYS)[number]): PayPeriod {
   const back = (day: string) => {
@@ -107,9 +114,7 @@ export function payrollInputFromRecords(records: PayrollRecords): PayrollInputDa
       weeklyRestDay: engineWeekday(employment.restDay),
       position: entitlementPosition.positionId,
     },
-    wages: profile.positions.flatMap((position) =>
-      position.wages.map((wage) => ({ position: position.positionId, effectiveFrom: wage.from, hourlyRate: hourlyRateOf(wage, pack, employment.weeklyHours) })),
-    ),
+    wages: hourlyRatesOf(profile, pack).map(({ positionId, from, hourlyRate }) => ({ position: positionId, effectiveFrom: from, hourlyRate })),
     workplace: {
       workweekStartsOn: engineWeekday(settings.workweekStartsOn),
       workdayStartsAt: settings.workdayStartsAt,

@@ -3,7 +3,9 @@
 // period paid (or locked, in the timesheet slice) under an old wage recomputes the same.
 import { UnprocessableError } from '#shared/errors';
 import type { DirectoryUser } from './directory-store';
-import type { Position, Wage } from './schemas';
+import { hourlyRatesOf } from './payroll-input-from-records';
+import type { RulePack } from './payroll-pack-schema';
+import type { Position, ProfileRecord, Wage } from './schemas';
 
 /** The wage in force on a site-local `date`, or undefined before the first one. */
 export function wageOn(wages: readonly Wage[], date: string): Wage | undefined {
@@ -54,4 +56,17 @@ export function whyNoProfileAt(user: DirectoryUser, siteId: string): string | un
   if (user.status !== 'active') return 'is deactivated';
   if (user.role !== 'owner' && !user.sites.includes(siteId)) return 'does not work at this site';
   return undefined;
+}
+
+export interface PayRates {
+  currency: string;
+  rates: Array<{ positionId: string; from: string; hourlyRate: number }>;
+}
+
+/**
+ * What analytics may know of a profile's pay (staff.pay-rates-changed): each wage as the hourly rate payroll and the
+ * schedule's labour cost use, in the pack's currency, the one payroll pays in. Not the employment, pack or payslips.
+ */
+export function payRatesOf(profile: Pick<ProfileRecord, 'positions' | 'employment'>, pack: Pick<RulePack, 'jurisdiction' | 'currency'>): PayRates {
+  return { currency: pack.currency.code, rates: hourlyRatesOf(profile, pack) };
 }

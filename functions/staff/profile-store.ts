@@ -1,37 +1,42 @@
 // Staff profiles (table.ts has the layout):
 //   SITE#{site}#STAFF / PROFILE#{user}   positions and wages, employment, pay pack, version
 // A create is conditional on absence, an edit on the version read: a concurrent edit is a 409, never a lost update.
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+// The write and the events it causes (staff.pay-rates-changed) are one transaction with their outbox items; the
+// table's stream publishes them, so a profile change and its event are never apart.
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDb } from '#shared/clients/dynamodb';
-import { isConditionFailure, queryPage, VersionConflictError } from '#shared/dynamodb';
+import { isConditionFailure, isTransactionConflict, queryPage, VersionConflictError } from '#shared/dynamodb';
 import { ConflictError } from '#shared/errors';
+import type { EventEnvelope } from '#shared/events';
+import { commitWithEvents, type CommitDeps } from '#shared/outbox';
 import type { ProfileRecord } from './schemas';
-import { partitions, staffKeys, staffPrefixes } from './table';
+import { nextVersionCondition, partitions, staffKeys, staffPrefixes } from './table';
 
 export class ProfileStore {
-  constructor(private readonly table: string) {}
+  constructor(
+    private readonly table: string,
+    private readonly topicArn: string,
+  ) {}
 
-  async get(siteId: string, userId: string): Promise<ProfileRecord | undefined> {
-    const { Item } = await dynamoDb().send(new GetCommand({ TableName: this.table, Key: staffKeys.profile(siteId, userId) }));
+  /** `consistent`: an edit decides on it (the version, the history to keep, whether the rates moved). */
+  async get(siteId: string, userId: string, options: { consistent?: boolean } = {}): Promise<ProfileRecord | undefined> {
+    const { Item } = await dynamoDb().send(new GetCommand({ TableName: this.table, Key: staffKeys.profile(siteId, userId), ConsistentRead: options.consistent ?? false }));
     return Item ? profileOf(Item) : undefined;
   }
 
-  /** Writes `profile` (its version already the next one): on absence when it is 1, else on the version before. */
-  async put(profile: ProfileRecord): Promise<void> {
-    const created = profile.version === 1;
+  /**
+   * Writes `profile` (its version already the next one: on absence when it is 1, else on the version before) with
+   * `events` in the outbox. `deps.send`: the demo seed's own client (dev/seed/staff.ts).
+   */
+  async put(profile: ProfileRecord, events: EventEnvelope[], deps: Pick<CommitDeps, 'send'> = {}): Promise<void> {
+    const write = { Put: { TableName: this.table, Item: { ...staffKeys.profile(profile.siteId, profile.userId), ...profile }, ...nextVersionCondition(profile.version) } };
     try {
-      await dynamoDb().send(
-        new PutCommand({
-          TableName: this.table,
-          Item: { ...staffKeys.profile(profile.siteId, profile.userId), ...profile },
-          ...(created
-            ? { ConditionExpression: 'attribute_not_exists(pk)' }
-            : { ConditionExpression: 'version = :read', ExpressionAttributeValues: { ':read': profile.version - 1 } }),
-        }),
-      );
+      await commitWithEvents({ tableName: this.table, topicArn: this.topicArn, publishedBy: 'stream' }, [write], events, deps);
     } catch (error) {
+      // Another write of the profile in flight (a transaction, unlike a put, can be cancelled by one): a 409 too.
+      if (isTransactionConflict(error)) throw new VersionConflictError('staff profile', { expectedVersion: profile.version - 1 });
       if (!isConditionFailure(error)) throw error;
-      if (created) throw new ConflictError('This person already has a staff profile at the site: send expectedVersion to edit it');
+      if (profile.version === 1) throw new ConflictError('This person already has a staff profile at the site: send expectedVersion to edit it');
       throw new VersionConflictError('staff profile', { expectedVersion: profile.version - 1 });
     }
   }

@@ -9,6 +9,8 @@ import { PUNCH_KINDS } from './clock-rules';
 /** Ten million in two-decimal currencies, a hundred million won: above any monthly wage. */
 export const MAX_WAGE = 10_000_000_000;
 export const MAX_WAGE_CHANGES = 100;
+/** A profile's wages over all its positions: what one staff.pay-rates-changed carries (its `rates` contract). */
+export const MAX_PROFILE_WAGES = 500;
 /** The longest range of local days one punch listing covers. */
 export const MAX_PUNCH_RANGE_DAYS = 62;
 
@@ -54,7 +56,8 @@ export const putProfileSchema = z.strictObject({
     .array(positionSchema)
     .min(1)
     .max(POSITIONS.length)
-    .refine((positions) => new Set(positions.map((p) => p.positionId)).size === positions.length, 'a position appears once'),
+    .refine((positions) => new Set(positions.map((p) => p.positionId)).size === positions.length, 'a position appears once')
+    .refine((positions) => positions.reduce((sum, p) => sum + p.wages.length, 0) <= MAX_PROFILE_WAGES, `at most ${MAX_PROFILE_WAGES} wages over all positions`),
   employment: employmentSchema,
   payPack: packRefSchema.describe('the pay rule pack, id@version (functions/staff/packs/)'),
   /** Absent: create only (409 if the profile exists). Given: update that version only (409 if it moved on). */

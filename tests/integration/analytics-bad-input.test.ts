@@ -33,7 +33,9 @@ it('odd dates, grains, comparisons, formats, ranges and unknown parameters are a
     badQuery('a year grain', `${sales}?${range}&grain=year`),
     badQuery('an unknown comparison', `${sales}?${range}&compare=yesterday`),
     badQuery('an unknown format', `${sales}?${range}&format=xlsx`),
-    badQuery('an unknown metric', `${sales}?${range}&metric=margin`),
+    badQuery('an unknown parameter', `${sales}?${range}&metric=margin`),
+    badQuery('an unknown metric', `${sales}?${range}&metrics=netSales,margin`),
+    badQuery('no metric', `${sales}?${range}&metrics=`),
     badQuery('an unknown dashboard parameter', `${dashboard}?site=all`),
   ];
   expect(await misanswered(probes, bearer(owner))).toEqual([]);

@@ -17,6 +17,7 @@ import {
   yearEarlier,
   type SalesEvent,
 } from '../../functions/analytics/sales-rules';
+import { ANALYTICS_EVENTS } from '../../functions/analytics/analytics-events';
 import { salesQuerySchema } from '../../functions/analytics/schemas';
 import { TRANSACTION_LIMIT, transactionParts } from '../../functions/analytics/sales-store';
 import { SITE_EVENTS } from '../../functions/analytics/sites-store';
@@ -43,26 +44,37 @@ describe('what a paid order books', () => {
       'channel#dine-in#orders': 1,
       'server#user-staff-1#netSales': 2295,
       'server#user-staff-1#orders': 1,
+      'server#user-staff-1#covers': 2,
+      'server#user-staff-1#discounts': 255,
+      'server#user-staff-1#tips': 300,
       'payment#card': 2799,
+      'category#mains#netSales': 1485,
+      'category#mains#quantity': 1,
+      'category#drinks#netSales': 810,
+      'category#drinks#quantity': 2,
+      customerOrders: 1,
+      customerSales: 2295,
     });
+    expect(delta.customer).toEqual({ ref: sampleData('order.paid').customerRef, spend: 2295 });
+    expect(delta.bookOrder).toBe(sampleData('order.paid').orderId);
   });
 
   it('books the site-local hour of placing', () => {
     // 19:30 UTC is 14:30 in New York in November (EST, UTC−5).
-    expect(delta.hour).toEqual({ hour: '14', counters: { netSales: 2295, orders: 1, covers: 2 } });
+    expect(delta.hours).toEqual([{ hour: '14', counters: { netSales: 2295, orders: 1, covers: 2 } }]);
   });
 
   it('books each menu item’s quantity and revenue after its discount share', () => {
     expect(delta.items).toEqual([
-      { itemId: 'burger', name: 'Cheeseburger', quantity: 1, revenue: 1650 - 165 },
-      { itemId: 'lemonade', name: 'Lemonade', quantity: 2, revenue: 900 - 90 },
+      { itemId: 'burger', name: 'Cheeseburger', categoryId: 'mains', quantity: 1, revenue: 1650 - 165 },
+      { itemId: 'lemonade', name: 'Lemonade', categoryId: 'drinks', quantity: 2, revenue: 900 - 90 },
     ]);
   });
 
   it('adds up two lines of one item into one item entry', () => {
     const lines = sampleData('order.paid').lines;
     const twice = [lines[1]!, { ...lines[1]!, lineId: 'L3', quantity: 1, amount: 450, discount: 0 }];
-    expect(salesDelta(paid({ lines: twice }), 'UTC').items).toEqual([{ itemId: 'lemonade', name: 'Lemonade', quantity: 3, revenue: 810 + 450 }]);
+    expect(salesDelta(paid({ lines: twice }), 'UTC').items).toEqual([{ itemId: 'lemonade', name: 'Lemonade', categoryId: 'drinks', quantity: 3, revenue: 810 + 450 }]);
   });
 
   it('counts covers only for dine-in, and splits payments by method with their tips', () => {
@@ -76,7 +88,7 @@ describe('what a paid order books', () => {
     expect(takeaway.day['channel#takeaway#orders']).toBe(1);
     expect(takeaway.day['payment#cash']).toBe(1000);
     expect(takeaway.day['payment#card']).toBe(1799);
-    expect(takeaway.hour?.counters).toEqual({ netSales: 2295, orders: 1 });
+    expect(takeaway.hours[0]?.counters).toEqual({ netSales: 2295, orders: 1 });
   });
 });
 
@@ -85,26 +97,28 @@ describe('refunds and voids', () => {
     const refunded = sampleEvent('payment.refunded');
     const late = { ...refunded, occurredAt: '2026-12-02T10:00:00.000Z', data: { ...refunded.data, refund: { ...refunded.data.refund, at: '2026-12-02T10:00:00.000Z' } } };
     const delta = salesDelta(late, 'Europe/Paris');
-    expect(delta).toEqual({ businessDay: '2026-11-25', day: { refunds: 300, refundCount: 1, 'refund#card': 300 }, items: [] });
+    expect(delta).toEqual({ businessDay: '2026-11-25', day: { refunds: 300, refundCount: 1, 'refund#card': 300 }, hours: [], items: [] });
   });
 
   it('books a void as a count and the order’s net at the void, and no sale', () => {
     const voided = sampleEvent('order.voided');
-    expect(salesDelta(voided, 'UTC')).toEqual({ businessDay: '2026-11-25', day: { voids: 1, voidAmount: 450 }, items: [] });
+    expect(salesDelta(voided, 'UTC')).toEqual({ businessDay: '2026-11-25', day: { voids: 1, voidAmount: 450 }, hours: [], items: [] });
     const discounted = { ...voided, data: { ...voided.data, totals: { ...voided.data.totals, discount: 50 } } };
     expect(salesDelta(discounted, 'UTC').day.voidAmount).toBe(400);
   });
 
   it('subscribes to exactly the events the rules handle', () => {
     const functions = parse(readFileSync(join(__dirname, '../../functions/analytics/functions.yml'), 'utf8'));
-    expect([...functions.recordSales.events[0].sns.filterPolicy.type].sort()).toEqual([...SALES_EVENTS].sort());
+    const subscribed = functions.recordAnalytics.events.flatMap((event: { sns: { filterPolicy: { type: string[] } } }) => event.sns.filterPolicy.type);
+    expect(subscribed.sort()).toEqual([...ANALYTICS_EVENTS].sort());
+    expect(SALES_EVENTS.every((type) => subscribed.includes(type))).toBe(true);
     expect([...functions.learnAnalyticsSites.events[0].sns.filterPolicy.type].sort()).toEqual([...SITE_EVENTS].sort());
-    expect(functions.recordSales.events[0].sns.redrivePolicy).toEqual({ deadLetterTargetRef: 'AnalyticsDeadLetterQueue' });
+    for (const event of functions.recordAnalytics.events) expect(event.sns.redrivePolicy).toEqual({ deadLetterTargetRef: 'AnalyticsDeadLetterQueue' });
   });
 });
 
 describe('hours of day on DST days', () => {
-  const hourAt = (placedAt: string) => salesDelta(paid({ placedAt }), 'Europe/Paris').hour?.hour;
+  const hourAt = (placedAt: string) => salesDelta(paid({ placedAt }), 'Europe/Paris').hours[0]?.hour;
 
   it('counts both passes of a repeated hour in one bucket (fall back, a 25-hour day)', () => {
     // 2026-10-25: 02:30 CEST (00:30 UTC) and, an hour later, 02:30 CET (01:30 UTC).
@@ -136,6 +150,13 @@ describe('reading counters back', () => {
       byChannel: {},
       byServer: {},
       byPaymentMethod: {},
+      byCategory: {},
+      labour: { seconds: 0, cost: 0, uncostedSeconds: 0, percentOfSalesBps: null, salesPerLabourHour: null },
+      byPosition: {},
+      foodCost: { amount: 0, percentOfSalesBps: null },
+      waste: { count: 0, value: 0, byReason: {} },
+      foodSafety: { incidents: 0, critical: 0, minutesOutOfRange: 0 },
+      knownCustomers: { orders: 0, netSales: 0 },
     });
   });
 
@@ -152,7 +173,10 @@ describe('reading counters back', () => {
     expect(figures.refunds).toEqual({ count: 1, amount: 300 });
     expect(figures.voids).toEqual({ count: 1, amount: 450 });
     expect(figures.byChannel).toEqual({ 'dine-in': { netSales: 2295, orders: 1 }, takeaway: { netSales: 1000, orders: 1 } });
-    expect(figures.byServer).toEqual({ 'user-staff-1': { netSales: 2295, orders: 1 }, 'user-staff-2': { netSales: 1000, orders: 1 } });
+    expect(figures.byServer).toEqual({
+      'user-staff-1': { netSales: 2295, orders: 1, covers: 2, discounts: 255, tips: 300, labourSeconds: 0 },
+      'user-staff-2': { netSales: 1000, orders: 1, covers: 0, discounts: 0, tips: 300, labourSeconds: 0 },
+    });
     expect(figures.byPaymentMethod).toEqual({ card: { taken: 2799 * 2, refunded: 300 } });
   });
 
@@ -209,6 +233,14 @@ describe('the sales query', () => {
     expect(tooLong.success).toBe(false);
     expect(tooLong.error?.issues[0]?.message).toContain('400 days');
     expect(query({ from: '2025-01-01', to: '2026-02-05', grain: 'week' }).success).toBe(true);
+  });
+
+  it('takes known metrics and refuses an unknown one, naming it', () => {
+    expect(query({ from: '2026-01-01', to: '2026-01-31', metrics: 'netSales, labour,foodCost' }).data?.metrics).toEqual(['netSales', 'labour', 'foodCost']);
+    const unknown = query({ from: '2026-01-01', to: '2026-01-31', metrics: 'netSales,margin' });
+    expect(unknown.success).toBe(false);
+    expect(unknown.error?.issues[0]?.message).toContain('unknown metric "margin"');
+    expect(query({ from: '2026-01-01', to: '2026-01-31', metrics: '' }).success).toBe(false);
   });
 
   it('refuses unknown parameters, a reversed range and unknown grains', () => {

@@ -1,18 +1,27 @@
 // POST /sites/{siteId}/orders on a warm container, counted at the SDK clients: at most 4 DynamoDB round trips
-// (revocation check, one BatchGetItem, the ticket counter, one TransactWriteItems) and no SNS publish on the
+// (revocation check, one BatchGetItem with the categories' Query beside it, the ticket counter, one
+// TransactWriteItems) and no SNS publish on the
 // request path (the table's stream relays the outbox). The Idempotency-Key's record commits in the order's own
 // transaction with the exact bytes answered; a replay is 2 round trips; a concurrent twin replays the winner.
-import { BatchGetCommand, GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
 import { cancelled, dynamo } from './fixtures/stub-dynamodb';
 import { menuItem } from './fixtures/orders';
+import { fingerprintOf } from '../../functions/shared/idempotency';
+import { logger } from '../../functions/shared/logger';
 
 jest.mock('../../functions/shared/clients/dynamodb', () => jest.requireActual('./fixtures/stub-dynamodb').stubbedClients);
 const publicKeys: { keys: JWK[] } = { keys: [] };
 const snsSent: unknown[] = [];
 jest.mock('../../functions/shared/clients/sns', () => ({
   snsClient: () => ({ send: async (command: unknown) => snsSent.push(command) && { MessageId: 'm-1' } }),
+}));
+
+const CUSTOMER_REF_KEY = { key: Buffer.alloc(32, 3).toString('base64url') };
+const secretsRead: unknown[] = [];
+jest.mock('../../functions/shared/clients/secrets-manager', () => ({
+  secretsManagerClient: () => ({ send: async (command: unknown) => secretsRead.push(command) && { SecretString: JSON.stringify(CUSTOMER_REF_KEY) } }),
 }));
 
 const ORDERS_TABLE = 'brigade-test-orders';
@@ -23,13 +32,14 @@ Object.assign(process.env, {
   JWT_ISSUER: 'brigade-test',
   JWT_AUDIENCE: 'brigade-test-api',
   REVOCATIONS_TABLE,
+  CUSTOMER_REF_KEY_SECRET: 'brigade/test/orders/customer-ref-key',
 });
 const { handler } = require('../../functions/orders/create-order') as typeof import('../../functions/orders/create-order');
 
 const settings = { siteId: 'site-1', timeZone: 'Europe/Paris', currency: 'EUR', businessDayStartsAt: '04:00', version: 1 };
 const burger = menuItem({ itemId: 'burger', name: 'Burger', price: 1250 });
 const fries = menuItem({ itemId: 'fries', name: 'Fries', price: 450 });
-const body = { channel: { type: 'takeaway' }, lines: [{ itemId: 'burger', quantity: 2 }, { itemId: 'fries', quantity: 1 }] };
+const body: Record<string, unknown> = { channel: { type: 'takeaway' }, lines: [{ itemId: 'burger', quantity: 2 }, { itemId: 'fries', quantity: 1 }] };
 const context = { awsRequestId: 'req-1', functionName: 'createOrder', getRemainingTimeInMillis: () => 10_000 } as unknown as Context;
 let token: string;
 
@@ -61,6 +71,7 @@ const tableAnswer = (command: { input: Record<string, any> }): unknown => {
     ];
     return { Responses: { [table]: menu.filter((item) => Keys.some((k) => k.pk === item.pk && k.sk === item.sk)) } };
   }
+  if (command instanceof QueryCommand) return { Items: [{ categoryId: 'mains', name: 'Mains' }] };
   if (command instanceof UpdateCommand) return { Attributes: { lastTicket: 7 } };
   if (command instanceof TransactWriteCommand) {
     for (const item of command.input.TransactItems ?? []) if (item.Put?.Item?.sk === 'IDEMPOTENCY') committed.set(String(item.Put.Item.pk), item.Put.Item);
@@ -78,7 +89,7 @@ beforeEach(() => {
   dynamo.answer = tableAnswer;
 });
 
-const post = async (key: string) =>
+const post = async (key: string, requestBody: Record<string, unknown> = body) =>
   (await handler(
     {
       version: '2.0',
@@ -88,7 +99,7 @@ const post = async (key: string) =>
       headers: { 'content-type': 'application/json', 'idempotency-key': key, authorization: `Bearer ${token}` },
       pathParameters: { siteId: 'site-1' },
       requestContext: { http: { method: 'POST', path: '/sites/site-1/orders', sourceIp: '127.0.0.1' }, requestId: 'r-1' },
-      body: JSON.stringify(body),
+      body: JSON.stringify(requestBody),
       isBase64Encoded: false,
     } as unknown as APIGatewayProxyEventV2,
     context,
@@ -108,20 +119,65 @@ describe('POST /sites/{siteId}/orders round trips (warm container)', () => {
     snsSent.length = 0;
     const response = await post('first-order-key-1');
     expect(response.statusCode).toBe(201);
-    expect(calls()).toEqual(['BatchGetCommand', 'BatchGetCommand', 'UpdateCommand', 'TransactWriteCommand']);
+    expect(calls()).toEqual(['BatchGetCommand', 'BatchGetCommand', 'QueryCommand', 'UpdateCommand', 'TransactWriteCommand']);
     expect(snsSent).toEqual([]);
-    const transaction = dynamo.sent[3]!.input.TransactItems as Array<{ Put?: { Item: Record<string, any> }; ConditionCheck?: unknown }>;
+    const transaction = dynamo.sent[4]!.input.TransactItems as Array<{ Put?: { Item: Record<string, any> }; ConditionCheck?: unknown }>;
     const record = transaction.find((item) => item.Put?.Item.sk === 'IDEMPOTENCY')!.Put!.Item;
     expect(record).toMatchObject({ status: 'COMPLETED', response: { status: 201, body: response.body, headers: { location: expect.stringMatching(/^\/sites\/site-1\/orders\//) } } });
     expect(transaction.filter((item) => item.Put?.Item.sk === 'OUTBOX').map((item) => item.Put!.Item.eventType)).toEqual(['order.placed']);
     expect(JSON.parse(response.body!)).toMatchObject({ ticketNumber: 7, status: 'open' });
+    expect(JSON.parse(response.body!).lines.map((line: Record<string, unknown>) => [line.categoryId, line.categoryName])).toEqual([
+      ['mains', 'Mains'],
+      ['mains', 'Mains'],
+    ]);
+  });
+
+  it('keeps a customer only as its keyed hash: nothing written holds the phone, and a replay is byte-identical', async () => {
+    const withPhone = { ...body, customer: { phone: '+1 (212) 555-0123' } };
+    dynamo.sent.length = 0;
+    const first = await post('customer-order-key', withPhone);
+    expect(first.statusCode).toBe(201);
+    const { customerRef } = JSON.parse(first.body!);
+    expect(customerRef).toMatch(/^phone:[A-Za-z0-9_-]{43}$/);
+    const written = JSON.stringify(dynamo.sent.map((command) => command.input));
+    expect(written).toContain(customerRef);
+    expect(written).not.toMatch(/2125550123|555-0123/);
+    // The key's fingerprint is of the request with the customer hashed, not of the phone (a plain hash of a phone
+    // number is reversed by trying them all).
+    const record = committed.get('IDEMPOTENCY#orders-create#site-1#u-1#customer-order-key')!;
+    const parsedLines = [{ itemId: 'burger', quantity: 2, modifierIds: [] }, { itemId: 'fries', quantity: 1, modifierIds: [] }];
+    expect(record.fingerprint).toBe(fingerprintOf({ siteId: 'site-1' }, { channel: body.channel, lines: parsedLines, customerRef }));
+    const replay = await post('customer-order-key', withPhone);
+    expect(replay.body).toBe(first.body);
+    expect(replay.headers).toMatchObject({ 'idempotent-replayed': 'true' });
+    // Written another way, the same number is the same customer, hence the same request: still a replay.
+    expect((await post('customer-order-key', { ...body, customer: { phone: '+12125550123' } })).body).toBe(first.body);
+    expect(secretsRead.length).toBe(1); // the key is read once per container, not per order
+  });
+
+  it('logs no phone number, whether the order is placed or refused for a malformed one', async () => {
+    const lines: string[] = [];
+    const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => lines.push(String(chunk)) > 0);
+    logger.setLogLevel('DEBUG'); // the unit tests' setup silences logs
+    try {
+      expect((await post('logged-order-key', { ...body, customer: { phone: '+44 20 7946 0958' } })).statusCode).toBe(201);
+      const refused = await post('refused-order-key', { ...body, customer: { phone: '020 7946 0958 ext 12' } });
+      expect(refused.statusCode).toBe(400);
+      expect(JSON.parse(refused.body!).error.details).toEqual([{ in: 'body', path: 'customer.phone', message: expect.stringContaining('phone number') }]);
+      expect(refused.body).not.toMatch(/79460958|7946 0958/);
+    } finally {
+      logger.setLogLevel('SILENT');
+      write.mockRestore();
+    }
+    expect(lines.join('')).toContain('"status":400'); // the request lines were captured
+    expect(lines.join('')).not.toMatch(/79460958|7946 0958/);
   });
 
   it('replays a used key in 2 round trips, byte-identical, without writing', async () => {
     const first = await post('replayed-order-key');
     dynamo.sent.length = 0;
     const replay = await post('replayed-order-key');
-    expect(calls()).toEqual(['BatchGetCommand', 'BatchGetCommand']);
+    expect(calls()).toEqual(['BatchGetCommand', 'BatchGetCommand', 'QueryCommand']);
     expect(replay.statusCode).toBe(201);
     expect(replay.body).toBe(first.body);
     expect(replay.headers).toMatchObject({ 'idempotent-replayed': 'true', location: first.headers!.location });
@@ -138,7 +194,7 @@ describe('POST /sites/{siteId}/orders round trips (warm container)', () => {
     } finally {
       body.lines = original;
     }
-    expect(calls()).toEqual(['BatchGetCommand', 'BatchGetCommand']);
+    expect(calls()).toEqual(['BatchGetCommand', 'BatchGetCommand', 'QueryCommand']);
   });
 
   it('a concurrent twin that commits first wins: the loser writes nothing and replays the winner', async () => {
@@ -156,7 +212,7 @@ describe('POST /sites/{siteId}/orders round trips (warm container)', () => {
     };
     dynamo.sent.length = 0;
     const loser = await post('twin-order-key');
-    expect(calls()).toEqual(['BatchGetCommand', 'BatchGetCommand', 'UpdateCommand', 'TransactWriteCommand', 'GetCommand']);
+    expect(calls()).toEqual(['BatchGetCommand', 'BatchGetCommand', 'QueryCommand', 'UpdateCommand', 'TransactWriteCommand', 'GetCommand']);
     expect(loser.statusCode).toBe(201);
     expect(loser.body).toBe(winner.body);
     expect(loser.headers).toMatchObject({ 'idempotent-replayed': 'true' });

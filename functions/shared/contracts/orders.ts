@@ -52,6 +52,8 @@ const lineSchema = z
     lineId: z.string().min(1).describe('the line, unique in the order (L1, L2…)'),
     itemId: z.string().min(1).describe('the menu item'),
     name: z.string().describe('the item name when ordered'),
+    categoryId: z.string().min(1).optional().describe("the item's menu category when ordered; absent on lines ordered before lines carried it"),
+    categoryName: z.string().optional().describe("that category's name when ordered; absent with categoryId, or if the category could not be read then"),
     station: stationSchema.describe('where it is prepared'),
     quantity: z.number().int().min(1).describe('portions'),
     modifiers: z
@@ -130,6 +132,13 @@ const orderSnapshotSchema = z.strictObject({
   currency: currencySchema,
   channel: channelSchema,
   serverId: userId('the user who placed it'),
+  customerRef: z
+    .string()
+    .regex(/^(phone|loyalty):[A-Za-z0-9_-]{43}$/)
+    .optional()
+    .describe(
+      "the customer, if one was named: `phone:` or `loyalty:` and the HMAC-SHA-256 (base64url) of the normalised phone number or loyalty id under the stage's secret key. Never the phone or loyalty id itself; the same customer has the same ref on every site of the deployment until the key is rotated",
+    ),
   status: orderStatusSchema.describe('order status after the change'),
   lines: z.array(lineSchema).min(1).describe('the lines'),
   discount: discountSchema.nullable().describe('the order discount, null if none'),

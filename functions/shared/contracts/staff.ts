@@ -1,10 +1,12 @@
 // What the staff domain publishes on the events topic: each closed and opened shift of the time clock, so analytics
-// can count labour hours per site, day and position. No wage or pay is in them: wages are seen by managers and the
-// person only (docs/staff.md). Ids are per fact, so a relayed copy keeps its id: `clock-in:{shiftId}`,
-// `clock-out:{shiftId}`. Deduplicate by `id`. Instants are UTC; `localDate` is the site's calendar day (its time
-// zone) on which the shift began, which is the day its hours count for.
+// can count labour hours per site, day and position; each person's hourly cost per position (pay rates), so it can
+// cost those hours; and published schedules. Shifts carry no money; the pay rates are the only wage figures on the
+// topic (base hourly cost, no premiums or payslips: docs/staff.md). Ids are per fact, so a relayed copy keeps its
+// id: `clock-in:{shiftId}`, `clock-out:{shiftId}`, `pay-rates:{siteId}:{userId}:v{version}` (a person may have a
+// profile at several sites, each versioned on its own). Deduplicate by `id`. Instants are UTC; `localDate` is the
+// site's calendar day (its time zone) on which the shift began, which is the day its hours count for.
 import * as z from 'zod';
-import { dateSchema, utcInstantSchema } from './values';
+import { currencySchema, dateSchema, moneySchema, utcInstantSchema, versionSchema } from './values';
 
 const shift = {
   shiftId: z.string().min(1).describe('the shift: one clock-in to its clock-out'),
@@ -36,6 +38,25 @@ export const staffContract = {
           .literal(true)
           .optional()
           .describe('present when nobody clocked out: the auto-close job closed the shift at its scheduled end or after the site’s autoCloseAfterHours'),
+      }),
+    },
+    'staff.pay-rates-changed': {
+      description:
+        "A staff profile was created, or an edit changed the rates below: a wage or a position added, or for a monthly wage the contracted hours or the pack (PUT /sites/{siteId}/staff/{userId}; an edit that moves no rate publishes nothing): the person's hourly cost per position over time, so analytics can cost labour hours (labour cost, labour % of sales) without seeing payroll. A monthly wage is given as its hourly equivalent at the contracted hours, the rate payroll and the schedule's labour cost use. Base rates only: no overtime or other premiums. Id `pay-rates:{siteId}:{userId}:v{version}`; keep the highest `version` per site and person.",
+      data: z.strictObject({
+        userId: z.string().min(1).describe('whose rates'),
+        version: versionSchema.describe("the profile's version after the change"),
+        currency: currencySchema.describe('currency of the rates'),
+        rates: z
+          .array(
+            z.strictObject({
+              positionId: z.string().min(1).describe('the position'),
+              from: dateSchema.describe('first site-local day the rate applies'),
+              hourlyRate: moneySchema.describe('cost of one hour at that position, minor units'),
+            }),
+          )
+          .max(500)
+          .describe('every position’s rates, each effective until the next one of the same position'),
       }),
     },
     'staff.schedule-published': {

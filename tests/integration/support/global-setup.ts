@@ -23,6 +23,8 @@ export default async function globalSetup(): Promise<void> {
     log: process.env.BRIGADE_TEST_VERBOSE ? (m, e) => console.log(`[local cloud] ${m}`, e ?? '') : undefined,
   });
   globalThis.brigadeLocalCloud = cloud;
+  // In the background, as npm start does; analytics-demo-history.test.ts waits for it.
+  void cloud.seedDemoHistory();
   // Test workers start after this and inherit these variables.
   Object.assign(process.env, cloud.env, { BRIGADE_TARGET: 'local' });
   console.log(`\nlocal cloud started in ${((Date.now() - started) / 1000).toFixed(1)} s`);

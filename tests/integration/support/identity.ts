@@ -34,9 +34,10 @@ export function theOwner(): Promise<TestUser> {
   return owner;
 }
 
-export async function createSite(siteId = uniqueId('site')): Promise<string> {
+/** A site in Paris paying in euros unless `where` says otherwise. */
+export async function createSite(siteId = uniqueId('site'), where: { timeZone: string; currency: string } = { timeZone: 'Europe/Paris', currency: 'EUR' }): Promise<string> {
   const res = await api('POST', '/sites', {
-    body: { siteId, name: `Test ${siteId}`, timeZone: 'Europe/Paris', currency: 'EUR' },
+    body: { siteId, name: `Test ${siteId}`, ...where },
     headers: bearer(await theOwner()),
   });
   if (res.status !== 201) throw new Error(`create site → ${res.status} ${res.text}`);
