@@ -3,11 +3,12 @@
 // orders put directly instead of replaying them one transaction each. The unit test holds it equal to the
 // consumer's writes applied one by one.
 import { rollupsOf, type Counters, type Delta } from './sales-rules';
+import { bookingItem } from './sales-store';
 import { analyticsKeys, type TableKey } from './table';
 
 export type FoldedItem = TableKey & Record<string, unknown>;
 
-export function foldDeltas(siteId: string, deltas: Iterable<Delta>): FoldedItem[] {
+export function foldDeltas(siteId: string, deltas: Iterable<Delta>, epoch = 0): FoldedItem[] {
   const items = new Map<string, FoldedItem>();
   const itemAt = (key: TableKey) => {
     const id = `${key.pk}|${key.sk}`;
@@ -22,9 +23,10 @@ export function foldDeltas(siteId: string, deltas: Iterable<Delta>): FoldedItem[
   };
   for (const delta of deltas) {
     if (delta.bookOrder) {
-      const id = `${analyticsKeys.order(siteId, delta.bookOrder).pk}|${analyticsKeys.order(siteId, delta.bookOrder).sk}`;
+      const booking = bookingItem(siteId, delta.bookOrder, epoch, delta.businessDay);
+      const id = `${booking.pk}|${booking.sk}`;
       if (items.has(id)) continue; // booked before: the consumer's condition refuses the whole event
-      items.set(id, { ...analyticsKeys.order(siteId, delta.bookOrder), day: delta.businessDay });
+      items.set(id, booking);
     }
     const { week, month, year } = rollupsOf(delta.businessDay);
     if (Object.keys(delta.day).length > 0 || delta.labels)

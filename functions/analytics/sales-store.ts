@@ -86,12 +86,22 @@ export function transactionParts<T>(summary: readonly T[], items: readonly T[], 
   return parts;
 }
 
-/** The writes of `delta` at `siteId`, split so that each part with its receipt and epoch check fits one transaction. */
-export function salesWrites(table: string, siteId: string, delta: Delta): Write[][] {
+/** How long an order's booking is kept: a payment after a refund comes within days, not a year. */
+export const BOOKING_TTL_SECONDS = 400 * 24 * 60 * 60;
+
+/** The booking of an order's sale in `epoch`: put only if absent, first in its transaction. */
+export const bookingItem = (siteId: string, orderId: string, epoch: number, day: string, now = Date.now()) => ({
+  ...analyticsKeys.booking(siteId, orderId, epoch),
+  day,
+  expiresAt: Math.floor(now / 1000) + BOOKING_TTL_SECONDS,
+});
+
+/** The writes of `delta` at `siteId` in `epoch`, split so that each part with its receipt and epoch check fits one transaction. */
+export function salesWrites(table: string, siteId: string, delta: Delta, epoch = 0): Write[][] {
   const { week, month, year } = rollupsOf(delta.businessDay);
   const summary: Write[] = [];
   // First, so its refusal is recognisable (index BOOKING_INDEX): an order's sale is booked once.
-  if (delta.bookOrder) summary.push({ Put: { TableName: table, Item: { ...analyticsKeys.order(siteId, delta.bookOrder), day: delta.businessDay }, ConditionExpression: 'attribute_not_exists(pk)' } });
+  if (delta.bookOrder) summary.push({ Put: { TableName: table, Item: bookingItem(siteId, delta.bookOrder, epoch, delta.businessDay), ConditionExpression: 'attribute_not_exists(pk)' } });
   if (Object.keys(delta.day).length > 0 || delta.labels)
     summary.push(
       ...[analyticsKeys.day(siteId, delta.businessDay), analyticsKeys.week(siteId, week), analyticsKeys.month(siteId, month), analyticsKeys.year(siteId, year)].map((key) =>
@@ -130,7 +140,7 @@ export class SalesStore {
    */
   async record(siteId: string, consumer: string, eventId: string, delta: Delta, epoch: number): Promise<boolean> {
     let applied = false;
-    for (const [index, writes] of salesWrites(this.table, siteId, delta).entries()) {
+    for (const [index, writes] of salesWrites(this.table, siteId, delta, epoch).entries()) {
       const receipt: Write = {
         Put: {
           TableName: this.table,

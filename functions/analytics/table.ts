@@ -14,11 +14,12 @@
 //   SITE#{site}#SALES / ITEM#DAY#{day}#{item}     one menu item's quantity, revenue and category that day, and
 //   SITE#{site}#SALES / ITEM#MONTH#{yyyy-mm}#{item} its month: an order's transaction names only the items it sold
 //   SITE#{site}#SALES / CUSTOMER#{ref}       a customer (a keyed hash from orders): visits, spend, days visited
-//   SITE#{site}#SALES / ORDER#{order}        an order's sale is booked: a second `order.paid` (refunded and paid
-//                                            again) books nothing
 //   SITE#{site}#SALES / MENU#{item}          a menu item's recipe (orders' `menu.item-changed`, newest version)
 //   SITE#{site}#SALES / COST#{ingredient}    an ingredient's average cost (inventory's movements, newest)
 //   SITE#{site}#SALES / RATES#{user}         a person's hourly cost per position over time (staff's pay rates)
+//   BOOKED#{site}#{order}#e{epoch} / ORDER   an order's sale is booked in that epoch: a second `order.paid` (refunded
+//                                            and paid again) books nothing. A partition per order, like receipts, so
+//                                            the site's partition does not grow with its orders (TTL 400 days)
 //   EVENT#{consumer}#{eventId}#e{epoch}[#{part}] / RECEIPT
 //                                            an event (or a part of a large one) counted in that epoch
 //   EVENT#sites#{eventId} / RECEIPT          the sites consumer's receipts (shared/sns-consumer.ts)
@@ -40,7 +41,7 @@ export const analyticsKeys = {
   item: (siteId: string, date: string, itemId: string): TableKey => ({ pk: sitePk(siteId), sk: `ITEM#DAY#${date}#${itemId}` }),
   itemMonth: (siteId: string, month: string, itemId: string): TableKey => ({ pk: sitePk(siteId), sk: `ITEM#MONTH#${month}#${itemId}` }),
   customer: (siteId: string, ref: string): TableKey => ({ pk: sitePk(siteId), sk: `CUSTOMER#${ref}` }),
-  order: (siteId: string, orderId: string): TableKey => ({ pk: sitePk(siteId), sk: `ORDER#${orderId}` }),
+  booking: (siteId: string, orderId: string, epoch: number): TableKey => ({ pk: `BOOKED#${siteId}#${orderId}#e${epoch}`, sk: 'ORDER' }),
   menuItem: (siteId: string, itemId: string): TableKey => ({ pk: sitePk(siteId), sk: `MENU#${itemId}` }),
   cost: (siteId: string, ingredientId: string): TableKey => ({ pk: sitePk(siteId), sk: `COST#${ingredientId}` }),
   rates: (siteId: string, userId: string): TableKey => ({ pk: sitePk(siteId), sk: `RATES#${userId}` }),

@@ -86,6 +86,8 @@ beforeAll(async () => {
   ] as const)
     await publishEvent(topicArn('alerts'), buildEvent({ type, source: 'iot', siteId: site.siteId, correlationId: randomUUID(), data: data as Record<string, unknown> }));
 
+  // Staff counts whole seconds: the shift lasts at least two whatever the machine's speed.
+  await new Promise((resolve) => setTimeout(resolve, 2_000));
   await expectStatus(tap(site.siteId, site.manager, site.staff.userId, 'clock-out'), 201);
 
   const settled = await eventually(

@@ -68,7 +68,9 @@ beforeAll(async () => {
   };
   day = orders.staffDineIn.businessDay;
 
-  // A shift on the clock for the staff member (hours for the per-hour figures), out after the orders.
+  // A shift on the clock for the staff member (hours for the per-hour figures), out after the orders. Staff counts
+  // whole seconds: on a quiet machine the three orders take less than one, so the shift lasts at least two.
+  await new Promise((resolve) => setTimeout(resolve, 2_000));
   await expectStatus(tap(site.siteId, site.staff, site.staff.userId, 'clock-out'), 201);
 
   // Everything counted: the sales, their food cost, the shift, the recipes and both ingredients' costs.
