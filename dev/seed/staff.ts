@@ -115,6 +115,12 @@ function scheduledShift(siteId: string, timeZone: string, person: DemoPerson, da
   };
 }
 
+/**
+ * The time clock's shift id of the person's shift that day: unique per person and day, so the clock-out events the
+ * analytics history makes of them (`clock-out:{shiftId}`) never share an id.
+ */
+const demoClockShiftId = (userId: string, date: string) => `shift-demo-${date}-${createHash('sha256').update(`${userId}#${date}#clock`).digest('hex').slice(0, 8)}`;
+
 /** The punches of one day's shift, made by the clock's rules as the tablet would have made them. */
 function shiftPunches(siteId: string, timeZone: string, person: DemoPerson, date: string): PunchRecord[] {
   const { start, hours, breakMinutes, position } = person.pattern;
@@ -131,7 +137,7 @@ function shiftPunches(siteId: string, timeZone: string, person: DemoPerson, date
   taps.push(['clock-out', clockOut]);
   let clock: Clock = OFF_CLOCK;
   return taps.flatMap(([kind, at]) => {
-    const outcome = tap(clock, kind, at, { shiftId: `shift-demo-${date}-${person.userId.slice(0, 8)}`, positionId: position });
+    const outcome = tap(clock, kind, at, { shiftId: demoClockShiftId(person.userId, date), positionId: position });
     const punches = punchRecords(outcome, clock, at, { siteId, userId: person.userId, by: person.userId, timeZone, marks: { scheduledShiftId: demoShiftId(person.userId, date) } });
     clock = outcome.after;
     return punches;
@@ -210,8 +216,11 @@ async function seedPunches(db: DynamoDBDocumentClient, table: string, siteId: st
       ProjectionExpression: 'sk',
     }),
   );
-  const stored = new Set(Items.map((item) => item.sk as string));
-  const missing = punches.map((p) => ({ ...staffKeys.punch(siteId, person.userId, p.at, p.shiftId, p.seq), ...p })).filter((item) => !stored.has(item.sk));
+  // By instant, not by key: a store seeded before the shift ids changed (they were not unique per person) keeps its
+  // punches and gets no second copy of them.
+  const instantOf = (sk: string) => sk.split('#')[1];
+  const stored = new Set(Items.map((item) => instantOf(item.sk as string)));
+  const missing = punches.map((p) => ({ ...staffKeys.punch(siteId, person.userId, p.at, p.shiftId, p.seq), ...p })).filter((item) => !stored.has(instantOf(item.sk)));
   await batchWrite(db, table, missing, 'punches');
   return missing.length;
 }
