@@ -61,6 +61,27 @@ export async function dashboard(siteId: string, date: string | undefined, now = 
   };
 }
 
+type Dashboard = Awaited<ReturnType<typeof dashboard>>;
+type HourRow = Dashboard['hourly'][number];
+
+/** The dashboard as a spreadsheet: one row per hour of the day, with the same hour a week before. */
+export function dashboardCsv(day: Dashboard): HttpResult {
+  const columns: ReadonlyArray<Column<HourRow>> = [
+    { header: 'date', value: () => day.date },
+    { header: 'hour', value: (row) => row.hour },
+    { header: 'net_sales', value: (row) => row.netSales, money: true },
+    { header: 'orders', value: (row) => row.orders },
+    { header: 'covers', value: (row) => row.covers },
+    { header: 'average_ticket', value: (row) => row.averageTicket, money: true },
+    { header: 'labour_hours', value: (row) => Math.round(row.labourSeconds / 36) / 100 },
+    { header: 'last_week_date', value: () => day.compareDate },
+    { header: 'last_week_net_sales', value: (row) => row.sameWeekdayLastWeek.netSales, money: true },
+    { header: 'last_week_orders', value: (row) => row.sameWeekdayLastWeek.orders },
+    { header: 'last_week_covers', value: (row) => row.sameWeekdayLastWeek.covers },
+  ];
+  return csvResponse(csvOf(columns, day.hourly, day.currency ?? undefined), `dashboard-${day.siteId}-${day.date}.csv`);
+}
+
 /** Best revenue first, then portions, then id: a stable order for equal figures. */
 const byRevenue = (items: readonly ItemFigures[]) => [...items].sort((a, b) => b.revenue - a.revenue || b.quantity - a.quantity || a.itemId.localeCompare(b.itemId));
 

@@ -7,7 +7,10 @@ import { daysBetween, FIGURE_NAMES } from './sales-rules';
 
 export const siteParamsSchema = z.object({ siteId: siteIdSchema });
 
-export const dashboardQuerySchema = z.strictObject({ date: isoDateSchema.optional().describe("the business day; today in the site's time zone by default") });
+export const dashboardQuerySchema = z.strictObject({
+  date: isoDateSchema.optional().describe("the business day; today in the site's time zone by default"),
+  format: z.enum(['json', 'csv']).default('json').describe('csv: one row per hour of the day, with the same hour a week before'),
+});
 
 /** The longest range a report reads at each grain, in days: what one request may cost. */
 export const MAX_RANGE_DAYS = { day: 400, week: 800, month: 1830 } as const;

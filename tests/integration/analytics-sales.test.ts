@@ -182,6 +182,17 @@ describe('the sales report', () => {
     expect(cells).toMatchObject({ range: 'current', period: day, net_sales_minor: String(dashboard.day.netSales), orders: '3', voids: '1', refunded_minor: '500', refunded: '5.00', currency: 'EUR' });
   });
 
+  it('exports the dashboard as one row per hour, and reports only the metrics asked for', async () => {
+    const dashboard = await settledDashboard();
+    const csv = await expectStatus(api('GET', `/sites/${site.siteId}/analytics/dashboard?date=${day}&format=csv`, { headers: bearer(site.manager) }), 200);
+    const [header, ...rows] = csv.text.split('\r\n').filter(Boolean);
+    expect(rows).toHaveLength(24);
+    const column = (name: string) => header!.split(',').indexOf(name);
+    expect(rows.reduce((total, row) => total + Number(row.split(',')[column('net_sales_minor')]), 0)).toBe(dashboard.day.netSales);
+    const picked = await expectStatus(salesOf(`from=${day}&to=${day}&metrics=netSales,orders`), 200);
+    expect(picked.json.totals).toEqual({ netSales: dashboard.day.netSales, orders: 3 });
+  });
+
   it('refuses ranges over the limit and unknown parameters (400)', async () => {
     const tooLong = await salesOf('from=2025-01-01&to=2026-02-05');
     expect(tooLong.status).toBe(400);
