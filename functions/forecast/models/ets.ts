@@ -88,7 +88,28 @@ export function fitEts(y: Series, period: number, components: EtsComponents, max
   const start = startingParameters(components, m);
   const states = initialStates(interpolateMissing(y), m, components.trend, components.season);
   const layout = parameterLayout(components);
-  const x0 = [...layout.map((name) => start[name]), ...states];
+  return searchFrom(y, period, components, [...layout.map((name) => start[name]), ...states], maxEvaluations);
+}
+
+/** Evaluations of a warm-started refit (refitEts): a backtest window's re-estimate, not a search from scratch. */
+export const REFIT_EVALUATIONS = 150;
+
+/**
+ * Refits `from`'s model on `y` by a search that starts at `from`'s estimates instead of R's starting values, with
+ * a small budget. For rolling-origin backtests: the training windows are prefixes of the series `from` was fitted
+ * on, so its initial state (at time 0) is a meaningful start, and a few evaluations re-estimate the parameters on
+ * the window alone for a fraction of a full fit's cost.
+ */
+export function refitEts(y: Series, from: EtsFit, maxEvaluations = REFIT_EVALUATIONS): EtsFit | undefined {
+  const layout = parameterLayout(from.components);
+  // The optimiser's vector leaves out the last seasonal state (implied by the others).
+  const states = from.components.season === 'N' ? from.initialState : from.initialState.slice(0, -1);
+  return searchFrom(y, from.m, from.components, [...layout.map((name) => from.parameters[name]), ...states], maxEvaluations);
+}
+
+function searchFrom(y: Series, period: number, components: EtsComponents, x0: number[], maxEvaluations: number): EtsFit | undefined {
+  const m = components.season === 'N' ? 1 : period;
+  const layout = parameterLayout(components);
   // R's rule (np ≥ n − 1: not enough data), with n the observed points so gaps cannot leave AICc undefined.
   if (x0.length >= y.filter((v) => v !== null).length - 1) return undefined;
 
