@@ -11,7 +11,9 @@ import { archiveItem } from '../../functions/archive/archive-store';
 import { DEFAULT_RETENTION_DAYS } from '../../functions/archive/archive-rules';
 import type { EventData } from '../../functions/shared/contracts';
 import type { EventEnvelope } from '../../functions/shared/events';
-import { demoHistoryEvents, type HistoryInput } from './analytics-history';
+import { addDays } from '../../functions/shared/time';
+import { demoHistoryEvents, HISTORY_DAYS, type HistoryInput } from './analytics-history';
+import { forecastHistory } from './forecast-history';
 
 const MARKER = (siteId: string) => ({ pk: 'DEMO', sk: `HISTORY#${siteId}` });
 
@@ -53,13 +55,17 @@ export async function seedAnalyticsHistory(db: DynamoDBDocumentClient, stage: st
   const events = demoHistoryEvents(input);
   const topic = (event: EventEnvelope) => `arn:aws:sns:us-east-1:000000000000:brigade-${stage}-${event.type.startsWith('iot.') ? 'alerts' : 'events'}`;
   const retentionSeconds = DEFAULT_RETENTION_DAYS * 24 * 3600;
+  const folded = historyItems(input.siteId, input.timeZone, input.currency, events);
+  // The days analytics' publishDailyFigures would have published from those figures, for the forecast domain.
+  const daily = forecastHistory({ ...input, from: addDays(input.today, -HISTORY_DAYS), to: addDays(input.today, -1), folded });
   await Promise.all([
     putAll(
       db,
       `brigade-${stage}-archive`,
-      events.map((event) => archiveItem({ envelope: event, message: JSON.stringify(event), topicArn: topic(event), attributes: attributesOf(event), expiresAt: Math.floor(Date.parse(event.occurredAt) / 1000) + retentionSeconds })),
+      [...events, ...daily.events].map((event) => archiveItem({ envelope: event, message: JSON.stringify(event), topicArn: topic(event), attributes: attributesOf(event), expiresAt: Math.floor(Date.parse(event.occurredAt) / 1000) + retentionSeconds })),
     ),
-    putAll(db, analyticsTable, historyItems(input.siteId, input.timeZone, input.currency, events)),
+    putAll(db, analyticsTable, [...folded, ...daily.analyticsItems]),
+    putAll(db, `brigade-${stage}-forecast`, daily.forecastItems),
   ]);
   try {
     await db.send(new PutCommand({ TableName: analyticsTable, Item: { ...MARKER(input.siteId), events: events.length, seededAt: new Date().toISOString(), through: events.at(-1)?.occurredAt }, ConditionExpression: 'attribute_not_exists(pk)' }));

@@ -17,6 +17,8 @@
 //   SITE#{site}#SALES / MENU#{item}          a menu item's recipe (orders' `menu.item-changed`, newest version)
 //   SITE#{site}#SALES / COST#{ingredient}    an ingredient's average cost (inventory's movements, newest)
 //   SITE#{site}#SALES / RATES#{user}         a person's hourly cost per position over time (staff's pay rates)
+//   SITE#{site}#SALES / PUBLISHED#{day}      the day's figures as last published in analytics.daily-figures
+//                                            (daily-figures-rules.ts): a rebuild resets it, so the job republishes
 //   BOOKED#{site}#{order}#e{epoch} / ORDER   an order's sale is booked in that epoch: a second `order.paid` (refunded
 //                                            and paid again) books nothing. A partition per order, like receipts, so
 //                                            the site's partition does not grow with its orders (TTL 400 days)

@@ -123,7 +123,7 @@ describe('the resolved service (osls print --stage local)', () => {
       if (onFailure) deadLetterQueues.add(onFailure);
       for (const event of fn.events ?? []) if (event.sns?.redrivePolicy) deadLetterQueues.add(event.sns.redrivePolicy.deadLetterTargetRef);
     }
-    expect([...deadLetterQueues].sort()).toEqual(['AnalyticsDeadLetterQueue', 'ArchiveDeadLetterQueue', 'InventoryDeadLetterQueue', 'IotDeadLetterQueue', 'NotificationsDeadLetterQueue', 'OrdersDeadLetterQueue', 'StaffDeadLetterQueue']);
+    expect([...deadLetterQueues].sort()).toEqual(['AnalyticsDeadLetterQueue', 'ArchiveDeadLetterQueue', 'ForecastDeadLetterQueue', 'InventoryDeadLetterQueue', 'IotDeadLetterQueue', 'NotificationsDeadLetterQueue', 'OrdersDeadLetterQueue', 'StaffDeadLetterQueue']);
     // And the queues' own redrive targets (the telemetry queue's DLQ).
     for (const [, queue] of resourcesOf('AWS::SQS::Queue')) {
       const target = queue.Properties.RedrivePolicy?.deadLetterTargetArn?.['Fn::GetAtt']?.[0];

@@ -2,6 +2,7 @@
 // from index.ts so that #shared/events can validate what it builds against it without an import cycle (index.ts
 // imports the envelope from #shared/events).
 import type * as z from 'zod';
+import { analyticsContract } from './analytics';
 import { inventoryAlertsContract, inventoryContract } from './inventory';
 import { iotContract } from './iot';
 import { ordersContract } from './orders';
@@ -38,6 +39,7 @@ export const eventCatalog = {
   ...entriesOf(inventoryContract),
   ...entriesOf(inventoryAlertsContract),
   ...entriesOf(staffContract),
+  ...entriesOf(analyticsContract),
 };
 
 export type EventType = keyof typeof eventCatalog;

@@ -1,0 +1,76 @@
+// The forecast table, `brigade-<stage>-forecast`: each site's daily figures as analytics published them
+// (`analytics.daily-figures`), never read from analytics' table. Site ids are [A-Za-z0-9_-], so `#` only separates.
+//   SITE#{site}#DAILY / DAY#{date}     netSales, orders, covers, currency; the event's id and occurredAt
+// A day's figures are published again when they change (a late refund): the put keeps the newest `occurredAt`, so
+// order and redelivery do not matter and no receipt is needed (a replay from the archive rewrites the same items).
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamoDb } from '#shared/clients/dynamodb';
+import { isConditionFailure, queryAll } from '#shared/dynamodb';
+import type { EventOf } from '#shared/contracts';
+
+/** What learn-daily-figures.ts subscribes to (its filter policy in functions.yml). */
+export const FORECAST_EVENTS = ['analytics.daily-figures'] as const;
+
+export interface DailyPoint {
+  date: string;
+  netSales: number;
+  orders: number;
+  covers: number;
+  currency?: string;
+}
+
+const sitePk = (siteId: string) => `SITE#${siteId}#DAILY`;
+
+/** The item a day's figures are kept as: the consumer's put and the demo seed write the same. */
+export function dailyItem(event: EventOf<'analytics.daily-figures'>) {
+  const { date, netSales, orders, covers, currency } = event.data;
+  return {
+    pk: sitePk(event.siteId),
+    sk: `DAY#${date}`,
+    date,
+    netSales,
+    orders,
+    covers,
+    ...(currency ? { currency } : {}),
+    eventId: event.id,
+    occurredAt: event.occurredAt,
+  };
+}
+
+export class DailySeriesStore {
+  constructor(private readonly table: string) {}
+
+  /** Keeps the event's figures unless newer ones are stored; false when they were older. */
+  async learn(event: EventOf<'analytics.daily-figures'>): Promise<boolean> {
+    try {
+      await dynamoDb().send(
+        new PutCommand({
+          TableName: this.table,
+          Item: dailyItem(event),
+          ConditionExpression: 'attribute_not_exists(pk) OR occurredAt <= :occurredAt',
+          ExpressionAttributeValues: { ':occurredAt': event.occurredAt },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  /** The site's days on or after `from`, oldest first (a year at most is read: one paged query). */
+  async daysFrom(siteId: string, from: string): Promise<DailyPoint[]> {
+    const items = await queryAll({
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk AND sk >= :from',
+      ExpressionAttributeValues: { ':pk': sitePk(siteId), ':from': `DAY#${from}` },
+    });
+    return items.map((item) => ({
+      date: item.date as string,
+      netSales: item.netSales as number,
+      orders: item.orders as number,
+      covers: item.covers as number,
+      ...(typeof item.currency === 'string' ? { currency: item.currency } : {}),
+    }));
+  }
+}
