@@ -1,6 +1,8 @@
 // The forecast table, `brigade-<stage>-forecast`: each site's daily figures as analytics published them
 // (`analytics.daily-figures`), never read from analytics' table. Site ids are [A-Za-z0-9_-], so `#` only separates.
-//   SITE#{site}#DAILY / DAY#{date}     netSales, orders, covers, currency; the event's id and occurredAt
+//   SITE#{site}#DAILY / DAY#{date}     netSales, orders, covers, currency, hours, items; the event's id and occurredAt
+// The headline read projects the three figures only, so a year of days stays one small query; the hourly and item
+// forecasts read the hours or the items besides.
 // A day's figures are published again when they change (a late refund): the put keeps the newest `occurredAt`, so
 // order and redelivery do not matter and no receipt is needed (a replay from the archive rewrites the same items).
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
@@ -11,19 +13,43 @@ import type { EventOf } from '#shared/contracts';
 /** What learn-daily-figures.ts subscribes to (its filter policy in functions.yml). */
 export const FORECAST_EVENTS = ['analytics.daily-figures'] as const;
 
+export interface HourFigures {
+  /** Site-local hour 00–23. */
+  hour: string;
+  netSales: number;
+  orders: number;
+  covers: number;
+}
+
+export interface ItemQuantity {
+  itemId: string;
+  name: string;
+  quantity: number;
+}
+
 export interface DailyPoint {
   date: string;
   netSales: number;
   orders: number;
   covers: number;
   currency?: string;
+  /** The hours that had sales (present when read with `hours`). */
+  hours?: HourFigures[];
+  /** Every menu item sold (present when read with `items`). */
+  items?: ItemQuantity[];
+}
+
+/** What a read brings besides the headline figures. */
+export interface DaysRead {
+  hours?: boolean;
+  items?: boolean;
 }
 
 const sitePk = (siteId: string) => `SITE#${siteId}#DAILY`;
 
 /** The item a day's figures are kept as: the consumer's put and the demo seed write the same. */
 export function dailyItem(event: EventOf<'analytics.daily-figures'>) {
-  const { date, netSales, orders, covers, currency } = event.data;
+  const { date, netSales, orders, covers, currency, hours, items } = event.data;
   return {
     pk: sitePk(event.siteId),
     sk: `DAY#${date}`,
@@ -32,6 +58,8 @@ export function dailyItem(event: EventOf<'analytics.daily-figures'>) {
     orders,
     covers,
     ...(currency ? { currency } : {}),
+    hours,
+    items,
     eventId: event.id,
     occurredAt: event.occurredAt,
   };
@@ -58,12 +86,15 @@ export class DailySeriesStore {
     }
   }
 
-  /** The site's days on or after `from`, oldest first (a year at most is read: one paged query). */
-  async daysFrom(siteId: string, from: string): Promise<DailyPoint[]> {
+  /** The site's days on or after `from`, oldest first; with `read.hours` / `read.items` their hours or items too. */
+  async daysFrom(siteId: string, from: string, read: DaysRead = {}): Promise<DailyPoint[]> {
+    const attributes = ['#date', 'netSales', 'orders', 'covers', 'currency', ...(read.hours ? ['hours'] : []), ...(read.items ? ['#items'] : [])];
     const items = await queryAll({
       TableName: this.table,
       KeyConditionExpression: 'pk = :pk AND sk >= :from',
       ExpressionAttributeValues: { ':pk': sitePk(siteId), ':from': `DAY#${from}` },
+      ProjectionExpression: attributes.join(', '),
+      ExpressionAttributeNames: { '#date': 'date', ...(read.items ? { '#items': 'items' } : {}) },
     });
     return items.map((item) => ({
       date: item.date as string,
@@ -71,6 +102,8 @@ export class DailySeriesStore {
       orders: item.orders as number,
       covers: item.covers as number,
       ...(typeof item.currency === 'string' ? { currency: item.currency } : {}),
+      ...(read.hours ? { hours: (item.hours as HourFigures[] | undefined) ?? [] } : {}),
+      ...(read.items ? { items: (item.items as ItemQuantity[] | undefined) ?? [] } : {}),
     }));
   }
 }

@@ -3,6 +3,7 @@
 // imports the envelope from #shared/events).
 import type * as z from 'zod';
 import { analyticsContract } from './analytics';
+import { forecastContract } from './forecast';
 import { inventoryAlertsContract, inventoryContract } from './inventory';
 import { iotContract } from './iot';
 import { ordersContract } from './orders';
@@ -40,6 +41,7 @@ export const eventCatalog = {
   ...entriesOf(inventoryAlertsContract),
   ...entriesOf(staffContract),
   ...entriesOf(analyticsContract),
+  ...entriesOf(forecastContract),
 };
 
 export type EventType = keyof typeof eventCatalog;
