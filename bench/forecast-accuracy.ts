@@ -20,7 +20,7 @@ import { chooseByBacktest } from '../functions/forecast/models/backtest';
 import { autoEts } from '../functions/forecast/models/ets';
 import type { Series } from '../functions/forecast/models/types';
 import { PROJECT_ROOT, runBench } from './support/harness';
-import { mulberry32 } from './support/random';
+import { mulberry32, poisson } from './support/random';
 import { median, printResult, printTable, round } from './support/stats';
 
 const FIXTURE = join(PROJECT_ROOT, 'tests/unit/fixtures/forecast/accuracy-benchmark.json');
@@ -89,14 +89,6 @@ function menuItem(index: number): Series {
   const drift = (next() - 0.4) * 0.0015;
   const closedWeekday = next() < 0.3 ? Math.floor(next() * 7) : -1;
   return Array.from({ length: DAYS }, (_, t) => (t % 7 === closedWeekday ? null : poisson(volume * weekly[t % 7]! * (1 + drift * t), next)));
-}
-
-function poisson(lambda: number, next: () => number): number {
-  if (lambda > 30) return Math.max(0, Math.round(lambda + Math.sqrt(lambda) * Math.sqrt(-2 * Math.log(next() || 1e-12)) * Math.cos(2 * Math.PI * next())));
-  const limit = Math.exp(-lambda);
-  let k = 0;
-  for (let p = next(); p > limit; p *= next()) k++;
-  return k;
 }
 
 const R_TIMING = `

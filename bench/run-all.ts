@@ -16,6 +16,10 @@ const BENCHES = [
   { name: 'inventory-depletion', limitMs: 13 * 60_000 },
   { name: 'payroll', limitMs: 11 * 60_000 },
   { name: 'analytics', limitMs: 15 * 60_000 },
+  { name: 'forecast-ets', limitMs: 11 * 60_000 },
+  { name: 'forecast-accuracy', limitMs: 11 * 60_000 },
+  { name: 'forecast-hourly', limitMs: 11 * 60_000 },
+  { name: 'forecast-items', limitMs: 11 * 60_000 },
   { name: 'bundle-sizes', limitMs: 41 * 60_000 },
 ];
 const KILL_AFTER_MS = 30_000;

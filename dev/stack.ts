@@ -6,6 +6,7 @@ import { startLocalCloud, type LocalCloud, type LocalCloudOptions } from '../loc
 import { DEMO_SITE_ID, seedDemoData, type DemoCredentials } from './seed/demo-data';
 import { installLocalCustomerRefKey } from './customer-ref-key';
 import { installLocalSigningKeys } from './signing-keys';
+import { runNightlyForecasts } from './seed/forecast-run';
 
 export type BrigadeStackOptions = Pick<LocalCloudOptions, 'stage' | 'dataDir' | 'log' | 'onOfflineOutput' | 'signal'>;
 
@@ -52,7 +53,11 @@ export async function startBrigadeStack(options: BrigadeStackOptions = {}): Prom
         const started = Date.now();
         try {
           const events = await seeded.history();
-          if (events > 0) log('demo history seeded', { events, seconds: Math.round((Date.now() - started) / 100) / 10 });
+          if (events > 0) {
+            log('demo history seeded', { events, seconds: Math.round((Date.now() - started) / 100) / 10 });
+            // The forecast's nightly job would run within the hour; run it now so the demo has stored forecasts.
+            log('demo forecasts stored', await runNightlyForecasts(cloud, [DEMO_SITE_ID]));
+          }
           return events;
         } catch (error) {
           log('demo history NOT seeded', { error: error instanceof Error ? error.message : String(error) });

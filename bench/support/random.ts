@@ -12,3 +12,12 @@ export function mulberry32(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
   };
 }
+
+/** A Poisson count of mean `lambda` from `next` (Knuth's method; a rounded normal above 30, where that is close). */
+export function poisson(lambda: number, next: () => number): number {
+  if (lambda > 30) return Math.max(0, Math.round(lambda + Math.sqrt(lambda) * Math.sqrt(-2 * Math.log(next() || 1e-12)) * Math.cos(2 * Math.PI * next())));
+  const limit = Math.exp(-lambda);
+  let k = 0;
+  for (let p = next(); p > limit; p *= next()) k++;
+  return k;
+}

@@ -14,6 +14,9 @@ import type { EventEnvelope } from '../../functions/shared/events';
 import { addDays } from '../../functions/shared/time';
 import { demoHistoryEvents, HISTORY_DAYS, type HistoryInput } from './analytics-history';
 import { forecastHistory } from './forecast-history';
+import { forecastRecipeItems } from './forecast-recipes';
+import { accuracyBackfill } from './forecast-accuracy-backfill';
+import { forecastStaffingItems } from './forecast-staffing';
 
 const MARKER = (siteId: string) => ({ pk: 'DEMO', sk: `HISTORY#${siteId}` });
 
@@ -65,7 +68,12 @@ export async function seedAnalyticsHistory(db: DynamoDBDocumentClient, stage: st
       [...events, ...daily.events].map((event) => archiveItem({ envelope: event, message: JSON.stringify(event), topicArn: topic(event), attributes: attributesOf(event), expiresAt: Math.floor(Date.parse(event.occurredAt) / 1000) + retentionSeconds })),
     ),
     putAll(db, analyticsTable, [...folded, ...daily.analyticsItems]),
-    putAll(db, `brigade-${stage}-forecast`, daily.forecastItems),
+    putAll(db, `brigade-${stage}-forecast`, [
+      ...daily.forecastItems,
+      ...forecastRecipeItems(events),
+      ...forecastStaffingItems(input.siteId, events, new Date().toISOString()),
+      ...accuracyBackfill(input.siteId, daily.events.map((event) => event.data)),
+    ]),
   ]);
   try {
     await db.send(new PutCommand({ TableName: analyticsTable, Item: { ...MARKER(input.siteId), events: events.length, seededAt: new Date().toISOString(), through: events.at(-1)?.occurredAt }, ConditionExpression: 'attribute_not_exists(pk)' }));

@@ -8,6 +8,7 @@ import type { Counters } from '../../functions/analytics/sales-rules';
 import type { ItemFigures } from '../../functions/analytics/sales-store';
 import { analyticsKeys } from '../../functions/analytics/table';
 import { dailyItem } from '../../functions/forecast/daily-series-store';
+import { siteEntryItem } from '../../functions/forecast/run-store';
 import type { EventOf } from '../../functions/shared/contracts';
 import { buildEvent } from '../../functions/shared/events';
 import { addDays, zonedTimeToInstant } from '../../functions/shared/time';
@@ -48,5 +49,6 @@ export function forecastHistory(input: { siteId: string; timeZone: string; curre
     history.forecastItems.push(dailyItem(event as EventOf<'analytics.daily-figures'>));
     history.analyticsItems.push(publishedItem(siteId, date, revision, occurredAt.toISOString()));
   }
+  if (input.from <= input.to) history.forecastItems.push(siteEntryItem(siteId, input.to));
   return history;
 }

@@ -5,10 +5,9 @@
 // forecasts read the hours or the items besides.
 // A day's figures are published again when they change (a late refund): the put keeps the newest `occurredAt`, so
 // order and redelivery do not matter and no receipt is needed (a replay from the archive rewrites the same items).
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamoDb } from '#shared/clients/dynamodb';
-import { isConditionFailure, queryAll } from '#shared/dynamodb';
+import { queryAll } from '#shared/dynamodb';
 import type { EventOf } from '#shared/contracts';
+import { putIfNewer } from './newest-put';
 
 /** What learn-daily-figures.ts subscribes to (its filter policy in functions.yml). */
 export const FORECAST_EVENTS = ['analytics.daily-figures'] as const;
@@ -70,20 +69,7 @@ export class DailySeriesStore {
 
   /** Keeps the event's figures unless newer ones are stored; false when they were older. */
   async learn(event: EventOf<'analytics.daily-figures'>): Promise<boolean> {
-    try {
-      await dynamoDb().send(
-        new PutCommand({
-          TableName: this.table,
-          Item: dailyItem(event),
-          ConditionExpression: 'attribute_not_exists(pk) OR occurredAt <= :occurredAt',
-          ExpressionAttributeValues: { ':occurredAt': event.occurredAt },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    return putIfNewer(this.table, dailyItem(event), 'occurredAt', { orEqual: true });
   }
 
   /** The site's days on or after `from`, oldest first; with `read.hours` / `read.items` their hours or items too. */

@@ -1,19 +1,17 @@
 // A site's daily forecast from its learnt days (pure: unit-tested without AWS). The series runs from the first to the
-// last day learnt, a day never published being a gap (null: not a zero-demand day); the model is the winner of the
-// engine's backtest at a weekly period (models/backtest.ts), or a labelled fallback while history is short.
+// last day learnt, a day never published being a gap (null: not a zero-demand day), and so is a day the site's
+// calendar closes or marks a holiday (calendar-rules.ts); the model is the winner of the engine's backtest at a weekly
+// period (models/backtest.ts), or a labelled fallback while history is short. Future closed days forecast 0, future
+// holidays carry the uplift the same holiday had when last observed.
 import { addDays } from '#shared/time';
-import { chooseByBacktest, type CandidateScore } from './models/backtest';
-import { fallbackFor } from './models/fallbacks';
-import type { FittedModel } from './models/types';
+import { EMPTY_CALENDAR, SiteCalendar, type Calendar } from './calendar-rules';
+import { dailyModelOf, type Backtest } from './daily-model';
 import type { DailyPoint } from './daily-series-store';
 
 export const FORECAST_METRICS = ['netSales', 'orders', 'covers'] as const;
 export type ForecastMetric = (typeof FORECAST_METRICS)[number];
 
-/** A week: the season of daily restaurant figures. */
-export const WEEKLY_PERIOD = 7;
-/** Two weeks (two seasons) of observed days at least before a weekly model is fitted; fewer get a labelled fallback. */
-export const MIN_HISTORY_DAYS = 2 * WEEKLY_PERIOD;
+export { MIN_HISTORY_DAYS, scoreOf, WEEKLY_PERIOD } from './daily-model';
 /** Days of history a forecast reads: a year holds every weekly pattern the models use, at a bounded cost. */
 export const HISTORY_DAYS = 365;
 export const MAX_FORECAST_DAYS = 28;
@@ -25,9 +23,18 @@ export interface DailySeries {
   values: Array<number | null>;
 }
 
-/** The points as one value per day from the first to the last, oldest first; a missing day is null. */
+/** No trade at all: analytics publishes such days for a site that was not open yet (its last 7 days when it first runs). */
+const tradeless = (point: DailyPoint) => point.orders === 0 && point.netSales === 0 && point.covers === 0;
+
+/**
+ * The points as one value per day from the first day with trade to the last, oldest first; a missing day is null.
+ * Days without any trade before the first that had some are not history (the site was not open yet); after it, a
+ * day without trade is a zero (or a gap, if the calendar closes it).
+ */
 export function dailySeriesOf(points: readonly DailyPoint[], metric: ForecastMetric): DailySeries | undefined {
-  const sorted = [...points].sort((a, b) => a.date.localeCompare(b.date));
+  const ordered = [...points].sort((a, b) => a.date.localeCompare(b.date));
+  const opened = ordered.findIndex((point) => !tradeless(point));
+  const sorted = opened < 0 ? [] : ordered.slice(opened);
   const first = sorted[0];
   const last = sorted[sorted.length - 1];
   if (!first || !last) return undefined;
@@ -43,9 +50,6 @@ export function roundForecast(metric: ForecastMetric, value: number): number {
   return metric === 'netSales' ? Math.floor(floored + 0.5) : Math.floor(floored * 100 + 0.5) / 100;
 }
 
-const score = (value: number) => (Number.isFinite(value) ? Math.round(value * 10_000) / 10_000 : null);
-const scoreOf = (s: CandidateScore) => ({ candidate: s.candidate, method: s.method, mase: score(s.mase), smape: score(s.smape), windows: s.windows });
-
 /** A value is null where the model has none: a weekday with no observation in the season it repeats (always closed). */
 export interface ForecastDay {
   date: string;
@@ -54,6 +58,10 @@ export interface ForecastDay {
   upper80: number | null;
   lower95: number | null;
   upper95: number | null;
+  /** The calendar closes the site: 0, whatever the model says. */
+  closed?: true;
+  /** A holiday: the model's values times the uplift it had when last observed (none known: the model's values, `uplift` absent). */
+  holiday?: { name?: string; uplift?: number; observedOn?: string };
 }
 
 export type SalesForecast =
@@ -63,47 +71,48 @@ export type SalesForecast =
       currency: string | null;
       history: { from: string; to: string; days: number; observedDays: number };
       method: string;
+      /** The fitted model's parameters (smoothing weights, initial states…), as stored with a run. */
+      parameters: Record<string, number | number[]>;
       /** Present when the model is not a backtest winner: why. */
       fallback?: { reason: string };
-      backtest: { chosen: string; note?: string; candidates: Array<ReturnType<typeof scoreOf>> };
+      backtest: Backtest;
       forecast: ForecastDay[];
     };
 
 /** The next `days` days after the last learnt one. */
-export function salesForecast(points: readonly DailyPoint[], metric: ForecastMetric, days: number): SalesForecast {
+export function salesForecast(points: readonly DailyPoint[], metric: ForecastMetric, days: number, calendar: Calendar = EMPTY_CALENDAR): SalesForecast {
   const currency = [...points].reverse().find((point) => point.currency)?.currency ?? null;
-  const series = dailySeriesOf(points, metric);
-  if (!series) return { metric, currency, reason: 'no-data', history: null, forecast: [] };
+  const learnt = dailySeriesOf(points, metric);
+  if (!learnt) return { metric, currency, reason: 'no-data', history: null, forecast: [] };
+  const siteCalendar = new SiteCalendar(calendar);
+  const series = { ...learnt, values: siteCalendar.forFitting(learnt.dates, learnt.values) };
   const observedDays = series.values.filter((value) => value !== null).length;
-  let model: FittedModel;
-  let fallback: { reason: string } | undefined;
-  let backtest: { chosen: string; note?: string; candidates: Array<ReturnType<typeof scoreOf>> };
-  if (observedDays < MIN_HISTORY_DAYS) {
-    fallback = { reason: `${observedDays} days of history: a weekly model needs ${MIN_HISTORY_DAYS}; the mean of the days so far` };
-    model = fallbackFor(series.values, 'mean', fallback.reason);
-    backtest = { chosen: model.method, note: 'not run: too little history', candidates: [] };
-  } else {
-    const choice = chooseByBacktest(series.values, WEEKLY_PERIOD);
-    model = choice.model;
-    const engineFallback = 'fallbackReason' in model ? String(model.fallbackReason) : undefined;
-    if (engineFallback) fallback = { reason: engineFallback };
-    backtest = { chosen: choice.method, ...(choice.reason ? { note: choice.reason } : {}), candidates: choice.scores.map(scoreOf) };
-  }
+  const { model, fallback, backtest } = dailyModelOf(series.values);
   const raw = model.forecast(days);
-  const value = (x: number | undefined) => (x !== undefined && Number.isFinite(x) ? roundForecast(metric, x) : null);
-  const forecast: ForecastDay[] = Array.from({ length: days }, (_, i) => ({
-    date: addDays(series.to, i + 1),
-    mean: value(raw.mean[i]),
-    lower80: value(raw.lower80[i]),
-    upper80: value(raw.upper80[i]),
-    lower95: value(raw.lower95[i]),
-    upper95: value(raw.upper95[i]),
-  }));
+  const learntValue = new Map(learnt.dates.map((date, i) => [date, learnt.values[i]]));
+  const forecast: ForecastDay[] = Array.from({ length: days }, (_, i) => {
+    const date = addDays(series.to, i + 1);
+    if (siteCalendar.isClosed(date)) return { date, mean: 0, lower80: 0, upper80: 0, lower95: 0, upper95: 0, closed: true };
+    const holiday = siteCalendar.holidayOn(date);
+    const uplift = holiday && siteCalendar.upliftOf(holiday, date, (day) => learntValue.get(day));
+    const factor = uplift?.ratio ?? 1;
+    const value = (x: number | undefined) => (x !== undefined && Number.isFinite(x) ? roundForecast(metric, x * factor) : null);
+    return {
+      date,
+      mean: value(raw.mean[i]),
+      lower80: value(raw.lower80[i]),
+      upper80: value(raw.upper80[i]),
+      lower95: value(raw.lower95[i]),
+      upper95: value(raw.upper95[i]),
+      ...(holiday ? { holiday: { ...(holiday.name ? { name: holiday.name } : {}), ...(uplift ? { uplift: Math.round(uplift.ratio * 1000) / 1000, observedOn: uplift.observedOn } : {}) } } : {}),
+    };
+  });
   return {
     metric,
     currency,
     history: { from: series.from, to: series.to, days: series.dates.length, observedDays },
     method: model.method,
+    parameters: model.parameters,
     ...(fallback ? { fallback } : {}),
     backtest,
     forecast,

@@ -1,7 +1,7 @@
 import { parseEvent } from '#shared/contracts';
 import { logger } from '#shared/logger';
 import { snsEventHandler } from '#shared/sns-consumer';
-import { config, dailySeriesStore } from './config';
+import { config, dailySeriesStore, runStore } from './config';
 import { FORECAST_EVENTS } from './daily-series-store';
 
 // analytics.daily-figures → the site's daily series, the newest figures per day kept. No receipt: the conditional
@@ -14,5 +14,6 @@ export const handler = snsEventHandler({ tableName: config.TABLE_NAME, consumer:
     return;
   }
   const learnt = await dailySeriesStore.learn(parsed.event);
+  if (learnt) await runStore.noteLearntDay(parsed.event.siteId, parsed.event.data.date);
   logger.info(learnt ? 'daily figures learnt' : 'newer figures already held', { date: parsed.event.data.date });
 });

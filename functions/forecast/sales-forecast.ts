@@ -1,14 +1,25 @@
-// The sales forecast read: the site's learnt days (a year at most) → the pure forecast (forecast-rules.ts), as JSON or CSV.
+// The sales forecast read: the latest stored run's (or `?runId=`'s) forecast of the metric, cut to `days`; a site
+// without a run yet gets it computed now from its learnt days (a year at most) and calendar. JSON or CSV.
 import { csvOf, csvResponse, type Column } from '#shared/csv';
 import type { HttpResult } from '#shared/http';
 import { addDays } from '#shared/time';
-import { dailySeriesStore } from './config';
-import { HISTORY_DAYS, salesForecast, type ForecastDay } from './forecast-rules';
+import { calendarStore, dailySeriesStore } from './config';
+import { HISTORY_DAYS, salesForecast, type ForecastDay, type SalesForecast } from './forecast-rules';
+import { storedPart } from './run-reads';
+import { salesPart } from './run-rules';
 import type { SalesForecastQuery } from './schemas';
 
+async function computedNow(siteId: string, query: SalesForecastQuery, now: number): Promise<SalesForecast> {
+  const today = new Date(now).toISOString().slice(0, 10);
+  const since = addDays(today, -HISTORY_DAYS);
+  const [points, calendar] = await Promise.all([dailySeriesStore.daysFrom(siteId, since), calendarStore.between(siteId, since, addDays(today, 60))]);
+  return salesForecast(points, query.metric, query.days, calendar);
+}
+
 export async function salesForecastOf(siteId: string, query: SalesForecastQuery, now = Date.now()): Promise<HttpResult> {
-  const since = addDays(new Date(now).toISOString().slice(0, 10), -HISTORY_DAYS);
-  const result = { siteId, ...salesForecast(await dailySeriesStore.daysFrom(siteId, since), query.metric, query.days) };
+  const stored = await storedPart<SalesForecast>(siteId, salesPart(query.metric), query.runId);
+  const forecast = stored ? { ...stored.body, forecast: stored.body.forecast.slice(0, query.days) } : await computedNow(siteId, query, now);
+  const result = { siteId, run: stored?.run ?? null, ...forecast };
   if (query.format === 'json') return { body: result };
   const money = query.metric === 'netSales';
   const columns: Array<Column<ForecastDay>> = [

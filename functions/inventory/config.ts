@@ -11,6 +11,8 @@ import { StockStore } from './stock-store';
 import { SupplierStore } from './supplier-store';
 import { LowStockStore } from './low-stock-store';
 import { PurchaseDraftStore } from './purchase-draft-store';
+import { DemandForecastStore } from './demand-forecast-store';
+import { ReorderSettingsStore } from './reorder-settings-store';
 
 export const config = loadConfig(
   z.object({
@@ -35,4 +37,7 @@ export const purchaseOrderStore = new PurchaseOrderStore(config.TABLE_NAME, conf
 export const supplierStore = new SupplierStore(config.TABLE_NAME);
 export const lowStockStore = new LowStockStore(config.TABLE_NAME, config.EVENTS_TOPIC_ARN);
 export const purchaseDraftStore = new PurchaseDraftStore(config.TABLE_NAME, config.EVENTS_TOPIC_ARN);
+// The forecast domain's expected ingredient use, for reorder suggestions and the drafts' targets.
+export const demandForecastStore = new DemandForecastStore(config.TABLE_NAME);
+export const reorderSettingsStore = new ReorderSettingsStore(config.TABLE_NAME);
 export const outboxTarget = { tableName: config.TABLE_NAME, topicArn: config.EVENTS_TOPIC_ARN };

@@ -56,6 +56,14 @@ export function nextDelivery(now: number, schedule: DeliverySchedule, timeZone: 
   throw new RangeError('no delivery within a week of the earliest date');
 }
 
+/** The delivery date after `deliveryDate` on the supplier's weekdays: what an order placed after this one can get. */
+export function followingDeliveryDate(deliveryDate: string, schedule: Pick<DeliverySchedule, 'deliveryWeekdays'>): string {
+  if (schedule.deliveryWeekdays.length === 0) throw new RangeError('a supplier delivers on at least one weekday');
+  let date = addDays(deliveryDate, 1);
+  while (!schedule.deliveryWeekdays.includes(weekdayOf(date))) date = addDays(date, 1);
+  return date;
+}
+
 /** Net depletion over the last `windowDays` days, in milli-base units. */
 export interface Usage {
   depleted: number;

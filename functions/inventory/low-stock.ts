@@ -34,7 +34,8 @@ export interface ReviewOutcome extends DraftOutcome {
   low: string[];
 }
 
-async function readSite(siteId: string, now: number): Promise<SiteContext | undefined> {
+/** The site's stock (held stock left out), time zone and suppliers; undefined for a site without stock items. */
+export async function readSite(siteId: string, now: number): Promise<SiteContext | undefined> {
   const held = await holdStore.openHolds(siteId);
   const stock = await lowStockStore.siteStock(siteId, new Set(held.keys()));
   if (stock.items.length === 0) return undefined;

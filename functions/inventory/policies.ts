@@ -30,6 +30,10 @@ export const policies = {
   'GET /sites/{siteId}/inventory/suppliers/{supplierId}/items/{itemId}/prices': { roles: MANAGERS, site: 'path' },
   'GET /sites/{siteId}/inventory/low-stock': { roles: EVERYONE, site: 'path' },
   'POST /sites/{siteId}/inventory/purchase-orders/drafts': { roles: MANAGERS, site: 'path' },
+  // reorder suggestions from the forecast (reorder-*.ts): what to order and what it costs, and the service level
+  // its safety stock is sized for, are the manager's.
+  'GET /sites/{siteId}/inventory/reorder-suggestions': { roles: MANAGERS, site: 'path' },
+  'PUT /sites/{siteId}/inventory/reorder-settings': { roles: MANAGERS, site: 'path' },
   // food-safety hold (hold-*.ts, holds.ts): managers link refrigeration units to storage locations and decide what
   // happens to held stock; everyone sees what is held. A hold is looked up under the path's site only.
   'PUT /sites/{siteId}/inventory/locations/{location}': { roles: MANAGERS, site: 'path' },

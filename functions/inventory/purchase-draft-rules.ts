@@ -2,10 +2,15 @@
 // draft as a PO record. purchase-rules.ts has the fill-to-par arithmetic (draftPurchaseOrder).
 //
 // A supplier gets a draft when an item whose preferred supplier it is has an open low-stock episode. The draft
-// fills those low items to par (an item without a par is not drafted: there is no level to fill to), less what
-// open purchase orders of any supplier still have to deliver (a PO approved yesterday at another supplier counts),
-// in whole packs, raised to the supplier's minimum order value with packs of the same low items. Items of the
-// supplier that are not low wait for their own episode: a draft says what is short, not a weekly order.
+// fills those low items to their level (below), less what open purchase orders of any supplier still have to
+// deliver (a PO approved yesterday at another supplier counts), in whole packs, raised to the supplier's minimum
+// order value with packs of the same low items. Items of the supplier that are not low wait for their own episode:
+// a draft says what is short, not a weekly order.
+//
+// The level: the forecast's target (reorder-rules.ts: demand over lead and review days plus safety stock) when the
+// item has a fresh forecast, otherwise its par (an item with neither is not drafted: there is no level to fill
+// to). Par is not a floor under the forecast: the forecast is there so that a quiet week orders less than par; the
+// reorder point still says when an item is low, and par stays the level whenever the forecast is missing or stale.
 //
 // One open draft per supplier at most: the supplier's draft slot names the open draft, and a new one is written
 // only if that draft has left `draft` (approved, sent, cancelled…), in one transaction conditional on the slot as
@@ -30,16 +35,23 @@ export function onOrderByItem(openOrders: ReadonlyArray<Pick<PurchaseOrderRecord
   return onOrder;
 }
 
-/** The supplier's draft for its low items, or undefined when open orders already cover them. */
+/**
+ * The supplier's draft for its low items, or undefined when open orders already cover them. `levels` holds the
+ * forecast's target of the items that have a fresh forecast; the others fill to par.
+ */
 export function draftFor(
   minimumOrderValue: number,
   offers: readonly Offer[],
   lowItems: ReadonlyArray<Pick<ItemRecord, 'itemId' | 'par'>>,
   onHand: ReadonlyMap<string, number>,
   onOrder: ReadonlyMap<string, number>,
+  levels: ReadonlyMap<string, number> = new Map(),
 ): Draft | undefined {
   const positions = new Map<string, StockPosition>(
-    lowItems.map((item) => [item.itemId, { itemId: item.itemId, onHand: Math.max(onHand.get(item.itemId) ?? 0, 0), onOrder: onOrder.get(item.itemId) ?? 0, par: item.par }]),
+    lowItems.map((item) => [
+      item.itemId,
+      { itemId: item.itemId, onHand: Math.max(onHand.get(item.itemId) ?? 0, 0), onOrder: onOrder.get(item.itemId) ?? 0, par: levels.get(item.itemId) ?? item.par },
+    ]),
   );
   return draftPurchaseOrder(
     minimumOrderValue,

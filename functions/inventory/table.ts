@@ -39,6 +39,10 @@
 //                                                    holdId starts with the UTC time it began, so ids sort by age
 //   SITE#{site}#HOLDS / OPEN#{location}              the location's open hold (one at most), present while it is open:
 //                                                    auto-86 counts no stock at that location
+//   SITE#{site}#DEMAND / LATEST                      the newest forecast.ingredient-demand run learnt, pointing to its
+//                                                    chunks (demand-forecast-store.ts)
+//   SITE#{site}#DEMAND / RUN#{createdAt}#{run}#CHUNK#{n}  up to 250 ingredients' daily use and σ of that run (TTL)
+//   SITE#{site}#SETTINGS / REORDER                   the service level of reorder safety stock (reorder-settings-store.ts)
 //   SITE#{site}#OUTBOX#{eventId} / OUTBOX            an event not yet published (shared/outbox.ts)
 //   EVENT#{consumer}#{eventId} / RECEIPT             the SNS consumers' receipts (shared/sns-consumer.ts)
 //
@@ -63,9 +67,10 @@ const orderPk = (siteId: string, orderId: string) => `${site(siteId)}#ORDER#${or
 const unresolvedPk = (siteId: string) => `${site(siteId)}#UNRESOLVED`;
 const movementsPk = (siteId: string, itemId: string) => `${site(siteId)}#ITEM#${itemId}`;
 const menuPk = (siteId: string) => `${site(siteId)}#MENU`;
+const demandPk = (siteId: string) => `${site(siteId)}#DEMAND`;
 
 /** The partitions the stores query: a site's stock, an item's ledger, what depletion could not resolve, the recipes. */
-export const partitions = { sites: 'SITES', stock: stockPk, suppliers: suppliersPk, offers: supplierPk, movements: movementsPk, unresolved: unresolvedPk, menu: menuPk };
+export const partitions = { sites: 'SITES', stock: stockPk, suppliers: suppliersPk, offers: supplierPk, movements: movementsPk, unresolved: unresolvedPk, menu: menuPk, demand: demandPk };
 
 export const inventoryKeys = {
   site: (siteId: string): TableKey => ({ pk: 'SITES', sk: `SITE#${siteId}` }),
@@ -83,6 +88,8 @@ export const inventoryKeys = {
   closedPurchaseOrder: (siteId: string, status: string, closedAt: string, purchaseOrderId: string): TableKey => ({ pk: `${site(siteId)}#PO-CLOSED`, sk: `${status}#${closedAt}#${purchaseOrderId}` }),
   depletion: (siteId: string, orderId: string): TableKey => ({ pk: orderPk(siteId, orderId), sk: 'DEPLETION' }),
   recipe: (siteId: string, menuItemId: string): TableKey => ({ pk: menuPk(siteId), sk: `RECIPE#${menuItemId}` }),
+  latestDemand: (siteId: string): TableKey => ({ pk: demandPk(siteId), sk: 'LATEST' }),
+  reorderSettings: (siteId: string): TableKey => ({ pk: `${site(siteId)}#SETTINGS`, sk: 'REORDER' }),
   storageLocation: (siteId: string, location: string): TableKey => ({ pk: `${site(siteId)}#STORAGE`, sk: `LOCATION#${location}` }),
   hold: (siteId: string, holdId: string): TableKey => ({ pk: `${site(siteId)}#HOLDS`, sk: `HOLD#${holdId}` }),
   openHold: (siteId: string, location: string): TableKey => ({ pk: `${site(siteId)}#HOLDS`, sk: `OPEN#${location}` }),

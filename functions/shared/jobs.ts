@@ -28,11 +28,12 @@ function begin(name: string, context: Context | undefined): JobContext {
  */
 export function scheduledJob<R>(
   name: string,
-  run: (job: JobContext) => Promise<R>,
+  run: (job: JobContext, event: unknown) => Promise<R>,
   options: { quiet?: (result: R) => boolean } = {},
 ): (event: unknown, context: Context) => Promise<R> {
-  return middy<unknown, R>().use(metricsFlush()).handler(async (_event, context) => {
-    const result = await run(begin(name, context));
+  return middy<unknown, R>().use(metricsFlush()).handler(async (event, context) => {
+    // The event: EventBridge's scheduled event, or what an operator's direct invocation passes.
+    const result = await run(begin(name, context), event);
     if (!options.quiet?.(result)) logger.info(`${name} finished`, { result: result as unknown as Record<string, unknown> });
     return result;
   });

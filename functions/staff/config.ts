@@ -7,6 +7,7 @@ import { ProfileStore } from './profile-store';
 import { PunchEditStore } from './punch-edit-store';
 import { SettingsStore } from './settings-store';
 import { ShiftStore } from './shift-store';
+import { StaffingSuggestionStore } from './staffing-suggestion-store';
 import { TimeOffStore } from './time-off-store';
 import { TimesheetStore } from './timesheet-store';
 
@@ -27,5 +28,6 @@ export const timeOffStore = new TimeOffStore(config.TABLE_NAME);
 export const availabilityStore = new AvailabilityStore(config.TABLE_NAME);
 export const punchEditStore = new PunchEditStore(config.TABLE_NAME);
 export const timesheetStore = new TimesheetStore(config.TABLE_NAME);
+export const staffingSuggestionStore = new StaffingSuggestionStore(config.TABLE_NAME);
 export const clockStore = new ClockStore(config.TABLE_NAME, config.EVENTS_TOPIC_ARN);
 export const outboxTarget = { tableName: config.TABLE_NAME, topicArn: config.EVENTS_TOPIC_ARN };

@@ -6,10 +6,13 @@
 // start day (profile-rules.ts wageOn), half-up; a monthly wage at the hourly rate payroll pays for it (schedule-rules.ts
 // costOf: KR monthly ÷ 209 h at 40 h a week). Open shifts are costed at the highest per-hour rate any active
 // profile of the site holds for the position that day (a budget ceiling: whoever claims it costs that or less);
-// with nobody holding the position, they stay uncosted and are counted apart. Labour % of forecast sales: the forecast
-// domain does not exist yet, so `labourPercentOfForecastSales` is null; schedule-rules.ts labourShareBps is the hook.
+// with nobody holding the position, they stay uncosted and are counted apart. Beside the shifts, each day the forecast
+// domain suggested staffing for (forecast.staffing-suggested, learnt by learn-staffing-suggestions.ts) gets its
+// `forecast`: suggested and scheduled people per hour and position, the forecast net sales and the day's labour % of
+// them (forecast-beside-schedule.ts); `forecastSales` and `labourPercentOfForecastSales` sum the days that have one.
 import type { Caller } from '#shared/identity';
-import { directoryStore, profileStore, settingsStore, shiftStore } from './config';
+import { directoryStore, profileStore, settingsStore, shiftStore, staffingSuggestionStore } from './config';
+import { forecastOfDay } from './forecast-beside-schedule';
 import { payrollPack } from './payroll-packs';
 import { wageOn } from './profile-rules';
 import { costOf, labourShareBps, plannedMinutes, workweekStart, type ShiftCost } from './schedule-rules';
@@ -57,7 +60,13 @@ function openCost(shift: ShiftRecord, profiles: ReadonlyMap<string, ProfileRecor
 }
 
 export async function scheduleView(caller: Caller, siteId: string, from: string, to: string) {
-  const [timeZone, shifts, profiles, settings] = await Promise.all([directoryStore.timeZoneOf(siteId), shiftStore.shiftsOn(siteId, from, to), profilesOf(siteId), settingsStore.get(siteId)]);
+  const [timeZone, shifts, profiles, settings, suggestions] = await Promise.all([
+    directoryStore.timeZoneOf(siteId),
+    shiftStore.shiftsOn(siteId, from, to),
+    profilesOf(siteId),
+    settingsStore.get(siteId),
+    caller.role === 'staff' ? [] : staffingSuggestionStore.daysOf(siteId, from, to),
+  ]);
   const nameOf = (userId: string | undefined) => (userId ? profiles.get(userId)?.name : undefined);
   if (caller.role === 'staff') {
     const roster = shifts
@@ -83,18 +92,32 @@ export async function scheduleView(caller: Caller, siteId: string, from: string,
     return { ...shift, ...(shift.userId ? { name: nameOf(shift.userId) } : { open: true }), plannedMinutes: minutes, labour: cost ?? null };
   });
   const currencies = [...new Set([...profiles.values()].map((profile) => payrollPack(profile.payPack).currency.code))];
+  const currency = currencies.length === 1 ? (currencies[0] ?? null) : null;
   const weeks = await shiftStore.weeks(siteId, workweekStart(from, settings.workweekStartsOn), to);
+  const floor = shifts.map((shift) => ({ positionId: shift.positionId, start: Date.parse(shift.start), end: Date.parse(shift.end) }));
+  for (const { date } of suggestions) if (!days.has(date)) days.set(date, zero());
+  const suggestionOf = new Map(suggestions.map((day) => [day.date, day]));
+  const forecastDays = [...days]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([date, totals]) => {
+      const suggestion = suggestionOf.get(date);
+      const costComplete = totals.uncostedMinutes === 0;
+      return { date, ...totals, ...(suggestion ? { forecast: forecastOfDay(suggestion, floor, timeZone, { cost: totals.cost + totals.openCost, costComplete, currency }) } : {}) };
+    });
+  const forecastCosts = forecastDays.filter((day) => day.forecast);
+  const forecastSales = forecastCosts.length > 0 ? forecastCosts.reduce((sum, day) => sum + (day.forecast?.netSales ?? 0), 0) : null;
+  const comparable = forecastCosts.every((day) => day.uncostedMinutes === 0 && (!day.forecast?.currency || !currency || day.forecast.currency === currency));
   return {
     siteId,
     from,
     to,
     timeZone,
-    currency: currencies.length === 1 ? currencies[0] : null,
+    currency,
     shifts: costed,
-    days: [...days].map(([date, totals]) => ({ date, ...totals })),
+    days: forecastDays,
     total,
     weeks,
-    forecastSales: null,
-    labourPercentOfForecastSales: labourShareBps(total.cost + total.openCost, undefined),
+    forecastSales,
+    labourPercentOfForecastSales: comparable ? labourShareBps(forecastCosts.reduce((sum, day) => sum + day.cost + day.openCost, 0), forecastSales ?? undefined) : null,
   };
 }

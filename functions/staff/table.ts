@@ -29,6 +29,8 @@
 //   SITE#{site}#TIMESHEETS / PERIOD#{from}#{user}
 //                                                one person's timesheet for a pay period: status, and once approved
 //                                                the locked payroll input and result (timesheet-store.ts)
+//   SITE#{site}#STAFFING / DAY#{date}            the forecast domain's suggested staffing of the day, the newest run's
+//                                                (staffing-suggestion-store.ts)
 //   SITE#{site}#OUTBOX#{eventId} / OUTBOX        an event not yet published (shared/outbox.ts)
 //   IDEMPOTENCY#{scope}#{key} / IDEMPOTENCY      a punch's Idempotency-Key and its response (shared/idempotency.ts)
 //   EVENT#{consumer}#{eventId} / RECEIPT         the SNS consumers' receipts (shared/sns-consumer.ts)

@@ -14,6 +14,11 @@ it('odd path ids, horizons, metrics, formats and unknown parameters are a 4xx wi
     badQuery('two metrics', `${sales}?metric=netSales,orders`),
     badQuery('an unknown format', `${sales}?format=xlsx`),
     badQuery('an unknown parameter', `${sales}?horizon=7`),
+    ...['items', 'ingredients'].flatMap((route) => [
+      ...['0', '15', '-1', '1.5', 'week', ''].map((days) => badQuery(`${route} days=${days}`, `/sites/${siteId}/forecast/${route}?days=${days}`)),
+      badQuery(`${route} an unknown format`, `/sites/${siteId}/forecast/${route}?format=xlsx`),
+      badQuery(`${route} an unknown parameter`, `/sites/${siteId}/forecast/${route}?metric=orders`),
+    ]),
   ];
   expect(await misanswered(probes, bearer(owner))).toEqual([]);
 }, 60_000);

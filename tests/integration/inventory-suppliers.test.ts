@@ -9,7 +9,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { envelopeSchemaOf } from '../../functions/shared/contracts/index';
 import { badQuery, misanswered, ODD_CURSORS, oddIdProbes } from './support/bad-input';
 import { bearer, createUser } from './support/identity';
-import { createStockItem, move, stockSite, type StockSite } from './support/inventory';
+import { cheeseItem, createStockItem, move, stockSite, type StockSite } from './support/inventory';
 import { inbox, waitForNotification } from './support/notifications';
 import { expectStatus } from './support/orders';
 import { subscribeHttp, type HttpSubscriber } from './support/sns-subscriber';
@@ -19,17 +19,6 @@ jest.setTimeout(120_000);
 
 const suppliersPath = (siteId: string) => `/sites/${siteId}/inventory/suppliers`;
 const offerPath = (siteId: string, supplierId: string, itemId: string) => `${suppliersPath(siteId)}/${supplierId}/items/${itemId}`;
-
-const cheeseItem = () => ({
-  itemId: uniqueId('cheese'),
-  name: 'Aged cheddar',
-  category: 'dairy',
-  baseUnit: 'g',
-  units: [{ name: 'block', quantity: 2.5, unit: 'kg' }],
-  locations: ['walk-in'],
-  par: { quantity: 3, unit: 'block' },
-  reorderPoint: { quantity: 1, unit: 'block' },
-});
 
 const dairy = (supplierId = uniqueId('dairy')) => ({
   supplierId,

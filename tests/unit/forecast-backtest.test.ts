@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chooseByBacktest, candidatesFor, defaultPlan, originsOf, scoreCandidate, snaiveCandidate, type Candidate } from '../../functions/forecast/models/backtest';
-import { mase, smape } from '../../functions/forecast/models/accuracy';
+import { mase, rmsse, smape } from '../../functions/forecast/models/accuracy';
 import { etsCriterion, fitEts, parseEtsModel, REFIT_EVALUATIONS, refitEts } from '../../functions/forecast/models/ets';
 import type { FittedModel, Series } from '../../functions/forecast/models/types';
 import { intervalsFromHalfWidths } from '../../functions/forecast/models/intervals';
@@ -46,9 +46,19 @@ describe('scoreCandidate', () => {
       [mase([5, 7], [6, 6], y.slice(0, 8), 1), smape([5, 7], [6, 6])],
     ];
     const score = scoreCandidate(y, 1, lastValue, plan);
-    expect(score).toEqual({ method: 'LAST-model', candidate: 'LAST', mase: (expected[0]![0]! + expected[1]![0]!) / 2, smape: (expected[0]![1]! + expected[1]![1]!) / 2, windows: 2 });
+    const rmsses = [rmsse([4, 6], [5, 5], y.slice(0, 6), 1), rmsse([5, 7], [6, 6], y.slice(0, 8), 1)];
+    expect(score).toEqual({
+      method: 'LAST-model',
+      candidate: 'LAST',
+      mase: (expected[0]![0]! + expected[1]![0]!) / 2,
+      smape: (expected[0]![1]! + expected[1]![1]!) / 2,
+      rmsse: (rmsses[0]! + rmsses[1]!) / 2,
+      windows: 2,
+    });
     // |4−5| + |6−5| over 2, scaled by mean |Δ| of 1 3 2 4 3 5 = (2+1+2+1+2)/5.
     expect(expected[0]![0]).toBeCloseTo(1 / 1.6, 12);
+    // RMSSE: √(mean of 1², 1² over the mean squared Δ (4+1+4+1+4)/5).
+    expect(rmsses[0]).toBeCloseTo(Math.sqrt(1 / 2.8), 12);
   });
 
   it('skips a window whose MASE is undefined (a training series that never changes)', () => {
@@ -95,15 +105,22 @@ describe('chooseByBacktest', () => {
     expect(choice.model.forecast(14).mean).toHaveLength(14);
   });
 
-  it('adds Croston, SBA and TSB for an intermittent series (over 30 % zeros), closures included', () => {
+  it('adds Croston, SBA and TSB for an intermittent series (over 30 % zeros), closures included, and judges it by RMSSE', () => {
     const y = Array.from({ length: 120 }, (_, t) => (t % 13 === 6 ? null : [0, 0, 2, 0, 1, 0, 3, 0, 0, 1, 4][(t * 5) % 11]!));
     expect(candidatesFor(y).map((c) => c.name)).toEqual(['SNAIVE', 'CROSTON', 'SBA', 'TSB', 'ETS']);
     expect(candidatesFor([1, 2, 0, 3, 4]).map((c) => c.name)).toEqual(['SNAIVE', 'ETS']);
     const choice = chooseByBacktest(y, 7);
     expect(choice.scores).toHaveLength(5);
     expect(choice.scores.every((s) => s.windows === 4)).toBe(true);
-    const best = Math.min(...choice.scores.map((s) => s.mase));
-    expect(choice.scores.find((s) => s.mase === best)!.method).toBe(choice.method);
+    expect(choice.criterion).toBe('rmsse');
+    const best = Math.min(...choice.scores.map((s) => s.rmsse));
+    expect(choice.scores.find((s) => s.rmsse === best)!.method).toBe(choice.method);
+    // MASE would keep a forecast near the median, 0, for a series that sells: not what ordering needs.
+    expect(choice.method).not.toBe('SNAIVE');
+  });
+
+  it('judges a series with few zeros by MASE', () => {
+    expect(chooseByBacktest(Array.from({ length: 60 }, (_, t) => 10 + (t % 7) + (t % 3)), 7).criterion).toBe('mase');
   });
 
   it('keeps the simplest candidate, and says why, when no window has a defined MASE', () => {

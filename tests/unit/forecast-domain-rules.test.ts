@@ -26,12 +26,24 @@ describe('the daily series', () => {
     });
   });
 
-  it('keeps a day with zero sales as zero, not as a gap', () => {
-    expect(dailySeriesOf([{ date: '2026-08-03', netSales: 0, orders: 0, covers: 0 }, { date: '2026-08-04', netSales: 5, orders: 1, covers: 1 }], 'netSales')?.values).toEqual([0, 5]);
+  it('keeps a day with zero sales after the first trade as zero, not as a gap', () => {
+    const day = (date: string, orders: number) => ({ date, netSales: 5 * orders, orders, covers: orders });
+    expect(dailySeriesOf([day('2026-08-03', 1), day('2026-08-04', 0), day('2026-08-05', 2)], 'netSales')?.values).toEqual([5, 0, 10]);
   });
 
-  it('is undefined without points', () => {
+  it('starts at the first day with trade: tradeless days before it are before the site opened', () => {
+    const day = (date: string, orders: number) => ({ date, netSales: 5 * orders, orders, covers: orders });
+    expect(dailySeriesOf([day('2026-08-01', 0), day('2026-08-02', 0), day('2026-08-03', 1), day('2026-08-04', 0)], 'orders')).toEqual({
+      from: '2026-08-03',
+      to: '2026-08-04',
+      dates: ['2026-08-03', '2026-08-04'],
+      values: [1, 0],
+    });
+  });
+
+  it('is undefined without points, or without a day of trade', () => {
     expect(dailySeriesOf([], 'orders')).toBeUndefined();
+    expect(dailySeriesOf([{ date: '2026-08-01', netSales: 0, orders: 0, covers: 0 }], 'orders')).toBeUndefined();
   });
 });
 

@@ -14,7 +14,7 @@
 // bench/forecast-accuracy.ts). The form itself is still chosen with the whole series, a small look-ahead that
 // the benchmark's outer windows (R's ets refitted from scratch at each origin) keep honest.
 import type { FittedModel, Series } from './types';
-import { mase, smape } from './accuracy';
+import { mase, rmsse, smape } from './accuracy';
 import { autoEts, etsModel, fitEts, refitEts, type AutoEtsOptions, type EtsFit } from './ets';
 import { fitIntermittent, zeroShare } from './intermittent';
 import { fallbackFor } from './fallbacks';
@@ -115,13 +115,23 @@ export interface CandidateScore {
   /** Mean over the windows with a defined MASE; NaN when none has one. */
   mase: number;
   smape: number;
+  /** Mean RMSSE over the same windows: what an intermittent series is judged by. */
+  rmsse: number;
   windows: number;
 }
+
+/** What the winner is chosen by: MASE, or RMSSE for an intermittent series (accuracy.ts says why). */
+export type BacktestCriterion = 'mase' | 'rmsse';
+
+export const criterionFor = (series: Series): BacktestCriterion => (zeroShare(series) > INTERMITTENT_ZERO_SHARE ? 'rmsse' : 'mase');
 
 export interface BacktestChoice {
   /** The winner fitted on the whole series: what forecasts the series. */
   model: FittedModel;
+  /** The winner refitted on another window of the series as its backtest did (ETS: the same parameters, states re-run). */
+  refit(training: Series): FittedModel;
   method: string;
+  criterion: BacktestCriterion;
   plan: BacktestPlan;
   /** Training lengths of the windows. */
   origins: number[];
@@ -133,6 +143,7 @@ export interface BacktestChoice {
 export function scoreCandidate(series: Series, m: number, candidate: Candidate, plan: BacktestPlan, prepared = candidate.prepare(series, m)): CandidateScore {
   const masePerWindow: number[] = [];
   const smapePerWindow: number[] = [];
+  const rmssePerWindow: number[] = [];
   for (const origin of originsOf(series.length, plan)) {
     const training = series.slice(0, origin);
     const actual = series.slice(origin, origin + plan.horizon);
@@ -141,38 +152,43 @@ export function scoreCandidate(series: Series, m: number, candidate: Candidate, 
     if (!Number.isFinite(scaled)) continue;
     masePerWindow.push(scaled);
     smapePerWindow.push(smape(actual, forecast));
+    rmssePerWindow.push(rmsse(actual, forecast, training, m));
   }
   const mean = (values: number[]) => (values.length === 0 ? NaN : values.reduce((a, b) => a + b, 0) / values.length);
-  return { method: prepared.model.method, candidate: candidate.name, mase: mean(masePerWindow), smape: mean(smapePerWindow), windows: masePerWindow.length };
+  return { method: prepared.model.method, candidate: candidate.name, mase: mean(masePerWindow), smape: mean(smapePerWindow), rmsse: mean(rmssePerWindow), windows: masePerWindow.length };
 }
 
 export function chooseByBacktest(series: Series, m: number, candidates: Candidate[] = candidatesFor(series), plan: BacktestPlan = defaultPlan(m)): BacktestChoice {
   const origins = originsOf(series.length, plan);
+  const criterion = criterionFor(series);
   if (origins.length === 0) {
-    const model = etsCandidate.prepare(series, m).model;
-    return { model, method: model.method, plan, origins, scores: [], reason: `${series.length} points leave no backtest window (${plan.minTraining} to train, ${plan.horizon} to test)` };
+    const prepared = etsCandidate.prepare(series, m);
+    const model = prepared.model;
+    return { model, refit: prepared.refit, method: model.method, criterion, plan, origins, scores: [], reason: `${series.length} points leave no backtest window (${plan.minTraining} to train, ${plan.horizon} to test)` };
   }
   const prepared = candidates.map((candidate) => candidate.prepare(series, m));
   const scores = candidates.map((candidate, i) => scoreCandidate(series, m, candidate, plan, prepared[i]));
   let winner = 0;
   scores.forEach((score, i) => {
-    if (isBetter(score, scores[winner]!)) winner = i;
+    if (isBetter(score, scores[winner]!, criterion)) winner = i;
   });
-  const undefinedEverywhere = scores.every((score) => !Number.isFinite(score.mase));
+  const undefinedEverywhere = scores.every((score) => !Number.isFinite(score[criterion]));
   return {
     model: prepared[winner]!.model,
+    refit: prepared[winner]!.refit,
     method: prepared[winner]!.model.method,
+    criterion,
     plan,
     origins,
     scores,
-    ...(undefinedEverywhere ? { reason: `MASE is undefined in every window (the training data never changes at lag ${m}): the simplest candidate is kept` } : {}),
+    ...(undefinedEverywhere ? { reason: `${criterion.toUpperCase()} is undefined in every window (the training data never changes at lag ${m}): the simplest candidate is kept` } : {}),
   };
 }
 
-/** Lower mean MASE wins, a defined score beats an undefined one, and equal (or both undefined) go to the simpler. */
-function isBetter(a: CandidateScore, b: CandidateScore): boolean {
-  const [aDefined, bDefined] = [Number.isFinite(a.mase), Number.isFinite(b.mase)];
+/** Lower mean score wins, a defined score beats an undefined one, and equal (or both undefined) go to the simpler. */
+function isBetter(a: CandidateScore, b: CandidateScore, criterion: BacktestCriterion): boolean {
+  const [aDefined, bDefined] = [Number.isFinite(a[criterion]), Number.isFinite(b[criterion])];
   if (aDefined !== bDefined) return aDefined;
-  if (aDefined && a.mase !== b.mase) return a.mase < b.mase;
+  if (aDefined && a[criterion] !== b[criterion]) return a[criterion] < b[criterion];
   return (SIMPLICITY[a.candidate] ?? Infinity) < (SIMPLICITY[b.candidate] ?? Infinity);
 }

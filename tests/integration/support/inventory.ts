@@ -7,7 +7,7 @@ import { buildEvent, type EventEnvelope } from '../../../functions/shared/events
 import { sampleData } from '../../unit/fixtures/events';
 import { bearer, createSite, createUser, type TestUser } from './identity';
 import { expectStatus, idempotencyKey } from './orders';
-import { api, eventually, topicArn } from './target';
+import { api, eventually, topicArn, uniqueId } from './target';
 
 export interface StockSite {
   siteId: string;
@@ -20,6 +20,18 @@ export async function stockSite(): Promise<StockSite> {
   const [manager, staff] = await Promise.all([createUser('manager', [siteId]), createUser('staff', [siteId])]);
   return { siteId, manager, staff };
 }
+
+/** Cheddar kept in grams, bought in 2.5 kg blocks: par 3 blocks, reorder point 1 (the purchasing tests' item). */
+export const cheeseItem = () => ({
+  itemId: uniqueId('cheese'),
+  name: 'Aged cheddar',
+  category: 'dairy',
+  baseUnit: 'g',
+  units: [{ name: 'block', quantity: 2.5, unit: 'kg' }],
+  locations: ['walk-in'],
+  par: { quantity: 3, unit: 'block' },
+  reorderPoint: { quantity: 1, unit: 'block' },
+});
 
 export const itemsPath = (siteId: string) => `/sites/${siteId}/inventory/items`;
 export const itemPath = (siteId: string, itemId: string) => `${itemsPath(siteId)}/${itemId}`;
