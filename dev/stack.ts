@@ -8,7 +8,10 @@ import { installLocalCustomerRefKey } from './customer-ref-key';
 import { installLocalSigningKeys } from './signing-keys';
 import { runNightlyForecasts } from './seed/forecast-run';
 
-export type BrigadeStackOptions = Pick<LocalCloudOptions, 'stage' | 'dataDir' | 'log' | 'onOfflineOutput' | 'signal'>;
+export type BrigadeStackOptions = Pick<LocalCloudOptions, 'stage' | 'dataDir' | 'log' | 'onOfflineOutput' | 'signal'> & {
+  /** Work to do while the demo data is seeded (`npm start` warms the functions then: both wait on I/O). */
+  whileSeeding?: (cloud: LocalCloud) => Promise<unknown>;
+};
 
 export interface BrigadeStack extends LocalCloud {
   /** The seeded demo users (owner, manager, staff of the demo site). */
@@ -42,8 +45,13 @@ export async function startBrigadeStack(options: BrigadeStackOptions = {}): Prom
   });
 
   try {
-    const seeded = await seedDemoData(cloud.env, cloud.stage);
-    log('demo data seeded', { created: seeded.created });
+    const [seeded] = await Promise.all([
+      seedDemoData(cloud.env, cloud.stage).then((result) => {
+        log('demo data seeded', { created: result.created });
+        return result;
+      }),
+      options.whileSeeding?.(cloud),
+    ]);
     const owner = seeded.credentials.find((c) => c.role === 'owner')!;
     Object.assign(cloud.env, { BRIGADE_OWNER_EMAIL: owner.email, BRIGADE_OWNER_PASSWORD: owner.password, BRIGADE_DEMO_SITE: DEMO_SITE_ID });
     options.signal?.throwIfAborted();

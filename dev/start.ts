@@ -56,14 +56,17 @@ async function main(): Promise<void> {
       const shown = warming && !verbose ? undefined : terminalLine(line, verbose);
       if (shown !== undefined) console.log(`  offline | ${shown}`);
     },
+    // The functions warm while the demo data is seeded. Not fatal: a function that stays cold only answers its
+    // first invocation more slowly.
+    whileSeeding: async (started) => {
+      warming = true;
+      const cold = await warmUp(started)
+        .catch((error: Error) => [`all (${error.message})`])
+        .finally(() => (warming = false));
+      log('functions warmed up', cold.length ? { stillCold: cold } : undefined);
+    },
   });
   running.cloud = cloud;
-  warming = true;
-  // Not fatal: a function that stays cold only answers its first invocation more slowly.
-  const cold = await warmUp(cloud)
-    .catch((error: Error) => [`all (${error.message})`])
-    .finally(() => (warming = false));
-  log('functions warmed up', cold.length ? { stillCold: cold } : undefined);
   // The demo's weeks of history (analytics, forecasts) are written now, in the background: logged when done.
   void cloud.seedDemoHistory();
   const { ports } = cloud;
