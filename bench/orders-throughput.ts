@@ -16,15 +16,21 @@ const CONCURRENCY = 16;
 const COUNT = 2_000;
 const WARMUP = 50;
 const WINDOW_MS = 5_000;
-// Three lines from the seeded demo menu, none of them counted down, so every order succeeds.
-const ORDER = {
+// Three lines of items this bench adds to the demo site's menu before it starts: no recipe, so inventory never
+// 86's them when the demo stock runs out, and no countdown, so every order succeeds.
+const BENCH_ITEMS = [
+  { name: 'Bench burger', price: 1450, taxRate: '10', station: 'kitchen', modifiers: [{ modifierId: 'cheddar', name: 'Cheddar', priceDelta: 150 }, { modifierId: 'medium', name: 'Medium', priceDelta: 0, group: 'cooking' }] },
+  { name: 'Bench steak frites', price: 2400, taxRate: '10', station: 'kitchen' },
+  { name: 'Bench lemonade', price: 450, taxRate: '10', station: 'bar', modifiers: [{ modifierId: 'large', name: 'Large', priceDelta: 100, group: 'size' }] },
+] as const;
+const orderOf = (itemIds: readonly string[]) => ({
   channel: { type: 'dine-in', table: '12', covers: 3 },
   lines: [
-    { itemId: 'bistro-burger', quantity: 2, modifierIds: ['cheddar', 'medium'] },
-    { itemId: 'steak-frites', quantity: 1 },
-    { itemId: 'lemonade', quantity: 3, modifierIds: ['large'], notes: 'no ice' },
+    { itemId: itemIds[0]!, quantity: 2, modifierIds: ['cheddar', 'medium'] },
+    { itemId: itemIds[1]!, quantity: 1 },
+    { itemId: itemIds[2]!, quantity: 3, modifierIds: ['large'], notes: 'no ice' },
   ],
-};
+});
 
 runBench('Brigade bench: POST /orders through the local stack vs raw DynamoDB Local writes', 10 * 60_000, async (bench) => {
   const cloud = await startBenchCloud(bench);
@@ -35,6 +41,7 @@ runBench('Brigade bench: POST /orders through the local stack vs raw DynamoDB Lo
   const dynamodb = new DynamoDBClient(localClientConfig(cloud.env, 'DYNAMODB'));
   bench.onCleanup(() => dynamodb.destroy());
 
+  const benchOrder = orderOf(await addBenchItems(apiUrl, (await signInAsDemo(cloud, 'manager')).accessToken, runId));
   const { accessToken } = await signInAsDemo(cloud, 'staff');
   const authorization = `Bearer ${accessToken}`;
 
@@ -45,7 +52,7 @@ runBench('Brigade bench: POST /orders through the local stack vs raw DynamoDB Lo
     const response = await fetch(`${apiUrl}/sites/${DEMO_SITE_ID}/orders`, {
       method: 'POST',
       headers: { authorization, 'content-type': 'application/json', 'idempotency-key': `bench-${runId}-${i}` },
-      body: JSON.stringify(ORDER),
+      body: JSON.stringify(benchOrder),
     });
     const text = await response.text();
     if (response.status !== 201) throw new Error(`POST order answered ${response.status}: ${text}`);
@@ -60,8 +67,8 @@ runBench('Brigade bench: POST /orders through the local stack vs raw DynamoDB Lo
     const orderId = randomUUID();
     const order = JSON.stringify({ ...(JSON.parse(sample!) as Record<string, unknown>), siteId: rawSite, orderId });
     const items: TransactWriteItem[] = [
-      { Put: { TableName: tableName, Item: { pk: { S: `SITE#${rawSite}#ORDER#${orderId}` }, sk: { S: 'ORDER' }, order: { S: order } }, ConditionExpression: 'attribute_not_exists(pk)' } },
-      ...ORDER.lines.map(
+      { Put: { TableName: tableName, Item: { pk: { S: `SITE#${rawSite}#benchOrder#${orderId}` }, sk: { S: 'benchOrder' }, order: { S: order } }, ConditionExpression: 'attribute_not_exists(pk)' } },
+      ...benchOrder.lines.map(
         (line): TransactWriteItem => ({
           ConditionCheck: { TableName: tableName, Key: { pk: { S: `SITE#${DEMO_SITE_ID}#MENU` }, sk: { S: `ITEM#${line.itemId}` } }, ConditionExpression: 'attribute_exists(pk)' },
         }),
@@ -91,7 +98,7 @@ runBench('Brigade bench: POST /orders through the local stack vs raw DynamoDB Lo
   completions.length = 0;
 
   console.log(`${COUNT} operations each, ${CONCURRENCY} concurrent, after ${WARMUP} warm-up operations`);
-  console.log(`order: ${ORDER.lines.length} lines from the demo menu; first POST (handler load) ${round(firstPostMs)} ms\n`);
+  console.log(`order: ${benchOrder.lines.length} lines of the bench's own items; first POST (handler load) ${round(firstPostMs)} ms\n`);
 
   const rawTransact = await runConcurrent(COUNT, CONCURRENCY, () => transactWrite());
   const postStarted = performance.now();
@@ -114,7 +121,7 @@ runBench('Brigade bench: POST /orders through the local stack vs raw DynamoDB Lo
 
   printTable(
     ['operation', 'ops/s', 'p50 ms', 'p99 ms', 'max ms', 'wall s'],
-    ([[`DynamoDB TransactWriteItems (${3 + ORDER.lines.length} items)`, rawTransact], ['HTTP POST /orders', httpPost]] as Array<[string, LoadResult]>).map(([label, r]) => [
+    ([[`DynamoDB TransactWriteItems (${3 + benchOrder.lines.length} items)`, rawTransact], ['HTTP POST /orders', httpPost]] as Array<[string, LoadResult]>).map(([label, r]) => [
       label,
       round(r.opsPerSecond, 0),
       round(r.p50),
@@ -148,6 +155,24 @@ runBench('Brigade bench: POST /orders through the local stack vs raw DynamoDB Lo
   });
   if (outboxLeft > 0) process.exitCode = 1;
 });
+
+/** A category and the bench's items on the demo site's menu, as its manager adds them; their ids in order. */
+async function addBenchItems(apiUrl: string, managerToken: string, runId: string): Promise<string[]> {
+  const post = async (path: string, body: unknown) => {
+    const response = await fetch(`${apiUrl}/sites/${DEMO_SITE_ID}${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${managerToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    const json = (await response.json()) as Record<string, unknown>;
+    if (response.status !== 201) throw new Error(`POST ${path} answered ${response.status}: ${JSON.stringify(json)}`);
+    return json;
+  };
+  const { categoryId } = await post('/menu/categories', { name: `Bench ${runId}`, position: 1000 });
+  const itemIds: string[] = [];
+  for (const item of BENCH_ITEMS) itemIds.push((await post('/menu/items', { categoryId, ...item })).itemId as string);
+  return itemIds;
+}
 
 function figures(r: LoadResult) {
   return { opsPerSecond: round(r.opsPerSecond), p50Ms: round(r.p50, 2), p99Ms: round(r.p99, 2), maxMs: round(r.max, 2) };
