@@ -5,10 +5,10 @@
 // Index `unread` (unreadPk, unreadSk) is sparse: it holds only unread notifications, so listing unread ones,
 // counting them and marking them all read never read the rest. Notification ids sort by event time (below), so
 // both the table and the index list a user's inbox newest first.
-import { QueryCommand, UpdateCommand, PutCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, UpdateCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { createHash } from 'node:crypto';
 import { dynamoDb } from '#shared/clients/dynamodb';
-import { isConditionFailure, queryPage, type Item } from '#shared/dynamodb';
+import { batchGetAll, executeStatements, insertStatement, isConditionFailure, queryPage, updateStatement, type Item } from '#shared/dynamodb';
 import type { Delivery, NotificationRecord, OutboundChannel } from './schemas';
 import { conditionally, getRecord, NOTIFICATION_TTL_SECONDS, nowSeconds, recordOf, userPk } from './table';
 
@@ -42,30 +42,42 @@ export class InboxStore {
   constructor(private readonly table: string) {}
 
   /**
-   * Writes a new notification; if this event already gave this user one, returns that one instead. The write is
-   * the event's claim for this user (no separate receipt): the writer holds a lease on the pending channels
-   * until it records their outcomes (recordDeliveries) or DELIVERY_LEASE_MS pass.
+   * Writes new notifications, 25 to a round trip, each only if absent; where this event already gave that user
+   * one, answers the stored one instead. Each write is the event's claim for that user (no separate receipt): the
+   * writer holds a lease on the pending channels until it records their outcomes (recordDeliveries) or
+   * DELIVERY_LEASE_MS pass. Outcomes in order; a write that failed is that entry's error only.
    */
-  async createNotification(notification: NotificationRecord, nowMs = Date.now()): Promise<{ created: boolean; notification: NotificationRecord }> {
-    const key = notificationKey(notification.userId, notification.notificationId);
-    const created = await conditionally(
-      new PutCommand({
-        TableName: this.table,
-        Item: {
+  async createNotifications(entries: Array<{ notification: NotificationRecord; nowMs: number }>): Promise<Array<PromiseSettledResult<{ created: boolean; notification: NotificationRecord }>>> {
+    const outcomes = await executeStatements(
+      entries.map(({ notification, nowMs }) => {
+        const key = notificationKey(notification.userId, notification.notificationId);
+        return insertStatement(this.table, {
           ...key,
           ...notification,
           unreadPk: unreadPk(notification.userId),
           unreadSk: key.sk,
           expiresAt: nowSeconds() + NOTIFICATION_TTL_SECONDS,
           ...(hasPending(notification) && { deliveryLeaseUntil: nowMs + DELIVERY_LEASE_MS }),
-        },
-        ConditionExpression: 'attribute_not_exists(pk)',
+        });
       }),
     );
-    if (created) return { created, notification };
-    const existing = await getRecord<NotificationRecord>(this.table, key);
-    if (!existing) throw new Error(`notification ${notification.notificationId} exists but cannot be read`);
-    return { created, notification: existing };
+    // Those already there (a redelivery), read back in one call.
+    const duplicates = entries.filter((_, i) => !outcomes[i]!.ok && (outcomes[i] as { code: string }).code === 'DuplicateItem');
+    const stored = new Map(
+      (await batchGetAll(this.table, duplicates.map(({ notification: n }) => notificationKey(n.userId, n.notificationId)), { consistentRead: true })).map((item) => [
+        `${item.pk as string}|${item.sk as string}`,
+        recordOf<NotificationRecord>(item),
+      ]),
+    );
+    return entries.map(({ notification }, i) => {
+      const outcome = outcomes[i]!;
+      if (outcome.ok) return { status: 'fulfilled', value: { created: true, notification } };
+      const key = notificationKey(notification.userId, notification.notificationId);
+      const existing = outcome.code === 'DuplicateItem' ? stored.get(`${key.pk}|${key.sk}`) : undefined;
+      if (existing) return { status: 'fulfilled', value: { created: false, notification: existing } };
+      const reason = outcome.code === 'DuplicateItem' ? 'exists but cannot be read' : `not written: ${outcome.code} ${outcome.message ?? ''}`;
+      return { status: 'rejected', reason: new Error(`notification ${notification.notificationId} ${reason}`) };
+    });
   }
 
   /**
@@ -104,20 +116,27 @@ export class InboxStore {
     );
   }
 
-  /** The outcomes of the channels just delivered, in one write, which also ends the lease. */
-  async recordDeliveries(userId: string, notificationId: string, deliveries: Partial<Record<OutboundChannel, Delivery>>): Promise<void> {
-    const channels = Object.keys(deliveries) as OutboundChannel[];
-    if (channels.length === 0) return;
-    await dynamoDb().send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: notificationKey(userId, notificationId),
-        UpdateExpression: `SET ${channels.map((_, i) => `deliveries.#c${i} = :d${i}`).join(', ')} REMOVE deliveryLeaseUntil`,
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeNames: Object.fromEntries(channels.map((channel, i) => [`#c${i}`, channel])),
-        ExpressionAttributeValues: Object.fromEntries(channels.map((channel, i) => [`:d${i}`, deliveries[channel]])),
-      }),
+  /**
+   * The outcomes of the channels just delivered, one write per notification (which also ends its lease), 25 to a
+   * round trip. Outcomes in order; a write that failed is that entry's error only.
+   */
+  async recordDeliveries(entries: Array<{ userId: string; notificationId: string; deliveries: Partial<Record<OutboundChannel, Delivery>> }>): Promise<Array<PromiseSettledResult<void>>> {
+    const writes = entries.filter((e) => Object.keys(e.deliveries).length > 0);
+    const outcomes = await executeStatements(
+      writes.map(({ userId, notificationId, deliveries }) =>
+        updateStatement(this.table, notificationKey(userId, notificationId), {
+          set: Object.entries(deliveries).map(([channel, delivery]) => [['deliveries', channel], delivery]),
+          remove: ['deliveryLeaseUntil'],
+        }),
+      ),
     );
+    const failed = new Map(writes.flatMap((entry, i) => (outcomes[i]!.ok ? [] : [[entry, outcomes[i] as { code: string; message?: string }]])));
+    return entries.map((entry) => {
+      const outcome = failed.get(entry);
+      return outcome
+        ? { status: 'rejected', reason: new Error(`deliveries of ${entry.notificationId} not recorded: ${outcome.code} ${outcome.message ?? ''}`) }
+        : { status: 'fulfilled', value: undefined };
+    });
   }
 
   getNotification(userId: string, notificationId: string): Promise<NotificationRecord | undefined> {

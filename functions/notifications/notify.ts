@@ -44,23 +44,31 @@ export function notificationView(notification: NotificationRecord, alert?: Alert
 }
 
 /**
- * The reads an event shares with the other events of its batch: its recipients' settings and the realtime push
- * (connections and revocations). Alone, each is its own call; in a batch (notifyEvents), one call for all.
+ * The calls an event shares with the other events of its batch: its recipients' settings, their inbox writes (the
+ * claims), the realtime push (connections and revocations) and the outcomes' writes. Alone, each is one call for
+ * the event; in a batch (notifyEvents), one call for all its events.
  */
-interface SharedReads {
+interface SharedCalls {
   userSettingsOf(userIds: string[]): Promise<Map<string, UserSettingsRecord>>;
+  createNotifications(entries: Array<{ notification: NotificationRecord; nowMs: number }>): Promise<Array<PromiseSettledResult<{ created: boolean; notification: NotificationRecord }>>>;
   /** Called once per event, with no message when nothing is to be pushed (so a batch does not wait for it). */
   push(messages: ReadonlyMap<string, unknown>): Promise<Map<string, PushOutcome>>;
+  /** Called once per event, with no entry when nothing was delivered. */
+  recordDeliveries(entries: DeliveriesEntry[]): Promise<Array<PromiseSettledResult<void>>>;
 }
 
-const alone: SharedReads = {
+type DeliveriesEntry = { userId: string; notificationId: string; deliveries: Partial<Record<OutboundChannel, Delivery>> };
+
+const alone: SharedCalls = {
   userSettingsOf: (userIds) => settingsStore.userSettingsOf(userIds),
+  createNotifications: (entries) => inboxStore.createNotifications(entries),
   push: async (messages) => (messages.size > 0 ? pushToUsers(messages) : new Map()),
+  recordDeliveries: async (entries) => (entries.length > 0 ? inboxStore.recordDeliveries(entries) : []),
 };
 
 interface Context {
   event: EventEnvelope;
-  reads: SharedReads;
+  calls: SharedCalls;
   message: Message;
   siteName: string;
   timeZone: string;
@@ -83,10 +91,10 @@ const directory = createDirectoryCache(directoryStore);
 /**
  * One event → its recipients' notifications. No receipt per event: each recipient's inbox write is the claim
  * (conditional on the event and user), and the writer owns the pending channels until it records them, so a
- * redelivery writes and sends nothing twice. Round trips for one recipient with one open connection: settings,
- * inbox write, connections, revocations, the push, the outcomes; the directory comes from the cache.
+ * redelivery writes and sends nothing twice. Round trips for its recipients with open connections: settings,
+ * inbox writes, connections, revocations, the pushes, the outcomes; the directory comes from the cache.
  */
-export async function notifyEvent(event: EventEnvelope, reads: SharedReads = alone): Promise<{ notified: number }> {
+export async function notifyEvent(event: EventEnvelope, calls: SharedCalls = alone): Promise<{ notified: number }> {
   const parsed = parseEvent(event);
   if (!parsed.success) {
     // Data that breaks its contract will not parse on a retry either: kept visible in the logs, and dropped.
@@ -122,7 +130,7 @@ export async function notifyEvent(event: EventEnvelope, reads: SharedReads = alo
   let cap: Promise<number> | undefined;
   const context: Context = {
     event,
-    reads,
+    calls,
     message,
     siteName: site?.name ?? event.siteId,
     timeZone,
@@ -131,7 +139,7 @@ export async function notifyEvent(event: EventEnvelope, reads: SharedReads = alo
   };
   const [alertId, settings] = await Promise.all([
     message.alertKey ? openAlert(event, message, recipients, members, now) : undefined,
-    reads.userSettingsOf(recipients),
+    calls.userSettingsOf(recipients),
   ]);
   if (alertId) context.alertId = alertId;
 
@@ -139,7 +147,13 @@ export async function notifyEvent(event: EventEnvelope, reads: SharedReads = alo
     const userSettings = settings.get(userId)?.settings ?? DEFAULT_USER_SETTINGS;
     return wantsSite(userSettings, event.siteId, message.severity) ? [{ userId, settings: userSettings }] : [];
   });
-  const claims = await Promise.allSettled(wanted.map(({ userId, settings: userSettings }) => claim(context, userId, userSettings)));
+  const written = await calls.createNotifications(wanted.map(({ userId, settings }) => ({ notification: notificationFor(context, userId, settings), nowMs: now })));
+  const claims = await Promise.allSettled(
+    written.map(async (write, i) => {
+      if (write.status === 'rejected') throw write.reason;
+      return claim(write.value, wanted[i]!.settings, now);
+    }),
+  );
   const claimed = claims.flatMap((c) => (c.status === 'fulfilled' && c.value ? [c.value] : []));
   const delivered = await deliverAll(context, claimed);
   const failed = [...claims, ...delivered].filter((r) => r.status === 'rejected');
@@ -150,39 +164,57 @@ export async function notifyEvent(event: EventEnvelope, reads: SharedReads = alo
 
 /**
  * A batch of events (notify-alert.ts): each routed, claimed and delivered as notifyEvent does alone, while the
- * recipients' settings of all of them are one read and their realtime pushes one round (each user's connections
- * listed once, one revocation read). Outcomes in the order of `events`; one event's failure is only its own.
+ * recipients' settings of all of them are one read, their inbox writes one round of batched writes, their realtime
+ * pushes one round (each user's connections listed once, one revocation read) and their outcomes one round of
+ * batched writes. Outcomes in the order of `events`; one event's failure is only its own.
  */
 export async function notifyEvents(events: EventEnvelope[]): Promise<Array<PromiseSettledResult<{ notified: number }>>> {
+  // Every event asks each gather once, in this order, or passes: a gather loads once all have.
   const settingsGather = createGather(events.length, async (asks: string[][]) => {
     const all = await settingsStore.userSettingsOf([...new Set(asks.flat())]);
     return asks.map(() => all);
   });
+  const inboxGather = createGather(events.length, (asks: Array<Parameters<SharedCalls['createNotifications']>[0]>) =>
+    inEach(asks, (entries) => inboxStore.createNotifications(entries)),
+  );
   const pushGather = createGather(events.length, async (asks: Array<ReadonlyMap<string, unknown>>) => {
     const requests = asks.flatMap((messages) => [...messages].map(([userId, message]) => ({ userId, message })));
     const outcomes = await pushEach(requests);
     let next = 0;
     return asks.map((messages) => new Map([...messages.keys()].map((userId) => [userId, outcomes[next++]!])));
   });
+  const outcomesGather = createGather(events.length, (asks: DeliveriesEntry[][]) => inEach(asks, (entries) => inboxStore.recordDeliveries(entries)));
   return Promise.allSettled(
     events.map(async (event) => {
-      const settingsSeat = settingsGather.seat();
-      const pushSeat = pushGather.seat();
+      const seats = [settingsGather.seat(), inboxGather.seat(), pushGather.seat(), outcomesGather.seat()] as const;
+      const [settingsSeat, inboxSeat, pushSeat, outcomesSeat] = seats;
       try {
         return await notifyEvent(event, {
           userSettingsOf: (userIds) => settingsSeat.ask(userIds),
+          createNotifications: (entries) => inboxSeat.ask(entries),
           push: (messages) => {
             if (messages.size > 0) return pushSeat.ask(messages);
             pushSeat.pass();
             return Promise.resolve(new Map());
           },
+          recordDeliveries: (entries) => {
+            if (entries.length > 0) return outcomesSeat.ask(entries);
+            outcomesSeat.pass();
+            return Promise.resolve([]);
+          },
         });
       } finally {
-        settingsSeat.pass();
-        pushSeat.pass();
+        for (const seat of seats) seat.pass();
       }
     }),
   );
+}
+
+/** One call of `load` for the entries of every ask; its results handed back to each ask in order. */
+async function inEach<Entry, Result>(asks: Entry[][], load: (entries: Entry[]) => Promise<Result[]>): Promise<Result[][]> {
+  const results = await load(asks.flat());
+  let next = 0;
+  return asks.map((entries) => results.slice(next, (next += entries.length)));
 }
 
 /** A critical alert: recorded once with the people first told and when it escalates if nobody acknowledges. */
@@ -206,14 +238,10 @@ async function openAlert(event: EventEnvelope, message: Message, recipients: str
   return alertId;
 }
 
-/**
- * Writes the user's notification, or finds the one a previous delivery of this event wrote. Returns it when this
- * consumer is to deliver its pending channels: all of them the first time; after a consumer died or failed, those
- * it had not finished. Undefined when nothing is pending or another consumer holds them.
- */
-async function claim(context: Context, userId: string, settings: UserSettings): Promise<Claimed | undefined> {
+/** The notification an event gives a user: its id is the same for every delivery of the event. */
+function notificationFor(context: Context, userId: string, settings: UserSettings): NotificationRecord {
   const { event, message } = context;
-  const record: NotificationRecord = {
+  return {
     notificationId: notificationIdFor(event.id, userId, event.occurredAt),
     userId,
     siteId: event.siteId,
@@ -227,49 +255,69 @@ async function claim(context: Context, userId: string, settings: UserSettings): 
     deliveries: planChannels({ severity: message.severity, settings, siteTimeZone: context.timeZone, now: context.now }),
     data: event.data,
   };
-  const { created, notification } = await inboxStore.createNotification(record, context.now);
+}
+
+/**
+ * The user's notification as its write found it. Returns it when this consumer is to deliver its pending channels:
+ * all of them when the write created it; after a consumer died or failed, those it had not finished. Undefined when
+ * nothing is pending or another consumer holds them.
+ */
+async function claim(write: { created: boolean; notification: NotificationRecord }, settings: UserSettings, now: number): Promise<Claimed | undefined> {
+  const { created, notification } = write;
+  const { userId } = notification;
   if (created) {
     recordNotificationSent('inbox');
     return { userId, settings, notification };
   }
   if (!hasPending(notification)) return undefined;
-  const taken = await inboxStore.takeOverPending(userId, notification.notificationId, context.now);
+  const taken = await inboxStore.takeOverPending(userId, notification.notificationId, now);
   if (!taken) logger.info('notification being delivered by another consumer', { userId, notificationId: notification.notificationId });
   return taken && { userId, settings, notification: taken };
 }
 
 /**
  * Every claimed recipient's pending channels at once: one realtime push round for all of them (one revocation
- * read), SMS and email beside it, then one write per notification with its outcomes. A recipient whose delivery
- * failed gives its lease back for the retry.
+ * read), SMS and email beside it, then their outcomes in one round of writes (one per notification). A recipient
+ * whose delivery or outcome failed gives its lease back for the retry.
  */
 async function deliverAll(context: Context, claimed: Claimed[]): Promise<Array<PromiseSettledResult<void>>> {
   const pendingOn = (c: Claimed, channel: OutboundChannel) => c.notification.deliveries[channel]?.status === 'pending';
   const forRealtime = claimed.filter((c) => pendingOn(c, 'realtime'));
-  const pushes = context.reads.push(new Map(forRealtime.map((c) => [c.userId, { type: 'notification', notification: notificationView(c.notification) }])));
+  const pushes = context.calls.push(new Map(forRealtime.map((c) => [c.userId, { type: 'notification', notification: notificationView(c.notification) }])));
   pushes.catch(() => undefined); // each recipient awaits it below; a failure is theirs, not an unhandled rejection
   const at = new Date(context.now).toISOString();
 
+  const delivered = await Promise.allSettled(
+    claimed.map((c) =>
+      Promise.all(
+        OUTBOUND_CHANNELS.filter((channel) => pendingOn(c, channel)).map(async (channel): Promise<[OutboundChannel, Delivery]> => {
+          if (channel !== 'realtime') return [channel, await deliver(context, channel, c.notification, c.settings)];
+          const pushed = (await pushes).get(c.userId)?.pushed ?? 0;
+          return [channel, pushed > 0 ? { status: 'sent', at } : { status: 'skipped', reason: 'no-open-connection', at }];
+        }),
+      ),
+    ),
+  );
+  const done = claimed.flatMap((c, i) => {
+    const outcome = delivered[i]!;
+    return outcome.status === 'fulfilled' ? [{ claimed: c, outcomes: outcome.value }] : [];
+  });
+  const recorded = await context.calls.recordDeliveries(
+    done.map(({ claimed: c, outcomes }) => ({ userId: c.userId, notificationId: c.notification.notificationId, deliveries: Object.fromEntries(outcomes) })),
+  );
+  const outcomesOf = new Map(done.map((d, j) => [d.claimed, { outcomes: d.outcomes, recorded: recorded[j]! }]));
   return Promise.allSettled(
-    claimed.map(async (c) => {
-      try {
-        const channels = OUTBOUND_CHANNELS.filter((channel) => pendingOn(c, channel));
-        const outcomes = await Promise.all(
-          channels.map(async (channel): Promise<[OutboundChannel, Delivery]> => {
-            if (channel !== 'realtime') return [channel, await deliver(context, channel, c.notification, c.settings)];
-            const pushed = (await pushes).get(c.userId)?.pushed ?? 0;
-            return [channel, pushed > 0 ? { status: 'sent', at } : { status: 'skipped', reason: 'no-open-connection', at }];
-          }),
-        );
-        await inboxStore.recordDeliveries(c.userId, c.notification.notificationId, Object.fromEntries(outcomes));
-        for (const [channel, delivery] of outcomes) if (delivery.status === 'sent') recordNotificationSent(channel);
-      } catch (error) {
+    claimed.map(async (c, i) => {
+      const entry = outcomesOf.get(c);
+      const failure = entry ? entry.recorded : delivered[i]!;
+      if (failure.status === 'rejected') {
         await inboxStore.releaseLease(c.userId, c.notification.notificationId).catch((releaseError: unknown) =>
           // Not fatal: the lease then runs out on its own (DELIVERY_LEASE_MS) and a later retry takes over.
           logger.warn('delivery lease not released', { userId: c.userId, error: releaseError as Error }),
         );
-        throw error;
+        throw failure.reason;
       }
+      for (const [channel, delivery] of entry!.outcomes) if (delivery.status === 'sent') recordNotificationSent(channel);
     }),
   );
 }

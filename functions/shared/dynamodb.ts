@@ -5,9 +5,12 @@
 //     cases `retryOnConflict` retries, with jittered exponential back-off;
 //   - a *cursor* is bound to the query that issued it (table, index, key condition, values, order, filter): a
 //     cursor from another query, a tampered one or one DynamoDB refuses is a 400, never a 500;
-//   - batch reads and writes retry unprocessed items with back-off and fail loudly when they stay unprocessed.
+//   - batch reads and writes retry unprocessed items with back-off and fail loudly when they stay unprocessed;
+//   - conditional writes that are independent of each other go 25 to a round trip as PartiQL statements
+//     (`executeStatements`), each with its own outcome, as if sent one by one.
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
+  BatchExecuteStatementCommand,
   BatchGetCommand,
   BatchWriteCommand,
   QueryCommand,
@@ -269,6 +272,81 @@ export async function batchWriteAll(tableName: string, requests: readonly WriteR
     for (const result of results) pending.push(...((result.UnprocessedItems?.[tableName] ?? []) as Raw[]));
     if (pending.length > 0 && attempt < BATCH_ATTEMPTS) await backOff(attempt, 50);
   }
+}
+
+// ---------------------------------------------------------------------------------------------- statements
+
+/** One PartiQL statement with its parameters (native values, marshalled by the document client). */
+export interface Statement {
+  Statement: string;
+  Parameters?: NativeAttributeValue[];
+}
+
+/** How a statement ended: done, or DynamoDB's code for why not (`ConditionalCheckFailed`, `DuplicateItem`, …). */
+export type StatementOutcome = { ok: true } | { ok: false; code: string; message?: string };
+
+const BATCH_STATEMENT_LIMIT = 25;
+/** Codes that say "not now" rather than "no": the statement is sent again after a back-off. */
+const RETRIED_STATEMENT_CODES = new Set(['ThrottlingError', 'ProvisionedThroughputExceeded', 'RequestLimitExceeded', 'InternalServerError', 'TransactionConflict']);
+
+/**
+ * Independent writes, 25 to a round trip (BatchExecuteStatement), each succeeding or failing on its own as the
+ * single call it stands for would: an INSERT finding its item answers `DuplicateItem`, an UPDATE whose WHERE finds
+ * no item `ConditionalCheckFailed`. Statements refused for throughput or a conflict are sent again with back-off;
+ * still refused after the last attempt, they are returned with their code. Outcomes in the order of `statements`.
+ */
+export async function executeStatements(statements: readonly Statement[]): Promise<StatementOutcome[]> {
+  const outcomes: StatementOutcome[] = [];
+  let pending = statements.map((statement, index) => ({ statement, index }));
+  for (let attempt = 1; pending.length > 0; attempt++) {
+    const batches = chunk(pending, BATCH_STATEMENT_LIMIT);
+    pending = [];
+    const results = await Promise.all(batches.map((batch) => dynamoDb().send(new BatchExecuteStatementCommand({ Statements: batch.map((b) => b.statement) }))));
+    results.forEach((result, b) =>
+      batches[b]!.forEach((entry, i) => {
+        const error = result.Responses?.[i]?.Error;
+        if (!error) outcomes[entry.index] = { ok: true };
+        else if (RETRIED_STATEMENT_CODES.has(error.Code ?? '') && attempt < BATCH_ATTEMPTS) pending.push(entry);
+        else outcomes[entry.index] = { ok: false, code: error.Code ?? 'Unknown', message: error.Message };
+      }),
+    );
+    if (pending.length > 0) await backOff(attempt, 50);
+  }
+  return outcomes;
+}
+
+const PARTIQL_NAME = /^[A-Za-z0-9_.-]{1,255}$/;
+/** The names are ours, but a quote in one would change the statement: refused rather than escaped. */
+const checkedName = (name: string) => {
+  if (!PARTIQL_NAME.test(name)) throw new Error(`not usable as a PartiQL name: ${name}`);
+  return name;
+};
+const identifier = (name: string) => `"${checkedName(name)}"`;
+
+/** Puts `item` unless an item with its key exists (then the outcome is `DuplicateItem`). Undefined attributes are left out. */
+export function insertStatement(tableName: string, item: Item): Statement {
+  const names = Object.keys(item).filter((name) => item[name] !== undefined);
+  return {
+    Statement: `INSERT INTO ${identifier(tableName)} VALUE {${names.map((name) => `'${checkedName(name)}': ?`).join(', ')}}`,
+    Parameters: names.map((name) => item[name]),
+  };
+}
+
+/**
+ * Sets attributes (a path such as ['deliveries', 'sms'] names a map entry) and removes others of the item with
+ * `key`, only if it exists (else the outcome is `ConditionalCheckFailed`).
+ */
+export function updateStatement(tableName: string, key: Key, change: { set: Array<[path: string[], value: NativeAttributeValue]>; remove?: string[] }): Statement {
+  const keyNames = Object.keys(key);
+  return {
+    Statement: [
+      `UPDATE ${identifier(tableName)}`,
+      ...change.set.map(([path]) => `SET ${path.map(identifier).join('.')} = ?`),
+      ...(change.remove ?? []).map((name) => `REMOVE ${identifier(name)}`),
+      `WHERE ${keyNames.map((name) => `${identifier(name)} = ?`).join(' AND ')}`,
+    ].join(' '),
+    Parameters: [...change.set.map(([, value]) => value), ...keyNames.map((name) => key[name])],
+  };
 }
 
 function chunk<T>(items: readonly T[], size: number): T[][] {

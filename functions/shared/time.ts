@@ -23,22 +23,30 @@ export const instantSchema = z.iso
   .transform((value) => Date.parse(value))
   .refine((ms) => ms >= EARLIEST_INSTANT && ms <= LATEST_INSTANT, `must be an instant from ${EARLIEST_DATE} to ${LATEST_DATE}`);
 
+// Building an Intl.DateTimeFormat costs ~0.2–0.3 ms, formatting with a built one ~0.02 ms: one per zone, kept for
+// the container's life (there are a few hundred IANA zones at most).
+const wallClockFormats = new Map<string, Intl.DateTimeFormat>();
+const validZones = new Set<string>();
+
 export function isTimeZone(timeZone: string): boolean {
+  if (validZones.has(timeZone)) return true;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone });
-    return timeZone === 'UTC' || timeZone.includes('/');
   } catch {
     return false;
   }
+  if (timeZone !== 'UTC' && !timeZone.includes('/')) return false;
+  validZones.add(timeZone);
+  return true;
 }
 
 /** A site's IANA time zone. */
 export const timeZoneSchema = z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Paris');
 
-/** What a wall clock in `timeZone` shows at `instant`: date YYYY-MM-DD and time HH:MM:SS (24 h, DST-aware). */
-export function wallClock(instant: number, timeZone: string): { date: string; time: string } {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', {
+function wallClockFormat(timeZone: string): Intl.DateTimeFormat {
+  let format = wallClockFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
       timeZone,
       year: 'numeric',
       month: '2-digit',
@@ -47,7 +55,17 @@ export function wallClock(instant: number, timeZone: string): { date: string; ti
       minute: '2-digit',
       second: '2-digit',
       hourCycle: 'h23',
-    })
+    });
+    // Only a zone that formats is kept (the constructor throws for one that does not).
+    wallClockFormats.set(timeZone, format);
+  }
+  return format;
+}
+
+/** What a wall clock in `timeZone` shows at `instant`: date YYYY-MM-DD and time HH:MM:SS (24 h, DST-aware). */
+export function wallClock(instant: number, timeZone: string): { date: string; time: string } {
+  const parts = Object.fromEntries(
+    wallClockFormat(timeZone)
       .formatToParts(new Date(instant))
       .map((part) => [part.type, part.value]),
   ) as Record<string, string>;

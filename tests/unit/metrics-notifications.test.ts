@@ -16,15 +16,17 @@ const fakes = {
   settingsStore: { userSettingsOf: async () => new Map() },
   alertStore: {},
   inboxStore: {
-    createNotification: async (record: NotificationRecord) => {
-      const existing = inbox.get(record.notificationId);
-      if (existing) return { created: false, notification: structuredClone(existing) };
-      inbox.set(record.notificationId, structuredClone(record));
-      return { created: true, notification: record };
-    },
-    recordDeliveries: async (_user: string, notificationId: string, deliveries: Record<string, unknown>) => {
-      Object.assign(inbox.get(notificationId)!.deliveries, deliveries);
-    },
+    createNotifications: async (entries: Array<{ notification: NotificationRecord }>) =>
+      Promise.allSettled(
+        entries.map(async ({ notification: record }) => {
+          const existing = inbox.get(record.notificationId);
+          if (existing) return { created: false, notification: structuredClone(existing) };
+          inbox.set(record.notificationId, structuredClone(record));
+          return { created: true, notification: record };
+        }),
+      ),
+    recordDeliveries: async (entries: Array<{ notificationId: string; deliveries: Record<string, unknown> }>) =>
+      Promise.allSettled(entries.map(async ({ notificationId, deliveries }) => void Object.assign(inbox.get(notificationId)!.deliveries, deliveries))),
     releaseLease: async () => undefined,
   },
 };

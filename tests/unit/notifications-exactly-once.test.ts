@@ -7,7 +7,7 @@ import type { NotificationRecord } from '../../functions/notifications/schemas';
 type Stored = NotificationRecord & { leaseUntil?: number };
 const inbox = new Map<string, Stored>();
 const pushes: string[] = [];
-const reads = { getSite: 0, siteMembers: 0, owners: 0, settings: 0, pushRounds: 0 };
+const reads = { getSite: 0, siteMembers: 0, owners: 0, settings: 0, pushRounds: 0, inboxWrites: 0, outcomeWrites: 0 };
 let pushGate: Promise<void> = Promise.resolve();
 let failNextPush = false;
 
@@ -20,12 +20,18 @@ const fakes = {
   settingsStore: { userSettingsOf: async () => (reads.settings++, new Map()) },
   alertStore: {},
   inboxStore: {
-    createNotification: async (record: NotificationRecord, now: number) => {
-      if (record.eventId.startsWith('evt-write-fails')) throw new Error('ProvisionedThroughputExceededException');
-      const existing = inbox.get(record.notificationId);
-      if (existing) return { created: false, notification: structuredClone(existing) };
-      inbox.set(record.notificationId, { ...structuredClone(record), leaseUntil: now + 30_000 });
-      return { created: true, notification: record };
+    // Batched like the store: each entry settles on its own (a failed write is only that entry's).
+    createNotifications: async (entries: Array<{ notification: NotificationRecord; nowMs: number }>) => {
+      reads.inboxWrites++;
+      return Promise.allSettled(
+        entries.map(async ({ notification: record, nowMs: now }) => {
+          if (record.eventId.startsWith('evt-write-fails')) throw new Error('ProvisionedThroughputExceeded');
+          const existing = inbox.get(record.notificationId);
+          if (existing) return { created: false, notification: structuredClone(existing) };
+          inbox.set(record.notificationId, { ...structuredClone(record), leaseUntil: now + 30_000 });
+          return { created: true, notification: record };
+        }),
+      );
     },
     takeOverPending: async (_user: string, id: string, now: number) => {
       const item = inbox.get(id)!;
@@ -34,10 +40,16 @@ const fakes = {
       return structuredClone(item);
     },
     releaseLease: async (_user: string, id: string) => void delete inbox.get(id)!.leaseUntil,
-    recordDeliveries: async (_user: string, id: string, deliveries: Record<string, unknown>) => {
-      const item = inbox.get(id)!;
-      Object.assign(item.deliveries, deliveries);
-      delete item.leaseUntil;
+    recordDeliveries: async (entries: Array<{ notificationId: string; deliveries: Record<string, unknown> }>) => {
+      reads.outcomeWrites++;
+      return Promise.allSettled(
+        entries.map(async ({ notificationId: id, deliveries }) => {
+          const item = inbox.get(id)!;
+          if (item.eventId.startsWith('evt-outcome-fails')) throw new Error('ThrottlingError');
+          Object.assign(item.deliveries, deliveries);
+          delete item.leaseUntil;
+        }),
+      );
     },
   },
 };
@@ -131,13 +143,15 @@ describe('notifyEvent, exactly once without a receipt', () => {
 });
 
 describe('notifyEvents, a batch from the alerts queue', () => {
-  it('reads the settings once and pushes in one round for the whole batch, each event once', async () => {
+  it('reads the settings, writes the inbox, pushes and records outcomes in one round each for the whole batch, each event once', async () => {
     const before = { ...reads };
     const outcomes = await notifyEvents(Array.from({ length: 10 }, (_, i) => deviceOnline(`evt-batch-${i}`)));
     expect(outcomes.map((o) => o.status)).toEqual(Array(10).fill('fulfilled'));
     expect(pushes.sort()).toEqual(Array.from({ length: 10 }, (_, i) => `manager-1:evt-batch-${i}`).sort());
     expect(reads.settings - before.settings).toBe(1);
     expect(reads.pushRounds - before.pushRounds).toBe(1);
+    expect(reads.inboxWrites - before.inboxWrites).toBe(1);
+    expect(reads.outcomeWrites - before.outcomeWrites).toBe(1);
     expect([...inbox.values()].map((n) => n.deliveries.realtime.status)).toEqual(Array(10).fill('sent'));
   });
 
@@ -154,6 +168,15 @@ describe('notifyEvents, a batch from the alerts queue', () => {
     expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect(outcomes[2]).toEqual({ status: 'fulfilled', value: { notified: 0 } });
     expect(pushes).toEqual(['manager-1:evt-fine']);
+  });
+
+  it('an outcome that cannot be written fails only its event and gives its lease back; the others are recorded', async () => {
+    const outcomes = await notifyEvents([deviceOnline('evt-outcome-fails'), deviceOnline('evt-outcome-fine')]);
+    expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'fulfilled']);
+    const byEvent = new Map([...inbox.values()].map((n) => [n.eventId, n]));
+    expect(byEvent.get('evt-outcome-fails')).toMatchObject({ deliveries: { realtime: { status: 'pending' } } });
+    expect(byEvent.get('evt-outcome-fails')!.leaseUntil).toBeUndefined();
+    expect(byEvent.get('evt-outcome-fine')).toMatchObject({ deliveries: { realtime: { status: 'sent' } } });
   });
 
   it('a failed push round gives every lease back: the redelivered batch delivers each event once', async () => {

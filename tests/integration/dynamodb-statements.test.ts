@@ -1,0 +1,52 @@
+// The toolkit's batched conditional writes (functions/shared/dynamodb.ts executeStatements) against the real
+// DynamoDB of the target: each PartiQL statement of a batch ends on its own, as the single call it stands for would.
+// The notifications consumer claims and records through them (docs/notifications.md, "Calls per notification").
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { executeStatements, insertStatement, updateStatement } from '../../functions/shared/dynamodb';
+import { dynamo, tableName, uniqueId } from './support/target';
+
+const table = tableName('notifications');
+
+describe('executeStatements (BatchExecuteStatement)', () => {
+  it('inserts only what is absent: a second INSERT of a key answers DuplicateItem and changes nothing', async () => {
+    const pk = uniqueId('STATEMENTS');
+    // Reserved words as attribute names and nested maps, as an inbox item has them.
+    const item = { pk, sk: 'ONE', status: 'new', count: 3, data: { deviceId: 'fridge-1', nested: { x: 1 } }, deliveries: { realtime: { status: 'pending' } }, gone: undefined };
+    expect(await executeStatements([insertStatement(table, item)])).toEqual([{ ok: true }]);
+    const [again] = await executeStatements([insertStatement(table, { ...item, status: 'overwritten' })]);
+    expect(again).toMatchObject({ ok: false, code: 'DuplicateItem' });
+    const { Item } = await dynamo.send(new GetCommand({ TableName: table, Key: { pk, sk: 'ONE' }, ConsistentRead: true }));
+    const { gone: _gone, ...stored } = item;
+    expect(Item).toEqual(stored);
+  });
+
+  it('updates map entries and removes an attribute of an existing item; a missing item answers ConditionalCheckFailed', async () => {
+    const pk = uniqueId('STATEMENTS');
+    await executeStatements([insertStatement(table, { pk, sk: 'ONE', deliveries: { realtime: { status: 'pending' }, sms: { status: 'pending' } }, deliveryLeaseUntil: 1 })]);
+    const outcomes = await executeStatements([
+      updateStatement(table, { pk, sk: 'ONE' }, { set: [[['deliveries', 'realtime'], { status: 'sent', at: 'now' }], [['deliveries', 'sms'], { status: 'skipped' }]], remove: ['deliveryLeaseUntil'] }),
+      updateStatement(table, { pk, sk: 'MISSING' }, { set: [[['deliveries', 'realtime'], { status: 'sent' }]] }),
+    ]);
+    expect(outcomes[0]).toEqual({ ok: true });
+    expect(outcomes[1]).toMatchObject({ ok: false, code: 'ConditionalCheckFailed' });
+    const { Item } = await dynamo.send(new GetCommand({ TableName: table, Key: { pk, sk: 'ONE' }, ConsistentRead: true }));
+    expect(Item).toEqual({ pk, sk: 'ONE', deliveries: { realtime: { status: 'sent', at: 'now' }, sms: { status: 'skipped' } } });
+    const missing = await dynamo.send(new GetCommand({ TableName: table, Key: { pk, sk: 'MISSING' }, ConsistentRead: true }));
+    expect(missing.Item).toBeUndefined();
+  });
+
+  it('more than 25 statements go in several round trips, outcomes in the order given', async () => {
+    const pk = uniqueId('STATEMENTS');
+    await executeStatements([insertStatement(table, { pk, sk: 'ITEM#07' }), insertStatement(table, { pk, sk: 'ITEM#33' })]);
+    const keys = Array.from({ length: 40 }, (_, i) => `ITEM#${String(i).padStart(2, '0')}`);
+    const outcomes = await executeStatements(keys.map((sk) => insertStatement(table, { pk, sk, n: 1 })));
+    const refused = outcomes.flatMap((o, i) => (o.ok ? [] : [`${keys[i]} ${o.code}`]));
+    expect(refused).toEqual(['ITEM#07 DuplicateItem', 'ITEM#33 DuplicateItem']);
+    expect(outcomes.filter((o) => o.ok)).toHaveLength(38);
+  });
+
+  it('a name that would change the statement is refused before anything is sent', () => {
+    expect(() => insertStatement(table, { pk: 'x', sk: 'y', "a': 1, 'b": 2 })).toThrow('not usable as a PartiQL name');
+    expect(() => updateStatement(`${table}" WHERE 1=1 --`, { pk: 'x', sk: 'y' }, { set: [[['a'], 1]] })).toThrow('not usable as a PartiQL name');
+  });
+});
