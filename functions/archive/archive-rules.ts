@@ -43,6 +43,18 @@ export const archivedEnvelopeSchema = z.object({
 export type ArchivedEnvelope = z.infer<typeof archivedEnvelopeSchema>;
 
 /**
+ * What SNS puts in the archive queue's messages (the subscriptions are not raw, so the topic is named): the
+ * notification as SNS sends it to an HTTP endpoint, the envelope's JSON in `Message`.
+ */
+export const snsNotificationSchema = z.object({
+  Type: z.literal('Notification'),
+  MessageId: z.string().min(1),
+  TopicArn: z.string().min(1),
+  Message: z.string(),
+  MessageAttributes: z.record(z.string(), z.object({ Type: z.string(), Value: z.string() })).optional(),
+});
+
+/**
  * An instant as a sort key: always `Date.toISOString()`'s 24 characters. Precisions differ between producers
  * (`…:05Z`, `…:05.1Z`, `…:05.123456Z`), and compared as text `…:05.1Z` would sort before `…:05Z`. Finer than a
  * millisecond is cut: events of the same millisecond are then in event-id order.

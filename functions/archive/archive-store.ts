@@ -3,10 +3,10 @@
 //   SITE#{siteId} / {occurredAt}#{eventId}   the envelope's JSON (`message`), `type`, the topic it came from, the
 //                                            message attributes it was published with, `expiresAt` (TTL)
 // occurredAt is normalised to `Date.toISOString()` (archive-rules.ts), so the sort key orders by time, then by id.
-// Written put-if-absent: an SNS redelivery finds the item and writes nothing, so no receipt is needed.
-import { PutCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+// Written put-if-absent: a redelivery finds the item and writes nothing, so no receipt is needed.
+import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { dynamoDb } from '#shared/clients/dynamodb';
-import { decodeCursor, encodeCursor, isConditionFailure, type Item } from '#shared/dynamodb';
+import { decodeCursor, encodeCursor, executeStatements, insertStatement, type Item } from '#shared/dynamodb';
 import { archiveKey, archivePk, type ArchivedEnvelope } from './archive-rules';
 import type { ArchivedEvent } from './replay-rules';
 
@@ -61,21 +61,18 @@ export function archiveItem(input: ArchiveInput, archivedAt = new Date()): Item 
 export class ArchiveStore implements ArchiveReader {
   constructor(private readonly table: string) {}
 
-  /** false when the event is archived already (a redelivery). */
-  async put(input: ArchiveInput): Promise<boolean> {
-    try {
-      await dynamoDb().send(
-        new PutCommand({
-          TableName: this.table,
-          Item: archiveItem(input),
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+  /**
+   * Each event put if absent, 25 to a round trip, each on its own: `archived`, `already` (a redelivery: nothing
+   * written), or the error that kept it out (only its own). Outcomes in the order of `inputs`.
+   */
+  async putAll(inputs: ArchiveInput[]): Promise<Array<'archived' | 'already' | Error>> {
+    const archivedAt = new Date();
+    const outcomes = await executeStatements(inputs.map((input) => insertStatement(this.table, archiveItem(input, archivedAt))));
+    return outcomes.map((outcome, i) => {
+      if (outcome.ok) return 'archived';
+      if (outcome.code === 'DuplicateItem') return 'already';
+      return new Error(`event ${inputs[i]!.envelope.id} not archived: ${outcome.code} ${outcome.message ?? ''}`);
+    });
   }
 
   /**

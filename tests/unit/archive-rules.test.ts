@@ -153,10 +153,20 @@ describe('the archive domain wiring (functions.yml, resources.yml)', () => {
     expect(targets).not.toContain('replayArchivedEvents');
   });
 
-  it('archives both topics without a filter, and the replay has no event source: it is not on HTTP', () => {
-    const topics = functions.archiveEvents.events.map((e: any) => e.sns?.arn?.Ref);
-    expect(topics).toEqual(['EventsTopic', 'AlertsTopic']);
-    expect(functions.archiveEvents.events.some((e: any) => e.sns.filterPolicy)).toBe(false);
+  it('archives both topics without a filter through its queue (SNS documents naming the topic), and the replay has no event source: it is not on HTTP', () => {
+    const subscriptions = Object.values(resources.Resources as Record<string, any>).filter((r) => r.Type === 'AWS::SNS::Subscription');
+    expect(subscriptions.map((s) => s.Properties.TopicArn.Ref).sort()).toEqual(['AlertsTopic', 'EventsTopic']);
+    for (const { Properties: subscription } of subscriptions) {
+      expect(subscription).toMatchObject({ Protocol: 'sqs', Endpoint: { 'Fn::GetAtt': ['ArchiveQueue', 'Arn'] }, RawMessageDelivery: false });
+      expect(subscription.FilterPolicy).toBeUndefined();
+    }
+    expect(functions.archiveEvents.events).toEqual([
+      { sqs: { arn: { 'Fn::GetAtt': ['ArchiveQueue', 'Arn'] }, batchSize: 100, maximumBatchingWindow: 1, functionResponseType: 'ReportBatchItemFailures' } },
+    ]);
+    // Visibility at least 6 × the consumer's timeout (AWS's advice), and a DLQ after a few receives.
+    const queue = resources.Resources.ArchiveQueue.Properties;
+    expect(queue.VisibilityTimeout).toBeGreaterThanOrEqual(6 * functions.archiveEvents.timeout);
+    expect(queue.RedrivePolicy).toMatchObject({ deadLetterTargetArn: { 'Fn::GetAtt': ['ArchiveDeadLetterQueue', 'Arn'] } });
     expect(functions.replayArchivedEvents.events).toBeUndefined();
     for (const fn of Object.values(functions)) expect((fn.events ?? []).some((e: any) => e.httpApi || e.websocket)).toBe(false);
   });

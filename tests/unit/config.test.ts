@@ -123,13 +123,14 @@ describe('the resolved service (osls print --stage local)', () => {
       if (onFailure) deadLetterQueues.add(onFailure);
       for (const event of fn.events ?? []) if (event.sns?.redrivePolicy) deadLetterQueues.add(event.sns.redrivePolicy.deadLetterTargetRef);
     }
-    expect([...deadLetterQueues].sort()).toEqual(['AnalyticsDeadLetterQueue', 'ArchiveDeadLetterQueue', 'ForecastDeadLetterQueue', 'InventoryDeadLetterQueue', 'IotDeadLetterQueue', 'NotificationsDeadLetterQueue', 'OrdersDeadLetterQueue', 'StaffDeadLetterQueue']);
-    // And the queues' own redrive targets (the telemetry queue's DLQ).
+    expect([...deadLetterQueues].sort()).toEqual(['AnalyticsDeadLetterQueue', 'ForecastDeadLetterQueue', 'InventoryDeadLetterQueue', 'IotDeadLetterQueue', 'NotificationsDeadLetterQueue', 'OrdersDeadLetterQueue', 'StaffDeadLetterQueue']);
+    // And the queues' own redrive targets (the telemetry queue's DLQ, the archive queue's).
     for (const [, queue] of resourcesOf('AWS::SQS::Queue')) {
       const target = queue.Properties.RedrivePolicy?.deadLetterTargetArn?.['Fn::GetAtt']?.[0];
       if (target) deadLetterQueues.add(target);
     }
     expect(deadLetterQueues).toContain('TelemetryDeadLetterQueue');
+    expect(deadLetterQueues).toContain('ArchiveDeadLetterQueue');
     const watched = on('AWS/SQS', 'ApproximateNumberOfMessagesVisible').map(([, a]) => a.Properties.Dimensions[0].Value['Fn::GetAtt'][0]);
     expect(watched.sort()).toEqual([...deadLetterQueues].sort());
   });
