@@ -10,6 +10,10 @@ module.exports = {
   roots: ['<rootDir>/tests/integration'],
   globalSetup: '<rootDir>/tests/integration/support/global-setup.ts',
   globalTeardown: '<rootDir>/tests/integration/support/global-teardown.ts',
-  maxWorkers: 1,
+  // Two suites at a time: most of a suite's time is spent waiting on the stack (deliveries, schedules, a real
+  // clock), so a second one fills it; the stack runs in this process, apart from both. Suites that change what
+  // every suite sees hold the whole stack (support/suite-lock.ts).
+  maxWorkers: 2,
+  testEnvironment: '<rootDir>/tests/integration/support/suite-environment.ts',
   testTimeout: 30_000,
 };

@@ -10,6 +10,7 @@ import { signInAsDemo, startBenchCloud } from './support/cloud';
 import { localClientConfig } from '../dev/client-config';
 import { runBench } from './support/harness';
 import { runConcurrent, type LoadResult } from './support/load';
+import { withCpuPerOperation, type PhaseCpu } from './support/process-cpu';
 import { printResult, printTable, round } from './support/stats';
 
 const CONCURRENCY = 16;
@@ -100,14 +101,21 @@ runBench('Brigade bench: POST /orders through the local stack vs raw DynamoDB Lo
   console.log(`${COUNT} operations each, ${CONCURRENCY} concurrent, after ${WARMUP} warm-up operations`);
   console.log(`order: ${benchOrder.lines.length} lines of the bench's own items; first POST (handler load) ${round(firstPostMs)} ms\n`);
 
-  const rawTransact = await runConcurrent(COUNT, CONCURRENCY, () => transactWrite());
+  const raw = await withCpuPerOperation(COUNT, () => runConcurrent(COUNT, CONCURRENCY, () => transactWrite()));
+  const rawTransact = raw.result;
   const postStarted = performance.now();
-  const httpPost = await runConcurrent(COUNT, CONCURRENCY, postOrder);
-  // Events leave through the table's stream after the responses: how long after the last order they are all out.
-  const drainStarted = performance.now();
-  await cloud.streams.idle();
-  await cloud.sns.idle();
-  const eventsDrainMs = performance.now() - drainStarted;
+  let eventsDrainMs = 0;
+  // The HTTP phase's CPU includes publishing the orders' events, which is part of what an order costs.
+  const http = await withCpuPerOperation(COUNT, async () => {
+    const result = await runConcurrent(COUNT, CONCURRENCY, postOrder);
+    // Events leave through the table's stream after the responses: how long after the last order they are all out.
+    const drainStarted = performance.now();
+    await cloud.streams.idle();
+    await cloud.sns.idle();
+    eventsDrainMs = performance.now() - drainStarted;
+    return result;
+  });
+  const httpPost = http.result;
 
   // Completions per 5-second window: the rate held over the run, not only its average.
   const windows: number[] = [];
@@ -134,6 +142,7 @@ runBench('Brigade bench: POST /orders through the local stack vs raw DynamoDB Lo
   const sustained = fullWindows.length > 0 ? { min: round(Math.min(...fullWindows), 1), max: round(Math.max(...fullWindows), 1) } : undefined;
   console.log(`\nHTTP orders/s ÷ raw TransactWriteItems/s: ${ratio} (goal ≥ 0.5); load average at the end ${loadavg().map((v) => v.toFixed(2)).join(' ')}`);
   if (sustained) console.log(`POST /orders per ${WINDOW_MS / 1000}-second window: ${sustained.min} to ${sustained.max} orders/s over ${fullWindows.length} windows`);
+  printCpuSplit(raw.cpu, http.cpu);
   console.log(`events (stream relay → SNS fan-out) drained ${(eventsDrainMs / 1000).toFixed(2)} s after the last order; outbox items left: ${outboxLeft}`);
   console.log('\nA POST /orders is 4 round trips: access-token revocation check (BatchGetItem), settings + menu items +');
   console.log('Idempotency-Key record (1 BatchGetItem), ticket counter (UpdateItem), one TransactWriteItems (order + a');
@@ -150,6 +159,7 @@ runBench('Brigade bench: POST /orders through the local stack vs raw DynamoDB Lo
     httpToRaw: ratio,
     sustained,
     eventsDrainMs: round(eventsDrainMs),
+    cpu: { raw: cpuFigures(raw.cpu), http: cpuFigures(http.cpu) },
     loadAverage: loadavg().map((v) => round(v, 2)),
     outboxLeft,
   });
@@ -176,6 +186,28 @@ async function addBenchItems(apiUrl: string, managerToken: string, runId: string
 
 function figures(r: LoadResult) {
   return { opsPerSecond: round(r.opsPerSecond), p50Ms: round(r.p50, 2), p99Ms: round(r.p99, 2), maxMs: round(r.max, 2) };
+}
+
+function cpuFigures(cpu: PhaseCpu | undefined) {
+  if (!cpu) return undefined;
+  const rounded = (values: object) => Object.fromEntries(Object.entries(values).map(([name, value]: [string, number]) => [name, round(value, 2)]));
+  return { msPerOperation: rounded(cpu.perOperation), busy: rounded(cpu.busy) };
+}
+
+/**
+ * CPU ms per operation by process, and the single threads that cap a rate whatever the cores: what each phase
+ * costs whatever the machine's load, and where it would queue on a quiet machine.
+ */
+function printCpuSplit(raw: PhaseCpu | undefined, http: PhaseCpu | undefined) {
+  if (!raw || !http) return console.log('CPU per operation: not measured (needs /proc)');
+  console.log('\nCPU ms per operation: DynamoDB Local (its SQLite thread, its JIT) + serverless-offline (its main thread) + bench process with the local cloud');
+  for (const [label, { perOperation: c, busy }] of [['raw transaction', raw], ['HTTP order + its events', http]] as const) {
+    const percent = (fraction: number) => `${Math.round(fraction * 100)} %`;
+    console.log(
+      `  ${label.padEnd(24)} ${c.total.toFixed(1)} = ${c.dynamodbLocal.toFixed(1)} (${c.dynamodbSqlite.toFixed(1)}, JIT ${c.dynamodbJit.toFixed(1)}) + ` +
+        `${c.offline.toFixed(1)} (${c.offlineMain.toFixed(1)}) + ${c.bench.toFixed(1)};  busy: SQLite thread ${percent(busy.dynamodbSqlite)}, offline main ${percent(busy.offlineMain)}`,
+    );
+  }
 }
 
 /** Every order's event must have left the outbox: publishing never failed here, so nothing should wait for the scheduled relay. */

@@ -1,9 +1,10 @@
 // Publishing the outbox (shared/outbox.ts): right after a request's transaction (requestPublishing), from the
 // table's stream (outboxStreamHandler) or on a schedule (relayOutboxHandler). The only part of the outbox that
 // imports the SNS client, so functions whose events leave through the stream do not bundle it.
-import { DeleteCommand, QueryCommand, type TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DeleteCommand, QueryCommand, type TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { dynamoDb } from './clients/dynamodb';
+import { backOff } from './dynamodb';
 import { publishEvent } from './event-publisher';
 import { scheduledJob } from './jobs';
 import { logger } from './logger';
@@ -11,10 +12,13 @@ import { OUTBOX_INDEX, OUTBOX_SHARDS, outboxKey, type CommitDeps, type OutboxEve
 
 /** Bounds one relay run, so a large backlog is worked off over several runs instead of one timing out. */
 const RELAY_MAX_EVENTS_PER_RUN = 500;
+/** BatchWriteItem's limit; a stream batch (25 records at most) is cleared in one call. */
+const DELETES_PER_BATCH = 25;
+const CLEAR_ATTEMPTS = 4;
 
 /** What the relay talks to; the defaults are the shared clients, tests pass fakes. */
 export interface OutboxDeps {
-  send: (command: TransactWriteCommand | QueryCommand | DeleteCommand) => Promise<unknown>;
+  send: (command: TransactWriteCommand | QueryCommand | DeleteCommand | BatchWriteCommand) => Promise<unknown>;
   publish: (topicArn: string, event: Event) => Promise<unknown>;
 }
 
@@ -34,19 +38,52 @@ export async function flushOutbox(target: OutboxTarget, events: Event[], deps: O
 }
 
 async function publishAndClear(target: OutboxTarget, event: Event, deps: OutboxDeps): Promise<boolean> {
+  if (!(await published(target, event, deps))) return false;
+  try {
+    await deps.send(new DeleteCommand({ TableName: target.tableName, Key: outboxKey(event.siteId, event.id) }));
+  } catch (error) {
+    notCleared(event.id, error);
+  }
+  return true;
+}
+
+async function published(target: OutboxTarget, event: Event, deps: OutboxDeps): Promise<boolean> {
   try {
     await deps.publish(target.topicArn, event);
+    return true;
   } catch (error) {
     logger.warn('event publish failed; the outbox relay will retry it', { eventId: event.id, eventType: event.type, error: error as Error });
     return false;
   }
-  try {
-    await deps.send(new DeleteCommand({ TableName: target.tableName, Key: outboxKey(event.siteId, event.id) }));
-  } catch (error) {
-    // Published but still in the outbox: the relay will publish it again, and consumers drop the duplicate.
-    logger.warn('outbox item not cleared after publishing', { eventId: event.id, error: error as Error });
+}
+
+// Published but still in the outbox: the relay will publish it again, and consumers drop the duplicate.
+const notCleared = (eventId: string, error: unknown) => logger.warn('outbox item not cleared after publishing', { eventId, error: error as Error });
+
+/**
+ * Deletes the outbox items of events already published, 25 to a BatchWriteItem (one call for a stream batch, where
+ * a DeleteItem each was as many calls as events); what stays unprocessed is sent again with back-off. An item left
+ * behind is only published again by the scheduled relay, so a failure is logged, not thrown.
+ */
+async function clearPublished(target: OutboxTarget, events: Event[], deps: OutboxDeps): Promise<void> {
+  // BatchWriteItem refuses a call that names a key twice, which a batch holding an item written again would do.
+  const unique = [...new Map(events.map((event) => [event.id, event])).values()];
+  for (let i = 0; i < unique.length; i += DELETES_PER_BATCH) {
+    const chunk = unique.slice(i, i + DELETES_PER_BATCH);
+    let requests = chunk.map((event) => ({ DeleteRequest: { Key: outboxKey(event.siteId, event.id) } }));
+    try {
+      for (let attempt = 1; requests.length > 0; attempt++) {
+        if (attempt > CLEAR_ATTEMPTS) throw new Error(`${requests.length} deletes still unprocessed after ${CLEAR_ATTEMPTS} attempts`);
+        if (attempt > 1) await backOff(attempt - 1, 50);
+        const result = (await deps.send(new BatchWriteCommand({ RequestItems: { [target.tableName]: requests } }))) as {
+          UnprocessedItems?: Record<string, typeof requests>;
+        };
+        requests = result.UnprocessedItems?.[target.tableName] ?? [];
+      }
+    } catch (error) {
+      for (const event of chunk) notCleared(event.id, error);
+    }
   }
-  return true;
 }
 
 export interface RelayResult {
@@ -107,15 +144,16 @@ export function relayOutboxHandler(target: OutboxTarget, minAgeSeconds: number, 
 export const OUTBOX_STREAM_FILTER = { eventName: ['INSERT'], dynamodb: { NewImage: { sk: { S: ['OUTBOX'] } } } } as const;
 
 /**
- * The stream relay as a Lambda handler: publishes each new outbox item's event and deletes the item. Records are
- * published concurrently; those that fail are reported (ReportBatchItemFailures) so the stream retries from the
- * first of them; what the stream gives up on stays in the table for the scheduled relay.
+ * The stream relay as a Lambda handler: publishes each new outbox item's event, then deletes the items of those
+ * published in one BatchWriteItem. Records are published concurrently; those that fail are reported
+ * (ReportBatchItemFailures) so the stream retries from the first of them; what the stream gives up on stays in the
+ * table for the scheduled relay.
  */
 export function outboxStreamHandler(target: OutboxTarget, deps: () => OutboxDeps = defaultDeps) {
   return async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
     const using = deps();
-    const failures = await Promise.all(
-      event.Records.map(async (record) => {
+    const outcomes = await Promise.all(
+      event.Records.map(async (record): Promise<{ published: Event } | { failed?: string } | undefined> => {
         const image = record.dynamodb?.NewImage;
         if (record.eventName !== 'INSERT' || image?.sk?.S !== 'OUTBOX') return undefined;
         const serialised = image.event?.S;
@@ -124,10 +162,12 @@ export function outboxStreamHandler(target: OutboxTarget, deps: () => OutboxDeps
           logger.error('outbox item without an event', { pk: image.pk?.S });
           return undefined;
         }
-        const published = await publishAndClear(target, JSON.parse(serialised) as Event, using);
-        return published ? undefined : record.dynamodb?.SequenceNumber;
+        const outboxEvent = JSON.parse(serialised) as Event;
+        return (await published(target, outboxEvent, using)) ? { published: outboxEvent } : { failed: record.dynamodb?.SequenceNumber };
       }),
     );
-    return { batchItemFailures: failures.filter((id): id is string => id !== undefined).map((itemIdentifier) => ({ itemIdentifier })) };
+    await clearPublished(target, outcomes.flatMap((outcome) => (outcome && 'published' in outcome ? [outcome.published] : [])), using);
+    const failures = outcomes.flatMap((outcome) => (outcome && 'failed' in outcome && outcome.failed ? [outcome.failed] : []));
+    return { batchItemFailures: failures.map((itemIdentifier) => ({ itemIdentifier })) };
   };
 }

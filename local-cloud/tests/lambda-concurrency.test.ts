@@ -115,5 +115,6 @@ describe('SNS → Lambda delivery under a burst', () => {
       sns.destroy();
       await server.close();
     }
-  });
+    // 300 real SDK publishes over HTTP: well under a second on a quiet machine, several on a loaded 2-core one.
+  }, 30_000);
 });

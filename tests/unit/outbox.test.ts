@@ -1,4 +1,4 @@
-import { DeleteCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DeleteCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
 import type { EventEnvelope } from '#shared/events';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
@@ -30,6 +30,10 @@ function fakes(options: { failPublish?: (event: EventEnvelope) => boolean } = {}
       }
       if (command instanceof DeleteCommand) {
         table.delete(String(command.input.Key!.pk));
+        return {};
+      }
+      if (command instanceof BatchWriteCommand) {
+        for (const request of command.input.RequestItems![target.tableName]!) table.delete(String(request.DeleteRequest!.Key!.pk));
         return {};
       }
       if (command instanceof QueryCommand) {
@@ -158,6 +162,60 @@ describe('the stream relay (publishedBy: stream)', () => {
     expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: '101' }] });
     expect(f.published).toEqual([events[0], events[2]]);
     expect([...f.table.values()].map((item) => item.eventType)).toEqual(['order.paid']);
+  });
+
+  /** Outbox items of `count` events committed, as the stream hands them to the relay. */
+  async function streamOf(f: ReturnType<typeof fakes>, count: number): Promise<DynamoDBStreamEvent> {
+    const events = Array.from({ length: count }, () => event());
+    await commitWithEvents(streamTarget, [], events, { send: f.deps.send });
+    return { Records: events.map((e, i) => recordOf(f.table.get(`SITE#site-1#OUTBOX#${e.id}`)!, String(200 + i))) };
+  }
+
+  it('clears a batch of published items in one BatchWriteItem, not a delete per event', async () => {
+    const f = fakes();
+    const stream = await streamOf(f, 25);
+    const sent: string[] = [];
+    const send = f.deps.send;
+    f.deps.send = async (command) => {
+      sent.push(command.constructor.name);
+      return send(command);
+    };
+
+    await expect(outboxStreamHandler(streamTarget, () => f.deps)(stream)).resolves.toEqual({ batchItemFailures: [] });
+
+    expect(f.published).toHaveLength(25);
+    expect(sent).toEqual(['BatchWriteCommand']);
+    expect(f.table.size).toBe(0);
+  });
+
+  it('sends unprocessed deletes again, and leaves items it cannot clear to the scheduled relay without failing the batch', async () => {
+    const f = fakes();
+    const stream = await streamOf(f, 3);
+    const send = f.deps.send;
+    let calls = 0;
+    // First call: DynamoDB processes one delete and hands back the other two; second call: it takes them.
+    f.deps.send = async (command) => {
+      if (!(command instanceof BatchWriteCommand)) return send(command);
+      calls++;
+      const requests = command.input.RequestItems![target.tableName]!;
+      if (calls > 1) return send(command);
+      await send(new BatchWriteCommand({ RequestItems: { [target.tableName]: requests.slice(0, 1) } }));
+      return { UnprocessedItems: { [target.tableName]: requests.slice(1) } };
+    };
+    await expect(outboxStreamHandler(streamTarget, () => f.deps)(stream)).resolves.toEqual({ batchItemFailures: [] });
+    expect(calls).toBe(2);
+    expect(f.table.size).toBe(0);
+
+    const g = fakes();
+    const kept = await streamOf(g, 2);
+    const sendKept = g.deps.send;
+    g.deps.send = async (command) => {
+      if (command instanceof BatchWriteCommand) throw new Error('ProvisionedThroughputExceededException');
+      return sendKept(command);
+    };
+    await expect(outboxStreamHandler(streamTarget, () => g.deps)(kept)).resolves.toEqual({ batchItemFailures: [] });
+    expect(g.published).toHaveLength(2);
+    expect(g.table.size).toBe(2);
   });
 
   it('the orders stream mapping invokes the relay with new outbox items only, reporting failed records', () => {

@@ -1,9 +1,11 @@
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 import { startBrigadeStack, type BrigadeStack } from '../../../dev/stack';
+import { startSuiteLock } from './suite-lock';
 
 declare global {
   // Shared with global-teardown, which runs in the same process.
   var brigadeLocalCloud: BrigadeStack | undefined;
+  var brigadeSuiteLock: { close: () => Promise<void> } | undefined;
 }
 
 export default async function globalSetup(): Promise<void> {
@@ -16,8 +18,12 @@ export default async function globalSetup(): Promise<void> {
     if (target === 'localstack' && !process.env.BRIGADE_CAPABILITIES) {
       throw new Error('BRIGADE_TARGET=localstack: run the tests with npm run test:localstack, which probes what the LocalStack tier can run');
     }
-    return;
   }
+  // Whatever the target: the suites that must run alone do so against AWS too.
+  const lock = await startSuiteLock();
+  globalThis.brigadeSuiteLock = lock;
+  process.env.BRIGADE_SUITE_LOCK_URL = lock.url;
+  if (target !== 'local') return;
   const started = Date.now();
   const cloud = await startBrigadeStack({
     log: process.env.BRIGADE_TEST_VERBOSE ? (m, e) => console.log(`[local cloud] ${m}`, e ?? '') : undefined,
