@@ -67,7 +67,7 @@ export class ArchiveStore implements ArchiveReader {
    */
   async putAll(inputs: ArchiveInput[]): Promise<Array<'archived' | 'already' | Error>> {
     const archivedAt = new Date();
-    const outcomes = await executeStatements(inputs.map((input) => insertStatement(this.table, archiveItem(input, archivedAt))));
+    const outcomes = await executeStatements(inputs.map((input) => insertStatement(this.table, archiveKey(input.envelope), archiveItem(input, archivedAt))));
     return outcomes.map((outcome, i) => {
       if (outcome.ok) return 'archived';
       if (outcome.code === 'DuplicateItem') return 'already';

@@ -16,6 +16,8 @@ const profileKey = (userId: string) => ({ pk: userPk(userId), sk: 'PROFILE' });
 const siteKey = (siteId: string) => ({ pk: `SITE#${siteId}`, sk: 'SITE' });
 const memberKey = (siteId: string, userId: string) => ({ pk: `SITE#${siteId}`, sk: `MEMBER#${userId}` });
 const ownerKey = (userId: string) => ({ pk: 'OWNERS', sk: `USER#${userId}` });
+/** Items in one TransactWriteItems. */
+const TRANSACTION_LIMIT = 100;
 
 export class DirectoryStore {
   constructor(private readonly table: string) {}
@@ -30,7 +32,7 @@ export class DirectoryStore {
       async () => {
         const held = await getRecord<UserSnapshot>(this.table, profileKey(user.userId));
         if (held && held.version >= user.version) return false;
-        await dynamoDb().send(new TransactWriteCommand({ TransactItems: this.userSnapshotWrites(user, held) }));
+        for (const TransactItems of this.userSnapshotTransactions(user, held)) await dynamoDb().send(new TransactWriteCommand({ TransactItems }));
         return true;
       },
       // Retried only when another write won (the profile's condition, or a transaction conflict): throttling or a
@@ -39,25 +41,27 @@ export class DirectoryStore {
     );
   }
 
-  private userSnapshotWrites(user: UserSnapshot, held: UserSnapshot | undefined): TransactItem[] {
+  /**
+   * One transaction, or two when the change exceeds one (a user moved from 50 sites to 50 others is 102 writes):
+   * first the memberships that end, on condition the profile is still the one read; then the new ones with the
+   * profile. A newer snapshot applied between the two fails the second (re-read: stale); it wrote every one of
+   * its own memberships, so the ended ones removed first are not missed.
+   */
+  private userSnapshotTransactions(user: UserSnapshot, held: UserSnapshot | undefined): TransactItem[][] {
     const member = { userId: user.userId, role: user.role, status: user.status };
-    return [
-      {
-        Put: {
-          TableName: this.table,
-          Item: { ...profileKey(user.userId), ...user },
-          ConditionExpression: held ? 'version = :held' : 'attribute_not_exists(pk)',
-          ...(held && { ExpressionAttributeValues: { ':held': held.version } }),
-        },
-      },
+    const heldVersion = held ? { ConditionExpression: 'version = :held', ExpressionAttributeValues: { ':held': held.version } } : { ConditionExpression: 'attribute_not_exists(pk)' };
+    const ended: TransactItem[] = (held?.sites ?? [])
+      .filter((siteId) => !user.sites.includes(siteId))
+      .map((siteId) => ({ Delete: { TableName: this.table, Key: memberKey(siteId, user.userId) } }));
+    const current: TransactItem[] = [
+      { Put: { TableName: this.table, Item: { ...profileKey(user.userId), ...user }, ...heldVersion } },
       ...user.sites.map((siteId) => ({ Put: { TableName: this.table, Item: { ...memberKey(siteId, user.userId), ...member } } })),
-      ...(held?.sites ?? [])
-        .filter((siteId) => !user.sites.includes(siteId))
-        .map((siteId) => ({ Delete: { TableName: this.table, Key: memberKey(siteId, user.userId) } })),
       user.role === 'owner'
         ? { Put: { TableName: this.table, Item: { ...ownerKey(user.userId), ...member } } }
         : { Delete: { TableName: this.table, Key: ownerKey(user.userId) } },
     ];
+    if (ended.length === 0 || ended.length + current.length <= TRANSACTION_LIMIT) return [[...current, ...ended]];
+    return [[{ ConditionCheck: { TableName: this.table, Key: profileKey(user.userId), ...heldVersion } }, ...ended], current];
   }
 
   async applySiteSnapshot(site: SiteSnapshot): Promise<boolean> {

@@ -51,8 +51,7 @@ export class InboxStore {
     const outcomes = await executeStatements(
       entries.map(({ notification, nowMs }) => {
         const key = notificationKey(notification.userId, notification.notificationId);
-        return insertStatement(this.table, {
-          ...key,
+        return insertStatement(this.table, key, {
           ...notification,
           unreadPk: unreadPk(notification.userId),
           unreadSk: key.sk,

@@ -280,6 +280,8 @@ export async function batchWriteAll(tableName: string, requests: readonly WriteR
 export interface Statement {
   Statement: string;
   Parameters?: NativeAttributeValue[];
+  /** The item it writes (table and key): a round trip names each item once (below). */
+  item: string;
 }
 
 /** How a statement ended: done, or DynamoDB's code for why not (`ConditionalCheckFailed`, `DuplicateItem`, …). */
@@ -294,26 +296,47 @@ const RETRIED_STATEMENT_CODES = new Set(['ThrottlingError', 'ProvisionedThroughp
  * single call it stands for would: an INSERT finding its item answers `DuplicateItem`, an UPDATE whose WHERE finds
  * no item `ConditionalCheckFailed`. Statements refused for throughput or a conflict are sent again with back-off;
  * still refused after the last attempt, they are returned with their code. Outcomes in the order of `statements`.
+ *
+ * DynamoDB refuses a whole batch that names one item twice (ValidationException): statements on an item already
+ * named go in a later round, after the earlier ones have ended, so they apply in the order given, as one by one.
  */
 export async function executeStatements(statements: readonly Statement[]): Promise<StatementOutcome[]> {
   const outcomes: StatementOutcome[] = [];
-  let pending = statements.map((statement, index) => ({ statement, index }));
-  for (let attempt = 1; pending.length > 0; attempt++) {
-    const batches = chunk(pending, BATCH_STATEMENT_LIMIT);
-    pending = [];
-    const results = await Promise.all(batches.map((batch) => dynamoDb().send(new BatchExecuteStatementCommand({ Statements: batch.map((b) => b.statement) }))));
-    results.forEach((result, b) =>
-      batches[b]!.forEach((entry, i) => {
-        const error = result.Responses?.[i]?.Error;
-        if (!error) outcomes[entry.index] = { ok: true };
-        else if (RETRIED_STATEMENT_CODES.has(error.Code ?? '') && attempt < BATCH_ATTEMPTS) pending.push(entry);
-        else outcomes[entry.index] = { ok: false, code: error.Code ?? 'Unknown', message: error.Message };
-      }),
-    );
-    if (pending.length > 0) await backOff(attempt, 50);
+  for (const round of roundsByItem(statements)) {
+    let pending = round;
+    for (let attempt = 1; pending.length > 0; attempt++) {
+      const batches = chunk(pending, BATCH_STATEMENT_LIMIT);
+      pending = [];
+      const results = await Promise.all(
+        batches.map((batch) => dynamoDb().send(new BatchExecuteStatementCommand({ Statements: batch.map(({ statement: { Statement, Parameters } }) => ({ Statement, Parameters })) }))),
+      );
+      results.forEach((result, b) =>
+        batches[b]!.forEach((entry, i) => {
+          const error = result.Responses?.[i]?.Error;
+          if (!error) outcomes[entry.index] = { ok: true };
+          else if (RETRIED_STATEMENT_CODES.has(error.Code ?? '') && attempt < BATCH_ATTEMPTS) pending.push(entry);
+          else outcomes[entry.index] = { ok: false, code: error.Code ?? 'Unknown', message: error.Message };
+        }),
+      );
+      if (pending.length > 0) await backOff(attempt, 50);
+    }
   }
   return outcomes;
 }
+
+/** The n-th statement on an item goes in round n: no round names an item twice. */
+function roundsByItem(statements: readonly Statement[]): Array<Array<{ statement: Statement; index: number }>> {
+  const rounds: Array<Array<{ statement: Statement; index: number }>> = [];
+  const seen = new Map<string, number>();
+  statements.forEach((statement, index) => {
+    const round = seen.get(statement.item) ?? 0;
+    seen.set(statement.item, round + 1);
+    (rounds[round] ??= []).push({ statement, index });
+  });
+  return rounds;
+}
+
+const itemOf = (tableName: string, key: Key) => JSON.stringify([tableName, sorted(key)]);
 
 const PARTIQL_NAME = /^[A-Za-z0-9_.-]{1,255}$/;
 /** The names are ours, but a quote in one would change the statement: refused rather than escaped. */
@@ -323,12 +346,14 @@ const checkedName = (name: string) => {
 };
 const identifier = (name: string) => `"${checkedName(name)}"`;
 
-/** Puts `item` unless an item with its key exists (then the outcome is `DuplicateItem`). Undefined attributes are left out. */
-export function insertStatement(tableName: string, item: Item): Statement {
+/** Puts `attributes` at `key` unless an item is there (then the outcome is `DuplicateItem`). Undefined attributes are left out. */
+export function insertStatement(tableName: string, key: Key, attributes: Item): Statement {
+  const item: Item = { ...attributes, ...key };
   const names = Object.keys(item).filter((name) => item[name] !== undefined);
   return {
     Statement: `INSERT INTO ${identifier(tableName)} VALUE {${names.map((name) => `'${checkedName(name)}': ?`).join(', ')}}`,
     Parameters: names.map((name) => item[name]),
+    item: itemOf(tableName, key),
   };
 }
 
@@ -346,6 +371,7 @@ export function updateStatement(tableName: string, key: Key, change: { set: Arra
       `WHERE ${keyNames.map((name) => `${identifier(name)} = ?`).join(' AND ')}`,
     ].join(' '),
     Parameters: [...change.set.map(([, value]) => value), ...keyNames.map((name) => key[name])],
+    item: itemOf(tableName, key),
   };
 }
 

@@ -3,7 +3,8 @@
 // envelopes published straight to the topics to redeliver one (SNS is at least once) and to mix precisions.
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { randomUUID } from 'node:crypto';
-import { api, sns, topicArn, uniqueId } from './support/target';
+import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
+import { api, queueUrl, sns, sqs, topicArn, uniqueId } from './support/target';
 import { bearer, createSite, theOwner } from './support/identity';
 import { archivedEventually, archivedOf } from './support/archive';
 
@@ -67,6 +68,22 @@ describe('the event archive', () => {
       [alert.id, topicArn('alerts')],
     ]);
     expect(JSON.parse(items[0]!.message)).toEqual(twice);
+  });
+
+  it('an event twice in one batch from the queue is archived once, and the batch’s other event at once', async () => {
+    const siteId = uniqueId('site');
+    const twice = envelope(siteId, 'tests.archived');
+    const other = envelope(siteId, 'tests.archived');
+    // SNS's JSON document, as both topics deliver to the archive queue; one send, so one receive takes all three.
+    const document = (event: ReturnType<typeof envelope>) =>
+      JSON.stringify({ Type: 'Notification', MessageId: randomUUID(), TopicArn: topicArn('events'), Message: JSON.stringify(event), MessageAttributes: { type: { Type: 'String', Value: event.type } } });
+    const sent = await sqs.send(
+      new SendMessageBatchCommand({ QueueUrl: await queueUrl('archive'), Entries: [twice, twice, other].map((event, i) => ({ Id: `m${i}`, MessageBody: document(event) })) }),
+    );
+    expect(sent.Failed ?? []).toEqual([]);
+    // Well before the queue's visibility timeout: nothing of the batch failed and came back later.
+    const items = await archivedEventually(siteId, [twice.id, other.id], 10_000);
+    expect(items.map((i) => i.eventId).sort()).toEqual([twice.id, other.id].sort());
   });
 
   it('orders by when events happened whatever the precision of occurredAt, then by id', async () => {

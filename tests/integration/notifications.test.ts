@@ -5,10 +5,12 @@ import { GetSubscriptionAttributesCommand, ListSubscriptionsByTopicCommand } fro
 import { publishEvent } from '../../functions/shared/event-publisher';
 import type { MqttClient } from 'mqtt';
 import { DeviceModel } from '../../dev/simulator/device-model';
-import { api, eventually, isLocal, sns, topicArn, uniqueId } from './support/target';
+import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
+import { api, eventually, isLocal, queueUrl, sns, sqs, topicArn, uniqueId } from './support/target';
 import { bearer, createSite, createUser, login, type TestUser } from './support/identity';
 import { alertsInbox, connectDevice, registerDevice, sleep, type AlertsInbox } from './support/iot';
 import {
+  alertEvent,
   emailsTo,
   inbox,
   publishAlert,
@@ -105,6 +107,30 @@ describeLocal('notifications', () => {
       expect((await smsTo(site.phone)).filter((m) => m.Message.includes('Walk-in freezer') && m.Message.includes('out of safe'))).toHaveLength(1);
       // Staff are not told about site alerts.
       expect((await inbox(site.staff)).filter(ofType('iot.excursion-started'))).toEqual([]);
+    });
+  });
+
+  describe('at-least-once delivery', () => {
+    it('the same alert twice in one batch from the queue: one notification and one SMS, and the batch’s other alert goes out at once', async () => {
+      const site = await staffedSite();
+      const twice = alertEvent({ siteId: site.siteId, type: 'iot.device-offline', severity: 'warning', data: { deviceName: 'Doubled fridge' } });
+      const other = alertEvent({ siteId: site.siteId, type: 'iot.device-offline', severity: 'warning', data: { deviceName: 'Other fridge' } });
+      // Raw delivery: the queue's messages are the envelopes as SNS hands them over. One send, so one receive takes all three.
+      const sent = await sqs.send(
+        new SendMessageBatchCommand({
+          QueueUrl: await queueUrl('notification-alerts'),
+          Entries: [twice, twice, other].map((event, i) => ({ Id: `m${i}`, MessageBody: JSON.stringify(event) })),
+        }),
+      );
+      expect(sent.Failed ?? []).toEqual([]);
+      // Well before the queue's visibility timeout (180 s): nothing of the batch failed and came back later.
+      const settled = (eventId: string) => waitForNotification(site.manager, (n) => n.eventId === eventId && n.deliveries.sms.status !== 'pending', 20_000);
+      const [doubled, single] = await Promise.all([settled(twice.id), settled(other.id)]);
+      expect(doubled.deliveries.sms).toMatchObject({ status: 'sent' });
+      expect(single.deliveries.sms).toMatchObject({ status: 'sent' });
+      await sleep(1_000);
+      expect((await inbox(site.manager, '?limit=100')).filter((n) => n.eventId === twice.id)).toHaveLength(1);
+      expect((await smsTo(site.phone)).filter((m) => m.Message.includes('Doubled fridge'))).toHaveLength(1);
     });
   });
 

@@ -72,6 +72,23 @@ describe('SNS fan-out: users → events topic → notifications directory', () =
     expect(await directorySite(siteId)).toMatchObject({ name: 'Renamed', version: 2 });
   });
 
+  it('a user moved from 50 sites to 50 others (more writes than one transaction holds) is applied whole', async () => {
+    const userId = uniqueId('user');
+    const sites = (prefix: string) => Array.from({ length: 50 }, (_, i) => `${userId}-${prefix}-${i}`);
+    const user = (version: number, siteIds: string[]) => ({ userId, name: 'Area manager', email: `${userId}@tests.example`, role: 'manager', sites: siteIds, status: 'active', version });
+    const member = (siteId: string) => itemAt(`SITE#${siteId}`, `MEMBER#${userId}`);
+    const first = envelope('user.updated', '*', user(1, sites('north')));
+    await publish(first);
+    const profileAt = (version: number) => async () => ((await itemAt(`USER#${userId}`, 'PROFILE'))?.version === version ? true : undefined);
+    await eventually(profileAt(1), 10_000, 'the first snapshot');
+    const moved = envelope('user.updated', '*', user(2, sites('south')));
+    await publish(moved);
+    await eventually(profileAt(2), 10_000, 'the move');
+    expect(await itemAt(`USER#${userId}`, 'PROFILE')).toMatchObject({ version: 2, sites: sites('south') });
+    expect((await Promise.all(sites('south').map(member))).filter(Boolean)).toHaveLength(50);
+    expect((await Promise.all(sites('north').map(member))).filter(Boolean)).toEqual([]);
+  });
+
   itLocal('a message that keeps failing ends as a dead letter, not lost', 'reads the local SNS dead-letter log', async () => {
     // A user snapshot the consumer cannot apply: its memberships exceed one DynamoDB transaction (100 writes), so
     // every attempt fails the same way.

@@ -59,6 +59,23 @@ describe('a cancelled transaction is a conflict only when a condition failed', (
     expect(outcome).not.toBeInstanceOf(HttpError);
   });
 
+  it('a user moved from 50 sites to 50 others (102 writes) goes in two transactions of at most 100: the ended memberships on the profile read, then the rest', async () => {
+    const sites = (prefix: string) => Array.from({ length: 50 }, (_, i) => `${prefix}-${i}`);
+    dynamo.answer = (command) => {
+      if (command instanceof GetCommand) return { Item: { pk: 'USER#u1', sk: 'PROFILE', ...snapshot(1), sites: sites('old') } };
+      if (command instanceof TransactWriteCommand) return {};
+      throw new Error(`unexpected ${command.constructor.name}`);
+    };
+    await expect(new DirectoryStore(TABLE).applyUserSnapshot({ ...snapshot(2), sites: sites('new') })).resolves.toBe(true);
+    const [ending, starting] = sentOf(TransactWriteCommand).map((c) => (c as TransactWriteCommand).input.TransactItems!);
+    expect(ending).toHaveLength(51);
+    expect(ending![0]).toEqual({ ConditionCheck: { TableName: TABLE, Key: { pk: 'USER#u1', sk: 'PROFILE' }, ConditionExpression: 'version = :held', ExpressionAttributeValues: { ':held': 1 } } });
+    expect(ending!.slice(1).map((item) => item.Delete?.Key?.pk)).toEqual(sites('old').map((siteId) => `SITE#${siteId}`));
+    expect(starting).toHaveLength(52);
+    expect(starting![0]!.Put).toMatchObject({ Item: { pk: 'USER#u1', sk: 'PROFILE', version: 2 }, ConditionExpression: 'version = :held' });
+    expect(starting!.slice(1, 51).map((item) => item.Put?.Item?.pk)).toEqual(sites('new').map((siteId) => `SITE#${siteId}`));
+  });
+
   it('a stale snapshot writes nothing', async () => {
     directoryAnswers();
     await expect(new DirectoryStore(TABLE).applyUserSnapshot(snapshot(1))).resolves.toBe(false);

@@ -1,4 +1,7 @@
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { inspect } from 'node:util';
+import { isWarningOrError } from '../../../dev/offline-log';
 import { startBrigadeStack, type BrigadeStack } from '../../../dev/stack';
 import { startSuiteLock } from './suite-lock';
 
@@ -6,7 +9,11 @@ declare global {
   // Shared with global-teardown, which runs in the same process.
   var brigadeLocalCloud: BrigadeStack | undefined;
   var brigadeSuiteLock: { close: () => Promise<void> } | undefined;
+  var brigadeStackLog: WriteStream | undefined;
 }
+
+/** Where the local stack's log of an integration run goes (.local is not committed). */
+const STACK_LOG = '.local/integration-stack.log';
 
 export default async function globalSetup(): Promise<void> {
   const target = process.env.BRIGADE_TARGET ?? 'local';
@@ -25,9 +32,21 @@ export default async function globalSetup(): Promise<void> {
   process.env.BRIGADE_SUITE_LOCK_URL = lock.url;
   if (target !== 'local') return;
   const started = Date.now();
+  // The stack's own messages, and the functions' warnings and errors, kept for a failed run: .ci/run prints the end
+  // of this file when a test fails, so a CI failure says what the stack saw (an invocation failing, a dead letter).
+  mkdirSync('.local', { recursive: true });
+  const stackLog = createWriteStream(STACK_LOG, { flags: 'w' });
+  const verbose = Boolean(process.env.BRIGADE_TEST_VERBOSE);
   const cloud = await startBrigadeStack({
-    log: process.env.BRIGADE_TEST_VERBOSE ? (m, e) => console.log(`[local cloud] ${m}`, e ?? '') : undefined,
+    log: (m, e) => {
+      stackLog.write(`${new Date().toISOString()} [local cloud] ${m} ${e ? inspect(e, { breakLength: Infinity }) : ''}\n`);
+      if (verbose) console.log(`[local cloud] ${m}`, e ?? '');
+    },
+    onOfflineOutput: (line) => {
+      if (isWarningOrError(line)) stackLog.write(`${new Date().toISOString()} [offline] ${line.slice(0, 2_000)}\n`);
+    },
   });
+  globalThis.brigadeStackLog = stackLog;
   globalThis.brigadeLocalCloud = cloud;
   // In the background, as npm start does; analytics-demo-history.test.ts waits for it.
   void cloud.seedDemoHistory();

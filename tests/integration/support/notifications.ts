@@ -62,10 +62,19 @@ export async function emailsTo(address: string): Promise<Array<{ Email: string; 
  * Publishes an alert on the alerts topic exactly as its producer (IoT, inventory) does (the shared envelope and
  * publisher): the type's sample data (its contract holds), with the test's own fields.
  */
-export async function publishAlert(input: { siteId: string; type: string; severity: string; data?: Record<string, unknown>; id?: string }) {
+export async function publishAlert(input: AlertInput) {
+  const event = alertEvent(input);
+  await publishEvent(topicArn('alerts'), event, { severity: input.severity });
+  return event;
+}
+
+type AlertInput = { siteId: string; type: string; severity: string; data?: Record<string, unknown>; id?: string };
+
+/** The envelope publishAlert publishes. */
+export function alertEvent(input: AlertInput) {
   const { source } = eventCatalog[input.type as EventType];
   const device = source === 'iot' ? { deviceId: 'test-device', deviceName: 'Test freezer', location: undefined } : {};
-  const event = buildEvent({
+  return buildEvent({
     ...(input.id && { id: input.id }),
     type: input.type,
     source,
@@ -73,8 +82,6 @@ export async function publishAlert(input: { siteId: string; type: string; severi
     correlationId: randomUUID(),
     data: sampleData(input.type as EventType, { ...device, severity: input.severity, ...input.data }),
   });
-  await publishEvent(topicArn('alerts'), event, { severity: input.severity });
-  return event;
 }
 
 /** Publishes `order.status-changed` to `ready` on the events topic, as the orders domain does. */

@@ -2,6 +2,7 @@
 // run against the embedded local cloud, LocalStack or a deployed AWS stage.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
 import { connectAsync, type MqttClient } from 'mqtt';
@@ -29,6 +30,9 @@ const clientConfig = (service: string) => ({ region, ...(endpoint(service) ? { e
 
 export const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient(clientConfig('DYNAMODB')));
 export const sns = new SNSClient(clientConfig('SNS'));
+export const sqs = new SQSClient(clientConfig('SQS'));
+/** A queue's URL by name (the stack's queues are named brigade-{stage}-…). */
+export const queueUrl = async (name: string) => (await sqs.send(new GetQueueUrlCommand({ QueueName: `brigade-${stage}-${name}` }))).QueueUrl!;
 export const iotData = new IoTDataPlaneClient({
   ...clientConfig('IOT_DATA_PLANE'),
   ...(process.env.IOT_DATA_ENDPOINT ? { endpoint: `https://${process.env.IOT_DATA_ENDPOINT}` } : {}),
