@@ -25,11 +25,11 @@ export async function createItem(site: { siteId: string; manager: TestUser }, ca
 }
 
 /** A site (Paris, euros unless `where` says otherwise) with its ordering settings and a small menu. */
-export async function orderingSite(where = { timeZone: 'Europe/Paris', currency: 'EUR' }): Promise<OrderingSite> {
+export async function orderingSite(where = { timeZone: 'Europe/Paris', currency: 'EUR' }, menu: { businessDayStartsAt?: string } = {}): Promise<OrderingSite> {
   const siteId = await createSite(undefined, where);
   const [manager, staff] = await Promise.all([createUser('manager', [siteId]), createUser('staff', [siteId])]);
   await expectStatus(
-    api('PUT', `/sites/${siteId}/menu/settings`, { body: where, headers: bearer(manager) }),
+    api('PUT', `/sites/${siteId}/menu/settings`, { body: { ...where, ...menu }, headers: bearer(manager) }),
     200,
   );
   const category = await expectStatus(api('POST', `/sites/${siteId}/menu/categories`, { body: { name: 'Everything' }, headers: bearer(manager) }), 201);
