@@ -14,6 +14,7 @@ module.exports = {
   // Jest's default (one fewer than the cores) runs a 2-core CI machine's suites one by one in its own process.
   maxWorkers: Math.max(2, availableParallelism() - 1),
   transform: { '^.+\\.(t|j)sx?$': swc },
-  transformIgnorePatterns: ['/node_modules/(?!(@middy|jose)/)'],
+  // @aws/lambda-invoke-store: its dynamic import of node:async_hooks needs transforming to run in jest's VM.
+  transformIgnorePatterns: ['/node_modules/(?!(@middy|jose|@aws/lambda-invoke-store)/)'],
   moduleNameMapper: { '^#shared/contracts$': '<rootDir>/functions/shared/contracts/index', '^#shared/(.*)$': '<rootDir>/functions/shared/$1' },
 };

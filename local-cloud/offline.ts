@@ -5,6 +5,13 @@ import { OSLS_BIN, PROJECT_ROOT } from './service-definition';
 
 /** Removes the entries serverless-offline and hapi both put in the CORS lists (see the file). */
 const CORS_HEADERS_PRELOAD = join(__dirname, 'offline-cors-headers.cjs');
+/** Runs each invocation in an invocation context of its own, as Lambda Managed Instances do (see the file). */
+const INVOCATION_SCOPE_PRELOAD = join(__dirname, 'offline-invocation-scope.cjs');
+/**
+ * Set, as on Lambda Managed Instances, because invocations share serverless-offline's process: Powertools then keeps
+ * per-invocation state in the invocation's context (any value turns that on).
+ */
+const MAX_CONCURRENCY = '64';
 
 export interface OfflineProcess {
   stop(): Promise<void>;
@@ -18,9 +25,10 @@ export async function startOffline(options: {
   timeoutMs?: number;
   signal?: AbortSignal;
 }): Promise<OfflineProcess> {
-  const child: ChildProcess = spawn(process.execPath, ['--require', CORS_HEADERS_PRELOAD, OSLS_BIN, 'offline', 'start', '--stage', options.stage], {
+  const preloads = ['--require', CORS_HEADERS_PRELOAD, '--require', INVOCATION_SCOPE_PRELOAD];
+  const child: ChildProcess = spawn(process.execPath, [...preloads, OSLS_BIN, 'offline', 'start', '--stage', options.stage], {
     cwd: PROJECT_ROOT,
-    env: options.env,
+    env: { ...options.env, AWS_LAMBDA_MAX_CONCURRENCY: MAX_CONCURRENCY },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: process.platform !== 'win32', // its own process group, so stop() ends its children too
   });
