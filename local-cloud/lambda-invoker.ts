@@ -1,5 +1,6 @@
 // Invokes functions through serverless-offline's Lambda endpoint, as AWS services would invoke them.
 import { Agent } from 'node:http';
+import type { Socket } from 'node:net';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { LambdaInvoker } from './types';
 import { LOCAL_REGION } from './types';
@@ -10,6 +11,13 @@ import { LOCAL_REGION } from './types';
  * warns, nor on a socket, which could time out).
  */
 export const DEFAULT_MAX_CONCURRENT_INVOCATIONS = 32;
+/**
+ * How long a kept-alive socket may stay idle here. serverless-offline's server closes one idle for 5 s (Node's
+ * default keepAliveTimeout), and an invocation sent on it just then fails with ECONNRESET ("socket hang up"): the
+ * SDK's TimeoutError, after which an SQS batch waits out its visibility timeout (180 s). Node's agent keeps idle
+ * sockets without limit unless told, so it is told to drop them a second earlier, as it would on a timeout hint.
+ */
+export const IDLE_SOCKET_MS = 4_000;
 
 /** At most `limit` of the functions given to `run` at once; the others start in the order they came. */
 export function createLimiter(limit: number) {
@@ -37,11 +45,13 @@ export function createLimiter(limit: number) {
 
 export function createLambdaInvoker(
   lambdaPort: number,
-  options: { maxConcurrent?: number } = {},
+  options: { maxConcurrent?: number; idleSocketMs?: number } = {},
 ): LambdaInvoker & { destroy(): void; stats(): { active: number; queued: number } } {
   const maxConcurrent = options.maxConcurrent ?? DEFAULT_MAX_CONCURRENT_INVOCATIONS;
   const limiter = createLimiter(maxConcurrent);
   const agent = new Agent({ keepAlive: true, maxSockets: maxConcurrent });
+  // After the agent's own 'free' listener (which sets no limit): the agent destroys a free socket that times out.
+  agent.on('free', (socket: Socket) => socket.setTimeout(options.idleSocketMs ?? IDLE_SOCKET_MS));
   const client = new LambdaClient({
     endpoint: `http://127.0.0.1:${lambdaPort}`,
     region: LOCAL_REGION,

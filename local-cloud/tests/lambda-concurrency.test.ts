@@ -73,6 +73,25 @@ describe('createLambdaInvoker', () => {
       invoke.destroy();
     }
   });
+
+  it('drops a socket idle for longer than its limit before the server would close it, so none is reused as it closes', async () => {
+    // The server keeps an idle socket 5 s and says so (`Keep-Alive: timeout=5`), as serverless-offline's does; the
+    // invoker drops its own after 150 ms here (4 s by default).
+    const invoke = createLambdaInvoker(port, { maxConcurrent: 1, idleSocketMs: 150 });
+    const closedByUs: boolean[] = [];
+    try {
+      sockets.clear();
+      expect(await invoke('fn', { first: true })).toMatchObject({ ok: true });
+      const [socket] = [...sockets] as Array<import('node:net').Socket>;
+      socket!.once('close', () => closedByUs.push(true));
+      await new Promise((resolve) => setTimeout(resolve, 220));
+      expect(closedByUs).toEqual([true]); // gone at 150 ms, while the server would have held it open for 5 s
+      expect(await invoke('fn', { second: true })).toMatchObject({ ok: true });
+      expect(sockets.size).toBe(2); // a new connection, not the closing one
+    } finally {
+      invoke.destroy();
+    }
+  });
 });
 
 describe('SNS → Lambda delivery under a burst', () => {
