@@ -165,11 +165,16 @@ describeAlerts('food-safety monitoring', () => {
       expect(overview.json.devices.total).toBe(2);
       expect(overview.json.openIncidents).toEqual([]);
 
-      // The site keeps the default HACCP settings (UTC): the incident's day is the UTC date it started.
-      const date = incidentStartedAt.slice(0, 10);
+      // The incident's day in the site's HACCP zone. The replay's device times lie before the units were registered
+      // (minutes ago), and a log lists the units registered by the end of its day: a zone where the incident
+      // started on the day of the registration (today there), so a run just after midnight UTC finds its row too.
+      const dayIn = (zone: string, instant: number) => new Intl.DateTimeFormat('en-CA', { timeZone: zone }).format(new Date(instant));
+      const timeZone = ['UTC', 'America/New_York', 'Asia/Tokyo'].find((zone) => dayIn(zone, Date.parse(incidentStartedAt)) === dayIn(zone, Date.now()))!;
+      expect((await api('PUT', `/sites/${siteId}/food-safety/settings`, { body: { timeZone, amCheckAt: '09:00', pmCheckAt: '16:00' }, headers: bearer(manager) })).status).toBe(200);
+      const date = dayIn(timeZone, Date.parse(incidentStartedAt));
       const log = await api('GET', `/sites/${siteId}/haccp?date=${date}&format=json`, { headers: bearer(staff) });
       expect(log.status).toBe(200);
-      expect(log.json).toMatchObject({ date, timeZone: 'UTC', amCheckAt: '09:00', pmCheckAt: '16:00' });
+      expect(log.json).toMatchObject({ date, timeZone, amCheckAt: '09:00', pmCheckAt: '16:00' });
       const row = log.json.rows.find((r: { deviceId: string }) => r.deviceId === failingUnit.deviceId);
       expect(row).toMatchObject({ limits: '≤ 5 °C', am: { period: 'AM' }, pm: { period: 'PM' }, incidents: [{ incidentId, status: 'closed' }] });
       expect(row.readings).toBeGreaterThan(0);
