@@ -280,10 +280,11 @@ runBench('Brigade bench: sustained IoT ingest (MQTT → topic rule → ingest �
   console.log(describe(bestBatched, 'device-side batches of 10'));
   console.log(`load average at the end: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   console.log(
-    'ingest per SQS batch (≤ 100 messages): one BatchGetItem of its devices and one of their buckets, readings + bucket counts in ' +
-      'transactions of ≤ 100 items shared by devices, the device updates in transactions of ≤ 100 (split into single writes when ' +
-      'another batch of the same devices conflicts); more when out of order or alerting. Per reading, one per message and one ' +
-      'message per device per batch: 3 items written and 2 read, against 1 written in the raw BatchWriteItem.',
+    'ingest per SQS batch (≤ 100 messages): one BatchGetItem of its devices, the readings in transactions of ≤ 100 items shared ' +
+      'by devices, the device updates in transactions of ≤ 100 (split into single writes when another batch of the same devices ' +
+      'conflicts); a bucket the device moved past is sealed from its stored readings (one query and one put per device per 15 ' +
+      'minutes); more when out of order or alerting. Per reading, one per message and one message per device per batch: 2 items ' +
+      'written and 1 read, against 1 written in the raw BatchWriteItem.',
   );
 
   const lost = results.reduce((sum, r) => sum + r.lost, 0);

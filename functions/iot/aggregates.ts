@@ -1,11 +1,11 @@
-// Per-device 15-minute aggregates for charts and the HACCP log. Counts and sums are added in the same
-// transaction that stores the readings (so a reading counts exactly once, however often it is delivered);
-// lowest and highest only ever widen, which is safe to repeat.
+// Per-device 15-minute aggregates for charts and the HACCP log. A bucket is computed from the readings stored in
+// it (each stored once, however often it was delivered), so it counts each exactly once; telemetry-store.ts seals
+// it once the device has moved past it.
 import { isInRange, type Limits } from './device-types';
 
 export const BUCKET_MS = 15 * 60 * 1000;
 
-/** What a batch adds to one bucket. */
+/** One bucket's figures, as computed from its readings. */
 export interface BucketPartial {
   start: number;
   count: number;
@@ -35,6 +35,21 @@ export interface AggregatedReading {
 }
 
 export const bucketStart = (t: number) => Math.floor(t / BUCKET_MS) * BUCKET_MS;
+
+/**
+ * The buckets to seal when a device whose last reading was at `lastT` takes these readings: those they fall in,
+ * and the one of its last reading, that are before the bucket of its newest reading (which stays open). A late
+ * reading in a bucket sealed already has it sealed again.
+ */
+export function bucketsToSeal(lastT: number | undefined, readings: readonly { t: number }[]): number[] {
+  let newest = lastT ?? -Infinity;
+  for (const { t } of readings) if (t > newest) newest = t;
+  if (newest === -Infinity) return [];
+  const open = bucketStart(newest);
+  const touched = new Set(readings.map((r) => bucketStart(r.t)));
+  if (lastT !== undefined) touched.add(bucketStart(lastT));
+  return [...touched].filter((start) => start < open).sort((a, b) => a - b);
+}
 
 /** The readings grouped by bucket, oldest bucket first. */
 export function byBucket<R extends { t: number }>(readings: readonly R[]): Array<{ start: number; readings: R[] }> {

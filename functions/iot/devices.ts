@@ -3,7 +3,7 @@
 import { retryOnConflict } from '#shared/dynamodb';
 import { ConflictError, NotFoundError, UnprocessableError } from '#shared/errors';
 import type { Caller } from '#shared/identity';
-import { commandStore, config, deviceStore, incidentStore } from './config';
+import { commandStore, config, deviceStore, incidentStore, telemetryStore } from './config';
 import { planDecommission, silentAfter } from './device-state';
 import { liveStatus } from './device-status';
 import { defaultLimits, GRACE_PERIOD_MINUTES, limitProblems, REPORTING_INTERVAL_SECONDS } from './device-types';
@@ -140,6 +140,8 @@ export async function decommissionDevice(siteId: string, deviceId: string, corre
       if (device.status === 'decommissioned') return deviceView(device, now); // a concurrent request did it
       const known = await incidentStore.knownIncidents(siteId, device.live.monitor.incident ? [device.live.monitor.incident.incidentId] : []);
       const change = planDecommission(device, now, known, correlationId);
+      // Its last bucket will get no later reading: sealed now, as the HACCP record keeps it.
+      await telemetryStore.sealOpenBucket(device);
       await deviceStore.commitStateChange(change);
       return deviceView({ ...device, ...change.extra, live: change.live }, now);
     },

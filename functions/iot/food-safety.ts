@@ -57,7 +57,7 @@ export async function haccpLog(siteId: string, date: string, now = Date.now()) {
   const present = devices.filter((d) => Date.parse(d.createdAt) < end && (d.decommissionedAt === undefined || Date.parse(d.decommissionedAt) > start));
   const rows = await Promise.all(
     present.map(async (device) => {
-      const aggregates = await telemetryStore.listAggregates(siteId, device.deviceId, start, end + CHECK_WINDOW_MS);
+      const aggregates = await telemetryStore.listAggregates(device, start, end + CHECK_WINDOW_MS);
       const overlapping = incidents.filter(
         (i) => i.deviceId === device.deviceId && Date.parse(i.startedAt) < end && (i.endedAt === undefined || Date.parse(i.endedAt) >= start),
       );

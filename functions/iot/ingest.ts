@@ -1,14 +1,14 @@
 // Ingesting a batch of telemetry messages from the telemetry queue (the topic rule's SELECT outputs): validate
 // each message and reading (what is invalid is kept as a reject, never retried), read every device of the batch
-// and their buckets at once, store the new readings with their 15-minute bucket counts and ranges in a few
-// multi-device transactions (a QoS 1 or SQS redelivery finds its readings already stored), then move each
-// device's live state and excursion state machine forward once, over its readings of the batch in device-time
-// order. A device whose processing fails is reported with its messages, so only those are redelivered. Safe to
-// run twice on one message.
+// at once, store the new readings in a few multi-device transactions (a QoS 1 or SQS redelivery finds its readings
+// already stored), then move each device's live state and excursion state machine forward once, over its readings
+// of the batch in device-time order, sealing the 15-minute buckets the device has moved past before committing.
+// A device whose processing fails is reported with its messages, so only those are redelivered. Safe to run twice
+// on one message.
 import { backOff, lostRace } from '#shared/dynamodb';
 import { logger } from '#shared/logger';
 import { recordAlertRaised, recordReadingsIngested } from '#shared/metrics';
-import { bucketStart } from './aggregates';
+import { bucketsToSeal } from './aggregates';
 import { deviceStore, incidentStore, rejectStore, telemetryStore } from './config';
 import { monitorConfig, planIngest } from './device-state';
 import { deviceRef, type DeviceStateChange } from './device-store';
@@ -17,7 +17,7 @@ import { advance, awaitingReadings, lateReadingsChangeNothing, type MonitorEvent
 import { parseTelemetry, type ParsedTelemetry, type Reading } from './readings';
 import type { DeviceRecord, RejectRecord } from './schemas';
 import type { ReceivedReading, StoredReading } from './telemetry-store';
-import { inParallel, seriesPk } from './table';
+import { inParallel } from './table';
 
 /** Concurrent batches holding messages of one device can race on its state; each retry re-reads it. */
 const MAX_STATE_ATTEMPTS = 12;
@@ -83,17 +83,7 @@ export async function ingestBatch(messages: TelemetryMessage[], correlationId: s
     const count = await keepRejected(id, failedMessageIds, () => rejectMessage(output, 'invalid-message', parsed.reason));
     rejected += count;
   });
-  // The devices and the buckets their readings fall in, read at once: the buckets' stored ranges are what the
-  // readings' transactions widen.
-  const [devices, storedRanges] = await Promise.all([
-    deviceStore.getDevices([...batches.values()].map(({ siteId, deviceId }) => ({ siteId, deviceId }))),
-    telemetryStore.readBucketRanges(
-      [...batches.values()].flatMap(({ siteId, deviceId, messages }) => {
-        const starts = new Set(messages.flatMap((m) => m.telemetry.readings.map((r) => bucketStart(r.t))));
-        return [...starts].map((start) => ({ siteId, deviceId, start }));
-      }),
-    ),
-  ]);
+  const devices = await deviceStore.getDevices([...batches.values()].map(({ siteId, deviceId }) => ({ siteId, deviceId })));
 
   const active: DeviceBatch[] = [];
   for (const batch of batches.values()) {
@@ -113,7 +103,7 @@ export async function ingestBatch(messages: TelemetryMessage[], correlationId: s
     });
   }
 
-  await storeReadings(active, storedRanges);
+  await storeReadings(active);
   await advanceDevices(active.filter((b) => !b.failed), correlationId);
 
   for (const batch of active) {
@@ -178,16 +168,8 @@ function collectReadings(batch: DeviceBatch): void {
   batch.readings.sort((a, b) => a.t - b.t);
 }
 
-async function storeReadings(batches: DeviceBatch[], storedRanges: Map<string, Map<number, { minC?: number; maxC?: number }>>): Promise<void> {
-  const outcomes = await telemetryStore.putReadings(
-    batches.map((b) => ({
-      siteId: b.siteId,
-      deviceId: b.deviceId,
-      limits: b.device!.limits,
-      readings: b.readings,
-      storedRanges: storedRanges.get(seriesPk(b.siteId, b.deviceId)) ?? new Map(),
-    })),
-  );
+async function storeReadings(batches: DeviceBatch[]): Promise<void> {
+  const outcomes = await telemetryStore.putReadings(batches.map(({ siteId, deviceId, readings }) => ({ siteId, deviceId, readings })));
   outcomes.forEach((outcome, index) => {
     const batch = batches[index]!;
     if (!outcome.ok) {
@@ -277,9 +259,15 @@ async function commitDecisions(decided: Array<{ batch: DeviceBatch; change: Devi
 
 const touchesMoreThanDevice = (change: DeviceStateChange) => change.incidentPuts.length > 0 || change.incidentEnds.length > 0 || change.events.length > 0;
 
-/** The state change of `device` (as read) for the batch's readings. */
+/**
+ * The state change of `device` (as read) for the batch's readings. The buckets the device moves past are sealed
+ * first: once the change commits, readers compute only the bucket of its last reading from raw readings. A batch
+ * that loses its commit decides (and seals) again on the device as another batch left it, so the last batch to
+ * commit on a bucket seals it with every reading of the batches committed before it.
+ */
 async function decide(batch: DeviceBatch, device: DeviceRecord, correlationId: string): Promise<DeviceStateChange> {
   const readings: Reading[] = batch.readings;
+  await telemetryStore.sealBuckets(device, bucketsToSeal(device.live.lastReading?.t, readings));
   const evaluation = await evaluateExcursions(device, readings);
   const known = await incidentStore.knownIncidents(device.siteId, evaluation.events.map((e) => e.incidentId));
   const counters = { accepted: batch.accepted, duplicates: batch.duplicates, rejected: batch.messages.reduce((sum, m) => sum + m.telemetry.rejected.length, 0) };

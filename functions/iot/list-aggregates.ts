@@ -10,9 +10,9 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export const handler = httpRoute(
   { route: 'GET /sites/{siteId}/devices/{deviceId}/aggregates', params: deviceParamsSchema, query: aggregatesQuerySchema },
   async ({ params, query }) => {
-    await requireDevice(params.siteId, params.deviceId);
+    const device = await requireDevice(params.siteId, params.deviceId);
     const range = timeRange(query, { defaultSpanMs: DAY_MS, maxSpanMs: 31 * DAY_MS });
-    const aggregates = await telemetryStore.listAggregates(params.siteId, params.deviceId, range.from, range.to);
+    const aggregates = await telemetryStore.listAggregates(device, range.from, range.to);
     return {
       body: {
         from: new Date(range.from).toISOString(),

@@ -1,11 +1,11 @@
 // The scheduled watch: devices past their silence deadline get one `iot.device-offline` alert each (the write
-// that marks them offline is conditional on the version read, so overlapping runs cannot alert twice), then
-// alerts left in the outbox by an interrupted publish are relayed.
+// that marks them offline is conditional on the version read, so overlapping runs cannot alert twice) and their
+// open 15-minute bucket sealed, then alerts left in the outbox by an interrupted publish are relayed.
 import { lostRace } from '#shared/dynamodb';
 import { recordAlertRaised } from '#shared/metrics';
 import { relayOutbox, type RelayResult } from '#shared/outbox-relay';
 import { alertOutboxDeps } from './alerts';
-import { config, deviceStore, outboxTarget } from './config';
+import { config, deviceStore, outboxTarget, telemetryStore } from './config';
 import { planOffline } from './device-state';
 import { SILENCE_SHARDS } from './device-store';
 
@@ -21,7 +21,9 @@ export async function watchDevices(now: number, correlationId: string): Promise<
       // The index is eventually consistent: decide on the device itself.
       const device = await deviceStore.getDevice(candidate.siteId, candidate.deviceId);
       const change = device && planOffline(device, now, correlationId);
-      if (change && (await committed(() => deviceStore.commitStateChange(change)))) {
+      if (!change) continue;
+      await telemetryStore.sealOpenBucket(device);
+      if (await committed(() => deviceStore.commitStateChange(change))) {
         offline.push(`${device.siteId}/${device.deviceId}`);
         recordAlertRaised('iot.device-offline');
       }

@@ -2,18 +2,19 @@
 //   SITE#{site}#DEVICE#{device} / R#{t}        a raw reading (TTL 7 days; the sort key is its dedupe key:
 //                                              `R#{t}` with a device time, `R#{t}#r` with IoT Core's receive time)
 //   SITE#{site}#DEVICE#{device} / SEQ#{seq}    dedupe marker of a reading sent without a device time (TTL 1 day)
-//   SITE#{site}#DEVICE#{device} / A#{start}    a 15-minute bucket (TTL 400 days: the HACCP record)
-// Readings and their buckets' counts and sums are written in transactions (a reading's put is conditional on it
-// not existing, and its bucket's ADD is in the same transaction), so a reading counts exactly once however often
-// it is delivered. One transaction carries the readings of many devices (up to 100 items): an ingest batch of
-// 100 messages is a few round trips, not a few hundred. A bucket's lowest and highest values only ever widen,
-// which is safe to repeat: the same update widens them when the batch goes beyond what was read of the bucket,
-// on the condition that no one widened it further meanwhile.
-import { QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+//   SITE#{site}#DEVICE#{device} / A#{start}    a sealed 15-minute bucket (TTL 400 days: the HACCP record)
+// A reading's put is conditional on it not existing, so a redelivery finds it stored and it is kept once; one
+// transaction carries the readings of many devices (up to 100 items): an ingest batch of 100 messages is one or two
+// round trips. Buckets are not counted reading by reading: a bucket is sealed, computed from the readings stored
+// in it, once the device has moved past it (or fell silent, or was decommissioned), and sealed again if a late
+// reading lands in it. Stored readings only ever grow within their 7 days, so of two seals the one that counted
+// more is the right one: a seal only replaces a bucket that counted fewer readings. The open bucket (the one
+// holding the device's last reading) is computed from its readings when read.
+import { PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDb } from '#shared/clients/dynamodb';
-import { batchGetAll, cancellationReasons, isConditionFailure, isTransactionConflict, queryAll, queryPage, retryOnConflict } from '#shared/dynamodb';
+import { cancellationReasons, isConditionFailure, isTransactionConflict, queryAll, queryPage, retryOnConflict } from '#shared/dynamodb';
 import type { TransactItem } from '#shared/outbox';
-import { aggregateOf, byBucket, partialOf, type Aggregate, type BucketPartial } from './aggregates';
+import { aggregateOf, BUCKET_MS, bucketStart, partialOf, type Aggregate, type AggregatedReading, type BucketPartial } from './aggregates';
 import type { Limits } from './device-types';
 import type { Reading } from './readings';
 import { DAY_S, inParallel, iso, seconds, seriesPk, strip } from './table';
@@ -25,9 +26,9 @@ const AGGREGATE_TTL_S = 400 * DAY_S;
 const WRITE_CONCURRENCY = 8;
 /** DynamoDB's limit of items in one transaction. */
 const MAX_TRANSACTION_ITEMS = 100;
-/** Two items per reading at most (a reading without device time has a seq marker), plus the bucket: ≤ 100. */
-const READINGS_PER_TRANSACTION = 49;
 const TRANSACTION_ATTEMPTS = 6;
+/** Buckets of one device sealed at once (a device flushing hours of readings closes many). */
+const SEAL_CONCURRENCY = 4;
 
 const readingSk = (r: Pick<Reading, 't' | 'deviceTime'>) => `R#${iso(r.t)}${r.deviceTime ? '' : '#r'}`;
 const aggregateSk = (start: number) => `A#${iso(start)}`;
@@ -46,67 +47,47 @@ export type ReceivedReading = Reading & { receivedAt: number };
 export interface SeriesReadings {
   siteId: string;
   deviceId: string;
-  limits: Limits;
   readings: ReceivedReading[];
-  /** Its buckets' stored ranges by start, as read before (readBucketRanges): what the batch must widen. */
-  storedRanges: ReadonlyMap<number, { minC?: number; maxC?: number }>;
 }
 
 export type SeriesOutcome = { ok: true; stored: ReceivedReading[]; duplicates: ReceivedReading[] } | { ok: false; error: unknown };
 
-/** The lowest and highest value a batch brings to one bucket. */
-export interface BucketRange {
+/** What sealing or reading a device's buckets needs of it: its series, its limits, its last reading. */
+export interface BucketDevice {
   siteId: string;
   deviceId: string;
-  start: number;
-  minC: number;
-  maxC: number;
+  limits: Limits;
+  live?: { lastReading?: { t: number } };
 }
 
-/** A bucket's readings that go into one transaction, with that bucket's count. */
-interface WriteUnit {
+/** One reading's items (the reading, and its seq marker when it has no device time). */
+interface ReadingWrite {
   series: number;
-  start: number;
-  readings: ReceivedReading[];
-  /** The range the unit's readings span, duplicates included: a retried message completes what a crashed one began. */
-  minC: number;
-  maxC: number;
-  /** Someone widened the bucket further since it was read: widened separately, after the transaction. */
-  widenApart?: boolean;
+  reading: ReceivedReading;
+  items: TransactItem[];
 }
 
 export class TelemetryStore {
   constructor(private readonly table: string) {}
 
   /**
-   * Stores each reading not stored yet and adds it to its 15-minute bucket in the same transaction, so a reading
-   * is counted exactly once however often it is delivered. Returns, per series (in order), which readings were
-   * new and which were already there, or the error that stopped it: one device's failure leaves the others' done.
+   * Stores each reading not stored yet (a put conditional on it not existing). Returns, per series (in order),
+   * which readings were new and which were already there, or the error that stopped it: one device's failure
+   * leaves the others' done.
    */
   async putReadings(series: SeriesReadings[]): Promise<SeriesOutcome[]> {
-    const units: WriteUnit[] = series.flatMap(({ readings }, index) =>
-      byBucket(readings).flatMap(({ start, readings: group }) =>
-        Array.from({ length: Math.ceil(group.length / READINGS_PER_TRANSACTION) }, (_, i) => {
-          const chunk = group.slice(i * READINGS_PER_TRANSACTION, (i + 1) * READINGS_PER_TRANSACTION);
-          const temperatures = chunk.map((r) => r.temperatureC);
-          return { series: index, start, readings: chunk, minC: Math.min(...temperatures), maxC: Math.max(...temperatures) };
-        }),
-      ),
+    const writes: ReadingWrite[] = series.flatMap(({ siteId, deviceId, readings }, index) =>
+      readings.map((reading) => ({ series: index, reading, items: this.readingItems(siteId, deviceId, reading) })),
     );
     const stored = series.map(() => [] as ReceivedReading[]);
     const duplicates = series.map(() => [] as ReceivedReading[]);
     const errors = new Map<number, unknown>();
-    await inParallel(packTransactions(units, (unit) => this.unitItems(series[unit.series]!, unit).length), WRITE_CONCURRENCY, async (transaction) => {
+    await inParallel(packTransactions(writes), WRITE_CONCURRENCY, async (transaction) => {
       try {
-        const outcome = await this.writeUnits(series, transaction);
-        for (const unit of transaction) stored[unit.series]!.push(...unit.readings);
-        for (const [unit, already] of outcome) duplicates[unit.series]!.push(...already);
-        for (const unit of transaction.filter((u) => u.widenApart)) {
-          const { siteId, deviceId } = series[unit.series]!;
-          await this.widenAll({ siteId, deviceId, start: unit.start, minC: unit.minC, maxC: unit.maxC }, undefined);
-        }
+        const already = await this.writeReadings(transaction);
+        for (const write of transaction) (already.has(write) ? duplicates : stored)[write.series]!.push(write.reading);
       } catch (error) {
-        for (const unit of transaction) errors.set(unit.series, error);
+        for (const write of transaction) errors.set(write.series, error);
       }
     });
     return series.map((_, index) =>
@@ -115,73 +96,31 @@ export class TelemetryStore {
   }
 
   /**
-   * One transaction of write units until it commits: readings found already stored are taken out (their units
-   * keep only the new ones, and count only those); a conflict with a concurrent transaction is retried shortly.
-   * Leaves each unit with the readings it stored and returns the ones that were already there.
+   * One transaction of readings until it commits: readings found already stored are taken out and the rest is
+   * written again; a conflict with a concurrent transaction is retried shortly. Returns the ones already there.
    */
-  private async writeUnits(series: SeriesReadings[], units: WriteUnit[]): Promise<Map<WriteUnit, ReceivedReading[]>> {
-    const already = new Map<WriteUnit, ReceivedReading[]>();
-    let pending = units;
+  private async writeReadings(writes: ReadingWrite[]): Promise<Set<ReadingWrite>> {
+    const already = new Set<ReadingWrite>();
     await retryOnConflict(
       async () => {
         for (;;) {
-          // A unit whose readings are all stored already still widens its bucket (a retry completing a crashed one).
-          pending = pending.filter((unit) => unit.readings.length > 0 || this.widening(series[unit.series]!, unit));
+          const pending = writes.filter((write) => !already.has(write));
           if (pending.length === 0) return;
-          const items = pending.map((unit) => ({ unit, items: this.unitItems(series[unit.series]!, unit) }));
+          const items = pending.flatMap((write) => write.items.map((item) => ({ item, write })));
           try {
-            await dynamoDb().send(new TransactWriteCommand({ TransactItems: items.flatMap((u) => u.items.map((i) => i.item)) }));
+            await dynamoDb().send(new TransactWriteCommand({ TransactItems: items.map((i) => i.item) }));
             return;
           } catch (error) {
             const reasons = cancellationReasons(error);
             if (!reasons?.includes('ConditionalCheckFailed')) throw error;
-            // The items are each unit's readings (and seq markers), then its bucket: find whose condition failed.
-            const failedItems = items.flatMap((u) => u.items.map((i) => ({ ...i, unit: u.unit }))).filter((_, index) => reasons[index] === 'ConditionalCheckFailed');
-            for (const { unit } of failedItems.filter((i) => !i.reading)) unit.widenApart = true;
-            const failed = new Set(failedItems.map((i) => i.reading));
-            for (const unit of pending) {
-              const found = unit.readings.filter((reading) => failed.has(reading));
-              if (found.length === 0) continue;
-              already.set(unit, [...(already.get(unit) ?? []), ...found]);
-              unit.readings = unit.readings.filter((reading) => !failed.has(reading));
-            }
+            // A reading or its seq marker exists: that reading was stored before.
+            items.forEach(({ write }, index) => reasons[index] === 'ConditionalCheckFailed' && already.add(write));
           }
         }
       },
       { attempts: TRANSACTION_ATTEMPTS, retryIf: isTransactionConflict },
     );
     return already;
-  }
-
-  /** A unit's transaction items, each with the reading it belongs to (none for the bucket's). */
-  private unitItems(series: SeriesReadings, unit: WriteUnit): Array<{ item: TransactItem; reading?: ReceivedReading }> {
-    const { siteId, deviceId, limits } = series;
-    return [
-      ...unit.readings.flatMap((reading) => this.readingItems(siteId, deviceId, reading).map((item) => ({ item, reading }))),
-      { item: this.bucketAdd(siteId, deviceId, partialOf(unit.start, unit.readings, limits), this.widening(series, unit)) },
-    ];
-  }
-
-  /** The bucket's bounds the unit moves beyond what was read of it (none once it is to be widened apart). */
-  private widening(series: SeriesReadings, unit: WriteUnit): { minC?: number; maxC?: number } | undefined {
-    if (unit.widenApart) return undefined;
-    const stored = series.storedRanges.get(unit.start);
-    const minC = stored?.minC === undefined || unit.minC < stored.minC ? unit.minC : undefined;
-    const maxC = stored?.maxC === undefined || unit.maxC > stored.maxC ? unit.maxC : undefined;
-    return minC === undefined && maxC === undefined ? undefined : { minC, maxC };
-  }
-
-  /** The stored lowest and highest values of these buckets, in one read: what a batch's write has to widen. */
-  async readBucketRanges(buckets: Array<{ siteId: string; deviceId: string; start: number }>): Promise<Map<string, Map<number, { minC?: number; maxC?: number }>>> {
-    const ranges = new Map<string, Map<number, { minC?: number; maxC?: number }>>();
-    if (buckets.length === 0) return ranges;
-    const items = await batchGetAll(this.table, buckets.map((b) => ({ pk: seriesPk(b.siteId, b.deviceId), sk: aggregateSk(b.start) })), { consistentRead: true });
-    for (const item of items) {
-      const series = ranges.get(String(item.pk)) ?? new Map<number, { minC?: number; maxC?: number }>();
-      series.set(Number(item.start), { minC: item.minC as number | undefined, maxC: item.maxC as number | undefined });
-      ranges.set(String(item.pk), series);
-    }
-    return ranges;
   }
 
   private readingItems(siteId: string, deviceId: string, reading: ReceivedReading): TransactItem[] {
@@ -198,65 +137,52 @@ export class TelemetryStore {
     return items;
   }
 
-  private bucketAdd(siteId: string, deviceId: string, partial: BucketPartial, widen?: { minC?: number; maxC?: number }): TransactItem {
-    const sets = ['#start = :start', 'expiresAt = :expiresAt'];
-    const conditions: string[] = [];
-    const values: Record<string, unknown> = {
-      ':start': partial.start,
-      ':expiresAt': seconds(partial.start) + AGGREGATE_TTL_S,
-      ':count': partial.count,
-      ':sum': partial.sumC,
-      ':door': partial.doorOpenCount,
-      ':out': partial.outOfRangeCount,
-    };
-    // Widening on what was read: if someone widened further meanwhile, the condition fails and it is done apart.
-    if (widen?.minC !== undefined) {
-      sets.push('minC = :minC');
-      conditions.push('(attribute_not_exists(minC) OR minC > :minC)');
-      values[':minC'] = widen.minC;
-    }
-    if (widen?.maxC !== undefined) {
-      sets.push('maxC = :maxC');
-      conditions.push('(attribute_not_exists(maxC) OR maxC < :maxC)');
-      values[':maxC'] = widen.maxC;
-    }
-    return {
-      Update: {
-        TableName: this.table,
-        Key: { pk: seriesPk(siteId, deviceId), sk: aggregateSk(partial.start) },
-        UpdateExpression: `SET ${sets.join(', ')} ADD #count :count, sumC :sum, doorOpenCount :door, outOfRangeCount :out`,
-        ...(conditions.length > 0 && { ConditionExpression: conditions.join(' AND ') }),
-        ExpressionAttributeNames: { '#start': 'start', '#count': 'count' },
-        ExpressionAttributeValues: values,
-      },
-    };
+  /**
+   * Seals these buckets of a device: each is computed from the readings stored in it (read consistently) and
+   * written unless a seal that counted as many readings is there already. Safe to repeat, and to run
+   * concurrently: readings are only ever added, so the seal counting more holds all the other one counted.
+   */
+  async sealBuckets(device: BucketDevice, starts: Iterable<number>): Promise<void> {
+    await inParallel([...new Set(starts)], SEAL_CONCURRENCY, async (start) => {
+      const bucket = await this.bucketFromReadings(device, start);
+      if (!bucket) return;
+      try {
+        await dynamoDb().send(
+          new PutCommand({
+            TableName: this.table,
+            Item: { pk: seriesPk(device.siteId, device.deviceId), sk: aggregateSk(start), ...bucket, expiresAt: seconds(start) + AGGREGATE_TTL_S },
+            ConditionExpression: 'attribute_not_exists(#count) OR #count < :count',
+            ExpressionAttributeNames: { '#count': 'count' },
+            ExpressionAttributeValues: { ':count': bucket.count },
+          }),
+        );
+      } catch (error) {
+        // Sealed already with every reading this one counted (or more): nothing to do.
+        if (!isConditionFailure(error)) throw error;
+      }
+    });
   }
 
-  /** Widens one bucket's lowest and highest values to include these, reading it first unless `current` is given. */
-  private async widenAll(range: BucketRange, current: { minC?: number; maxC?: number } | undefined): Promise<void> {
-    const key = { pk: seriesPk(range.siteId, range.deviceId), sk: aggregateSk(range.start) };
-    const stored = current ?? (await this.readBucketRanges([range])).get(key.pk)?.get(range.start);
-    await this.widen(key, 'minC', range.minC, stored?.minC);
-    await this.widen(key, 'maxC', range.maxC, stored?.maxC);
+  /**
+   * Seals the bucket of the device's last reading: when it falls silent or is decommissioned, no later reading
+   * will, and its readings expire after 7 days.
+   */
+  async sealOpenBucket(device: BucketDevice): Promise<void> {
+    const lastT = device.live?.lastReading?.t;
+    if (lastT !== undefined) await this.sealBuckets(device, [bucketStart(lastT)]);
   }
 
-  private async widen(key: { pk: string; sk: string }, attribute: 'minC' | 'maxC', value: number, current: number | undefined): Promise<void> {
-    const wider = attribute === 'minC' ? '>' : '<';
-    if (current !== undefined && !(wider === '>' ? current > value : current < value)) return;
-    try {
-      await dynamoDb().send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: key,
-          UpdateExpression: `SET ${attribute} = :value`,
-          ConditionExpression: `attribute_not_exists(${attribute}) OR ${attribute} ${wider} :value`,
-          ExpressionAttributeValues: { ':value': value },
-        }),
-      );
-    } catch (error) {
-      // A concurrent batch widened it at least as far: nothing left to do.
-      if (!isConditionFailure(error)) throw error;
-    }
+  /** A bucket computed from the readings stored in it; undefined when it holds none. */
+  private async bucketFromReadings(device: BucketDevice, start: number): Promise<BucketPartial | undefined> {
+    const readings = await queryAll({
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': seriesPk(device.siteId, device.deviceId), ':from': `R#${iso(start)}`, ':to': `R#${iso(start + BUCKET_MS - 1)}~` },
+      ProjectionExpression: '#t, temperatureC, doorOpen',
+      ExpressionAttributeNames: { '#t': 't' },
+      ConsistentRead: true,
+    });
+    return readings.length === 0 ? undefined : partialOf(start, readings as unknown as AggregatedReading[], device.limits);
   }
 
   /** A device's readings with sort keys from `fromSk` to `toSk`, read consistently, only what evaluation needs. */
@@ -338,39 +264,42 @@ export class TelemetryStore {
     return { items: items.map((item) => strip<Record<string, unknown>>(item)), nextCursor };
   }
 
-  async listAggregates(siteId: string, deviceId: string, from: number, to: number): Promise<Aggregate[]> {
+  /**
+   * A device's buckets starting in [from, to]: the sealed ones, and the open one (holding its last reading)
+   * computed from its readings now. Of a sealed and a computed open bucket, the one counting more is kept: the
+   * open bucket's readings expire after 7 days, its seal (when it fell silent) does not.
+   */
+  async listAggregates(device: BucketDevice, from: number, to: number): Promise<Aggregate[]> {
     const items = await queryAll({
       TableName: this.table,
       KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-      ExpressionAttributeValues: { ':pk': seriesPk(siteId, deviceId), ':from': aggregateSk(from), ':to': aggregateSk(to) },
+      ExpressionAttributeValues: { ':pk': seriesPk(device.siteId, device.deviceId), ':from': aggregateSk(from), ':to': aggregateSk(to) },
     });
-    return (
-      items
-        .map((item) => strip<BucketPartial>(item))
-        // A bucket counted but not widened yet (its batch is still being ingested) is left out until it is.
-        .filter((b) => typeof b.minC === 'number' && typeof b.maxC === 'number')
-        .map(aggregateOf)
-    );
+    const buckets = new Map(items.map((item) => strip<BucketPartial>(item)).map((bucket) => [bucket.start, bucket]));
+    const lastT = device.live?.lastReading?.t;
+    const open = lastT === undefined ? undefined : bucketStart(lastT);
+    if (open !== undefined && open >= from && open <= to) {
+      const computed = await this.bucketFromReadings(device, open);
+      if (computed && computed.count > (buckets.get(open)?.count ?? 0)) buckets.set(open, computed);
+    }
+    return [...buckets.values()].sort((a, b) => a.start - b.start).map(aggregateOf);
   }
 }
 
-/**
- * Groups write units into transactions of at most 100 items, in order, never two units of one bucket in the same
- * transaction (DynamoDB refuses two operations on one item in a transaction).
- */
-function packTransactions(units: WriteUnit[], sizeOf: (unit: WriteUnit) => number): WriteUnit[][] {
-  const transactions: Array<{ units: WriteUnit[]; size: number; buckets: Set<string> }> = [];
-  for (const unit of units) {
-    const size = sizeOf(unit);
-    const bucket = `${unit.series}|${unit.start}`;
-    let open = transactions.find((t) => t.size + size <= MAX_TRANSACTION_ITEMS && !t.buckets.has(bucket));
-    if (!open) {
-      open = { units: [], size: 0, buckets: new Set() };
+/** Groups readings into transactions of at most 100 items, in order; a reading's items stay together. */
+function packTransactions(writes: ReadingWrite[]): ReadingWrite[][] {
+  const transactions: ReadingWrite[][] = [];
+  let open: ReadingWrite[] = [];
+  let size = 0;
+  for (const write of writes) {
+    if (size + write.items.length > MAX_TRANSACTION_ITEMS) {
       transactions.push(open);
+      open = [];
+      size = 0;
     }
-    open.units.push(unit);
-    open.size += size;
-    open.buckets.add(bucket);
+    open.push(write);
+    size += write.items.length;
   }
-  return transactions.map((t) => t.units);
+  if (open.length > 0) transactions.push(open);
+  return transactions;
 }

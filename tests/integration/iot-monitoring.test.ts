@@ -4,7 +4,8 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { MqttClient } from 'mqtt';
 import { DeviceModel, inService } from '../../dev/simulator/device-model';
-import { api, eventually, isLocal, itLocal, stage } from './support/target';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { api, dynamo, eventually, isLocal, itLocal, stage, tableName } from './support/target';
 import { bearer, createSite, createUser, type TestUser } from './support/identity';
 import { alertsInbox, connectDevice, registerDevice, sleep, waitForReadingAt, type AlertsInbox } from './support/iot';
 
@@ -210,7 +211,8 @@ describeAlerts('food-safety monitoring', () => {
     itLocal('a silent device raises one offline alert; when it reports again, an online alert', 'invokes the watch through the local Lambda endpoint', async () => {
       // 5 s is the shortest reporting interval: silent after 3 intervals, 15 s.
       const sensor = await unit('freezer', { reportingIntervalSeconds: 5 });
-      await sensor.client.publishAsync(sensor.topic, JSON.stringify({ t: Date.now(), temperatureC: -19 }), { qos: 1 });
+      const firstT = Date.now();
+      await sensor.client.publishAsync(sensor.topic, JSON.stringify({ t: firstT, temperatureC: -19 }), { qos: 1 });
       await waitForReadingAt(siteId, sensor.deviceId, Date.now() - 5_000, staff);
       expect((await watch()).offline).not.toContain(`${siteId}/${sensor.deviceId}`);
 
@@ -225,6 +227,10 @@ describeAlerts('food-safety monitoring', () => {
       expect((await watch()).offline).toEqual([]);
       const view = await api('GET', `/sites/${siteId}/devices/${sensor.deviceId}`, { headers: bearer(staff) });
       expect(view.json.status).toBe('offline');
+      // Falling silent seals its open 15-minute bucket: no later reading would, and its raw readings expire.
+      const bucket = Math.floor(firstT / 900_000) * 900_000;
+      const key = { pk: `SITE#${siteId}#DEVICE#${sensor.deviceId}`, sk: `A#${new Date(bucket).toISOString()}` };
+      expect((await dynamo.send(new GetCommand({ TableName: tableName('iot'), Key: key, ConsistentRead: true }))).Item).toMatchObject({ count: 1, minC: -19 });
 
       await sensor.client.publishAsync(sensor.topic, JSON.stringify({ t: Date.now(), temperatureC: -19.5 }), { qos: 1 });
       const online = await inbox.waitFor('iot.device-online', sensor.deviceId);

@@ -1,9 +1,11 @@
 // Telemetry end to end: a device publishes over MQTT → the TelemetryRule (SQL with WHERE) → ingestTelemetry →
-// DynamoDB, read back through the API. Validation, duplicates, the error action, and the CLI clients.
+// DynamoDB, read back through the API. Validation, duplicates, buckets sealed from the stored readings, the error
+// action, and the CLI clients.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { MqttClient } from 'mqtt';
-import { api, describeNeeding, describeWithCommands, eventually, isLocal, mqttClient, uniqueId } from './support/target';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { api, describeNeeding, describeWithCommands, dynamo, eventually, isLocal, mqttClient, tableName, uniqueId } from './support/target';
 import { bearer, createSite, createUser, type TestUser } from './support/identity';
 import { connectDevice, registerDevice, waitForReadingAt, type RegisteredDevice } from './support/iot';
 
@@ -144,6 +146,73 @@ describeNeeding('iot')('telemetry: MQTT → IoT topic rule → ingest → Dynamo
     expect((await api('GET', `/sites/${siteId}/devices/${deviceId}/readings`, { headers: bearer(outsider) })).status).toBe(403);
     expect((await api('GET', `/sites/${siteId}/devices/nope/readings`, { headers: bearer(staff) })).status).toBe(404);
   });
+});
+
+describeNeeding('iot')('telemetry: 15-minute buckets sealed from the stored readings', () => {
+  const BUCKET_MS = 15 * 60_000;
+  let siteId: string;
+  let manager: TestUser;
+  let device: MqttClient;
+  let topic: string;
+  const deviceId = uniqueId('sealed');
+  // Two hours ago, at the start of a bucket: well within the 24 hours a reading may be late.
+  const start = Math.floor((Date.now() - 2 * 60 * 60_000) / BUCKET_MS) * BUCKET_MS;
+  const next = start + BUCKET_MS;
+
+  beforeAll(async () => {
+    siteId = await createSite();
+    manager = await createUser('manager', [siteId]);
+    const registered = await registerDevice(siteId, manager, { deviceId, type: 'fridge', name: 'Reach-in' });
+    topic = registered.connection.telemetryTopic;
+    device = await connectDevice(registered);
+  });
+  afterAll(async () => {
+    await device.endAsync();
+  });
+
+  const counts = async () => {
+    const res = await api('GET', `/sites/${siteId}/devices/${deviceId}/aggregates?from=${new Date(start).toISOString()}&to=${new Date(next).toISOString()}`, {
+      headers: bearer(manager),
+    });
+    expect(res.status).toBe(200);
+    return (res.json.aggregates as Array<{ start: string; count: number; maxC: number }>).map((a) => [a.start, a.count, a.maxC]);
+  };
+  /** The bucket item as sealed in the table (undefined while it is the open one). */
+  const sealed = async (at: number) =>
+    (await dynamo.send(new GetCommand({ TableName: tableName('iot'), Key: { pk: `SITE#${siteId}#DEVICE#${deviceId}`, sk: `A#${new Date(at).toISOString()}` }, ConsistentRead: true }))).Item;
+  const publish = (readings: Array<[number, number]>, dup = false) =>
+    device.publishAsync(topic, JSON.stringify({ readings: readings.map(([t, temperatureC]) => ({ t, temperatureC })) }), { qos: 1, dup });
+
+  it('a batch reaching the next bucket seals the one before with its readings; the open one is computed when read', async () => {
+    await publish([[start + 60_000, 3], [start + 120_000, 4], [start + 180_000, 3.5], [next + 60_000, 2]]);
+    await waitForReadingAt(siteId, deviceId, next + 60_000, manager);
+    expect(await sealed(start)).toMatchObject({ count: 3, minC: 3, maxC: 4, sumC: 10.5 });
+    expect(await sealed(next)).toBeUndefined();
+    expect(await counts()).toEqual([
+      [new Date(start).toISOString(), 3, 4],
+      [new Date(next).toISOString(), 1, 2],
+    ]);
+  });
+
+  it('a redelivered batch counts nothing twice; a late reading seals its bucket again, with it', async () => {
+    await publish([[start + 60_000, 3], [start + 120_000, 4], [start + 180_000, 3.5], [next + 60_000, 2]], true);
+    await eventually(async () => ((await deviceView()).readings.duplicates === 4 ? true : undefined), 10_000, 'the redelivery ingested');
+    expect((await sealed(start))?.count).toBe(3);
+    await publish([[start + 10 * 60_000, 7.5]]);
+    await eventually(async () => ((await sealed(start))?.count === 4 ? true : undefined), 10_000, 'the late reading sealed in');
+    expect(await sealed(start)).toMatchObject({ count: 4, maxC: 7.5, outOfRangeCount: 1 });
+    expect(await counts()).toEqual([
+      [new Date(start).toISOString(), 4, 7.5],
+      [new Date(next).toISOString(), 1, 2],
+    ]);
+  });
+
+  it('decommissioning seals the open bucket: the HACCP record keeps it after the raw readings expire', async () => {
+    expect((await api('DELETE', `/sites/${siteId}/devices/${deviceId}`, { headers: bearer(manager) })).status).toBe(200);
+    expect(await sealed(next)).toMatchObject({ count: 1, minC: 2, maxC: 2 });
+  });
+
+  const deviceView = async () => (await api('GET', `/sites/${siteId}/devices/${deviceId}`, { headers: bearer(manager) })).json;
 });
 
 describeWithCommands(['mosquitto_pub', 'aws'])('telemetry and provisioning from the CLI clients', () => {

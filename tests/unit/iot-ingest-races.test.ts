@@ -11,7 +11,14 @@ const T0 = Date.parse('2026-11-25T10:00:00Z');
 const SECOND = 1_000;
 
 /** The devices as stored; `moveOn` names devices another batch writes just before each of our commits. */
-const table = { devices: new Map<string, DeviceRecord>(), moveOn: new Map<string, number>(), reads: [] as string[][], committed: [] as DeviceStateChange[] };
+const table = {
+  devices: new Map<string, DeviceRecord>(),
+  moveOn: new Map<string, number>(),
+  reads: [] as string[][],
+  committed: [] as DeviceStateChange[],
+  /** Seals and commits in the order they happened. */
+  log: [] as string[],
+};
 const fakes = {
   deviceStore: {
     getDevices: async (keys: Array<{ siteId: string; deviceId: string }>) => {
@@ -35,6 +42,7 @@ const fakes = {
         }
         table.devices.set(stored.deviceId, { ...stored, version: stored.version + 1, live: change.live });
         table.committed.push(change);
+        table.log.push(`commit ${stored.deviceId} on v${change.device.version}`);
       }
       return lost;
     },
@@ -42,7 +50,9 @@ const fakes = {
   },
   telemetryStore: {
     putReadings: async (series: SeriesReadings[]) => series.map(({ readings }) => ({ ok: true, stored: readings, duplicates: [] })),
-    readBucketRanges: async () => new Map(),
+    sealBuckets: async (device: DeviceRecord, starts: number[]) => {
+      for (const start of starts) table.log.push(`seal ${device.deviceId} ${new Date(start).toISOString().slice(11, 16)} on v${device.version}`);
+    },
     scanBack: async () => ({ readings: [], stopped: false, exhausted: true }),
     readingsFrom: async () => [],
   },
@@ -63,6 +73,7 @@ describe('ingest: devices racing between concurrent batches', () => {
     table.moveOn.clear();
     table.reads.length = 0;
     table.committed.length = 0;
+    table.log.length = 0;
     for (const deviceId of ['walkin-1', 'walkin-2']) {
       table.devices.set(deviceId, fridge({ deviceId, live: { monitor: { lastT: T0, inRangeSince: T0 - 60 * SECOND } } }));
     }
@@ -87,4 +98,25 @@ describe('ingest: devices racing between concurrent batches', () => {
     expect(outcome.failedMessageIds).toEqual(['m1']);
     expect(table.committed.map((c) => c.device.deviceId)).toEqual(['walkin-2']);
   }, 20_000);
+
+  it('a device moving into a new bucket seals the one it left before committing; decided again, it seals again', async () => {
+    // Its last reading was at 10:14:50; this batch's is at 10:15:05. Another batch moves it on once first.
+    const lastReading = { t: T0 + 14 * 60 * SECOND + 50 * SECOND, temperatureC: 3 };
+    table.devices.set('walkin-1', fridge({ deviceId: 'walkin-1', live: { lastReading, monitor: { lastT: lastReading.t, inRangeSince: T0 } } }));
+    table.moveOn.set('walkin-1', 1);
+    const outcome = await ingestBatch([message('m1', 'walkin-1', T0 + 15 * 60 * SECOND + 5 * SECOND)], 'c1');
+    expect(outcome.failedMessageIds).toEqual([]);
+    // The seal on the version that lost is done again on the one that commits: it holds what that batch stored.
+    expect(table.log).toEqual(['seal walkin-1 10:00 on v7', 'seal walkin-1 10:00 on v8', 'commit walkin-1 on v8']);
+  });
+
+  it('readings within the bucket of the last reading seal nothing; a late one in an earlier bucket seals that one again', async () => {
+    const lastReading = { t: T0 + 20 * 60 * SECOND, temperatureC: 3 };
+    table.devices.set('walkin-1', fridge({ deviceId: 'walkin-1', live: { lastReading, monitor: { lastT: lastReading.t, inRangeSince: T0 } } }));
+    await ingestBatch([message('m1', 'walkin-1', T0 + 21 * 60 * SECOND)], 'c1');
+    expect(table.log).toEqual(['commit walkin-1 on v7']);
+    table.log.length = 0;
+    await ingestBatch([message('m2', 'walkin-1', T0 + 5 * 60 * SECOND)], 'c2');
+    expect(table.log).toEqual(['seal walkin-1 10:00 on v8', 'commit walkin-1 on v8']);
+  });
 });

@@ -1,9 +1,9 @@
 // The iot stores against a stubbed DynamoDB client: what a failed write means (the device or incident changed →
 // VersionConflictError, which the services retry; throttling or validation → neither), readings already stored
-// are duplicates while a concurrent transaction on their bucket is retried, and the readings cursor carries its
-// window.
+// are duplicates while a concurrent transaction is retried, buckets are sealed from their stored readings (only
+// over a seal that counted fewer), and the readings cursor carries its window.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { BadRequestError } from '#shared/errors';
 import { DeviceStore, type DeviceStateChange } from '../../functions/iot/device-store';
 import { IncidentStore } from '../../functions/iot/incident-store';
@@ -100,58 +100,57 @@ describe('incident writes', () => {
 describe('storing readings', () => {
   const t = Date.parse('2026-01-01T10:00:00Z');
   const readings: ReceivedReading[] = [0, 1, 2].map((i) => ({ t: t + i * 60_000, deviceTime: true, temperatureC: 3, receivedAt: t + 5 * 60_000 }));
-  const series = (deviceId = 'd1', of = readings) => ({ siteId: 's1', deviceId, limits: device.limits, readings: of, storedRanges: new Map() });
+  const series = (deviceId = 'd1', of = readings) => ({ siteId: 's1', deviceId, readings: of });
   const transactions = () => dynamo.sent.filter((c) => c instanceof TransactWriteCommand) as TransactWriteCommand[];
 
   it('a reading whose condition failed is a duplicate; the others are written in a second transaction', async () => {
     let calls = 0;
     dynamo.answer = (command) => {
-      if (command instanceof TransactWriteCommand && calls++ === 0) throw cancelled('None', 'ConditionalCheckFailed', 'None', 'None');
+      if (command instanceof TransactWriteCommand && calls++ === 0) throw cancelled('None', 'ConditionalCheckFailed', 'None');
       return {};
     };
     const result = await telemetry.putReadings([series()]);
     expect(result).toEqual([{ ok: true, stored: [readings[0], readings[2]], duplicates: [readings[1]] }]);
-    // The second transaction: two readings and their bucket, counted once each.
+    // The second transaction: the two new readings only, each conditional on not existing; no bucket is counted.
     const second = transactions()[1]!.input.TransactItems!;
-    expect(second).toHaveLength(3);
-    expect(second[2]!.Update!.ExpressionAttributeValues).toMatchObject({ ':count': 2 });
+    expect(second.map((i) => [i.Put!.Item!.sk, i.Put!.ConditionExpression])).toEqual([
+      ['R#2026-01-01T10:00:00.000Z', 'attribute_not_exists(pk)'],
+      ['R#2026-01-01T10:02:00.000Z', 'attribute_not_exists(pk)'],
+    ]);
   });
 
-  it('many devices share a transaction (≤ 100 items), each bucket counted once in it', async () => {
+  it('a reading without device time is identified by its seq: its marker failing makes it a duplicate', async () => {
+    const received: ReceivedReading = { t: t + 10_000, deviceTime: false, seq: 41, temperatureC: 3, receivedAt: t + 10_000 };
+    let calls = 0;
+    dynamo.answer = (command) => {
+      if (command instanceof TransactWriteCommand && calls++ === 0) throw cancelled('None', 'None', 'ConditionalCheckFailed');
+      return {};
+    };
+    expect(await telemetry.putReadings([series('d1', [readings[0]!, received])])).toEqual([{ ok: true, stored: [readings[0]], duplicates: [received] }]);
+    expect(transactions()[0]!.input.TransactItems!.map((i) => i.Put!.Item!.sk)).toEqual(['R#2026-01-01T10:00:00.000Z', 'R#2026-01-01T10:00:10.000Z#r', 'SEQ#41']);
+    expect(transactions()[1]!.input.TransactItems).toHaveLength(1);
+  });
+
+  it('many devices share a transaction (≤ 100 items), and a reading never has its items split across two', async () => {
     dynamo.answer = () => ({});
     const devices = Array.from({ length: 40 }, (_, d) => series(`d${d}`));
     const result = await telemetry.putReadings(devices);
     expect(result.every((r) => r.ok && r.stored.length === 3)).toBe(true);
-    // 40 devices × (3 readings + 1 bucket) = 160 items: two transactions, not 40.
-    expect(transactions().map((c) => c.input.TransactItems!.length)).toEqual([100, 60]);
-    const counts = transactions().flatMap((c) => c.input.TransactItems!.filter((i) => i.Update).map((i) => i.Update!.ExpressionAttributeValues![':count']));
-    expect(counts).toEqual(Array(40).fill(3));
+    // 40 devices × 3 readings = 120 items: two transactions, not 40.
+    expect(transactions().map((c) => c.input.TransactItems!.length)).toEqual([100, 20]);
+
+    dynamo.reset();
+    // 99 readings with device time, then one with its seq marker: two items that go together into the next one.
+    const many = Array.from({ length: 99 }, (_, i) => ({ t: t + i * 1000, deviceTime: true, temperatureC: 3, receivedAt: t }));
+    const withSeq: ReceivedReading = { t: t + 200_000, deviceTime: false, seq: 1, temperatureC: 3, receivedAt: t + 200_000 };
+    await telemetry.putReadings([series('d1', [...many, withSeq])]);
+    expect(transactions().map((c) => c.input.TransactItems!.length)).toEqual([99, 2]);
   });
 
-  it('the bucket is widened in the same update when the batch goes beyond what was read of it; if raced, apart', async () => {
+  it('a concurrent transaction is retried; one that keeps conflicting fails its devices only', async () => {
     let calls = 0;
     dynamo.answer = (command) => {
-      // The bucket (item 3) was widened further by someone else between the read and the write.
-      if (command instanceof TransactWriteCommand && calls++ === 0) throw cancelled('None', 'None', 'None', 'ConditionalCheckFailed');
-      return {};
-    };
-    const widened = { ...series(), storedRanges: new Map([[t - (t % 900_000), { minC: 3.5, maxC: 4 }]]) };
-    expect(await telemetry.putReadings([widened])).toEqual([{ ok: true, stored: readings, duplicates: [] }]);
-    const [first, second] = transactions().map((c) => c.input.TransactItems![3]!.Update!);
-    expect(first!.UpdateExpression).toContain('minC = :minC');
-    expect(first!.ConditionExpression).toBe('(attribute_not_exists(minC) OR minC > :minC)');
-    expect(second!.UpdateExpression).not.toContain('minC');
-    // Widened apart: re-read, then a conditional write only if still wider.
-    expect(dynamo.sent.filter((c) => c instanceof UpdateCommand).map((c) => (c as UpdateCommand).input.ConditionExpression)).toEqual([
-      'attribute_not_exists(minC) OR minC > :value',
-      'attribute_not_exists(maxC) OR maxC < :value',
-    ]);
-  });
-
-  it('a concurrent transaction on the bucket is retried; one that keeps conflicting fails its devices only', async () => {
-    let calls = 0;
-    dynamo.answer = (command) => {
-      if (command instanceof TransactWriteCommand && calls++ < 2) throw cancelled('None', 'None', 'None', 'TransactionConflict');
+      if (command instanceof TransactWriteCommand && calls++ < 2) throw cancelled('None', 'None', 'TransactionConflict');
       return {};
     };
     expect(await telemetry.putReadings([series()])).toEqual([{ ok: true, stored: readings, duplicates: [] }]);
@@ -159,7 +158,7 @@ describe('storing readings', () => {
 
     dynamo.reset();
     dynamo.answer = (command) => {
-      if (command instanceof TransactWriteCommand) throw cancelled('None', 'None', 'None', 'TransactionConflict');
+      if (command instanceof TransactWriteCommand) throw cancelled('None', 'None', 'TransactionConflict');
       return {};
     };
     const [failed] = await telemetry.putReadings([series()]);
@@ -170,11 +169,90 @@ describe('storing readings', () => {
 
   it('a transaction cancelled for another reason fails at once', async () => {
     dynamo.answer = (command) => {
-      if (command instanceof TransactWriteCommand) throw cancelled('None', 'ValidationError', 'None', 'None');
+      if (command instanceof TransactWriteCommand) throw cancelled('None', 'ValidationError', 'None');
       return {};
     };
     expect(await telemetry.putReadings([series()])).toEqual([{ ok: false, error: expect.anything() }]);
     expect(transactions()).toHaveLength(1);
+  });
+});
+
+describe('sealing buckets from their readings', () => {
+  const start = Date.parse('2026-01-01T10:00:00Z');
+  const walkIn = { siteId: 's1', deviceId: 'd1', limits: { minC: 0, maxC: 5 } };
+  const stored = [
+    { t: start + 60_000, temperatureC: 3.25 },
+    { t: start + 120_000, temperatureC: 6.5, doorOpen: true },
+    { t: start + 180_000, temperatureC: 4 },
+  ];
+  const queries = () => dynamo.sent.filter((c) => c instanceof QueryCommand) as QueryCommand[];
+  const puts = () => dynamo.sent.filter((c) => c instanceof PutCommand) as PutCommand[];
+
+  it('a bucket is computed from the readings stored in it, read consistently, and replaces only a seal that counted fewer', async () => {
+    dynamo.answer = (command) => (command instanceof QueryCommand ? { Items: stored } : {});
+    await telemetry.sealBuckets(walkIn, [start, start]);
+    expect(queries()).toHaveLength(1); // one bucket named twice is sealed once
+    expect(queries()[0]!.input).toMatchObject({
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': 'SITE#s1#DEVICE#d1', ':from': 'R#2026-01-01T10:00:00.000Z', ':to': 'R#2026-01-01T10:14:59.999Z~' },
+      ConsistentRead: true,
+    });
+    expect(puts()[0]!.input).toMatchObject({
+      Item: { pk: 'SITE#s1#DEVICE#d1', sk: 'A#2026-01-01T10:00:00.000Z', start, count: 3, sumC: 13.75, minC: 3.25, maxC: 6.5, doorOpenCount: 1, outOfRangeCount: 1 },
+      ConditionExpression: 'attribute_not_exists(#count) OR #count < :count',
+      ExpressionAttributeValues: { ':count': 3 },
+    });
+  });
+
+  it('a seal that counted as many is left as it is; a bucket with no readings is not written; other errors are passed on', async () => {
+    dynamo.answer = (command) => {
+      if (command instanceof QueryCommand) return { Items: stored };
+      throw conditionFailed();
+    };
+    await expect(telemetry.sealBuckets(walkIn, [start])).resolves.toBeUndefined();
+
+    dynamo.reset();
+    dynamo.answer = (command) => (command instanceof QueryCommand ? { Items: [] } : {});
+    await telemetry.sealBuckets(walkIn, [start]);
+    expect(puts()).toHaveLength(0);
+
+    dynamo.reset();
+    dynamo.answer = (command) => {
+      if (command instanceof QueryCommand) return { Items: stored };
+      throw throttled();
+    };
+    expect(await outcome(() => telemetry.sealBuckets(walkIn, [start]))).toBe('ThrottlingException');
+  });
+
+  it('reading buckets: the sealed ones, and the open one computed from its readings unless its seal counts more', async () => {
+    const sealed = (at: number, count: number) => ({ pk: 'SITE#s1#DEVICE#d1', sk: `A#${new Date(at).toISOString()}`, start: at, count, sumC: count * 3, minC: 3, maxC: 3, doorOpenCount: 0, outOfRangeCount: 0, expiresAt: 1 });
+    const open = start + 900_000;
+    const device = { ...walkIn, live: { lastReading: { t: open + 200_000 } } };
+    dynamo.answer = (command) => {
+      const input = (command as QueryCommand).input;
+      if (String(input.ExpressionAttributeValues![':from']).startsWith('A#')) return { Items: [sealed(start, 4), sealed(open, 1)] };
+      return { Items: stored.map((r) => ({ ...r, t: r.t + 900_000 })) };
+    };
+    const figures = await telemetry.listAggregates(device, start, open + 900_000);
+    expect(figures.map((a) => [new Date(a.start).toISOString(), a.count, a.avgC])).toEqual([
+      ['2026-01-01T10:00:00.000Z', 4, 3],
+      ['2026-01-01T10:15:00.000Z', 3, 4.58],
+    ]);
+    expect(queries()[1]!.input.ExpressionAttributeValues).toMatchObject({ ':from': 'R#2026-01-01T10:15:00.000Z' });
+
+    // Its readings expired (a unit silent for more than 7 days): the seal made when it fell silent is what is shown.
+    dynamo.reset();
+    dynamo.answer = (command) => {
+      const input = (command as QueryCommand).input;
+      return { Items: String(input.ExpressionAttributeValues![':from']).startsWith('A#') ? [sealed(open, 5)] : [] };
+    };
+    expect((await telemetry.listAggregates(device, start, open)).map((a) => a.count)).toEqual([5]);
+
+    // An open bucket outside the range asked for is not read.
+    dynamo.reset();
+    dynamo.answer = () => ({ Items: [] });
+    expect(await telemetry.listAggregates(device, start - 3_600_000, start - 1)).toEqual([]);
+    expect(queries()).toHaveLength(1);
   });
 });
 

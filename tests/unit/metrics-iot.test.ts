@@ -29,7 +29,7 @@ const fakes = {
         for (const r of stored) table.readings.set(r.t, { t: r.t, temperatureC: r.temperatureC, receivedAt: r.receivedAt });
         return { ok: true, stored, duplicates: readings.filter((r) => !stored.includes(r)) };
       }),
-    readBucketRanges: async () => new Map(),
+    sealBuckets: async () => undefined,
     scanBack: async () => ({ readings: [], stopped: false, exhausted: true }),
     readingsFrom: async (_site: string, _device: string, from: number) => [...table.readings.values()].filter((r) => r.t >= from).sort((a, b) => a.t - b.t),
   },
