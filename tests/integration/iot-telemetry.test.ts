@@ -158,6 +158,8 @@ describeNeeding('iot')('telemetry: 15-minute buckets sealed from the stored read
   // Two hours ago, at the start of a bucket: well within the 24 hours a reading may be late.
   const start = Math.floor((Date.now() - 2 * 60 * 60_000) / BUCKET_MS) * BUCKET_MS;
   const next = start + BUCKET_MS;
+  // An hour ago: where the race below writes, after both.
+  const later = Math.floor((Date.now() - 60 * 60_000) / BUCKET_MS) * BUCKET_MS;
 
   beforeAll(async () => {
     siteId = await createSite();
@@ -207,9 +209,31 @@ describeNeeding('iot')('telemetry: 15-minute buckets sealed from the stored read
     ]);
   });
 
+  it('one-reading messages in random order, in concurrent batches across a bucket boundary: each counts once', async () => {
+    // 200 readings 5 s apart from an hour ago: 180 in one bucket, 20 in the next, published at once in shuffled
+    // order, so the device's messages race in several batches and late ones land in the bucket already sealed.
+    const times = Array.from({ length: 200 }, (_, i) => later + i * 5_000);
+    const shuffled = times.map((t) => ({ t, key: Math.random() })).sort((a, b) => a.key - b.key).map(({ t }) => t);
+    await Promise.all(shuffled.map((t) => device.publishAsync(topic, JSON.stringify({ t, temperatureC: 3 + (t % 7) / 10 }), { qos: 1 })));
+    await eventually(async () => ((await deviceView()).readings.accepted >= 5 + 200 ? true : undefined), 30_000, 'all 200 readings stored');
+    const bucket = async (at: number) => {
+      const res = await api('GET', `/sites/${siteId}/devices/${deviceId}/aggregates?from=${new Date(at).toISOString()}&to=${new Date(at).toISOString()}`, {
+        headers: bearer(manager),
+      });
+      return (res.json.aggregates as Array<{ count: number }>)[0]?.count;
+    };
+    // The first bucket is sealed with all 180 (the last batch to commit on it sealed it); the second is open.
+    expect((await sealed(later))?.count).toBe(180);
+    expect(await bucket(later)).toBe(180);
+    expect(await bucket(later + BUCKET_MS)).toBe(20);
+    expect(await sealed(later + BUCKET_MS)).toBeUndefined();
+    // The bucket the device left when the race began was sealed as it moved on.
+    expect((await sealed(next))?.count).toBe(1);
+  });
+
   it('decommissioning seals the open bucket: the HACCP record keeps it after the raw readings expire', async () => {
     expect((await api('DELETE', `/sites/${siteId}/devices/${deviceId}`, { headers: bearer(manager) })).status).toBe(200);
-    expect(await sealed(next)).toMatchObject({ count: 1, minC: 2, maxC: 2 });
+    expect(await sealed(later + BUCKET_MS)).toMatchObject({ count: 20 });
   });
 
   const deviceView = async () => (await api('GET', `/sites/${siteId}/devices/${deviceId}`, { headers: bearer(manager) })).json;
