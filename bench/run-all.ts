@@ -10,6 +10,7 @@ const BENCHES = [
   { name: 'startup', limitMs: 16 * 60_000 },
   { name: 'dynamodb-vs-http', limitMs: 11 * 60_000 },
   { name: 'iot-ingest', limitMs: 13 * 60_000 },
+  { name: 'iot-store-ops', limitMs: 11 * 60_000 },
   { name: 'orders-throughput', limitMs: 11 * 60_000 },
   { name: 'auth-cost', limitMs: 11 * 60_000 },
   { name: 'notifications-latency', limitMs: 13 * 60_000 },
