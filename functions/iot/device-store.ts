@@ -24,6 +24,12 @@ const EACH_CONCURRENCY = 16;
 export const SILENCE_SHARDS = 4;
 
 export const deviceKey = (siteId: string, deviceId: string) => ({ pk: sitePk(siteId), sk: `DEVICE#${deviceId}` });
+
+/** A device as stored, with the silence deadline it is watched by (the one table attribute ingest decides on). */
+function deviceOf(item: Record<string, unknown>): DeviceRecord {
+  const device = strip<DeviceRecord>(item);
+  return typeof item.silentAt === 'number' ? { ...device, silentAt: item.silentAt } : device;
+}
 /** How ingest names a device within a batch. */
 export const deviceRef = (siteId: string, deviceId: string) => `${siteId}/${deviceId}`;
 export const deviceIdClaimKey = (deviceId: string) => ({ pk: `DEVICE-ID#${deviceId}`, sk: 'DEVICE-ID' });
@@ -35,8 +41,11 @@ function silenceShardOf(deviceId: string): string {
 export interface DeviceStateChange {
   device: DeviceRecord;
   live: DeviceRecord['live'];
-  /** undefined: stop watching for silence (offline, decommissioned); a number: silent after this instant. */
-  silentAt?: number;
+  /**
+   * undefined: stop watching for silence (offline, decommissioned); a number: silent after this instant; 'kept':
+   * the stored deadline stands (moving it rewrites its index entry, so ingest moves it only when it runs short).
+   */
+  silentAt?: number | 'kept';
   counters?: { accepted: number; duplicates: number; rejected: number };
   /** SET these too (decommissioning). */
   extra?: Partial<Pick<DeviceRecord, 'status' | 'decommissionedAt' | 'updatedAt'>>;
@@ -53,7 +62,7 @@ export class DeviceStore {
 
   async getDevice(siteId: string, deviceId: string): Promise<DeviceRecord | undefined> {
     const { Item } = await dynamoDb().send(new GetCommand({ TableName: this.table, Key: deviceKey(siteId, deviceId), ConsistentRead: true }));
-    return Item ? strip<DeviceRecord>(Item) : undefined;
+    return Item ? deviceOf(Item) : undefined;
   }
 
   /** Several devices in one consistent read (an ingest batch's); a device not found is absent from the map. */
@@ -62,7 +71,7 @@ export class DeviceStore {
     const items = await batchGetAll(this.table, keys.map((k) => deviceKey(k.siteId, k.deviceId)), { consistentRead: true });
     return new Map(
       items.map((item) => {
-        const device = strip<DeviceRecord>(item);
+        const device = deviceOf(item);
         return [deviceRef(device.siteId, device.deviceId), device];
       }),
     );
@@ -253,7 +262,7 @@ export class DeviceStore {
     const removes: string[] = [];
     const adds: string[] = [];
     if (change.silentAt === undefined) removes.push('silenceShard', 'silentAt');
-    else {
+    else if (change.silentAt !== 'kept') {
       sets.push('silenceShard = :shard', 'silentAt = :silentAt');
       values[':shard'] = silenceShardOf(device.deviceId);
       values[':silentAt'] = change.silentAt;

@@ -118,6 +118,8 @@ export interface DeviceRecord {
   /** Moves only when the settings change: what `expectedVersion` of a PATCH is compared with. */
   settingsVersion: number;
   live: LiveState;
+  /** The silence deadline as stored in the `silence` index (absent while not watched); internal. */
+  silentAt?: number;
   acceptedReadings?: number;
   duplicateReadings?: number;
   rejectedReadings?: number;

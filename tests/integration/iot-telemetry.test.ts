@@ -231,9 +231,22 @@ describeNeeding('iot')('telemetry: 15-minute buckets sealed from the stored read
     expect((await sealed(next))?.count).toBe(1);
   });
 
+  it('a unit reporting faster than its interval keeps its silence deadline: its index entry is not rewritten per batch', async () => {
+    const stored = async () =>
+      (await dynamo.send(new GetCommand({ TableName: tableName('iot'), Key: { pk: `SITE#${siteId}`, sk: `DEVICE#${deviceId}` }, ConsistentRead: true }))).Item!;
+    const before = await stored();
+    expect(before.silentAt).toEqual(expect.any(Number));
+    const t = later + 996_000; // in the open bucket, after the race's last reading
+    await publish([[t, 3.25]]);
+    await waitForReadingAt(siteId, deviceId, t, manager);
+    const after = await stored();
+    expect(after.version).toBeGreaterThan(before.version); // the live state moved on
+    expect(after.silentAt).toBe(before.silentAt); // the deadline did not: it is less than an interval short
+  });
+
   it('decommissioning seals the open bucket: the HACCP record keeps it after the raw readings expire', async () => {
     expect((await api('DELETE', `/sites/${siteId}/devices/${deviceId}`, { headers: bearer(manager) })).status).toBe(200);
-    expect(await sealed(later + BUCKET_MS)).toMatchObject({ count: 20 });
+    expect(await sealed(later + BUCKET_MS)).toMatchObject({ count: 21 });
   });
 
   const deviceView = async () => (await api('GET', `/sites/${siteId}/devices/${deviceId}`, { headers: bearer(manager) })).json;

@@ -27,6 +27,22 @@ describe('device state decisions', () => {
     expect(change.counters).toEqual(counters);
   });
 
+  it('the silence deadline moves only when the stored one is more than an interval short: its index entry is rewritten then', () => {
+    // A reading a minute, silent after 3 minutes. Watched until T0 + 6 min (set by a message at T0 + 3 min).
+    const watched = fridge({ silentAt: T0 + 6 * MIN, live: { lastSeenAt: T0 + 3 * MIN, monitor: {} } });
+    // 20 s later the deadline would be T0 + 6 min 20 s: the stored one is 20 s short, within an interval. Kept.
+    expect(ingest(watched, T0 + 3 * MIN + 20_000, readings([3], 3)).silentAt).toBe('kept');
+    expect(ingest(watched, T0 + 4 * MIN, readings([3], 4)).silentAt).toBe('kept'); // exactly an interval short
+    // More than an interval short: moved to the full deadline.
+    expect(ingest(watched, T0 + 4 * MIN + 1, readings([3], 4)).silentAt).toBe(T0 + 7 * MIN + 1);
+    // Not watched (never reported, or offline): a deadline is set.
+    expect(ingest(fridge(), T0 + 4 * MIN, readings([3], 4)).silentAt).toBe(T0 + 7 * MIN);
+    const offline = fridge({ silentAt: T0 + 6 * MIN, live: { lastSeenAt: T0 + 3 * MIN, offlineSince: T0 + 3 * MIN, monitor: {} } });
+    expect(ingest(offline, T0 + 3 * MIN + 20_000, readings([3], 3)).silentAt).toBe(T0 + 6 * MIN + 20_000);
+    // A stored deadline beyond the new one (a longer interval was set meanwhile) is replaced, not kept.
+    expect(ingest(fridge({ silentAt: T0 + 60 * MIN, live: { lastSeenAt: T0, monitor: {} } }), T0 + MIN, readings([3], 1)).silentAt).toBe(T0 + 4 * MIN);
+  });
+
   it('an excursion opens an incident and publishes excursion-started with site, severity and the device', () => {
     const change = ingest(fridge(), T0 + 20 * MIN, readings(Array(17).fill(8)), new Map(), 'c1');
     expect(change.incidentPuts).toHaveLength(1);

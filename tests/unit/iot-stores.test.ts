@@ -77,6 +77,23 @@ describe('device writes are guarded by the version read', () => {
     };
     expect(await outcome(() => devices.commitStateChange(stateChange()))).toBe('ValidationException');
   });
+
+  it('live state: a deadline sets the silence index entry, none removes it, a kept one leaves it alone', async () => {
+    const expressions = async (silentAt: DeviceStateChange['silentAt']) => {
+      dynamo.reset();
+      await devices.commitStateChange({ ...stateChange(), silentAt });
+      return (dynamo.sent[0] as UpdateCommand).input.UpdateExpression;
+    };
+    expect(await expressions(123)).toBe('SET live = :live, version = :next, silenceShard = :shard, silentAt = :silentAt');
+    expect(await expressions(undefined)).toBe('SET live = :live, version = :next REMOVE silenceShard, silentAt');
+    expect(await expressions('kept')).toBe('SET live = :live, version = :next');
+  });
+
+  it('a device read carries the silence deadline it is watched by, and nothing else of the index', async () => {
+    dynamo.answer = () => ({ Item: { pk: 'SITE#s1', sk: 'DEVICE#d1', ...device, silenceShard: 'SILENCE#2', silentAt: 99, expiresAt: 5 } });
+    const read = await devices.getDevice('s1', 'd1');
+    expect(read).toEqual({ ...device, silentAt: 99 });
+  });
 });
 
 describe('incident writes', () => {
