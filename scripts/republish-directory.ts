@@ -2,27 +2,13 @@
 // events topic (functions/users/events.ts), so a domain deployed after people and sites already existed (e.g.
 // notifications on an existing stage) learns the directory. Safe to run again: event ids are per record version
 // and subscribers apply a snapshot only if it is newer than what they hold.
-import { ListTopicsCommand } from '@aws-sdk/client-sns';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { dynamoDb } from '../functions/shared/clients/dynamodb';
-import { snsClient } from '../functions/shared/clients/sns';
 import { publishEvent } from '../functions/shared/event-publisher';
 import { currentSnapshotEvent } from '../functions/users/events';
 import type { SiteRecord, UserRecord } from '../functions/users/schemas';
-import { stageArgs } from './aws-target';
-
-async function eventsTopicArn(stage: string): Promise<string> {
-  const name = `brigade-${stage}-events`;
-  let next: string | undefined;
-  do {
-    const page = await snsClient().send(new ListTopicsCommand({ NextToken: next }));
-    const found = page.Topics?.find((t) => t.TopicArn?.endsWith(`:${name}`));
-    if (found?.TopicArn) return found.TopicArn;
-    next = page.NextToken;
-  } while (next);
-  throw new Error(`no SNS topic named ${name}: is the stage deployed in this region?`);
-}
+import { eventsTopicArn, stageArgs } from './aws-target';
 
 async function main() {
   const { stage, usersTable } = stageArgs();

@@ -16,6 +16,7 @@ import { demoHistoryEvents, HISTORY_DAYS, type HistoryInput } from './analytics-
 import { forecastHistory } from './forecast-history';
 import { forecastRecipeItems } from './forecast-recipes';
 import { accuracyBackfill } from './forecast-accuracy-backfill';
+import { DEMO_BUSINESS_DAY_STARTS_AT } from './menu';
 import { forecastStaffingItems } from './forecast-staffing';
 
 const MARKER = (siteId: string) => ({ pk: 'DEMO', sk: `HISTORY#${siteId}` });
@@ -41,7 +42,8 @@ export function historyItems(siteId: string, timeZone: string, currency: string,
         state.push(costState(siteId, { ingredientId: itemId, name: itemName, unit, averageCost, at, movementId }));
       }
       const userId = operation.type === 'staff.clocked-out' ? operation.data.userId : undefined;
-      const delta = operationsDelta(operation, timeZone, { ...(userId && rates.has(userId) ? { rates: rates.get(userId)! } : {}), currency });
+      const businessDay = { timeZone, startsAt: DEMO_BUSINESS_DAY_STARTS_AT };
+      const delta = operationsDelta(operation, timeZone, { ...(userId && rates.has(userId) ? { rates: rates.get(userId)! } : {}), currency, businessDay });
       if (delta) deltas.push(delta);
     }
   }

@@ -2,8 +2,8 @@
 // and its staff (profiles and two weeks of punches).
 // Passwords are generated on first start and kept in .local/demo-credentials.json (git-ignored), so they stay
 // the same across restarts. Conditional writes make seeding idempotent on a disk-backed store.
-// The seed writes the users table directly, past the users domain and its outbox, so it then publishes the
-// directory events of what it seeded itself (publishDemoDirectory), on every start.
+// The seed writes the users and orders tables directly, past their outboxes, so it then publishes the directory
+// events and the menu settings' event of what it seeded itself (publishDemoDirectory), on every start.
 import { ConditionalCheckFailedException, DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
@@ -18,7 +18,9 @@ import { localClientConfig } from '../client-config';
 import { PROJECT_ROOT } from '../../local-cloud/service-definition';
 import { LOCAL_ACCOUNT_ID } from '../../local-cloud/types';
 import { customerRefOf } from '../../functions/orders/customer-ref';
-import { menuItemChangedData } from '../../functions/orders/events';
+import { menuItemChangedData, menuSettingsEvent } from '../../functions/orders/events';
+import type { MenuSettingsRecord } from '../../functions/orders/schemas';
+import { menuKeys } from '../../functions/orders/store';
 import { localDateOf } from '../../functions/shared/time';
 import { localCustomerRefKey } from '../customer-ref-key';
 import { seedAnalyticsHistory } from './analytics';
@@ -138,9 +140,9 @@ function seedDemoHistory(db: DynamoDBDocumentClient, stage: string, site: { site
 
 /**
  * Publishes the directory events (functions/users/events.ts) of the demo site and users as they are stored, on
- * the events topic, so subscribers (notifications) learn the seeded directory on every start. Event ids are per
- * record version, so publishing again is harmless; a record changed since seeding gets its `.updated` type.
- * Returns the events published.
+ * the events topic, so subscribers (notifications) learn the seeded directory on every start, then the demo
+ * menu's `menu.settings-changed` (analytics' business days). Event ids are per record version, so publishing
+ * again is harmless; a record changed since seeding gets its `.updated` type. Returns the events published.
  */
 export async function publishDemoDirectory(env: Env, stage: string): Promise<EventEnvelope[]> {
   const db = DynamoDBDocumentClient.from(new DynamoDBClient(localClientConfig(env, 'DYNAMODB')));
@@ -157,6 +159,11 @@ export async function publishDemoDirectory(env: Env, stage: string): Promise<Eve
       const user = await read<UserRecord>(`USER#${person.userId}`, 'USER');
       if (user) events.push(currentSnapshotEvent(user, context));
     }
+    // The menu's settings too: analytics files the demo's days by its business-day rule.
+    const settings = (await db.send(new GetCommand({ TableName: `brigade-${stage}-orders`, Key: menuKeys.settings(DEMO_SITE_ID), ConsistentRead: true }))).Item as
+      | MenuSettingsRecord
+      | undefined;
+    if (settings) events.push(menuSettingsEvent(settings, context));
     // One at a time, site first: a subscriber meets the site before the users who work there.
     for (const event of events) {
       await sns.send(

@@ -9,6 +9,9 @@ import { menuKeys } from '../../functions/orders/store';
 type ItemSeed = Omit<MenuItemRecord, 'siteId' | 'eightySixed' | 'createdAt' | 'updatedAt' | 'version' | 'active' | 'modifiers' | 'recipe'> &
   Partial<Pick<MenuItemRecord, 'modifiers' | 'recipe'>>;
 
+/** Late service till 04:00 belongs to the evening before (the demo history files its figures by it too). */
+export const DEMO_BUSINESS_DAY_STARTS_AT = '04:00';
+
 export const CATEGORIES = [
   { categoryId: 'starters', name: 'Starters', position: 1 },
   { categoryId: 'mains', name: 'Mains', position: 2 },
@@ -109,7 +112,7 @@ export async function seedDemoMenu(db: DynamoDBDocumentClient, stage: string, si
       throw error;
     }
   };
-  const settings: MenuSettingsRecord = { siteId, timeZone: 'America/New_York', currency: 'USD', businessDayStartsAt: '04:00', updatedAt: now, version: 1 };
+  const settings: MenuSettingsRecord = { siteId, timeZone: 'America/New_York', currency: 'USD', businessDayStartsAt: DEMO_BUSINESS_DAY_STARTS_AT, updatedAt: now, version: 1 };
   let created = await putOnce(menuKeys.settings(siteId), settings);
   for (const category of CATEGORIES) {
     const record: CategoryRecord = { siteId, ...category, active: true, createdAt: now, updatedAt: now, version: 1 };

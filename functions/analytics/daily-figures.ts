@@ -8,7 +8,7 @@ import { dynamoDb } from '#shared/clients/dynamodb';
 import { queryAll } from '#shared/dynamodb';
 import { buildEvent } from '#shared/events';
 import { publishEvent } from '#shared/event-publisher';
-import { localDateOf } from '#shared/time';
+import { businessDayOf } from '#shared/time';
 import { config, salesStore, sitesStore } from './config';
 import { closedDaysBefore, dailyFiguresEventId, dailyFiguresOf, PUBLISHED_PREFIX, publishedItem, revisionOf, type DailyFigures } from './daily-figures-rules';
 import { keyId } from './sales-store';
@@ -62,7 +62,8 @@ export async function publishDailyFigures(topicArn: string, now: number, correla
       run.rebuilding++;
       continue;
     }
-    const dates = closedDaysBefore(localDateOf(now, site.timeZone));
+    // A business day is closed once the next one has started (04:00 the next morning, say).
+    const dates = closedDaysBefore(businessDayOf(now, site.businessDay.timeZone, site.businessDay.startsAt));
     const [figures, published] = await Promise.all([closedDayFigures(known.siteId, dates, site.currency), publishedRevisions(known.siteId)]);
     for (const day of figures) {
       const revision = revisionOf(day);

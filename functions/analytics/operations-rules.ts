@@ -3,15 +3,17 @@
 //   staff.clocked-out             labour: seconds worked, by position and person, spread over the site-local hours
 //                                 worked; its cost at the person's pay rate for the position that day, when known
 //   inventory.movement-recorded   waste (value, count, by reason) and food cost: depletion by orders (`sale`) at
-//                                 the average cost, less `sale-return`; on the movement's site-local date
+//                                 the average cost, less `sale-return`; on the movement's business day
 //   iot.excursion-started/ended   food safety: incidents (and critical ones) and seconds out of range, on the
-//                                 site-local date the excursion started
+//                                 business day the excursion started
 //
-// Labour counts on the local date its shift began (staff's `localDate`), like a sale on its business day; its hours
-// are wall-clock hours under that day (a shift 22:00–02:00 fills 22, 23, 00 and 01).
+// Every figure is filed on the business day by the rule orders file orders by (`businessDayOf`, the site's
+// `menu.settings-changed`): labour on the business day its shift began, so a shift clocked in at 00:30 before a
+// 04:00 start is the day before's, like the orders of that hour. Its hours are wall-clock hours under that day (a
+// shift 22:00–02:00 fills 22, 23, 00 and 01).
 import type { EventData, EventOfAny } from '#shared/contracts';
 import { mulDivHalfUp } from '#shared/money';
-import { localDateOf, wallClock } from '#shared/time';
+import { businessDayOf, wallClock } from '#shared/time';
 import { add, type Counters, type Delta } from './sales-rules';
 
 /** The operational events recorded as figures (record-analytics.ts). */
@@ -57,7 +59,17 @@ export function spreadOverHours(start: number, end: number, worked: number, time
   return shares;
 }
 
-function labourDelta(shift: EventData<'staff.clocked-out'>, timeZone: string, hourlyRate: number | undefined): Delta {
+/** How a site's days are reckoned: orders' business-day rule, or the calendar date in the site's zone until known. */
+export interface BusinessDayRule {
+  timeZone: string;
+  /** Local HH:MM a business day starts; 00:00 is the calendar date. */
+  startsAt: string;
+}
+
+const calendarDays = (timeZone: string): BusinessDayRule => ({ timeZone, startsAt: '00:00' });
+const dayOf = (iso: string, rule: BusinessDayRule) => businessDayOf(Date.parse(iso), rule.timeZone, rule.startsAt);
+
+function labourDelta(shift: EventData<'staff.clocked-out'>, timeZone: string, rule: BusinessDayRule, hourlyRate: number | undefined): Delta {
   const day: Counters = {};
   const worked = shift.workedSeconds;
   add(day, 'labourSeconds', worked);
@@ -75,12 +87,12 @@ function labourDelta(shift: EventData<'staff.clocked-out'>, timeZone: string, ho
     .filter(([, seconds]) => seconds > 0)
     .map(([hour, seconds]) => ({ hour, counters: { labourSeconds: seconds } }));
   // No currency set: the day's currency is its sales' (a rate in another currency is never costed, below).
-  return { businessDay: shift.localDate, day, hours, items: [] };
+  return { businessDay: dayOf(shift.clockedInAt, rule), day, hours, items: [] };
 }
 
 type Movement = EventData<'inventory.movement-recorded'>;
 
-function movementDelta(movement: Movement, timeZone: string): Delta | undefined {
+function movementDelta(movement: Movement, rule: BusinessDayRule): Delta | undefined {
   const day: Counters = {};
   if (movement.kind === 'waste') {
     add(day, 'wasteValue', movement.value);
@@ -89,33 +101,39 @@ function movementDelta(movement: Movement, timeZone: string): Delta | undefined 
   } else if (movement.kind === 'sale') add(day, 'foodCost', movement.value);
   else if (movement.kind === 'sale-return') add(day, 'foodCost', -movement.value);
   else return undefined;
-  return { businessDay: localDateOf(Date.parse(movement.at), timeZone), day, hours: [], items: [] };
+  return { businessDay: dayOf(movement.at, rule), day, hours: [], items: [] };
 }
 
 /**
- * What an operational event adds; undefined when it adds nothing (a receipt of stock, a count). `rates` is the
+ * What an operational event adds; undefined when it adds nothing (a receipt of stock, a count). `timeZone` is the
+ * site's, for hours of day; `businessDay` its day rule (calendar dates in `timeZone` when not given). `rates` is the
  * person's pay rates for a clock-out (read by the consumer), `currency` the site's: rates in another currency are
  * not costed.
  */
-export function operationsDelta(event: OperationsEvent, timeZone: string, context: { rates?: PayRates; currency?: string } = {}): Delta | undefined {
+export function operationsDelta(
+  event: OperationsEvent,
+  timeZone: string,
+  context: { rates?: PayRates; currency?: string; businessDay?: BusinessDayRule } = {},
+): Delta | undefined {
+  const rule = context.businessDay ?? calendarDays(timeZone);
   switch (event.type) {
     case 'staff.clocked-out': {
       // Rates in another currency than the site's would mix currencies in labour %: those hours stay uncosted.
       const sameCurrency = !context.rates || !context.currency || context.rates.currency === context.currency;
       const rate = sameCurrency ? rateOn(context.rates, event.data.positionId, event.data.localDate) : undefined;
-      return labourDelta(event.data, timeZone, rate);
+      return labourDelta(event.data, timeZone, rule, rate);
     }
     case 'inventory.movement-recorded':
-      return movementDelta(event.data, timeZone);
+      return movementDelta(event.data, rule);
     case 'iot.excursion-started': {
       const day: Counters = { incidents: 1 };
       if (event.data.severity === 'critical') day.criticalIncidents = 1;
-      return { businessDay: localDateOf(Date.parse(event.data.startedAt), timeZone), day, hours: [], items: [] };
+      return { businessDay: dayOf(event.data.startedAt, rule), day, hours: [], items: [] };
     }
     case 'iot.excursion-ended': {
       const seconds = Math.round(event.data.durationMinutes * 60);
       if (seconds === 0) return undefined;
-      return { businessDay: localDateOf(Date.parse(event.data.startedAt), timeZone), day: { secondsOutOfRange: seconds }, hours: [], items: [] };
+      return { businessDay: dayOf(event.data.startedAt, rule), day: { secondsOutOfRange: seconds }, hours: [], items: [] };
     }
   }
 }

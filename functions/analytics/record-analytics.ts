@@ -42,7 +42,7 @@ export const handler = snsEventHandler({ tableName: config.TABLE_NAME, consumer:
     const delta: Delta | undefined =
       event.type === 'order.paid' || event.type === 'payment.refunded' || event.type === 'order.voided'
         ? salesDelta(event, site.timeZone)
-        : operationsDelta(event, site.timeZone, { ...(rates ? { rates } : {}), ...(site.currency ? { currency: site.currency } : {}) });
+        : operationsDelta(event, site.timeZone, { businessDay: site.businessDay, ...(rates ? { rates } : {}), ...(site.currency ? { currency: site.currency } : {}) });
     if (!delta) return;
     try {
       if (!site.resetting) {

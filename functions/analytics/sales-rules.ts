@@ -142,6 +142,24 @@ export function salesDelta(event: SalesEvent, timeZone: string): Delta {
   }
 }
 
+// ------------------------------------------------------------------------------------------------ hours of a day
+
+const HOURS = Array.from({ length: 24 }, (_, hour) => String(hour).padStart(2, '0'));
+
+/** The hours of a business day in the order they pass: from the hour it starts in (04, 05 … 23, 00 … 03). */
+export function hoursOfBusinessDay(startsAt: string): string[] {
+  const first = HOURS.indexOf(startsAt.slice(0, 2));
+  return [...HOURS.slice(first), ...HOURS.slice(0, first)];
+}
+
+/** The hours of the current business day up to and including the one the wall clock (HH:MM) is in. */
+export function hoursThrough(startsAt: string, clock: string): string[] {
+  const hours = hoursOfBusinessDay(startsAt);
+  // A day starting at 04:30 is in its last hour from 04:00 to 04:29: every hour is behind it.
+  if (clock.slice(0, 2) === hours[0] && clock < startsAt) return hours;
+  return hours.slice(0, hours.indexOf(clock.slice(0, 2)) + 1);
+}
+
 // ------------------------------------------------------------------------------------------------ buckets
 
 export type Grain = 'day' | 'week' | 'month';

@@ -2,16 +2,15 @@
 // number of days, hours, rollups and menu items they name, whatever the number of orders behind them.
 import { csvOf, csvResponse, type Column } from '#shared/csv';
 import type { HttpResult } from '#shared/http';
-import { addDays, localDateOf, wallClock } from '#shared/time';
+import { addDays, businessDayOf, wallClock } from '#shared/time';
 import { salesStore, sitesStore } from './config';
-import { averageTicket, bucketsOf, changeBps, comparisonRange, figuresOf, pickFigures, sumCounters, type Bucket, type Counters, type FigureName, type Figures, type Grain } from './sales-rules';
+import { averageTicket, bucketsOf, changeBps, comparisonRange, figuresOf, hoursOfBusinessDay, hoursThrough, pickFigures, sumCounters, type Bucket, type Counters, type FigureName, type Figures, type Grain } from './sales-rules';
 import { keyId, type ItemFigures } from './sales-store';
 import type { SalesQuery } from './schemas';
 import { analyticsKeys, type TableKey } from './table';
 
 /** How many menu items the dashboard lists, best first by revenue. */
 export const TOP_ITEMS = 5;
-const HOURS = Array.from({ length: 24 }, (_, hour) => String(hour).padStart(2, '0'));
 
 const headline = (figures: Pick<Figures, 'netSales' | 'orders' | 'covers'>) => ({
   netSales: figures.netSales,
@@ -28,10 +27,10 @@ const changes = (now: Headline, before: Headline) => ({
   averageTicket: changeBps(now.averageTicket, before.averageTicket),
 });
 
-/** `date` (today in the site's zone by default) against the same weekday a week before. */
+/** `date` (the site's current business day by default) against the same weekday a week before. */
 export async function dashboard(siteId: string, date: string | undefined, now = Date.now()) {
   const site = await sitesStore.get(siteId);
-  const today = localDateOf(now, site.timeZone);
+  const today = businessDayOf(now, site.businessDay.timeZone, site.businessDay.startsAt);
   const day = date ?? today;
   const lastWeek = addDays(day, -7);
   const [days, hours, hoursLastWeek, items] = await Promise.all([
@@ -42,9 +41,11 @@ export async function dashboard(siteId: string, date: string | undefined, now = 
   ]);
   const figures = figuresOf(days.byKey.get(keyId(analyticsKeys.day(siteId, day))) ?? {}, days.labels);
   const figuresLastWeek = figuresOf(days.byKey.get(keyId(analyticsKeys.day(siteId, lastWeek))) ?? {}, days.labels);
-  // Today is not over: last week up to the same hour is the fair comparison of "so far".
-  const currentHour = wallClock(now, site.timeZone).time.slice(0, 2);
-  const soFar = day === today ? headline(figuresOf(sumCounters(HOURS.filter((h) => h <= currentHour).map((h) => hoursLastWeek.get(h) ?? {})))) : undefined;
+  // Today is not over: last week up to the same hour of its business day is the fair comparison of "so far".
+  const dayHours = hoursOfBusinessDay(site.businessDay.startsAt);
+  const clock = wallClock(now, site.timeZone).time.slice(0, 5);
+  const currentHour = clock.slice(0, 2);
+  const soFar = day === today ? headline(figuresOf(sumCounters(hoursThrough(site.businessDay.startsAt, clock).map((h) => hoursLastWeek.get(h) ?? {})))) : undefined;
   const hourly = (counters: Counters | undefined) => ({ ...headline(figuresOf(counters ?? {})), labourSeconds: counters?.labourSeconds ?? 0 });
   return {
     siteId,
@@ -57,7 +58,7 @@ export async function dashboard(siteId: string, date: string | undefined, now = 
     change: changes(headline(figures), headline(figuresLastWeek)),
     ...(soFar ? { sameWeekdayLastWeekToThisHour: { throughHour: currentHour, ...soFar, change: changes(headline(figures), soFar) } } : {}),
     topItems: byRevenue(items).slice(0, TOP_ITEMS),
-    hourly: HOURS.map((hour) => ({ hour, ...hourly(hours.get(hour)), sameWeekdayLastWeek: hourly(hoursLastWeek.get(hour)) })),
+    hourly: dayHours.map((hour) => ({ hour, ...hourly(hours.get(hour)), sameWeekdayLastWeek: hourly(hoursLastWeek.get(hour)) })),
   };
 }
 

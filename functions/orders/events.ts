@@ -5,7 +5,7 @@ import type * as z from 'zod';
 import type { EventData } from '#shared/contracts';
 import { ordersContract } from '#shared/contracts/orders';
 import { buildEvent, type EventEnvelope } from '#shared/events';
-import type { MenuItemRecord, OrderLine, OrderRecord, Payment, Refund } from './schemas';
+import type { MenuItemRecord, MenuSettingsRecord, OrderLine, OrderRecord, Payment, Refund } from './schemas';
 
 type OrdersEvents = typeof ordersContract.events;
 type OrdersEventType = keyof OrdersEvents;
@@ -76,6 +76,23 @@ export function orderSnapshot(order: OrderRecord): Input<'order.placed'> {
     totals: order.totals,
     placedAt: order.placedAt,
   };
+}
+
+/**
+ * menu.settings-changed for a version of the settings: the business-day rule and the currency. Its id is per site
+ * and version, so a republished version (the demo seed, `npm run menu-settings:republish`) keeps its id.
+ */
+export function menuSettingsEvent(settings: MenuSettingsRecord, context: { correlationId: string }): EventEnvelope {
+  const { siteId, timeZone, currency, businessDayStartsAt, version } = settings;
+  return buildEvent({
+    id: `menu-settings:${siteId}:v${version}`,
+    type: 'menu.settings-changed',
+    source: ordersContract.source,
+    siteId,
+    correlationId: context.correlationId,
+    occurredAt: new Date(settings.updatedAt),
+    data: { timeZone, currency, businessDayStartsAt, version },
+  });
 }
 
 /** A menu item as menu.item-changed tells it: its recipes per portion, the modifiers' own, and its version. */

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { retryOnConflict, VersionConflictError } from '#shared/dynamodb';
 import { ConflictError, NotFoundError } from '#shared/errors';
 import { store } from './config';
-import { buildEvents } from './events';
+import { buildEvents, menuSettingsEvent } from './events';
 import { applyStockSignal, changeAvailability, isAvailable, itemChangeEvents, type StockSignal } from './menu-rules';
 import type {
   AvailabilityInput,
@@ -32,13 +32,14 @@ function assertVersion(current: { version: number }, expected: number | undefine
  * domain never reads the users table where sites are kept. Prices are in this currency, so it cannot change
  * once the menu has items.
  */
-export async function putSettings(siteId: string, input: MenuSettingsInput) {
+export async function putSettings(siteId: string, input: MenuSettingsInput, correlationId: string) {
   const { settings: current, items } = await store.listMenu(siteId);
   if (current && current.currency !== input.currency && items.length > 0) {
     throw new ConflictError('The currency cannot change once the menu has items: their prices are in it', { currency: current.currency });
   }
-  const settings: MenuSettingsRecord = { siteId, ...input, updatedAt: new Date().toISOString(), version: (current?.version ?? 0) + 1 };
-  await store.putSettings(settings, current?.version);
+  const at = new Date();
+  const settings: MenuSettingsRecord = { siteId, ...input, updatedAt: at.toISOString(), version: (current?.version ?? 0) + 1 };
+  await store.putSettings(settings, current?.version, [menuSettingsEvent(settings, { correlationId })]);
   return publicSettings(settings);
 }
 

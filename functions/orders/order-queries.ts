@@ -1,6 +1,6 @@
 // Reads: one order, a business day's orders page by page, and the open orders for the floor and kitchen.
 import { ConflictError } from '#shared/errors';
-import { businessDayOf } from './business-day';
+import { businessDayOf } from '#shared/time';
 import { store } from './config';
 import { checksOf, KITCHEN_STATUSES } from './order-rules';
 import { loadOrder } from './orders';

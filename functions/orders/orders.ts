@@ -8,7 +8,7 @@ import type { HttpResult } from '#shared/http';
 import type { Caller } from '#shared/identity';
 import { IdempotencyKeyTakenError, completedRecordWrite, replayOf, replayWinner, type IdempotentRequest } from '#shared/idempotency';
 import { recordOrderPlaced } from '#shared/metrics';
-import { businessDayOf } from './business-day';
+import { businessDayOf } from '#shared/time';
 import { store } from './config';
 import { customerRefFor } from './customer-ref-key';
 import { buildEvents } from './events';

@@ -95,10 +95,24 @@ export class OrdersStore {
     return this.get(menuKeys.settings(siteId));
   }
 
-  putSettings(settings: MenuSettingsRecord, previousVersion: number | undefined): Promise<void> {
-    // VersionConflictError's wording, in the plural it needs here.
-    const changed = () => new ConflictError('The settings were changed by someone else; reload and retry');
-    return this.put(menuKeys.settings(settings.siteId), settings, previousVersion, changed);
+  /** With `menu.settings-changed` in the same transaction: analytics files its days by these settings. */
+  async putSettings(settings: MenuSettingsRecord, previousVersion: number | undefined, events: EventEnvelope[]): Promise<void> {
+    const write: TransactItem = {
+      Put: {
+        TableName: this.table,
+        Item: { ...menuKeys.settings(settings.siteId), ...settings },
+        ...(previousVersion === undefined
+          ? { ConditionExpression: 'attribute_not_exists(pk)' }
+          : { ConditionExpression: 'version = :version', ExpressionAttributeValues: { ':version': previousVersion } }),
+      },
+    };
+    try {
+      await this.commit([write], events);
+    } catch (error) {
+      // VersionConflictError's wording, in the plural it needs here.
+      if (conditionFailedAt(error, 0) || isTransactionConflict(error)) throw new ConflictError('The settings were changed by someone else; reload and retry');
+      throw error;
+    }
   }
 
   getCategory(siteId: string, categoryId: string): Promise<CategoryRecord | undefined> {

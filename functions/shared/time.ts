@@ -82,6 +82,17 @@ export function localDateOf(instant: number, timeZone: string): string {
   return wallClock(instant, timeZone).date;
 }
 
+/**
+ * The business day an instant belongs to: its local date, except that the hours before the site's
+ * `startsAt` (HH:MM, say 04:00) still count for the previous day, so a late bar tab and the dinner service share
+ * one day. With `startsAt` 00:00 it is the calendar date. Orders file orders by it; analytics files everything else
+ * by the same rule, learnt from orders' `menu.settings-changed`.
+ */
+export function businessDayOf(at: Date | number, timeZone: string, startsAt: string): string {
+  const { date, time } = wallClock(typeof at === 'number' ? at : at.getTime(), timeZone);
+  return time.slice(0, 5) < startsAt ? addDays(date, -1) : date;
+}
+
 /** The local wall-clock time (HH:MM) of an instant. */
 export function localTimeOf(instant: number, timeZone: string): string {
   return wallClock(instant, timeZone).time.slice(0, 5);

@@ -54,9 +54,9 @@ let busyDay: string;
 let quietDay: string;
 
 beforeAll(async () => {
-  // Business days that start at midnight: the days this test names (the site's local date) then hold its orders at
-  // any hour, and so do the staff domain's shift dates. With the default 04:00, an order placed from midnight to 4
-  // books on the day before (docs/analytics.md, "Not done yet").
+  // Business days that start at midnight: the days this test names are the site's calendar dates, which then hold
+  // its orders and shifts at any hour. With the default 04:00, what happens from midnight to 4 belongs to the day
+  // before (analytics-business-day.test.ts).
   site = await orderingSite(undefined, { businessDayStartsAt: '00:00' });
   await eventually(async () => (await dynamo.send(new GetCommand({ TableName: tableName('analytics'), Key: { pk: 'SITES', sk: `SITE#${site.siteId}` } }))).Item, 30_000, 'the site learnt');
   subscriber = await subscribeHttp('events', { siteId: [site.siteId], type: ['analytics.daily-figures'] }, (envelope) => published.push(envelope));

@@ -37,10 +37,11 @@ afterAll(async () => {
 });
 
 const orderPath = (orderId: string) => `/sites/${site.siteId}/orders/${orderId}`;
-// The site's own items were created before the subscription, and their menu.item-changed may still be on its way:
-// only the item the test creates counts.
+// The site's own items and settings were created before the subscription, and their events may still be on their
+// way: only the item the test creates, and the settings' second version, count.
 let changedItem = '';
-const counted = (e: Received) => e.type !== 'menu.item-changed' || e.data.itemId === changedItem;
+const counted = (e: Received) =>
+  e.type === 'menu.item-changed' ? e.data.itemId === changedItem : e.type === 'menu.settings-changed' ? e.data.version === 2 : true;
 const countOf = (type: OrdersEventType) => received.filter((e) => e.type === type && counted(e)).length;
 
 function expectValid(event: Received): void {
@@ -56,6 +57,9 @@ describeLocal('events (local: the test serves the HTTP endpoint the topic delive
       api('PUT', `/sites/${site.siteId}/menu/items/${items.lemonade}/availability`, { body: { available }, headers: bearer(staff) });
     await expectStatus(availability(false), 200);
     await expectStatus(availability(true), 200);
+    // The business day moved to start at 05:00: what analytics files its days by.
+    const settings = { timeZone: 'Europe/Paris', currency: 'EUR', businessDayStartsAt: '05:00' };
+    await expectStatus(api('PUT', `/sites/${site.siteId}/menu/settings`, { body: settings, headers: bearer(manager) }), 200);
 
     // Created, its recipe changed, its price changed (nobody else's news: no event), deactivated.
     const menu = (await expectStatus(api('GET', `/sites/${site.siteId}/menu`, { headers: bearer(staff) }), 200)).json;
@@ -106,6 +110,7 @@ describeLocal('events (local: the test serves the HTTP endpoint the topic delive
       'order.paid': 1,
       'payment.recorded': 1,
       'payment.refunded': 1,
+      'menu.settings-changed': 1,
       'menu.item-changed': 3,
       'menu.item-86d': 1,
       'menu.item-restored': 1,
@@ -130,6 +135,7 @@ describeLocal('events (local: the test serves the HTTP endpoint the topic delive
       'payment.recorded',
       'payment.refunded',
     ].map((type) => ofOrder(type as OrdersEventType).data.version)).toEqual([1, 2, 3, 4, 5, 6, 8]);
+    expect(received.find((e) => e.type === 'menu.settings-changed' && counted(e))!.data).toEqual({ ...settings, version: 2 });
     expect(ofOrder('order.paid').data).toMatchObject({
       version: 6,
       lines: [

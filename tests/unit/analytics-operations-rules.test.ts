@@ -136,6 +136,35 @@ describe('food safety', () => {
   });
 });
 
+describe('business days (orders’ rule, from menu.settings-changed)', () => {
+  // New York, business day from 04:00: 05:30 UTC on the 26th is 00:30 there, still the 25th's service.
+  const lateNight = { timeZone: 'America/New_York', startsAt: '04:00' };
+  const midnight = { timeZone: 'America/New_York', startsAt: '00:00' };
+
+  it('files a shift clocked in after midnight on the day before, with the orders of that hour', () => {
+    const shift = clockOut({ clockedInAt: '2026-11-26T05:30:00.000Z', localDate: '2026-11-26', clockedOutAt: '2026-11-26T08:30:00.000Z', workedSeconds: 10_800, breakSeconds: 0 });
+    const delta = operationsDelta(shift, 'America/New_York', { rates, currency: 'USD', businessDay: lateNight })!;
+    expect(delta.businessDay).toBe('2026-11-25');
+    // Its hours stay wall-clock hours under that day; its rate is the one of its calendar date.
+    expect(delta.hours.map((h) => [h.hour, h.counters.labourSeconds])).toEqual([['00', 1_800], ['01', 3_600], ['02', 3_600], ['03', 1_800]]);
+    expect(delta.day.labourCost).toBe(5_400);
+    const order = { ...sampleEvent('order.paid'), data: sampleData('order.paid', { businessDay: '2026-11-25', placedAt: '2026-11-26T05:40:00.000Z' }) } as EventOf<'order.paid'>;
+    expect(salesDelta(order, 'America/New_York').businessDay).toBe(delta.businessDay);
+    // The same shift under a day starting at midnight is the 26th's (what staff's localDate says).
+    expect(operationsDelta(shift, 'America/New_York', { businessDay: midnight })!.businessDay).toBe('2026-11-26');
+  });
+
+  it('files movements and excursions by the same rule, in the rule’s time zone', () => {
+    expect(operationsDelta(movement({ at: '2026-11-26T08:59:00.000Z' }), 'America/New_York', { businessDay: lateNight })!.businessDay).toBe('2026-11-25'); // 03:59
+    expect(operationsDelta(movement({ at: '2026-11-26T09:00:00.000Z' }), 'America/New_York', { businessDay: lateNight })!.businessDay).toBe('2026-11-26'); // 04:00
+    const started = sampleEvent('iot.excursion-started') as EventOf<'iot.excursion-started'>;
+    const atHalfPastOne = { ...started, data: { ...started.data, startedAt: '2026-11-26T06:30:00.000Z' } } as OperationsEvent;
+    expect(operationsDelta(atHalfPastOne, 'America/New_York', { businessDay: lateNight })!.businessDay).toBe('2026-11-25');
+    // Without a rule: the calendar date in the site's zone (how a site is filed until its settings arrive).
+    expect(operationsDelta(atHalfPastOne, 'America/New_York')!.businessDay).toBe('2026-11-26');
+  });
+});
+
 describe('one event’s transactions', () => {
   const paid = sampleEvent('order.paid') as EventOf<'order.paid'>;
 

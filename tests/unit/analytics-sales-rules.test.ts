@@ -21,6 +21,7 @@ import { ANALYTICS_EVENTS } from '../../functions/analytics/analytics-events';
 import { salesQuerySchema } from '../../functions/analytics/schemas';
 import { TRANSACTION_LIMIT, transactionParts } from '../../functions/analytics/sales-store';
 import { SITE_EVENTS } from '../../functions/analytics/sites-store';
+import { hoursOfBusinessDay, hoursThrough } from '../../functions/analytics/sales-rules';
 import { sampleData, sampleEvent } from './fixtures/events';
 
 const paid = (changes: Record<string, unknown> = {}): SalesEvent => ({ ...sampleEvent('order.paid'), data: sampleData('order.paid', changes) }) as EventOf<'order.paid'>;
@@ -114,6 +115,24 @@ describe('refunds and voids', () => {
     expect(SALES_EVENTS.every((type) => subscribed.includes(type))).toBe(true);
     expect([...functions.learnAnalyticsSites.events[0].sns.filterPolicy.type].sort()).toEqual([...SITE_EVENTS].sort());
     for (const event of functions.recordAnalytics.events) expect(event.sns.redrivePolicy).toEqual({ deadLetterTargetRef: 'AnalyticsDeadLetterQueue' });
+  });
+});
+
+describe('hours of a business day', () => {
+  it('runs from the hour the day starts in, through midnight', () => {
+    expect(hoursOfBusinessDay('00:00')).toEqual(Array.from({ length: 24 }, (_, h) => String(h).padStart(2, '0')));
+    const late = hoursOfBusinessDay('04:00');
+    expect(late.slice(0, 2)).toEqual(['04', '05']);
+    expect(late.slice(-5)).toEqual(['23', '00', '01', '02', '03']);
+  });
+
+  it('counts "so far" in the day’s order: at 01:15 a day from 04:00 has had 04 … 23, 00 and 01', () => {
+    expect(hoursThrough('04:00', '01:15')).toEqual([...hoursOfBusinessDay('04:00').slice(0, 20), '00', '01']);
+    expect(hoursThrough('04:00', '04:00')).toEqual(['04']);
+    expect(hoursThrough('00:00', '13:59')).toHaveLength(14);
+    // A day starting at 04:30 is still yesterday's at 04:10: all of it is behind; at 04:40 its first hour.
+    expect(hoursThrough('04:30', '04:10')).toHaveLength(24);
+    expect(hoursThrough('04:30', '04:40')).toEqual(['04']);
   });
 });
 

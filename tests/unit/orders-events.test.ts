@@ -1,4 +1,4 @@
-import { buildEvents, type EventSpec } from '../../functions/orders/events';
+import { buildEvents, menuSettingsEvent, type EventSpec } from '../../functions/orders/events';
 import { envelopeSchemaOf, type EventType } from '../../functions/shared/contracts/index';
 import { ordersContract } from '../../functions/shared/contracts/orders';
 import { applyStockSignal, changeAvailability, itemChangeEvents, takePortions } from '../../functions/orders/menu-rules';
@@ -39,12 +39,26 @@ function everyEvent(): EventSpec[] {
   specs.push(...takePortions(pasta, 2, NOW)!.events);
   specs.push(...changeAvailability({ ...pasta, eightySixed: true, eightySixedReason: 'sold-out', remaining: 0 }, { available: true, remaining: 3 }, NOW)!.events);
   specs.push(...itemChangeEvents(undefined, pasta));
+  const settings = { siteId: 's', timeZone: 'Europe/Paris', currency: 'EUR', businessDayStartsAt: '04:00', updatedAt: NOW, version: 2 };
+  const { type, data } = menuSettingsEvent(settings, { correlationId: 'c' });
+  specs.push({ type, data } as EventSpec);
   const outOfStock = applyStockSignal(pasta, { available: false, version: 1 }, NOW)!;
   specs.push(...outOfStock.events, ...applyStockSignal(outOfStock.next, { available: true, version: 2 }, NOW)!.events);
   return specs;
 }
 
 const EVENT_TYPES = Object.keys(ordersContract.events) as EventType[];
+
+describe('menu.settings-changed', () => {
+  it('is identified by site and settings version, so a republished version keeps its id', () => {
+    const settings = { siteId: 's', timeZone: 'America/New_York', currency: 'USD', businessDayStartsAt: '05:30', updatedAt: NOW, version: 3 };
+    const event = menuSettingsEvent(settings, { correlationId: 'c1' });
+    expect(menuSettingsEvent(settings, { correlationId: 'c2' }).id).toBe(event.id);
+    expect(event).toMatchObject({ id: 'menu-settings:s:v3', type: 'menu.settings-changed', source: 'orders', siteId: 's', occurredAt: NOW });
+    expect(event.data).toEqual({ timeZone: 'America/New_York', currency: 'USD', businessDayStartsAt: '05:30', version: 3 });
+    expect(envelopeSchemaOf('menu.settings-changed').safeParse(event).success).toBe(true);
+  });
+});
 
 describe('event catalog', () => {
   const envelopes = buildEvents(everyEvent(), { siteId: 'site-1', correlationId: 'corr-1', at: new Date(NOW) });

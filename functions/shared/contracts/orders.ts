@@ -4,7 +4,7 @@
 // share it), menu events the item's `version`. Delivery is at least once and unordered: deduplicate by `id`,
 // order by `version`.
 import * as z from 'zod';
-import { currencySchema, dateSchema, moneySchema, quantitySchema, signedMoneySchema, unitSchema, utcInstantSchema, versionSchema } from './values';
+import { currencySchema, dateSchema, moneySchema, quantitySchema, signedMoneySchema, timeZoneSchema, unitSchema, utcInstantSchema, versionSchema } from './values';
 
 export const orderStatusSchema = z.enum(['open', 'sent', 'preparing', 'ready', 'served', 'closed', 'voided']);
 export const stationSchema = z.enum(['kitchen', 'bar']);
@@ -210,6 +210,19 @@ export const ordersContract = {
     'payment.refunded': {
       description: 'Money given back on a payment by a manager (POST …/orders/{orderId}/refunds), once the processor confirmed it.',
       data: z.strictObject({ ...orderRef, refund: refundSchema, method: paymentMethodSchema, totals: totalsSchema }),
+    },
+    'menu.settings-changed': {
+      description:
+        "A site's ordering settings as a manager set them (PUT /sites/{siteId}/menu/settings): its time zone, currency and the local time its business day starts. An order's `businessDay` is its date in `timeZone`, the day before when placed before `businessDayStartsAt`; analytics files shifts, stock movements and incidents by the same rule. Keep the highest `version`.",
+      data: z.strictObject({
+        timeZone: timeZoneSchema.describe('IANA time zone the business day is reckoned in'),
+        currency: currencySchema.describe('the currency menu prices and orders are in'),
+        businessDayStartsAt: z
+          .string()
+          .regex(/^([01]\d|2[0-3]):[0-5]\d$/)
+          .describe('local time HH:MM a business day starts; what is earlier belongs to the day before (00:00: the calendar date)'),
+        version: versionSchema.describe('settings version after the change'),
+      }),
     },
     'menu.item-changed': {
       description:

@@ -1,4 +1,4 @@
-import { businessDayOf } from '../../functions/orders/business-day';
+import { businessDayOf } from '../../functions/shared/time';
 
 describe('business day', () => {
   it('is the local date in the site’s time zone, not the UTC one', () => {
