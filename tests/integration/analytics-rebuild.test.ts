@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { rebuildAnalyticsSite } from '../../scripts/analytics-rebuild';
+import { PUBLISHED_DAYS } from '../../functions/analytics/daily-figures-rules';
 import { publishEvent } from '../../functions/shared/event-publisher';
 import { buildEvent } from '../../functions/shared/events';
 import { sampleData } from '../unit/fixtures/events';
@@ -124,7 +125,10 @@ describeLocal('a rebuild from the archive', () => {
     for (let round = 1; round <= 2; round++) {
       const result = await rebuildAnalyticsSite({ stage, siteId: site.siteId, invoke, log: () => undefined });
       expect(result.replayed).toBeGreaterThanOrEqual(8);
-      expect(result.deleted).toBe(Object.keys(before.items).length);
+      // Every item, plus the daily-figures job's markers when a run of it came in between: forecast.test.ts invokes
+      // the job (for every site) while this file runs beside it.
+      expect(result.deleted).toBeGreaterThanOrEqual(Object.keys(before.items).length);
+      expect(result.deleted).toBeLessThanOrEqual(Object.keys(before.items).length + PUBLISHED_DAYS);
       expect(await partition()).toEqual(before.items);
       expect((await dashboard()).day).toEqual(before.dashboard.day);
     }
