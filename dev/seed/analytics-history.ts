@@ -167,7 +167,7 @@ export function demoHistoryEvents(input: HistoryInput): EventEnvelope[] {
       const totals = { subtotal, discount, tax, tip, total: beforeTip + tip, paid: beforeTip + tip, refunded: 0, balance: 0 };
       if (rand() < 0.015) {
         // Voided before payment: nothing was taken.
-        emit('order.voided', 'orders', placedAt + 10 * 60_000, { ...base, version: 3, from: 'sent', reason: 'guest left', voidedBy: input.servers[0]!, lines, totals: { ...totals, tip: 0, total: beforeTip, paid: 0, balance: beforeTip } }, `void:${orderId}`);
+        emit('order.voided', 'orders', placedAt + 10 * 60_000, { ...base, version: 3, from: 'sent', reason: 'guest left', voidedBy: input.servers[0]!, serverId, lines, totals: { ...totals, tip: 0, total: beforeTip, paid: 0, balance: beforeTip } }, `void:${orderId}`);
         continue;
       }
       const payment = {

@@ -135,8 +135,14 @@ export function salesDelta(event: SalesEvent, timeZone: string): Delta {
     }
     case 'order.voided': {
       const day: Counters = {};
+      const amount = event.data.totals.subtotal - event.data.totals.discount;
       add(day, 'voids', 1);
-      add(day, 'voidAmount', event.data.totals.subtotal - event.data.totals.discount);
+      add(day, 'voidAmount', amount);
+      // Whose order it was: voids per server are a loss-prevention figure (the manager who voided is `voidedBy`).
+      if (event.data.serverId) {
+        add(day, `server#${event.data.serverId}#voids`, 1);
+        add(day, `server#${event.data.serverId}#voidAmount`, amount);
+      }
       return { businessDay: event.data.businessDay, day, hours: [], items: [] };
     }
   }
@@ -231,6 +237,9 @@ export interface ServerFigures {
   tips: number;
   /** Seconds on the clock (staff's clock-outs of the same user id). */
   labourSeconds: number;
+  /** Their orders voided, and those orders' net at the void. */
+  voids: number;
+  voidAmount: number;
 }
 
 export interface Figures {
@@ -287,7 +296,7 @@ export const shareBps = (part: number, whole: number) => (whole > 0 ? mulDivHalf
 /** Money per hour on the clock, half up; null without hours. */
 export const perLabourHour = (amount: number, seconds: number) => (seconds > 0 ? mulDivHalfUp(amount, 3600, seconds) : null);
 
-const emptyServer = (): ServerFigures => ({ netSales: 0, orders: 0, covers: 0, discounts: 0, tips: 0, labourSeconds: 0 });
+const emptyServer = (): ServerFigures => ({ netSales: 0, orders: 0, covers: 0, discounts: 0, tips: 0, labourSeconds: 0, voids: 0, voidAmount: 0 });
 const SERVER_METRICS = new Set(Object.keys(emptyServer()));
 
 /** The figures a set of counters stands for: every metric present, zero where nothing was booked. `labels` name ids. */

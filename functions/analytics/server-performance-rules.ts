@@ -1,6 +1,7 @@
 // Server performance, pure: a person's figures over a range from the day counters' `byServer` (orders they placed:
-// the order's `serverId`; hours: their clock-outs). Voids are not per server: `order.voided` names no server, so
-// none is shown rather than a guess.
+// the order's `serverId`; hours: their clock-outs; voids: their orders voided, whoever voided them). Voids published
+// before `order.voided` carried the order's server count in the site's voids but in nobody's.
+import { mulDivHalfUp } from '#shared/money';
 import { averageTicket, perLabourHour, type ServerFigures } from './sales-rules';
 
 export interface ServerPerformance {
@@ -18,12 +19,14 @@ export interface ServerPerformance {
   coversPerLabourHour: number | null;
   discounts: number;
   tips: number;
+  /** Their orders voided and those orders' net at the void; `rateBps` of the orders they placed (paid + voided). */
+  voids: { count: number; amount: number; rateBps: number | null };
 }
 
 const twoDecimals = (value: number) => Math.round(value * 100) / 100;
 
 export function serverPerformance(userId: string, figures: ServerFigures | undefined): ServerPerformance {
-  const { netSales = 0, orders = 0, covers = 0, discounts = 0, tips = 0, labourSeconds = 0 } = figures ?? {};
+  const { netSales = 0, orders = 0, covers = 0, discounts = 0, tips = 0, labourSeconds = 0, voids = 0, voidAmount = 0 } = figures ?? {};
   return {
     userId,
     netSales,
@@ -36,6 +39,7 @@ export function serverPerformance(userId: string, figures: ServerFigures | undef
     coversPerLabourHour: labourSeconds > 0 ? twoDecimals((covers * 3600) / labourSeconds) : null,
     discounts,
     tips,
+    voids: { count: voids, amount: voidAmount, rateBps: orders + voids > 0 ? mulDivHalfUp(voids, 10_000, orders + voids) : null },
   };
 }
 

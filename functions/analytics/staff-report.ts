@@ -31,4 +31,7 @@ const STAFF_COLUMNS: ReadonlyArray<Column<ServerPerformance>> = [
   { header: 'covers_per_labour_hour', value: (row) => row.coversPerLabourHour ?? undefined },
   { header: 'discounts', value: (row) => row.discounts, money: true },
   { header: 'tips', value: (row) => row.tips, money: true },
+  { header: 'voids', value: (row) => row.voids.count },
+  { header: 'void_amount', value: (row) => row.voids.amount, money: true },
+  { header: 'void_rate_bps', value: (row) => row.voids.rateBps ?? undefined },
 ];

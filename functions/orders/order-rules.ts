@@ -166,7 +166,7 @@ export function voidOrder(order: OrderRecord, reason: string, actor: string, now
     events: [
       {
         type: 'order.voided',
-        data: { ...orderRefOf(next), from: order.status, reason, voidedBy: actor, lines: next.lines.map(eventLine), totals: next.totals },
+        data: { ...orderRefOf(next), from: order.status, reason, voidedBy: actor, serverId: order.serverId, lines: next.lines.map(eventLine), totals: next.totals },
       },
     ],
   };

@@ -22,6 +22,8 @@ let site: OrderingSite;
 let colleague: TestUser;
 let owner: TestUser;
 let orders: { staffDineIn: Booked; staffLemonades: Booked; colleagueFries: Booked };
+/** The colleague's second order, voided by the manager before it was paid. */
+let colleagueVoided: Booked;
 let day: string;
 
 const analyticsItem = async (sk: string) => (await dynamo.send(new GetCommand({ TableName: tableName('analytics'), Key: { pk: `SITE#${site.siteId}#SALES`, sk } }))).Item;
@@ -70,6 +72,13 @@ beforeAll(async () => {
     colleagueFries: await placeAndPay(colleague, [{ itemId: fries, quantity: 1 }], { type: 'takeaway' }, { phone: '+33 6 11 22 33 44' }, { method: 'cash', tendered: 5000 }),
   };
   day = orders.staffDineIn.businessDay;
+  colleagueVoided = (
+    await expectStatus(
+      api('POST', `/sites/${site.siteId}/orders`, { body: { channel: { type: 'takeaway' }, lines: [{ itemId: fries, quantity: 2 }] }, headers: { ...bearer(colleague), ...idempotencyKey() } }),
+      201,
+    )
+  ).json as Booked;
+  await expectStatus(api('POST', `/sites/${site.siteId}/orders/${colleagueVoided.orderId}/void`, { body: { reason: 'rang up twice' }, headers: bearer(site.manager) }), 200);
 
   // A shift on the clock for the staff member (hours for the per-hour figures), out after the orders. Staff counts
   // whole seconds: on a quiet machine the three orders take less than one, so the shift lasts at least two.
@@ -79,8 +88,8 @@ beforeAll(async () => {
   // Everything counted: the sales, their food cost, the shift, the recipes and both ingredients' costs.
   await eventually(async () => {
     const figures = await analyticsItem(`DAY#${day}`);
-    return figures?.orders === 3 && (figures.foodCost as number) > 0 && (figures[`server#${site.staff.userId}#labourSeconds`] as number) > 0 ? true : undefined;
-  }, 45_000, 'sales and labour counted');
+    return figures?.orders === 3 && figures.voids === 1 && (figures.foodCost as number) > 0 && (figures[`server#${site.staff.userId}#labourSeconds`] as number) > 0 ? true : undefined;
+  }, 45_000, 'sales, the void and labour counted');
   await eventually(async () => {
     const items = await Promise.all([`MENU#${burger}`, `MENU#${fries}`, 'COST#beef-patty', 'COST#potato'].map(analyticsItem));
     return items.every(Boolean) ? true : undefined;
@@ -154,7 +163,7 @@ describe('customers', () => {
 });
 
 describe('server performance', () => {
-  it('shows managers every server: sales, covers, tips and hours on the clock', async () => {
+  it('shows managers every server: sales, covers, tips, hours on the clock and their orders voided', async () => {
     const res = await expectStatus(report('staff', `from=${day}&to=${day}`), 200);
     const staffSales = net(orders.staffDineIn) + net(orders.staffLemonades);
     const [first, second] = res.json.servers;
@@ -162,6 +171,9 @@ describe('server performance', () => {
     expect(first.labourSeconds).toBeGreaterThan(0);
     expect(first.salesPerLabourHour).toBe(Math.floor((staffSales * 3600) / first.labourSeconds + 0.5));
     expect(second).toMatchObject({ userId: colleague.userId, netSales: net(orders.colleagueFries), orders: 1, covers: 0, labourSeconds: 0, salesPerLabourHour: null });
+    // The void is the colleague's (their order), not the manager's who voided it: 1 of their 2 orders.
+    expect(second.voids).toEqual({ count: 1, amount: net(colleagueVoided), rateBps: 5000 });
+    expect(first.voids).toEqual({ count: 0, amount: 0, rateBps: 0 });
     expect(res.json.servers).toHaveLength(2);
   });
 

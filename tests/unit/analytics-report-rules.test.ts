@@ -153,16 +153,16 @@ describe('customers', () => {
 });
 
 describe('server performance', () => {
-  it('derives average ticket and per-hour figures from byServer', () => {
+  it('derives average ticket, per-hour figures and voids (a share of the orders they placed) from byServer', () => {
     const figures = figuresOf({
       'server#ann#netSales': 30_000, 'server#ann#orders': 7, 'server#ann#covers': 9, 'server#ann#discounts': 500, 'server#ann#tips': 1200, 'server#ann#labourSeconds': 4 * 3600 + 1800,
       'server#bob#labourSeconds': 3600,
-      'server#cat#netSales': 1000, 'server#cat#orders': 1,
+      'server#cat#netSales': 1000, 'server#cat#orders': 1, 'server#cat#voids': 1, 'server#cat#voidAmount': 2500,
     });
     expect(serverTable(figures.byServer)).toEqual([
-      { userId: 'ann', netSales: 30_000, orders: 7, covers: 9, averageTicket: 4286, labourSeconds: 16_200, labourHours: 4.5, salesPerLabourHour: 6667, coversPerLabourHour: 2, discounts: 500, tips: 1200 },
-      { userId: 'cat', netSales: 1000, orders: 1, covers: 0, averageTicket: 1000, labourSeconds: 0, labourHours: 0, salesPerLabourHour: null, coversPerLabourHour: null, discounts: 0, tips: 0 },
-      { userId: 'bob', netSales: 0, orders: 0, covers: 0, averageTicket: 0, labourSeconds: 3600, labourHours: 1, salesPerLabourHour: 0, coversPerLabourHour: 0, discounts: 0, tips: 0 },
+      { userId: 'ann', netSales: 30_000, orders: 7, covers: 9, averageTicket: 4286, labourSeconds: 16_200, labourHours: 4.5, salesPerLabourHour: 6667, coversPerLabourHour: 2, discounts: 500, tips: 1200, voids: { count: 0, amount: 0, rateBps: 0 } },
+      { userId: 'cat', netSales: 1000, orders: 1, covers: 0, averageTicket: 1000, labourSeconds: 0, labourHours: 0, salesPerLabourHour: null, coversPerLabourHour: null, discounts: 0, tips: 0, voids: { count: 1, amount: 2500, rateBps: 5000 } },
+      { userId: 'bob', netSales: 0, orders: 0, covers: 0, averageTicket: 0, labourSeconds: 3600, labourHours: 1, salesPerLabourHour: 0, coversPerLabourHour: 0, discounts: 0, tips: 0, voids: { count: 0, amount: 0, rateBps: null } },
     ]);
     expect(serverPerformance('nobody', undefined)).toMatchObject({ userId: 'nobody', netSales: 0, orders: 0, labourHours: 0, salesPerLabourHour: null });
   });

@@ -101,9 +101,17 @@ describe('refunds and voids', () => {
     expect(delta).toEqual({ businessDay: '2026-11-25', day: { refunds: 300, refundCount: 1, 'refund#card': 300 }, hours: [], items: [] });
   });
 
-  it('books a void as a count and the order’s net at the void, and no sale', () => {
+  it('books a void as a count and the order’s net at the void, for the site and the order’s server, and no sale', () => {
     const voided = sampleEvent('order.voided');
-    expect(salesDelta(voided, 'UTC')).toEqual({ businessDay: '2026-11-25', day: { voids: 1, voidAmount: 450 }, hours: [], items: [] });
+    expect(salesDelta(voided, 'UTC')).toEqual({
+      businessDay: '2026-11-25',
+      day: { voids: 1, voidAmount: 450, 'server#user-staff-1#voids': 1, 'server#user-staff-1#voidAmount': 450 },
+      hours: [],
+      items: [],
+    });
+    // A void published before the event carried the server counts for the site only.
+    const { serverId: _server, ...withoutServer } = voided.data;
+    expect(salesDelta({ ...voided, data: withoutServer }, 'UTC').day).toEqual({ voids: 1, voidAmount: 450 });
     const discounted = { ...voided, data: { ...voided.data, totals: { ...voided.data.totals, discount: 50 } } };
     expect(salesDelta(discounted, 'UTC').day.voidAmount).toBe(400);
   });
@@ -193,8 +201,8 @@ describe('reading counters back', () => {
     expect(figures.voids).toEqual({ count: 1, amount: 450 });
     expect(figures.byChannel).toEqual({ 'dine-in': { netSales: 2295, orders: 1 }, takeaway: { netSales: 1000, orders: 1 } });
     expect(figures.byServer).toEqual({
-      'user-staff-1': { netSales: 2295, orders: 1, covers: 2, discounts: 255, tips: 300, labourSeconds: 0 },
-      'user-staff-2': { netSales: 1000, orders: 1, covers: 0, discounts: 0, tips: 300, labourSeconds: 0 },
+      'user-staff-1': { netSales: 2295, orders: 1, covers: 2, discounts: 255, tips: 300, labourSeconds: 0, voids: 1, voidAmount: 450 },
+      'user-staff-2': { netSales: 1000, orders: 1, covers: 0, discounts: 0, tips: 300, labourSeconds: 0, voids: 0, voidAmount: 0 },
     });
     expect(figures.byPaymentMethod).toEqual({ card: { taken: 2799 * 2, refunded: 300 } });
   });

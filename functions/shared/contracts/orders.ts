@@ -191,6 +191,7 @@ export const ordersContract = {
         from: orderStatusSchema.describe('status before the void'),
         reason: z.string().describe('why'),
         voidedBy: userId('the manager who voided it'),
+        serverId: userId('the user who placed the order; absent on voids published before it was carried').optional(),
         lines: z.array(lineSchema).describe('the lines at the void'),
         totals: totalsSchema,
       }),
