@@ -4,7 +4,7 @@
 // up over the first rounds, so the last round is the one reported. This is how the ingest design was chosen: which
 // writes a batch can drop, and what each one it keeps costs (docs/iot.md, "Where the time goes").
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, BatchWriteCommand, DynamoDBDocumentClient, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchExecuteStatementCommand, BatchGetCommand, BatchWriteCommand, DynamoDBDocumentClient, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { startDynamoDbLocal } from '../local-cloud/dynamodb-local';
 import { runBench } from './support/harness';
 import { printResult, printTable, round } from './support/stats';
@@ -141,6 +141,46 @@ runBench('Brigade bench: telemetry ingest operations on DynamoDB Local', 10 * 60
       name: 'device live states: 1 transaction of 100 updates',
       run: (devices, _t, v) => doc.send(new TransactWriteCommand({ TransactItems: devices.map((i) => ({ Update: deviceUpdate(i, v) })) })),
       bumpsVersion: true,
+    },
+    {
+      name: 'device live states: 100 single UpdateItems, 16 in flight',
+      run: async (devices, _t, v) => {
+        for (let q = 0; q < 100; q += 16) await Promise.all(devices.slice(q, q + 16).map((i) => doc.send(new UpdateCommand(deviceUpdate(i, v)))));
+      },
+      bumpsVersion: true,
+    },
+    {
+      name: 'device live states: 4 BatchExecuteStatements of 25 UPDATEs',
+      run: (devices, _t, v) =>
+        Promise.all(
+          [0, 1, 2, 3].map((q) =>
+            doc.send(
+              new BatchExecuteStatementCommand({
+                Statements: devices.slice(q * 25, q * 25 + 25).map((i) => ({
+                  Statement: `UPDATE "${TABLE}" SET live = ? SET version = ? SET silenceShard = ? SET silentAt = ? SET acceptedReadings = acceptedReadings + ? WHERE pk = ? AND sk = ? AND version = ?`,
+                  Parameters: [live(Date.now()), v + 1, `SILENCE#${i % 4}`, Date.now() + 180_000, 1, deviceKey(i).pk, deviceKey(i).sk, v],
+                })),
+              }),
+            ),
+          ),
+        ),
+      bumpsVersion: true,
+    },
+    {
+      name: 'readings: 4 BatchExecuteStatements of 25 INSERTs',
+      run: (devices, t) =>
+        Promise.all(
+          [0, 1, 2, 3].map((q) =>
+            doc.send(
+              new BatchExecuteStatementCommand({
+                Statements: devices.slice(q * 25, q * 25 + 25).map((i) => {
+                  const item = reading(i, t);
+                  return { Statement: `INSERT INTO "${TABLE}" VALUE {'pk': ?, 'sk': ?, 't': ?, 'temperatureC': ?, 'doorOpen': ?, 'batteryPct': ?, 'receivedAt': ?, 'expiresAt': ?}`, Parameters: [item.pk, item.sk, item.t, item.temperatureC, item.doorOpen, item.batteryPct, item.receivedAt, item.expiresAt] };
+                }),
+              }),
+            ),
+          ),
+        ),
     },
     {
       name: 'device versions: 1 transaction of 100 ConditionChecks',
