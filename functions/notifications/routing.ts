@@ -130,14 +130,21 @@ export function messageFor(event: KnownEvent): { message: Message; audience: Aud
       };
     }
     case 'staff.schedule-published': {
-      const { userId, from, to, shifts } = event.data;
+      const { userId, from, to, shifts, removed = [] } = event.data;
       const span = from === to ? from : `${from} to ${to}`;
+      const count = (n: number) => `${n} shift${n === 1 ? '' : 's'}`;
+      const list = (some: ReadonlyArray<{ date: string; positionId: string }>) => some.map((s) => `${s.date} ${s.positionId}`).join(', ');
+      const parts = [
+        ...(shifts.length > 0 ? [`${count(shifts.length)} new or changed: ${list(shifts)}.`] : []),
+        ...(removed.length > 0 ? [`${count(removed.length)} no longer yours: ${list(removed)}.`] : []),
+      ];
       return {
         audience: { kind: 'user', userId },
         message: {
-          severity: 'info',
-          title: `Your schedule for ${span} is published`,
-          body: `${shifts.length} shift${shifts.length === 1 ? '' : 's'} new or changed: ${shifts.map((s) => `${s.date} ${s.positionId}`).join(', ')}. Open the schedule for the times.`,
+          // A shift taken away is what someone must not miss before coming in for it.
+          severity: removed.length > 0 ? 'warning' : 'info',
+          title: removed.length > 0 ? `Your schedule for ${span} changed` : `Your schedule for ${span} is published`,
+          body: `${parts.join(' ')} Open the schedule for the times.`,
         },
       };
     }

@@ -3,7 +3,8 @@
 // approved since, a colleague's shift added), in as few transactions as DynamoDB's 100 items allow, each on condition
 // of the versions read (a concurrent edit: 409, publish again). The weeks' records are updated and each person whose
 // shifts were published gets one `staff.schedule-published` event with them, through the outbox in the same
-// transaction, so the notifications domain tells them.
+// transaction, so the notifications domain tells them. So does each person a shift was published to before and who
+// no longer has it (given to someone else, or open again): the event names it as removed.
 import { randomUUID } from 'node:crypto';
 import { isConditionFailure } from '#shared/dynamodb';
 import { ConflictError, UnprocessableError } from '#shared/errors';
@@ -15,6 +16,9 @@ import { payrollPack } from './payroll-packs';
 import { planned, siteContext } from './schedule';
 import { conflictsOf, flagsAllowed, headcountOn, transactionBatches, weeklyCaps, workweekStart, type Conflict } from './schedule-rules';
 import type { ShiftRecord } from './shift-store';
+
+/** A shift as the last publish told it to a person who no longer has it. */
+type RemovedShift = { shiftId: string; date: string; userId: string; start: string; end: string; positionId: string };
 
 export interface PublishResult {
   publishId: string;
@@ -39,13 +43,28 @@ export async function publishSchedule(caller: Caller, siteId: string, from: stri
   const checked = await recheck(pending, around, site);
   const at = new Date().toISOString();
   const published = pending.map((shift): ShiftRecord => {
-    const { republish: _republish, ...rest } = shift;
-    return { ...rest, status: 'published', flags: checked.get(shift.shiftId) ?? [], publishedAt: at, version: shift.version + 1, updatedAt: at, updatedBy: caller.userId };
+    const { republish: _republish, lastPublished: _last, ...rest } = shift;
+    return {
+      ...rest,
+      status: 'published',
+      flags: checked.get(shift.shiftId) ?? [],
+      publishedAt: at,
+      ...(shift.userId ? { lastPublished: { userId: shift.userId, start: shift.start, end: shift.end, positionId: shift.positionId } } : {}),
+      version: shift.version + 1,
+      updatedAt: at,
+      updatedBy: caller.userId,
+    };
   });
-  const byPerson = new Map<string, ShiftRecord[]>();
-  for (const shift of published) byPerson.set(shift.userId ?? '', [...(byPerson.get(shift.userId ?? '') ?? []), shift]);
+  const byPerson = new Map<string, { shifts: ShiftRecord[]; removed: RemovedShift[] }>();
+  const of = (userId: string) => byPerson.get(userId) ?? byPerson.set(userId, { shifts: [], removed: [] }).get(userId)!;
+  for (const shift of published) of(shift.userId ?? '').shifts.push(shift);
+  // Told it was theirs at the last publish, and someone else's (or open) now: as they were told it.
+  for (const { shiftId, date, userId, lastPublished: told } of pending) if (told && told.userId !== userId) of(told.userId).removed.push({ shiftId, date, ...told });
+  // Those who lost a shift go first: a publish that stops part-way (409, publish again) has told them in an earlier
+  // transaction than the one moving the shift on, so the next publish may tell them twice but never not at all.
+  const groups = [...byPerson].sort(([, a], [, b]) => Number(b.removed.length > 0) - Number(a.removed.length > 0));
   const batches = transactionBatches(
-    [...byPerson].map(([userId, shifts]) => ({ shifts, ...(userId ? { event: scheduleEvent({ siteId, publishId, userId, from, to, correlationId, shifts }) } : {}) })),
+    groups.map(([userId, { shifts, removed }]) => ({ shifts, ...(userId ? { event: scheduleEvent({ siteId, publishId, userId, from, to, correlationId, shifts, removed }) } : {}) })),
     weeks.length,
   );
   for (const [index, batch] of batches.entries()) {
@@ -107,8 +126,17 @@ async function recheck(pending: readonly ShiftRecord[], around: readonly ShiftRe
   return flags;
 }
 
-function scheduleEvent(input: { siteId: string; publishId: string; userId: string; from: string; to: string; correlationId: string; shifts: readonly ShiftRecord[] }): EventEnvelope {
-  const { siteId, publishId, userId, from, to, correlationId, shifts } = input;
+function scheduleEvent(input: {
+  siteId: string;
+  publishId: string;
+  userId: string;
+  from: string;
+  to: string;
+  correlationId: string;
+  shifts: readonly ShiftRecord[];
+  removed: readonly RemovedShift[];
+}): EventEnvelope {
+  const { siteId, publishId, userId, from, to, correlationId, shifts, removed } = input;
   return buildEvent({
     type: 'staff.schedule-published',
     source: 'staff',
@@ -121,6 +149,7 @@ function scheduleEvent(input: { siteId: string; publishId: string; userId: strin
       from,
       to,
       shifts: shifts.map(({ shiftId, date, start, end, positionId, breakMinutes }) => ({ shiftId, date, start, end, positionId, breakMinutes })),
+      ...(removed.length > 0 ? { removed: removed.map(({ shiftId, date, start, end, positionId }) => ({ shiftId, date, start, end, positionId })) } : {}),
     },
   });
 }

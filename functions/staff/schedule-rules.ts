@@ -239,9 +239,11 @@ export function transactionBatches<S, E>(groups: ReadonlyArray<{ shifts: readonl
   const batches: Array<{ shifts: S[]; events: E[] }> = [{ shifts: [], events: [] }];
   const room = max - reserved - 1;
   for (const group of groups) {
-    for (let i = 0; i < group.shifts.length; i += room) {
+    // A person who only lost shifts has an event and no shift of their own in the publish.
+    for (let i = 0; i < Math.max(group.shifts.length, 1); i += room) {
       const part = group.shifts.slice(i, i + room);
       const events = group.event !== undefined && i === 0 ? [group.event] : [];
+      if (part.length + events.length === 0) continue;
       let batch = batches.at(-1)!;
       const used = batch.shifts.length + batch.events.length + (batches.length === 1 ? reserved : 0);
       if (used + part.length + events.length > max) batches.push((batch = { shifts: [], events: [] }));

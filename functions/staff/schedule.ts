@@ -147,11 +147,12 @@ export async function editShift(caller: Caller, siteId: string, shiftId: string,
     const times = placed(stored.date, body, site.timeZone);
     const { flags, guard } = await assignmentOf({ shiftId, date: stored.date, ...times, breakMinutes: body.breakMinutes }, body, site);
     // Only what the edit does not restate carries over: a person, note or override it leaves out is gone, and a
-    // pending swap is dropped with the old terms.
-    const { date, status, createdAt, publishedAt } = stored;
+    // pending swap is dropped with the old terms. What the last publish told its person is kept: the next one
+    // tells them if the shift is no longer theirs.
+    const { date, status, createdAt, publishedAt, lastPublished } = stored;
     const shift: ShiftRecord = {
       ...recordOf({ siteId, shiftId, date, status, createdAt, version: stored.version + 1 }, body, times, flags, caller.userId),
-      ...(status === 'published' ? { republish: true, ...(publishedAt ? { publishedAt } : {}) } : {}),
+      ...(status === 'published' ? { republish: true, ...(publishedAt ? { publishedAt } : {}), ...(lastPublished ? { lastPublished } : {}) } : {}),
     };
     await shiftStore.write(shift, body.userId && guard !== undefined ? { userId: body.userId, read: guard } : undefined);
     return shift;

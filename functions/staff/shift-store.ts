@@ -38,6 +38,8 @@ export interface ShiftRecord {
   /** Published, then edited: the next publish of its days tells its person again. */
   republish?: boolean;
   publishedAt?: string;
+  /** What the last publish told its person (absent: it was open): if someone else has it at the next, that one tells them it is gone. */
+  lastPublished?: { userId: string; start: string; end: string; positionId: string };
   /** A swap its person proposed, waiting for a manager. */
   swap?: { toUserId: string; proposedBy: string; proposedAt: string };
   version: number;

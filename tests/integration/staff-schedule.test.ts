@@ -7,7 +7,7 @@
 // night of Saturday to Sunday.
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { bearer, type TestUser } from './support/identity';
-import { waitForNotification } from './support/notifications';
+import { inbox, waitForNotification, type Notification } from './support/notifications';
 import { expectStatus } from './support/orders';
 import { putProfile, staffSite, type StaffSite } from './support/staff';
 import { api, dynamo, tableName, uniqueId } from './support/target';
@@ -240,11 +240,28 @@ describe('shifts, conflicts, publish, claims and swaps', () => {
     const approved = await expectStatus(api('POST', `${path}/decision`, { body: { decision: 'approve' }, headers: bearer(site.manager) }), 200);
     expect(approved.json).toMatchObject({ userId: site.colleague.userId, republish: true, status: 'published' });
     expect(approved.json).not.toHaveProperty('swap');
-    // An edit restates the shift: left without a person, it is open again (and its note is gone).
-    const opened = await expectStatus(api('PUT', `${shiftsPath()}/${monday.shiftId}`, { body: { start: '10:00', end: '17:00', positionId: 'server', expectedVersion: approved.json.version }, headers: bearer(site.manager) }), 200);
+    // An edit restates the shift: left without a person, it is open again (and its note is gone), an hour shorter.
+    const opened = await expectStatus(api('PUT', `${shiftsPath()}/${monday.shiftId}`, { body: { start: '11:00', end: '17:00', positionId: 'server', expectedVersion: approved.json.version }, headers: bearer(site.manager) }), 200);
     expect(opened.json).not.toHaveProperty('userId');
     expect(opened.json).toMatchObject({ status: 'published', republish: true, flags: [] });
     expect((await api('POST', `${path}/decision`, { body: { decision: 'approve' }, headers: bearer(site.manager) })).status).toBe(409);
+
+    // The next publish warns the person it was last published to that it is no longer theirs; the colleague, who
+    // had it only in between, hears nothing of it.
+    expect(opened.json.lastPublished).toEqual({ userId: site.staff.userId, start: shift.start, end: shift.end, positionId: 'server' });
+    expect(opened.json.start).not.toBe(shift.start);
+    const republished = await publish('2027-03-22', '2027-03-22');
+    expect(republished.json).toMatchObject({ published: 1, people: [site.staff.userId] });
+    const changed = (n: Notification) => n.eventType === 'staff.schedule-published' && n.title === 'Your schedule for 2027-03-22 changed';
+    const lost = await waitForNotification(site.staff, changed, 60_000, 'the lost shift');
+    expect(lost.severity).toBe('warning');
+    // As they were told it (10:00–17:00 by the last publish), not as it is now (11:00–17:00, open).
+    expect(lost.data).toMatchObject({ shifts: [], removed: [{ shiftId: monday.shiftId, date: '2027-03-22', start: shift.start, end: shift.end, positionId: 'server' }] });
+    expect((await inbox(site.colleague, '?limit=100')).filter(changed)).toEqual([]);
+    // Told: a later publish of the day tells nobody again.
+    const stored = (await expectStatus(schedule(site.manager, '2027-03-22', '2027-03-22'), 200)).json.shifts.find((s: { shiftId: string }) => s.shiftId === monday.shiftId);
+    expect(stored).not.toHaveProperty('lastPublished');
+    expect((await publish('2027-03-22', '2027-03-22')).json.published).toBe(0);
   });
 });
 

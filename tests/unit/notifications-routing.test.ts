@@ -49,7 +49,7 @@ describe('messageFor', () => {
   });
 
   it('tells each person their published schedule: their days and positions, no times of others, no wages', () => {
-    const routed = messageFor(event('staff.schedule-published'));
+    const routed = messageFor(event('staff.schedule-published', { removed: undefined }));
     expect(routed).toEqual({
       audience: { kind: 'user', userId: 'user-staff-1' },
       message: {
@@ -57,6 +57,19 @@ describe('messageFor', () => {
         title: 'Your schedule for 2026-11-23 to 2026-11-29 is published',
         body: '2 shifts new or changed: 2026-11-25 server, 2026-11-27 bartender. Open the schedule for the times.',
       },
+    });
+  });
+
+  it('warns a person of a shift that is no longer theirs, with or without new ones', () => {
+    expect(messageFor(event('staff.schedule-published'))?.message).toEqual({
+      severity: 'warning',
+      title: 'Your schedule for 2026-11-23 to 2026-11-29 changed',
+      body: '2 shifts new or changed: 2026-11-25 server, 2026-11-27 bartender. 1 shift no longer yours: 2026-11-26 server. Open the schedule for the times.',
+    });
+    expect(messageFor(event('staff.schedule-published', { shifts: [], from: '2026-11-26', to: '2026-11-26' }))?.message).toEqual({
+      severity: 'warning',
+      title: 'Your schedule for 2026-11-26 changed',
+      body: '1 shift no longer yours: 2026-11-26 server. Open the schedule for the times.',
     });
   });
 });

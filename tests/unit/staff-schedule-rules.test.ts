@@ -198,6 +198,13 @@ describe('publishing in transactions of at most 100 items', () => {
     expect(sizes(batches)).toEqual([[97, 1], [53, 0]]);
     expect(batches.flatMap((b) => b.shifts)).toHaveLength(150);
   });
+
+  it('a person who only lost shifts is an event without shifts, kept; an empty group without an event adds nothing', () => {
+    const batches = transactionBatches([group('lost', 0), group('a', 98), group('open', 0, false)], 1);
+    // The week's record and 'lost''s event leave 98 items: not enough for 'a''s 98 shifts and its event.
+    expect(sizes(batches)).toEqual([[0, 1], [98, 1]]);
+    expect(batches.flatMap((b) => b.events)).toEqual(['lost', 'a']);
+  });
 });
 
 describe('request shapes', () => {

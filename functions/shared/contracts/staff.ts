@@ -61,7 +61,7 @@ export const staffContract = {
     },
     'staff.schedule-published': {
       description:
-        'A manager published the schedule of some days (POST /sites/{siteId}/schedule/publish): one event per person with the shifts of theirs that became published or changed, so the notifications domain tells them. No wage or cost. Id `schedule-published:{publishId}:{userId}`.',
+        'A manager published the schedule of some days (POST /sites/{siteId}/schedule/publish): one event per person with the shifts of theirs that became published or changed, and the shifts published to them before that are no longer theirs (given to someone else or made open since), so the notifications domain tells them. No wage or cost. Id `schedule-published:{publishId}:{userId}`.',
       data: z.strictObject({
         publishId: z.string().min(1).describe('the publish: every person’s event of one publish shares it'),
         userId: z.string().min(1).describe('whose shifts these are'),
@@ -78,9 +78,21 @@ export const staffContract = {
               breakMinutes: z.number().int().min(0).describe('unpaid break planned, in minutes'),
             }),
           )
-          .min(1)
           .max(200)
-          .describe('the person’s shifts that became published or changed, by start'),
+          .describe('the person’s shifts that became published or changed, by start (empty when they only lost shifts)'),
+        removed: z
+          .array(
+            z.strictObject({
+              shiftId: z.string().min(1).describe('the shift they no longer have'),
+              date: dateSchema.describe('the site-local day it starts'),
+              start: utcInstantSchema,
+              end: utcInstantSchema,
+              positionId: z.string().min(1).describe('its position'),
+            }),
+          )
+          .max(200)
+          .optional()
+          .describe('shifts published to them before that someone else now has, or that are open again, by start; absent on events published before it was carried'),
       }),
     },
   },
