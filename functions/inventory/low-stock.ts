@@ -40,7 +40,8 @@ export async function readSite(siteId: string, now: number): Promise<SiteContext
   const stock = await lowStockStore.siteStock(siteId, new Set(held.keys()));
   if (stock.items.length === 0) return undefined;
   const [timeZone, suppliers] = await Promise.all([siteStore.timeZoneOf(siteId), supplierStore.all(siteId)]);
-  return { siteId, now, timeZone, stock, suppliers: new Map(suppliers.map((s) => [s.supplierId, s])) };
+  // An archived supplier is ordered from no more: its items have no delivery to wait for and get no draft.
+  return { siteId, now, timeZone, stock, suppliers: new Map(suppliers.filter((s) => !s.archived).map((s) => [s.supplierId, s])) };
 }
 
 async function inBatches<T, R>(list: readonly T[], size: number, work: (value: T) => Promise<R>): Promise<R[]> {

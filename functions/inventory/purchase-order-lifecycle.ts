@@ -6,7 +6,7 @@
 // supplier through whoever consumes it (notifications, an EDI bridge), not from here.
 import { randomUUID } from 'node:crypto';
 import { conditionFailedAt, lostRace, VersionConflictError } from '#shared/dynamodb';
-import { NotFoundError, UnprocessableError } from '#shared/errors';
+import { ConflictError, NotFoundError, UnprocessableError } from '#shared/errors';
 import type { EventEnvelope } from '#shared/events';
 import type { HttpResult } from '#shared/http';
 import { completedRecordWrite, replayOf, replayWinner, type IdempotentRequest } from '#shared/idempotency';
@@ -40,6 +40,11 @@ export async function loadSupplier(siteId: string, supplierId: string): Promise<
   const supplier = await supplierStore.get(siteId, supplierId);
   if (!supplier) throw new UnprocessableError(`Supplier ${supplierId} does not exist at this site`, { supplierId });
   return supplier;
+}
+
+/** A new order, a draft's new lines or a send to an archived supplier: a 409 (its open orders can still be received). */
+export function assertOrderable(supplier: SupplierRecord): void {
+  if (supplier.archived) throw new ConflictError(`Supplier ${supplier.supplierId} is archived: it takes no new orders`, { supplierId: supplier.supplierId });
 }
 
 /** What a response shows of a PO: pack sizes in the item's base unit, as items show their pars. */
@@ -98,6 +103,7 @@ export async function createPurchaseOrder(siteId: string, input: { supplierId: s
   const replayed = replayOf(idempotency, await stockStore.rawItem(idempotency.itemKey));
   if (replayed) return replayed;
   const [supplier, lines] = await Promise.all([loadSupplier(siteId, input.supplierId), pricedLines(siteId, input.supplierId, input.lines)]);
+  assertOrderable(supplier);
   const now = new Date().toISOString();
   // An empty draft edited once: the total is the rules' own.
   const drafted = editDraft({ purchaseOrderId: randomUUID(), supplierId: supplier.supplierId, status: 'draft', lines: [], total: 0, version: 0 }, lines);
@@ -146,6 +152,7 @@ export async function editPurchaseOrder(siteId: string, purchaseOrderId: string,
   const po = await loadPurchaseOrder(siteId, purchaseOrderId);
   assertVersion(po, input.expectedVersion);
   const [supplier, lines] = await Promise.all([loadSupplier(siteId, po.supplierId), pricedLines(siteId, po.supplierId, input.lines, po.lines)]);
+  assertOrderable(supplier);
   const edited = editDraft(po, lines);
   const next: PurchaseOrderRecord = { ...po, lines: edited.lines, total: edited.total, version: edited.version, belowMinimum: edited.total < supplier.minimumOrderValue, updatedAt: new Date().toISOString() };
   await commitChange(next, po.version, []);
@@ -166,6 +173,7 @@ export async function actOnPurchaseOrder({ siteId, caller, correlationId }: Purc
   const events: EventEnvelope[] = [];
   if (input.action === 'send') {
     const [supplier, timeZone] = await Promise.all([loadSupplier(siteId, po.supplierId), siteStore.timeZoneOf(siteId)]);
+    assertOrderable(supplier);
     const { deliveryDate } = nextDelivery(Date.parse(now), supplier, timeZone);
     next = { ...next, sentAt: now, deliveryDate };
     events.push(purchaseOrderSent(next, supplier.name, deliveryDate, caller.userId, correlationId));

@@ -123,7 +123,15 @@ export const supplierSchema = z
   .refine((s) => new Set(s.deliveryWeekdays).size === s.deliveryWeekdays.length, { path: ['deliveryWeekdays'], message: 'a weekday appears twice' });
 export type SupplierInput = z.infer<typeof supplierSchema>;
 /** The site's time zone is not kept: cut-offs and delivery days are read in the zone the site has when computing. */
-export const supplierRecordSchema = z.strictObject({ siteId: z.string(), ...supplierSchema.shape, version: z.number().int().min(1), createdAt: z.string(), updatedAt: z.string() });
+export const supplierRecordSchema = z.strictObject({
+  siteId: z.string(),
+  ...supplierSchema.shape,
+  /** No longer ordered from: no drafts, no new purchase orders, offers or sends; its open orders can still be received. */
+  archived: z.boolean().optional(),
+  version: z.number().int().min(1),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
 export type SupplierRecord = z.infer<typeof supplierRecordSchema>;
 const supplierFields = supplierSchema.shape;
 export const updateSupplierSchema = z
@@ -135,6 +143,7 @@ export const updateSupplierSchema = z
     orderCutOff: clockSchema.optional(),
     deliveryTime: clockSchema.optional(),
     minimumOrderValue: moneySchema.optional(),
+    archived: z.boolean().optional(),
     expectedVersion,
   })
   .refine((u) => Object.keys(u).some((k) => k !== 'expectedVersion'), 'nothing to update')

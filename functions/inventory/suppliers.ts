@@ -80,8 +80,9 @@ export async function getSupplier(siteId: string, supplierId: string, now = Date
  * offer becomes preferred by itself; `false` leaves the preference where it is.
  */
 export async function putOffer(siteId: string, supplierId: string, itemId: string, input: PutOfferInput, by: string) {
-  const [item, , existing] = await Promise.all([itemStore.get(siteId, itemId), loadSupplier(siteId, supplierId), supplierStore.offer(siteId, supplierId, itemId)]);
+  const [item, supplier, existing] = await Promise.all([itemStore.get(siteId, itemId), loadSupplier(siteId, supplierId), supplierStore.offer(siteId, supplierId, itemId)]);
   if (!item) throw new NotFoundError('Stock item not found');
+  if (supplier.archived) throw new ConflictError(`Supplier ${supplierId} is archived`, { supplierId });
   if (item.archived) throw new ConflictError(`Stock item ${itemId} is archived`, { itemId });
   const packSize = toBaseQuantity(item, 1, input.packUnit);
   const now = new Date().toISOString();

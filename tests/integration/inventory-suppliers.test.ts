@@ -264,6 +264,50 @@ describeLocal('low stock and automatic drafts (local: the job is invoked through
     expect(events.filter((e) => e.data.supplierId === supplier.supplierId)).toEqual([expect.objectContaining({ id: `purchase-order:${drafts[0].purchaseOrderId}:v1` })]);
   });
 
+  it('an archived supplier is ordered from no more: no draft, no new order, offer or send; its open order is still received', async () => {
+    const { item, supplier } = await cheeseFromDairy();
+    const supplierPath = `${suppliersPath(low.siteId)}/${supplier.supplierId}`;
+    const order = (key = uniqueId('po')) =>
+      api('POST', `/sites/${low.siteId}/inventory/purchase-orders`, { body: { supplierId: supplier.supplierId, lines: [{ itemId: item.itemId, packs: 1 }] }, headers: { ...bearer(low.manager), 'idempotency-key': key } });
+    // An order sent before the supplier closed (it is on its way), and one approved but not sent yet.
+    const open = await expectStatus(order(), 201);
+    const poPath = `/sites/${low.siteId}/inventory/purchase-orders/${open.json.purchaseOrderId}`;
+    await expectStatus(api('POST', `${poPath}/actions`, { body: { action: 'approve' }, headers: bearer(low.manager) }), 200);
+    await expectStatus(api('POST', `${poPath}/actions`, { body: { action: 'send' }, headers: bearer(low.manager) }), 200);
+    const unsent = await expectStatus(order(), 201);
+    const unsentPath = `/sites/${low.siteId}/inventory/purchase-orders/${unsent.json.purchaseOrderId}`;
+    await expectStatus(api('POST', `${unsentPath}/actions`, { body: { action: 'approve' }, headers: bearer(low.manager) }), 200);
+
+    const archived = await expectStatus(api('PATCH', supplierPath, { body: { archived: true }, headers: bearer(low.manager) }), 200);
+    expect(archived.json).toMatchObject({ archived: true, version: 2 });
+    // Below the reorder point with nothing on hand: low, but no draft to the archived supplier, no delivery awaited.
+    const now = await expectStatus(api('POST', `/sites/${low.siteId}/inventory/purchase-orders/drafts`, { headers: bearer(low.manager) }), 200);
+    expect(now.json.low).toContain(item.itemId);
+    expect(now.json.drafts.filter((d: { supplierId: string }) => d.supplierId === supplier.supplierId)).toEqual([]);
+    const listed = (await lowNow()).find((l) => l.itemId === item.itemId);
+    expect(listed).toBeDefined();
+    expect(listed!.nextDelivery ?? null).toBeNull();
+    for (const refused of [
+      await order(),
+      await api('POST', `${unsentPath}/actions`, { body: { action: 'send' }, headers: bearer(low.manager) }),
+      await api('PUT', offerPath(low.siteId, supplier.supplierId, item.itemId), { body: { packUnit: 'block', packPrice: 2990 }, headers: bearer(low.manager) }),
+    ])
+      expect({ status: refused.status, code: refused.json.error.code, supplierId: refused.json.error.details?.supplierId }).toEqual({ status: 409, code: 'CONFLICT', supplierId: supplier.supplierId });
+    // What is on its way still arrives.
+    const [line] = open.json.lines as Array<{ lineId: string; packPrice: number }>;
+    const received = await expectStatus(
+      api('POST', `${poPath}/receipts`, { body: { lines: [{ lineId: line!.lineId, packs: 1, packPrice: line!.packPrice, location: 'walk-in' }] }, headers: { ...bearer(low.staff), 'idempotency-key': uniqueId('delivery') } }),
+      201,
+    );
+    expect(received.json.purchaseOrder).toMatchObject({ status: 'received' });
+
+    // Back in business: drafts go to it again.
+    await expectStatus(api('PATCH', supplierPath, { body: { archived: false }, headers: bearer(low.manager) }), 200);
+    await expectStatus(move(low, low.staff, item.itemId, 'waste', { location: 'walk-in', quantity: 1, unit: 'block', reason: 'spoiled' }), 201);
+    const again = await expectStatus(api('POST', `/sites/${low.siteId}/inventory/purchase-orders/drafts`, { headers: bearer(low.manager) }), 200);
+    expect(again.json.drafts.filter((d: { supplierId: string }) => d.supplierId === supplier.supplierId)).toHaveLength(1);
+  });
+
   it('stock under a food-safety hold covers nothing: the item is low while its only location is held, and not once released', async () => {
     // Last in this block: holding the walk-in makes the earlier tests' items low too.
     const { item } = await cheeseFromDairy();
