@@ -81,9 +81,14 @@ export const updateItemSchema = z
     reorderPoint: amountSchema.optional(),
     shelfLifeDays: itemFields.shelfLifeDays,
     archived: z.boolean().optional(),
+    // Added, never changed or removed: what the ledger, offers and open orders hold stays true.
+    addLocations: z.array(idSchema).min(1).max(10).optional(),
+    addUnits: z.array(unitDefinitionSchema).min(1).max(10).optional(),
+    depleteFrom: idSchema.optional(),
     expectedVersion,
   })
-  .refine((u) => Object.keys(u).some((k) => k !== 'expectedVersion'), 'nothing to update');
+  .refine((u) => Object.keys(u).some((k) => k !== 'expectedVersion'), 'nothing to update')
+  .refine((u) => !u.addLocations || new Set(u.addLocations).size === u.addLocations.length, { path: ['addLocations'], message: 'a location appears twice' });
 
 export const itemRecordSchema = z.strictObject({
   siteId: z.string(),

@@ -96,6 +96,44 @@ describe('stock items', () => {
   });
 });
 
+describe('a new location or unit for an existing item', () => {
+  it('adds them (a retry adds nothing twice), takes stock there and in them, and depletes sales from where the manager says', async () => {
+    const { itemId } = await createStockItem(site, flour());
+    const path = itemPath(site.siteId, itemId);
+    const add = { addLocations: ['freezer'], addUnits: [{ name: 'sack', quantity: 25, unit: 'kg' }], depleteFrom: 'freezer', par: { quantity: 1, unit: 'sack' } };
+    const edited = await expectStatus(api('PATCH', path, { body: add, headers: bearer(site.manager) }), 200);
+    expect(edited.json).toMatchObject({ locations: ['dry-store', 'line', 'freezer'], depleteFrom: 'freezer', par: 25_000, version: 2 });
+    expect(edited.json.units.map((u: { name: string }) => u.name)).toEqual(['bag', 'case', 'sack']);
+    const again = await expectStatus(api('PATCH', path, { body: { addLocations: ['freezer', 'line'], addUnits: [{ name: 'sack', quantity: 25, unit: 'kg' }] }, headers: bearer(site.manager) }), 200);
+    expect(again.json).toMatchObject({ locations: ['dry-store', 'line', 'freezer'], version: 3 });
+    expect(again.json.units).toHaveLength(3);
+    await expectStatus(move(site, site.manager, itemId, 'receipts', { location: 'freezer', quantity: 2, unit: 'sack', unitCost: 2000 }), 201);
+    expect((await onHandOf(site, itemId)).onHand).toEqual({ freezer: 50_000 });
+  });
+
+  it('never redefines or removes: a unit defined otherwise, one that does not convert, too many, or an unknown depleteFrom is a 422 and changes nothing', async () => {
+    const { itemId } = await createStockItem(site, flour());
+    const path = itemPath(site.siteId, itemId);
+    const refusals: Array<[Record<string, unknown>, string]> = [
+      [{ addUnits: [{ name: 'bag', quantity: 2, unit: 'kg' }] }, 'addUnits'],
+      [{ addUnits: [{ name: 'bottle', quantity: 1, unit: 'l' }] }, 'addUnits'],
+      [{ addLocations: Array.from({ length: 9 }, (_, i) => `shelf-${i}`) }, 'addLocations'],
+      [{ depleteFrom: 'garage' }, 'depleteFrom'],
+      [{ addLocations: ['freezer'], depleteFrom: 'cellar' }, 'depleteFrom'],
+    ];
+    for (const [body, field] of refusals) {
+      const res = await api('PATCH', path, { body, headers: bearer(site.manager) });
+      expect({ status: res.status, code: res.json.error.code, field: res.json.error.details?.field }).toEqual({ status: 422, code: 'UNPROCESSABLE', field });
+    }
+    // Removing is not a thing an edit can say; a location named twice is a 400.
+    expect((await api('PATCH', path, { body: { locations: ['line'] }, headers: bearer(site.manager) })).status).toBe(400);
+    expect((await api('PATCH', path, { body: { addLocations: ['x', 'x'] }, headers: bearer(site.manager) })).status).toBe(400);
+    const stored = await expectStatus(api('GET', path, { headers: bearer(site.manager) }), 200);
+    expect(stored.json).toMatchObject({ locations: ['dry-store', 'line'], depleteFrom: 'dry-store', version: 1 });
+    expect(stored.json.units).toHaveLength(2);
+  });
+});
+
 describe('movements and on-hand', () => {
   let itemId: string;
   beforeAll(async () => {
