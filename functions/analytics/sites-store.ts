@@ -28,8 +28,10 @@ export interface SiteFacts {
 /** Until a site's event has arrived its hours and days are UTC's. */
 const UNKNOWN_SITE: SiteFacts = { timeZone: 'UTC', businessDay: { timeZone: 'UTC', startsAt: '00:00' }, epoch: 0, resetting: false };
 
-// A time zone changes rarely; a warm function keeps what it read for a minute.
+// A time zone changes rarely; a warm function keeps what it read for a minute. Until both the time zone and the
+// business-day rule have arrived (a new site: the two events race its first figures), only for a few seconds.
 const CACHE_MS = 60_000;
+const INCOMPLETE_CACHE_MS = 5_000;
 
 export class SitesStore {
   private readonly cache = new Map<string, { facts: SiteFacts; until: number }>();
@@ -97,7 +99,8 @@ export class SitesStore {
           resetting: Item.resetting !== undefined,
         }
       : UNKNOWN_SITE;
-    this.cache.set(siteId, { facts, until: Date.now() + CACHE_MS });
+    const complete = typeof Item?.timeZone === 'string' && typeof Item.dayStartsAt === 'string';
+    this.cache.set(siteId, { facts, until: Date.now() + (complete ? CACHE_MS : INCOMPLETE_CACHE_MS) });
     return facts;
   }
 }

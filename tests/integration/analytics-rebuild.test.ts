@@ -17,6 +17,7 @@ import { expectStatus, idempotencyKey, orderingSite, type OrderingSite } from '.
 import { profileBody, putProfile, tap } from './support/staff';
 import { bearer } from './support/identity';
 import { api, describeLocal, dynamo, eventually, region, stage, tableName, topicArn } from './support/target';
+import { analyticsLearntSite } from './support/analytics';
 
 let site: OrderingSite;
 let day: string;
@@ -52,7 +53,7 @@ let before: { dashboard: any; items: Record<string, Record<string, unknown>> };
 beforeAll(async () => {
   // In New York, in dollars: the federal pay pack's currency, so the shift is costed.
   site = await orderingSite({ timeZone: 'America/New_York', currency: 'USD' });
-  await eventually(async () => (await dynamo.send(new GetCommand({ TableName: tableName('analytics'), Key: { pk: 'SITES', sk: `SITE#${site.siteId}` } }))).Item, 30_000, 'the site learnt');
+  await analyticsLearntSite(site.siteId);
 
   // Labour: a profile (its pay rates reach analytics), then a shift on the clock.
   await putProfile(site.siteId, site.manager, site.staff.userId, profileBody({ positions: [{ positionId: 'server', wages: [{ from: '2026-01-01', kind: 'hourly', amount: 1800 }] }] }));

@@ -9,6 +9,7 @@ import { createStockItem } from './support/inventory';
 import { expectStatus, idempotencyKey, orderingSite, type OrderingSite } from './support/orders';
 import { putProfile, tap } from './support/staff';
 import { api, dynamo, eventually, tableName } from './support/target';
+import { analyticsLearntSite } from './support/analytics';
 
 jest.setTimeout(120_000);
 
@@ -49,7 +50,7 @@ beforeAll(async () => {
   // before (analytics-business-day.test.ts).
   site = await orderingSite(undefined, { businessDayStartsAt: '00:00' });
   [colleague, owner] = await Promise.all([createUser('staff', [site.siteId]), theOwner()]);
-  await eventually(async () => (await dynamo.send(new GetCommand({ TableName: tableName('analytics'), Key: { pk: 'SITES', sk: `SITE#${site.siteId}` } }))).Item, 30_000, 'the site learnt');
+  await analyticsLearntSite(site.siteId);
   // Costs: the burger takes 1 beef patty (kept in each), the fries 0.2 kg of potato (kept in g); the lemonade no recipe.
   const stock = { siteId: site.siteId, manager: site.manager, staff: site.staff };
   await Promise.all([

@@ -8,6 +8,7 @@ import { api, describeLocal, dynamo, eventually, stage, tableName } from './supp
 import { bearer, theOwner } from './support/identity';
 import { subscribeHttp, type HttpSubscriber } from './support/sns-subscriber';
 import { expectStatus, idempotencyKey, orderingSite, placeOrder, type OrderingSite } from './support/orders';
+import { analyticsLearntSite } from './support/analytics';
 
 let site: OrderingSite;
 let subscriber: HttpSubscriber | undefined;
@@ -45,9 +46,9 @@ let day: string;
 
 beforeAll(async () => {
   site = await orderingSite();
-  // The site's time zone comes from the users domain's site.created: wait until analytics has it, so the hours below
-  // are Paris's.
-  await eventually(async () => (await dynamo.send(new GetCommand({ TableName: tableName('analytics'), Key: { pk: 'SITES', sk: `SITE#${site.siteId}` } }))).Item, 30_000, 'the site learnt');
+  // The site's time zone comes from the users domain's site.created, its business day from orders' settings: wait
+  // until analytics has both, so the hours below are Paris's.
+  await analyticsLearntSite(site.siteId);
   subscriber = await subscribeHttp('events', { siteId: [site.siteId], type: ['order.paid'] }, (envelope) => paidEvents.push(envelope));
   const { burger, fries, lemonade } = site.items;
 

@@ -14,6 +14,7 @@ import { archivedEventually, invokeReplay } from './support/archive';
 import { bearer, theOwner } from './support/identity';
 import { subscribeHttp, type HttpSubscriber } from './support/sns-subscriber';
 import { expectStatus, idempotencyKey, orderingSite, placeOrder, type OrderingSite } from './support/orders';
+import { analyticsLearntSite } from './support/analytics';
 
 let site: OrderingSite;
 let subscriber: HttpSubscriber | undefined;
@@ -58,7 +59,7 @@ beforeAll(async () => {
   // its orders and shifts at any hour. With the default 04:00, what happens from midnight to 4 belongs to the day
   // before (analytics-business-day.test.ts).
   site = await orderingSite(undefined, { businessDayStartsAt: '00:00' });
-  await eventually(async () => (await dynamo.send(new GetCommand({ TableName: tableName('analytics'), Key: { pk: 'SITES', sk: `SITE#${site.siteId}` } }))).Item, 30_000, 'the site learnt');
+  await analyticsLearntSite(site.siteId);
   subscriber = await subscribeHttp('events', { siteId: [site.siteId], type: ['analytics.daily-figures'] }, (envelope) => published.push(envelope));
   today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date());
   busyDay = addDays(today, -2);
