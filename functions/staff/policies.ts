@@ -34,6 +34,7 @@ export const policies = {
   'POST /sites/{siteId}/schedule/shifts': { roles: MANAGERS, site: 'path', object: 'the person needs a profile with the position; conflicts refused or flagged (schedule-rules.ts)' },
   'PUT /sites/{siteId}/schedule/shifts/{shiftId}': { roles: MANAGERS, site: 'path', object: 'by version (409 when stale); conflicts as on create' },
   'DELETE /sites/{siteId}/schedule/shifts/{shiftId}': { roles: MANAGERS, site: 'path', object: 'drafts only, by version (409)' },
+  'POST /sites/{siteId}/schedule/copy': { roles: MANAGERS, site: 'path', object: 'copies become drafts through the same checks as a create; refused ones are reported, not written' },
   'POST /sites/{siteId}/schedule/publish': { roles: MANAGERS, site: 'path', object: 'conditional on each shift’s version (409 on a concurrent edit)' },
   'POST /sites/{siteId}/schedule/shifts/{shiftId}/claim': { roles: EVERYONE, site: 'path', object: 'the caller takes a published open shift of one of their positions; one of two concurrent claims wins (409)' },
   'POST /sites/{siteId}/schedule/shifts/{shiftId}/swap': { roles: EVERYONE, site: 'path', object: 'the shift’s own person only (another’s is a 404)' },

@@ -41,6 +41,20 @@ export const createShiftSchema = z.strictObject({ date: isoDateSchema.describe('
 /** The whole shift again, on its version; its start day is fixed (move a shift to another day: delete and create). */
 export const editShiftSchema = z.strictObject({ ...shiftFields, expectedVersion: expectedVersionSchema }).refine((s) => s.start !== s.end, startNotEnd);
 
+/** The longest range one copy takes from, in days (two weeks: a fortnightly rota). */
+export const MAX_COPY_DAYS = 14;
+
+/** Copies the shifts of `from`..`to` `offsetDays` later (7: last week's rota into this week). */
+export const copyScheduleSchema = z
+  .strictObject({
+    from: isoDateSchema.describe('first site-local day copied from'),
+    to: isoDateSchema.describe('last site-local day copied from (inclusive)'),
+    offsetDays: z.number().int().min(1).max(56).default(7).describe('how many days later the copies start (7: the next week)'),
+  })
+  .refine((c) => c.from <= c.to, { path: ['to'], message: 'must not be before `from`' })
+  .refine((c) => Date.parse(c.to) - Date.parse(c.from) < MAX_COPY_DAYS * 86_400_000, { path: ['to'], message: `at most ${MAX_COPY_DAYS} days are copied at once` });
+export type CopySchedule = z.infer<typeof copyScheduleSchema>;
+
 export const deleteShiftQuerySchema = z.object({ expectedVersion: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER) });
 
 /** `from`..`to`, site-local days inclusive, at most MAX_SCHEDULE_DAYS. */

@@ -265,6 +265,45 @@ describe('shifts, conflicts, publish, claims and swaps', () => {
   });
 });
 
+describe('copying a rota forward', () => {
+  it('copies some days’ shifts a week later as drafts, skips and names what the rules refuse, and a retry copies nothing twice', async () => {
+    const colleague = site.colleague.userId;
+    const made = [];
+    for (const body of [
+      { date: '2027-06-07', start: '09:00', end: '15:00', positionId: 'server', userId: colleague, breakMinutes: 30, note: 'deliveries' },
+      { date: '2027-06-08', start: '18:00', end: '01:00', positionId: 'bartender', userId: colleague },
+      { date: '2027-06-09', start: '11:00', end: '15:00', positionId: 'server' },
+    ])
+      made.push((await expectStatus(createShift(body), 201)).json);
+    // Published shifts are copied too, as drafts.
+    await publish('2027-06-07', '2027-06-07');
+    // The colleague already works the evening of 2027-06-15: the copy of the 06-08 bar shift would overlap it.
+    await expectStatus(createShift({ date: '2027-06-15', start: '17:00', end: '23:00', positionId: 'server', userId: colleague }), 201);
+
+    const key = uniqueId('copy');
+    const copy = (body: Record<string, unknown> = { from: '2027-06-07', to: '2027-06-13' }, by: TestUser = site.manager, idempotency = key) =>
+      api('POST', `/sites/${site.siteId}/schedule/copy`, { body, headers: { ...bearer(by), 'idempotency-key': idempotency } });
+    const copied = await expectStatus(copy(), 200);
+    const week = 7 * 86_400_000;
+    expect(copied.json.copied).toEqual([
+      expect.objectContaining({ date: '2027-06-14', status: 'draft', userId: colleague, positionId: 'server', breakMinutes: 30, note: 'deliveries', start: new Date(Date.parse(made[0].start) + week).toISOString(), end: new Date(Date.parse(made[0].end) + week).toISOString() }),
+      expect.objectContaining({ date: '2027-06-16', status: 'draft', positionId: 'server', start: new Date(Date.parse(made[2].start) + week).toISOString() }),
+    ]);
+    expect(copied.json.copied[1]).not.toHaveProperty('userId');
+    expect(copied.json.skipped).toEqual([expect.objectContaining({ shiftId: made[1].shiftId, date: '2027-06-15', userId: colleague, status: 409 })]);
+
+    // The same key answers the same copy; the week holds the two copies and what was there, nothing twice.
+    const again = await expectStatus(copy(), 200);
+    expect(again.json.copied.map((shift: { shiftId: string }) => shift.shiftId)).toEqual(copied.json.copied.map((shift: { shiftId: string }) => shift.shiftId));
+    expect((await expectStatus(schedule(site.manager, '2027-06-14', '2027-06-20'), 200)).json.shifts).toHaveLength(3);
+
+    expect((await copy({ from: '2027-06-13', to: '2027-06-07' }, site.manager, uniqueId('copy'))).status).toBe(400);
+    expect((await copy({ from: '2027-06-01', to: '2027-06-30' }, site.manager, uniqueId('copy'))).status).toBe(400);
+    expect((await copy({ from: '2027-06-07', to: '2027-06-07', offsetDays: 0 }, site.manager, uniqueId('copy'))).status).toBe(400);
+    expect((await copy(undefined, site.staff, uniqueId('copy'))).status).toBe(403);
+  });
+});
+
 describe('bad input is a 4xx JSON error naming the field', () => {
   it.each([
     ['GET', '/schedule?from=2027-03-01&to=2027-04-15', undefined, 400],
