@@ -14,6 +14,8 @@ export const EXCLUSIVE_SUITES = new Set([
   'users-events.test.ts', // SNS faults; asserts every users event published in a window, and the outbox relay
   'orders-events.test.ts', // SNS faults (1,000 failed publishes while the stream relay gives up)
   'examples.test.ts', // clocks the demo server in and out (staff-profiles reads the demo clocks), orders there
+  'forecast.test.ts', // runs analytics' daily-figures job for every site: other suites' sites get days and markers
+  'forecast-runs.test.ts', // runs the nightly forecast job for every site: another suite's site gets a run
 ]);
 
 interface Waiter {
