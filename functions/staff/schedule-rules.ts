@@ -145,6 +145,11 @@ export interface PersonContext {
   timeZone: string;
 }
 
+/** Whether `shift` (ISO instants) spans a site-local day of `from`..`to`: a night shift touches both its days. */
+export function shiftTouchesDays(shift: { date: string; end: string }, from: string, to: string, timeZone: string): boolean {
+  return shift.date <= to && localDateOf(Date.parse(shift.end) - 1, timeZone) >= from;
+}
+
 /** Everything wrong with `shift` for its person, in the order a manager reads it. */
 export function conflictsOf(shift: PlannedShift, person: PersonContext): Conflict[] {
   const conflicts: Conflict[] = [];

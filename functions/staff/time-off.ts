@@ -10,8 +10,10 @@ import type * as z from 'zod';
 import { retryOnConflict } from '#shared/dynamodb';
 import { ConflictError, NotFoundError } from '#shared/errors';
 import type { Caller } from '#shared/identity';
-import { profileStore, timeOffStore } from './config';
+import { addDays } from '#shared/time';
+import { directoryStore, profileStore, shiftStore, timeOffStore } from './config';
 import { mayActFor } from './profiles';
+import { shiftTouchesDays } from './schedule-rules';
 import type { decisionBodySchema, timeOffBodySchema } from './time-off-schemas';
 import type { TimeOffRecord } from './time-off-store';
 
@@ -52,13 +54,43 @@ async function find(siteId: string, userId: string, requestId: string): Promise<
 }
 
 /** A manager approves or declines a pending request (409 once decided or cancelled, or when `expectedVersion` is stale). */
-export async function decideTimeOff(caller: Caller, siteId: string, userId: string, requestId: string, body: z.output<typeof decisionBodySchema>): Promise<TimeOffRecord> {
+/** A shift of the person's on approved days off: who needs to be found to cover it. */
+export interface ShiftToCover {
+  shiftId: string;
+  date: string;
+  start: string;
+  end: string;
+  positionId: string;
+  status: string;
+}
+
+/**
+ * An approval answers with the person's shifts already on those days (drafts and published, a night shift from the
+ * evening before included), so the manager sees at once what needs someone else; the schedule refuses new ones.
+ */
+export async function decideTimeOff(
+  caller: Caller,
+  siteId: string,
+  userId: string,
+  requestId: string,
+  body: z.output<typeof decisionBodySchema>,
+): Promise<TimeOffRecord & { shiftsToCover?: ShiftToCover[] }> {
   const request = await find(siteId, userId, requestId);
   if (body.expectedVersion !== undefined && body.expectedVersion !== request.version) throw new ConflictError('The request was changed by someone else; reload and retry', { expectedVersion: body.expectedVersion });
   if (request.status !== 'pending') throw new ConflictError(`The request is ${request.status}`, { status: request.status });
   const decided: TimeOffRecord = { ...request, status: body.decision === 'approve' ? 'approved' : 'declined', version: request.version + 1, decidedAt: new Date().toISOString(), decidedBy: caller.userId };
   await timeOffStore.update(decided);
-  return decided;
+  if (decided.status !== 'approved') return decided;
+  return { ...decided, shiftsToCover: await shiftsOnDaysOff(siteId, decided) };
+}
+
+/** The person's shifts touching a day of `request` (as the schedule rules judge time off: every day a shift spans). */
+async function shiftsOnDaysOff(siteId: string, request: TimeOffRecord): Promise<ShiftToCover[]> {
+  const [timeZone, shifts] = await Promise.all([directoryStore.timeZoneOf(siteId), shiftStore.shiftsOn(siteId, addDays(request.from, -1), request.to, { consistent: true })]);
+  return shifts
+    .filter((shift) => shift.userId === request.userId)
+    .filter((shift) => shiftTouchesDays(shift, request.from, request.to, timeZone))
+    .map(({ shiftId, date, start, end, positionId, status }) => ({ shiftId, date, start, end, positionId, status }));
 }
 
 /** The person who asked (or a manager for them) withdraws a pending request. */

@@ -67,7 +67,7 @@ describe('availability and time off', () => {
     const decision = `time-off/${asked.json.requestId}/decision`;
     expect((await api('POST', staffPath(site.staff.userId, decision), { body: { decision: 'approve' }, headers: bearer(site.staff) })).status).toBe(403);
     const approved = await expectStatus(api('POST', staffPath(site.staff.userId, decision), { body: { decision: 'approve' }, headers: bearer(site.manager) }), 200);
-    expect(approved.json).toMatchObject({ status: 'approved', version: 2, decidedBy: site.manager.userId });
+    expect(approved.json).toMatchObject({ status: 'approved', version: 2, decidedBy: site.manager.userId, shiftsToCover: [] });
     expect((await api('POST', staffPath(site.staff.userId, decision), { body: { decision: 'decline' }, headers: bearer(site.manager) })).status).toBe(409);
     expect((await api('POST', staffPath(site.staff.userId, `time-off/${asked.json.requestId}/cancel`), { headers: bearer(site.staff) })).status).toBe(409);
 
@@ -179,7 +179,9 @@ describe('shifts, conflicts, publish, claims and swaps', () => {
   it('publish checks again: time off approved after the draft refuses it (422, naming the shift) until overridden', async () => {
     const draft = await expectStatus(createShift({ date: '2027-04-05', start: '09:00', end: '15:00', positionId: 'server', userId: site.colleague.userId }), 201);
     const asked = await expectStatus(askTimeOff(site.colleague.userId, { from: '2027-04-05', to: '2027-04-06', kind: 'sick' }, site.colleague), 201);
-    await expectStatus(api('POST', staffPath(site.colleague.userId, `time-off/${asked.json.requestId}/decision`), { body: { decision: 'approve' }, headers: bearer(site.manager) }), 200);
+    const approved = await expectStatus(api('POST', staffPath(site.colleague.userId, `time-off/${asked.json.requestId}/decision`), { body: { decision: 'approve' }, headers: bearer(site.manager) }), 200);
+    // The approval names the shift the colleague already has on those days: someone must cover it.
+    expect(approved.json.shiftsToCover).toEqual([{ shiftId: draft.json.shiftId, date: '2027-04-05', start: draft.json.start, end: draft.json.end, positionId: 'server', status: 'draft' }]);
     const refused = await api('POST', `/sites/${site.siteId}/schedule/publish`, { body: { from: '2027-04-05', to: '2027-04-05' }, headers: bearer(site.manager) });
     expect(refused.status).toBe(422);
     expect(refused.json.error.details.refused).toEqual([expect.objectContaining({ shiftId: draft.json.shiftId, conflicts: [expect.objectContaining({ kind: 'time-off' })] })]);

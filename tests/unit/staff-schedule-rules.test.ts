@@ -12,6 +12,7 @@ import {
   labourShareBps,
   plannedMinutes,
   shiftInstants,
+  shiftTouchesDays,
   transactionBatches,
   weekdayOf,
   weeklyCaps,
@@ -174,6 +175,18 @@ describe('labour cost', () => {
     expect(labourShareBps(27_500, undefined)).toBeNull();
     expect(labourShareBps(27_500, 0)).toBeNull();
     expect(labourShareBps(27_500, 100_000)).toBe(2750);
+  });
+});
+
+describe('shifts on days off', () => {
+  it('a shift touches every site-local day it spans: a night shift from the evening before touches the first day off', () => {
+    const night = { date: '2027-04-04', end: '2027-04-05T04:00:00.000Z' }; // 22:00–06:00 in Paris (CEST)
+    expect(shiftTouchesDays(night, '2027-04-05', '2027-04-06', PARIS)).toBe(true);
+    const evening = { date: '2027-04-04', end: '2027-04-04T21:59:00.000Z' }; // ends 23:59 the evening before
+    expect(shiftTouchesDays(evening, '2027-04-05', '2027-04-06', PARIS)).toBe(false);
+    // Ending at midnight exactly is the day before's.
+    expect(shiftTouchesDays({ date: '2027-04-04', end: '2027-04-04T22:00:00.000Z' }, '2027-04-05', '2027-04-05', PARIS)).toBe(false);
+    expect(shiftTouchesDays({ date: '2027-04-07', end: '2027-04-07T15:00:00.000Z' }, '2027-04-05', '2027-04-06', PARIS)).toBe(false);
   });
 });
 
