@@ -1,5 +1,5 @@
-// Warms the functions that AWS services invoke (the queues' consumers, the SNS subscribers) before `npm start`
-// prints its banner. serverless-offline compiles a handler (through tsx) on its first invocation; on a cold stack
+// Warms the functions that AWS services invoke (the stream's and queues' consumers, the SNS subscribers) before
+// `npm start` prints its banner. serverless-offline compiles a handler (through tsx) on its first invocation; on a cold stack
 // the first simulation's burst waited on that and ran into the function's timeout, so the rule's error action
 // took readings that were fine. One invocation per function loads its module for all later ones.
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
@@ -13,22 +13,29 @@ export interface WarmUpTarget {
 }
 
 /**
- * The telemetry queue's consumer (functions/iot/functions.yml). Every message it gets is either stored or kept as
- * a reject, so the warm-up sends an SQS batch of one message it keeps under no site (`siteId: unknown`), marked
- * as the warm-up.
+ * The telemetry stream's consumer (functions/iot/functions.yml). Every message it gets is either stored or kept
+ * as a reject, so the warm-up sends a Kinesis batch of one record it keeps under no site (`siteId: unknown`),
+ * marked as the warm-up.
  */
-const QUEUE_CONSUMERS = ['ingestTelemetry'];
+const STREAM_CONSUMERS = ['ingestTelemetry'];
 /** Queue consumers for which an empty SQS batch is a no-op that still loads the module (the alerts queue's). */
 const EMPTY_BATCH_QUEUE_CONSUMERS = ['notifyAlert'];
 export const WARM_UP_MESSAGE = { warmUp: 'npm start' };
-export const WARM_UP_BATCH = { Records: [{ messageId: 'npm-start-warm-up', body: JSON.stringify(WARM_UP_MESSAGE), eventSource: 'aws:sqs' }] };
+export const WARM_UP_BATCH = {
+  Records: [
+    {
+      kinesis: { partitionKey: 'npm-start-warm-up', sequenceNumber: '0', data: Buffer.from(JSON.stringify(WARM_UP_MESSAGE)).toString('base64') },
+      eventSource: 'aws:kinesis',
+    },
+  ],
+};
 
 export function warmUpTargets(stage: string, subscriptions: Subscription[]): WarmUpTarget[] {
   const subscribers = subscriptions
     .filter((s) => s.Protocol === 'lambda' && s.Endpoint)
     .map((s) => s.Endpoint!.slice(s.Endpoint!.lastIndexOf(':') + 1));
   const targets = [
-    ...QUEUE_CONSUMERS.map((name) => ({ functionName: `brigade-${stage}-${name}`, event: WARM_UP_BATCH })),
+    ...STREAM_CONSUMERS.map((name) => ({ functionName: `brigade-${stage}-${name}`, event: WARM_UP_BATCH })),
     ...EMPTY_BATCH_QUEUE_CONSUMERS.map((name) => ({ functionName: `brigade-${stage}-${name}`, event: { Records: [] } })),
     ...subscribers.map((functionName) => ({ functionName, event: { Records: [] } })),
   ];

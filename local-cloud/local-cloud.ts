@@ -1,14 +1,15 @@
-// The embedded local cloud: DynamoDB Local, an MQTT broker, SNS, SQS (with Lambda's SQS event source mapping), SSM,
-// Secrets Manager, STS, the IoT control and data planes, the IoT topic-rule engine and serverless-offline, started
-// in order and stopped in reverse. What it creates comes from the resolved Serverless service (`osls print`); what a
-// service needs beyond that (its own variables, configuration its functions read, demo data) the caller adds
-// through the options below.
+// The embedded local cloud: DynamoDB Local, an MQTT broker, SNS, SQS and Kinesis (with Lambda's SQS and Kinesis event
+// source mappings), SSM, Secrets Manager, STS, the IoT control and data planes, the IoT topic-rule engine and
+// serverless-offline, started in order and stopped in reverse. What it creates comes from the resolved Serverless
+// service (`osls print`); what a service needs beyond that (its own variables, configuration its functions read,
+// demo data) the caller adds through the options below.
 import { startDynamoDbLocal } from './dynamodb-local';
 import { startStreamPoller, streamMappingsOf, type StreamPoller } from './dynamodb-streams';
 import { startEdgeServer } from './edge-server';
 import { startRuleEngine, type RuleEngine } from './iot/rule-engine';
 import { createIotDataPlane } from './iot-data';
 import { createIotControlPlane, iotPoliciesOf } from './iot-control';
+import { createKinesisEmulator, startKinesisEventSources, type KinesisEmulator, type KinesisEventSources } from './kinesis';
 import { createLambdaInvoker } from './lambda-invoker';
 import { startMqttBroker } from './mqtt-broker';
 import { startOffline } from './offline';
@@ -68,6 +69,9 @@ export interface LocalCloud {
   /** The SQS emulator (the template's queues) and the functions' `sqs` event source mappings. */
   sqs: SqsEmulator;
   sqsEventSources: SqsEventSources;
+  /** The Kinesis emulator (the template's streams) and the functions' kinesis `stream` event source mappings. */
+  kinesis: KinesisEmulator;
+  kinesisEventSources: KinesisEventSources;
   /** The DynamoDB stream event source mappings (functions' `stream` events). */
   streams: StreamPoller;
   stop(): Promise<void>;
@@ -137,6 +141,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         queue.send(body, { messageAttributes: attributes });
       },
     };
+    const kinesis = createKinesisEmulator();
     const sns = createSnsEmulator({ invokeLambda, queues, log });
     const ssm = createSsmEmulator();
     const secretsManager = createSecretsManagerEmulator();
@@ -149,6 +154,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       dynamodbPort: ports.dynamodb,
       services: [
         sqs,
+        kinesis,
         sns,
         ssm,
         secretsManager,
@@ -166,6 +172,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     const created = await ensureTables(dynamodb.client, definition.tables);
     for (const topic of definition.topics) sns.createTopic(topic.name);
     for (const queue of definition.queues) sqs.createQueue(queue.name, queue.attributes);
+    for (const stream of definition.kinesisStreams) kinesis.createStream(stream);
     for (const s of definition.subscriptions) {
       if (s.protocol === 'sqs') sns.subscribe(s.topicArn, 'sqs', s.queueArn, s.attributes);
       else sns.subscribe(s.topicArn, 'lambda', `arn:aws:lambda:${LOCAL_REGION}:000000000000:function:${s.functionName}`, s.attributes);
@@ -175,6 +182,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       newTables: created.length,
       topics: definition.topics.length,
       queues: definition.queues.length,
+      streams: definition.kinesisStreams.length,
       subscriptions: definition.subscriptions.length,
     });
     await options.beforeFunctions?.({ stage, ports, service, definition, env, sns, ssm, secretsManager });
@@ -191,7 +199,12 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     log('serverless offline ready', { http: `http://127.0.0.1:${ports.http}` });
     options.signal?.throwIfAborted();
 
-    const rules = await startRuleEngine({ rules: definition.rules, broker, invokeLambda, queues: sqs, log });
+    // Before the rule engine: a mapping reads from LATEST, so a record the rules put before it started would be lost.
+    const kinesisEventSources = startKinesisEventSources({ kinesis, sqs, invokeLambda, mappings: definition.kinesisEvents, log });
+    stops.push(() => kinesisEventSources.stop());
+    log('kinesis event sources running', { functions: definition.kinesisEvents.filter((e) => e.enabled).map((e) => e.functionName) });
+
+    const rules = await startRuleEngine({ rules: definition.rules, broker, invokeLambda, queues: sqs, kinesis, log });
     running.rules = rules;
     stops.push(() => rules.stop());
     log('iot rules running', { rules: definition.rules.map((r) => r.name) });
@@ -213,7 +226,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     stops.push(() => sqsEventSources.stop());
     log('sqs event sources running', { functions: definition.sqsEvents.map((e) => e.functionName) });
 
-    return { stage, ports, env, sns, rules, streams, sqs, sqsEventSources, stop };
+    return { stage, ports, env, sns, rules, streams, sqs, sqsEventSources, kinesis, kinesisEventSources, stop };
   } catch (error) {
     await stop();
     throw error;

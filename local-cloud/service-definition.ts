@@ -1,6 +1,7 @@
 // Reads the resolved Serverless service (serverless.yml + resources/) exactly as a deploy would see it, and
-// extracts what the local cloud must create: tables, topics, subscriptions and IoT topic rules. The service is the
-// project this folder sits in (its parent directory).
+// extracts what the local cloud must create: tables, topics, subscriptions, queues, Kinesis streams, IoT topic rules
+// and the event source mappings (sqs and kinesis events). The service is the project this folder sits in (its parent
+// directory).
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
@@ -33,6 +34,8 @@ export interface RuleAction {
   republish?: { topic: string; qos: 0 | 1 };
   /** The queue's name; with useBase64 the message body is the base64 of the SELECT output's JSON. */
   sqs?: { queueName: string; useBase64: boolean };
+  /** The stream's name; the partition key is a substitution template (`${topic(2)}/${topic(4)}`). */
+  kinesis?: { streamName: string; partitionKey: string };
 }
 /** An AWS::SQS::Queue with the attributes the local emulator honours (CreateQueue's names, string values). */
 export interface QueueDefinition {
@@ -51,6 +54,28 @@ export interface SqsEventDefinition {
   maximumConcurrency?: number;
   enabled: boolean;
 }
+/** An AWS::Kinesis::Stream. */
+export interface KinesisStreamDefinition {
+  logicalId: string;
+  name: string;
+  arn: string;
+  shardCount: number;
+}
+/** A function's `stream` event of type kinesis: Lambda's Kinesis event source mapping. */
+export interface KinesisEventDefinition {
+  functionName: string;
+  streamName: string;
+  batchSize: number;
+  maximumBatchingWindowS: number;
+  parallelizationFactor: number;
+  startingPosition: 'LATEST' | 'TRIM_HORIZON';
+  reportBatchItemFailures: boolean;
+  /** -1: retry until the record expires (AWS's default). */
+  maximumRetryAttempts: number;
+  /** The SQS queue (`destinations.onFailure`) that gets the batch's place in the stream when its retries run out. */
+  onFailureQueueName?: string;
+  enabled: boolean;
+}
 export interface RuleDefinition {
   name: string;
   sql: string;
@@ -67,8 +92,13 @@ export interface LocalCloudDefinition {
   rules: RuleDefinition[];
   queues: QueueDefinition[];
   sqsEvents: SqsEventDefinition[];
+  kinesisStreams: KinesisStreamDefinition[];
+  kinesisEvents: KinesisEventDefinition[];
   functionNames: string[];
 }
+
+/** Shards an ON_DEMAND stream gets locally (AWS starts one with 4). */
+export const ON_DEMAND_SHARDS = 4;
 
 export async function resolveService(stage: string, env: NodeJS.ProcessEnv): Promise<ResolvedService> {
   const { stdout } = await exec(process.execPath, [OSLS_BIN, 'print', '--stage', stage, '--format', 'json'], {
@@ -113,16 +143,20 @@ export function describeLocalCloud(service: ResolvedService): LocalCloudDefiniti
     return { logicalId, name, arn: `arn:aws:sqs:${region}:${LOCAL_ACCOUNT_ID}:${name}`, properties: p };
   });
   // A queue is named by its ARN (Fn::GetAtt [Queue, Arn]), its URL (Ref) or a literal ARN/URL.
-  const queueOf = (ref: unknown, what: string): string => {
-    const target = (ref as { 'Fn::GetAtt'?: [string, string]; Ref?: string }) ?? {};
-    const logicalId = target['Fn::GetAtt']?.[0] ?? target.Ref;
-    const name = typeof ref === 'string' ? ref.split(/[:/]/).pop() : queues.find((q) => q.logicalId === logicalId)?.name;
-    if (!name) throw new Error(`${what} refers to unknown queue ${JSON.stringify(ref)}`);
-    return name;
-  };
+  const queueOf = nameOfResource(queues, 'queue');
+  const kinesisStreams = ofType('AWS::Kinesis::Stream').map(([logicalId, r]) => {
+    const name = String(r.Properties?.Name ?? `${service.service}-${logicalId}`);
+    return { logicalId, name, arn: `arn:aws:kinesis:${region}:${LOCAL_ACCOUNT_ID}:stream/${name}`, shardCount: shardCountOf(logicalId, r.Properties ?? {}) };
+  });
+  // A stream is named by its ARN (Fn::GetAtt [Stream, Arn]), its name (Ref) or a literal ARN/name.
+  const streamOf = nameOfResource(kinesisStreams, 'stream');
   const actionOf = (action: Record<string, Record<string, unknown>>): RuleAction => {
     if (action.Lambda) return { lambda: { functionName: functionOf(action.Lambda.FunctionArn) } };
     if (action.Sqs) return { sqs: { queueName: queueOf(action.Sqs.QueueUrl, 'rule action'), useBase64: action.Sqs.UseBase64 === true } };
+    if (action.Kinesis) {
+      // A literal stream name the service does not define fails each message (to the error action), as on AWS.
+      return { kinesis: { streamName: streamOf(action.Kinesis.StreamName, 'rule action'), partitionKey: partitionKeyOf(action.Kinesis.PartitionKey) } };
+    }
     if (action.Republish) return { republish: { topic: String(action.Republish.Topic), qos: action.Republish.Qos === 1 ? 1 : 0 } };
     throw new Error(`rule action ${Object.keys(action).join(',')} is not supported by the local cloud`);
   };
@@ -130,8 +164,16 @@ export function describeLocalCloud(service: ResolvedService): LocalCloudDefiniti
   const subscriptions: SubscriptionDefinition[] = [];
   const rules: RuleDefinition[] = [];
   const sqsEvents: SqsEventDefinition[] = [];
+  const kinesisEvents: KinesisEventDefinition[] = [];
   for (const fn of Object.values(service.functions)) {
     for (const event of fn.events ?? []) {
+      if (isKinesisStreamEvent(event.stream)) {
+        const kinesisEvent = kinesisEventOf(fn.name, event.stream, streamOf, queueOf);
+        if (!kinesisStreams.some((s) => s.name === kinesisEvent.streamName)) {
+          throw new Error(`the kinesis stream event of ${fn.name} refers to unknown stream ${JSON.stringify((event.stream as { arn?: unknown }).arn ?? event.stream)}`);
+        }
+        kinesisEvents.push(kinesisEvent);
+      }
       if (event.sqs) {
         const sqs = (typeof event.sqs === 'object' && !('Fn::GetAtt' in (event.sqs as object)) ? event.sqs : { arn: event.sqs }) as Record<string, unknown>;
         sqsEvents.push({
@@ -199,12 +241,98 @@ export function describeLocalCloud(service: ResolvedService): LocalCloudDefiniti
     rules,
     queues: queues.map(({ logicalId, name, arn, properties }) => ({ logicalId, name, arn, attributes: queueAttributesOf(properties, queueOf) })),
     sqsEvents,
+    kinesisStreams,
+    kinesisEvents,
     functionNames: Object.values(service.functions).map((fn) => fn.name),
   };
 }
 
+type NameOf = (ref: unknown, what: string) => string;
+
+/**
+ * Resolves a reference to one of `resources` to its name: Fn::GetAtt [Id, Arn] or Ref by logical id, or a literal
+ * ARN, URL or name (its last `:` or `/` part).
+ */
+function nameOfResource(resources: ReadonlyArray<{ logicalId: string; name: string }>, kind: string): NameOf {
+  return (ref, what) => {
+    const target = (ref as { 'Fn::GetAtt'?: [string, string]; Ref?: string }) ?? {};
+    const logicalId = target['Fn::GetAtt']?.[0] ?? target.Ref;
+    const name = typeof ref === 'string' ? ref.split(/[:/]/).pop() : resources.find((r) => r.logicalId === logicalId)?.name;
+    if (!name) throw new Error(`${what} refers to unknown ${kind} ${JSON.stringify(ref)}`);
+    return name;
+  };
+}
+
+/** ShardCount; an ON_DEMAND stream, which has none, gets ON_DEMAND_SHARDS locally. */
+function shardCountOf(logicalId: string, properties: Cfn): number {
+  const onDemand = (properties.StreamModeDetails as { StreamMode?: unknown } | undefined)?.StreamMode === 'ON_DEMAND';
+  const shardCount = Number(properties.ShardCount ?? (onDemand ? ON_DEMAND_SHARDS : 1));
+  if (!Number.isInteger(shardCount) || shardCount < 1) throw new Error(`stream ${logicalId}: ShardCount must be a positive integer, got ${JSON.stringify(properties.ShardCount)}`);
+  return shardCount;
+}
+
+/**
+ * A Kinesis action's PartitionKey: a substitution template, literal or in Fn::Sub with `${!…}` escapes (how a
+ * template survives CloudFormation). A Fn::Sub with variables of its own is not resolved locally. None: a random key.
+ */
+function partitionKeyOf(value: unknown): string {
+  if (value === undefined) return '${newuuid()}';
+  if (typeof value === 'string') return value;
+  const sub = (value as { 'Fn::Sub'?: unknown })['Fn::Sub'];
+  if (typeof sub === 'string' && !/\$\{(?!!)/.test(sub)) return sub.replace(/\$\{!/g, '${');
+  throw new Error(`a Kinesis rule action's PartitionKey ${JSON.stringify(value)} is not supported by the local cloud (a string, or Fn::Sub with only \${!…} escapes)`);
+}
+
+/** A function's `stream` event of type kinesis (`type: kinesis`, or a Kinesis ARN without a type). */
+export function isKinesisStreamEvent(stream: unknown): boolean {
+  if (typeof stream === 'string') return stream.startsWith('arn:aws:kinesis:');
+  if (!stream || typeof stream !== 'object') return false;
+  const { type, arn } = stream as { type?: unknown; arn?: unknown };
+  return type === 'kinesis' || (type === undefined && typeof arn === 'string' && arn.startsWith('arn:aws:kinesis:'));
+}
+
+/** The event source mapping of a kinesis `stream` event; what the local mapping does not emulate stops the start. */
+function kinesisEventOf(functionName: string, event: unknown, streamOf: NameOf, queueOf: NameOf): KinesisEventDefinition {
+  const stream = (typeof event === 'string' ? { arn: event } : event) as Record<string, unknown>;
+  const unsupported = (what: string) => new Error(`${functionName}: ${what} on a kinesis stream event is not supported by the local cloud`);
+  const bounded = (key: string, fallback: number, min: number, max: number) => {
+    const value = Number(stream[key] ?? fallback);
+    if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${functionName}: the kinesis stream event's ${key} must be an integer from ${min} to ${max}, got ${JSON.stringify(stream[key])}`);
+    return value;
+  };
+  if (stream.bisectBatchOnFunctionError === true) throw unsupported('bisectBatchOnFunctionError');
+  if (stream.tumblingWindowInSeconds !== undefined && Number(stream.tumblingWindowInSeconds) !== 0) throw unsupported('tumblingWindowInSeconds');
+  if (stream.filterPatterns !== undefined) throw unsupported('filterPatterns');
+  if (stream.maximumRecordAgeInSeconds !== undefined && Number(stream.maximumRecordAgeInSeconds) !== -1) throw unsupported('maximumRecordAgeInSeconds');
+  // Serverless's default starting position for stream events.
+  const startingPosition = stream.startingPosition ?? 'TRIM_HORIZON';
+  if (startingPosition !== 'LATEST' && startingPosition !== 'TRIM_HORIZON') throw unsupported(`startingPosition ${String(startingPosition)}`);
+  return {
+    functionName,
+    streamName: streamOf(stream.arn, `the kinesis stream event of ${functionName}`),
+    batchSize: bounded('batchSize', 100, 1, 10_000),
+    maximumBatchingWindowS: bounded('batchWindow', 0, 0, 300),
+    parallelizationFactor: bounded('parallelizationFactor', 1, 1, 10),
+    startingPosition,
+    reportBatchItemFailures: stream.functionResponseType === 'ReportBatchItemFailures',
+    maximumRetryAttempts: bounded('maximumRetryAttempts', -1, -1, 10_000),
+    ...onFailureOf(functionName, stream.destinations, queueOf),
+    enabled: stream.enabled !== false,
+  };
+}
+
+/** `destinations.onFailure`: an SQS queue of the service (an ARN, or { arn, type: sqs }); SNS is not emulated. */
+function onFailureOf(functionName: string, destinations: unknown, queueOf: NameOf): { onFailureQueueName?: string } {
+  const onFailure = (destinations as { onFailure?: unknown } | undefined)?.onFailure;
+  if (onFailure === undefined) return {};
+  const { arn, type } = (typeof onFailure === 'string' ? { arn: onFailure } : onFailure) as { arn?: unknown; type?: unknown };
+  const isSqs = type === 'sqs' || (type === undefined && typeof arn === 'string' && arn.startsWith('arn:aws:sqs:'));
+  if (!isSqs) throw new Error(`${functionName}: an on-failure destination of type ${String(type ?? arn)} on a kinesis stream event is not supported by the local cloud (only sqs)`);
+  return { onFailureQueueName: queueOf(arn, `the on-failure destination of ${functionName}`) };
+}
+
 /** CreateQueue's attributes from an AWS::SQS::Queue's properties; the redrive target's ARN resolved locally. */
-function queueAttributesOf(properties: Cfn, queueOf: (ref: unknown, what: string) => string): Record<string, string> {
+function queueAttributesOf(properties: Cfn, queueOf: NameOf): Record<string, string> {
   const attributes: Record<string, string> = {};
   for (const name of ['VisibilityTimeout', 'MessageRetentionPeriod', 'DelaySeconds', 'ReceiveMessageWaitTimeSeconds', 'MaximumMessageSize']) {
     if (properties[name] !== undefined) attributes[name] = String(properties[name]);

@@ -91,8 +91,9 @@ function queueIdOf(target) {
 }
 
 /**
- * The queues the functions keep their failures in: a function's `destinations.onFailure` of type sqs, and an SNS
- * subscription's `redrivePolicy` (deadLetterTargetRef, or deadLetterTargetArn as a GetAtt). Sorted, each once.
+ * The queues the functions keep their failures in: a function's `destinations.onFailure` of type sqs, a stream
+ * event's (where a Kinesis batch given up on is), and an SNS subscription's `redrivePolicy` (deadLetterTargetRef,
+ * or deadLetterTargetArn as a GetAtt). Sorted, each once.
  */
 function deadLetterQueueIds(functionsByName) {
   const ids = new Set();
@@ -100,6 +101,8 @@ function deadLetterQueueIds(functionsByName) {
     const onFailure = fn.destinations?.onFailure;
     if (onFailure?.type === 'sqs') ids.add(queueIdOf(onFailure.arn));
     for (const event of fn.events ?? []) {
+      const streamFailure = event.stream?.destinations?.onFailure;
+      if (streamFailure?.type === 'sqs') ids.add(queueIdOf(streamFailure.arn));
       const redrive = event.sns?.redrivePolicy;
       if (redrive) ids.add(queueIdOf(redrive.deadLetterTargetRef ?? redrive.deadLetterTargetArn));
     }
@@ -114,7 +117,7 @@ function deadLetterQueueIds(functionsByName) {
  */
 function dlqDepthAlarms(Resources, functionsByName) {
   const alarms = {};
-  // A queue's own RedrivePolicy target (the telemetry queue's DLQ) holds failed work as well.
+  // A queue's own RedrivePolicy target holds failed work as well.
   const redriveTargets = Object.values(Resources).map((r) => r.Type === 'AWS::SQS::Queue' && queueIdOf(r.Properties?.RedrivePolicy?.deadLetterTargetArn));
   const queueIds = [...new Set([...deadLetterQueueIds(functionsByName), ...redriveTargets.filter(Boolean)])].sort();
   for (const queueId of queueIds) {

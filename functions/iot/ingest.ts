@@ -1,10 +1,10 @@
-// Ingesting a batch of telemetry messages from the telemetry queue (the topic rule's SELECT outputs): validate
+// Ingesting a batch of telemetry messages from the telemetry stream (the topic rule's SELECT outputs): validate
 // each message and reading (what is invalid is kept as a reject, never retried), read every device of the batch
-// at once, store the new readings in a few multi-device transactions (a QoS 1 or SQS redelivery finds its readings
-// already stored), then move each device's live state and excursion state machine forward once, over its readings
-// of the batch in device-time order, sealing the 15-minute buckets the device has moved past before committing.
-// A device whose processing fails is reported with its messages, so only those are redelivered. Safe to run twice
-// on one message.
+// at once, store the new readings (a QoS 1 or stream redelivery finds its readings already stored; readings later
+// than the device's last counted one are new by construction), then move each device's live state and excursion
+// state machine forward once, over its readings of the batch in device-time order, sealing the 15-minute buckets
+// the device has moved past before committing. A device whose processing fails is reported with its messages, so
+// they are redelivered. Safe to run twice on one message.
 import { backOff, lostRace } from '#shared/dynamodb';
 import { logger } from '#shared/logger';
 import { recordAlertRaised, recordReadingsIngested } from '#shared/metrics';
@@ -19,7 +19,7 @@ import type { DeviceRecord, RejectRecord } from './schemas';
 import type { ReceivedReading, StoredReading } from './telemetry-store';
 import { inParallel } from './table';
 
-/** Concurrent batches holding messages of one device can race on its state; each retry re-reads it. */
+/** Another writer of a device (the watch, an edit, a concurrent batch outside the stream) makes a commit retry. */
 const MAX_STATE_ATTEMPTS = 12;
 /** How many stored readings a decision may re-evaluate (a day at one a minute is 1,440). */
 const MAX_RERUN_READINGS = 2_000;
@@ -66,7 +66,16 @@ interface DeviceBatch {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-export async function ingestBatch(messages: TelemetryMessage[], correlationId: string): Promise<BatchOutcome> {
+export interface IngestOptions {
+  /**
+   * The messages come from the telemetry stream: no other batch holding this batch's devices runs meanwhile, and
+   * every earlier message of theirs was ingested before (or is in this batch). A device's readings later than
+   * its last counted one are then new without asking DynamoDB (telemetry-store.ts `countedThrough`).
+   */
+  oneBatchPerDevice?: boolean;
+}
+
+export async function ingestBatch(messages: TelemetryMessage[], correlationId: string, options: IngestOptions = {}): Promise<BatchOutcome> {
   const failedMessageIds = new Set<string>();
   let rejected = 0;
   const batches = new Map<string, DeviceBatch>();
@@ -103,7 +112,7 @@ export async function ingestBatch(messages: TelemetryMessage[], correlationId: s
     });
   }
 
-  await storeReadings(active);
+  await storeReadings(active, options.oneBatchPerDevice === true);
   await advanceDevices(active.filter((b) => !b.failed), correlationId);
 
   for (const batch of active) {
@@ -168,8 +177,15 @@ function collectReadings(batch: DeviceBatch): void {
   batch.readings.sort((a, b) => a.t - b.t);
 }
 
-async function storeReadings(batches: DeviceBatch[]): Promise<void> {
-  const outcomes = await telemetryStore.putReadings(batches.map(({ siteId, deviceId, readings }) => ({ siteId, deviceId, readings })));
+async function storeReadings(batches: DeviceBatch[], oneBatchPerDevice: boolean): Promise<void> {
+  const outcomes = await telemetryStore.putReadings(
+    batches.map(({ siteId, deviceId, readings, device }) => ({
+      siteId,
+      deviceId,
+      readings,
+      ...(oneBatchPerDevice && { countedThrough: device!.live.lastReading?.t ?? 0 }),
+    })),
+  );
   outcomes.forEach((outcome, index) => {
     const batch = batches[index]!;
     if (!outcome.ok) {

@@ -4,15 +4,16 @@
 //   SITE#{site}#DEVICE#{device} / SEQ#{seq}    dedupe marker of a reading sent without a device time (TTL 1 day)
 //   SITE#{site}#DEVICE#{device} / A#{start}    a sealed 15-minute bucket (TTL 400 days: the HACCP record)
 // A reading's put is conditional on it not existing, so a redelivery finds it stored and it is kept once; one
-// transaction carries the readings of many devices (up to 100 items): an ingest batch of 100 messages is one or two
-// round trips. Buckets are not counted reading by reading: a bucket is sealed, computed from the readings stored
+// transaction carries the readings of many devices (up to 100 items). The exception: readings later than every
+// reading a committed batch counted (`SeriesReadings.countedThrough`, which only the telemetry stream's one batch
+// per device at a time makes safe) are new by construction and go out in BatchWriteItems, without a condition. Buckets are not counted reading by reading: a bucket is sealed, computed from the readings stored
 // in it, once the device has moved past it (or fell silent, or was decommissioned), and sealed again if a late
 // reading lands in it. Stored readings only ever grow within their 7 days, so of two seals the one that counted
 // more is the right one: a seal only replaces a bucket that counted fewer readings. The open bucket (the one
 // holding the device's last reading) is computed from its readings when read.
 import { PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDb } from '#shared/clients/dynamodb';
-import { cancellationReasons, isConditionFailure, isTransactionConflict, queryAll, queryPage, retryOnConflict } from '#shared/dynamodb';
+import { batchWriteAll, cancellationReasons, chunk, isConditionFailure, isTransactionConflict, queryAll, queryPage, retryOnConflict } from '#shared/dynamodb';
 import type { TransactItem } from '#shared/outbox';
 import { aggregateOf, BUCKET_MS, bucketStart, partialOf, type Aggregate, type AggregatedReading, type BucketPartial } from './aggregates';
 import type { Limits } from './device-types';
@@ -26,6 +27,8 @@ const AGGREGATE_TTL_S = 400 * DAY_S;
 const WRITE_CONCURRENCY = 8;
 /** DynamoDB's limit of items in one transaction. */
 const MAX_TRANSACTION_ITEMS = 100;
+/** DynamoDB's limit of items in one BatchWriteItem. */
+const BATCH_WRITE_ITEMS = 25;
 const TRANSACTION_ATTEMPTS = 6;
 /** Buckets of one device sealed at once (a device flushing hours of readings closes many). */
 const SEAL_CONCURRENCY = 4;
@@ -48,6 +51,13 @@ export interface SeriesReadings {
   siteId: string;
   deviceId: string;
   readings: ReceivedReading[];
+  /**
+   * The device's last reading counted by a committed batch, when the caller knows no other batch of this device
+   * runs meanwhile (the stream hands a device's records to one invocation at a time). A reading with a device
+   * time after it was counted by no one: it is written without a condition and counted as new. An earlier attempt
+   * of the same batch may have written it already, but it counted nothing (its device update did not commit).
+   */
+  countedThrough?: number;
 }
 
 export type SeriesOutcome = { ok: true; stored: ReceivedReading[]; duplicates: ReceivedReading[] } | { ok: false; error: unknown };
@@ -67,6 +77,13 @@ interface ReadingWrite {
   items: TransactItem[];
 }
 
+/** A reading known to be new (`countedThrough`): its one item, written without a condition. */
+interface NewReadingWrite {
+  series: number;
+  reading: ReceivedReading;
+  item: Record<string, unknown>;
+}
+
 export class TelemetryStore {
   constructor(private readonly table: string) {}
 
@@ -76,18 +93,33 @@ export class TelemetryStore {
    * leaves the others' done.
    */
   async putReadings(series: SeriesReadings[]): Promise<SeriesOutcome[]> {
-    const writes: ReadingWrite[] = series.flatMap(({ siteId, deviceId, readings }, index) =>
-      readings.map((reading) => ({ series: index, reading, items: this.readingItems(siteId, deviceId, reading) })),
-    );
+    const known: NewReadingWrite[] = [];
+    const checked: ReadingWrite[] = [];
+    series.forEach(({ siteId, deviceId, readings, countedThrough }, index) => {
+      for (const reading of readings) {
+        if (countedThrough !== undefined && reading.deviceTime && reading.t > countedThrough) {
+          known.push({ series: index, reading, item: this.readingItem(siteId, deviceId, reading) });
+        } else {
+          checked.push({ series: index, reading, items: this.readingItems(siteId, deviceId, reading) });
+        }
+      }
+    });
     const stored = series.map(() => [] as ReceivedReading[]);
     const duplicates = series.map(() => [] as ReceivedReading[]);
     const errors = new Map<number, unknown>();
-    await inParallel(packTransactions(writes), WRITE_CONCURRENCY, async (transaction) => {
+    const newWrites = chunk(known, BATCH_WRITE_ITEMS).map((writes) => ({ kind: 'new' as const, writes }));
+    const checkedWrites = packTransactions(checked).map((writes) => ({ kind: 'checked' as const, writes }));
+    await inParallel([...newWrites, ...checkedWrites], WRITE_CONCURRENCY, async (request) => {
       try {
-        const already = await this.writeReadings(transaction);
-        for (const write of transaction) (already.has(write) ? duplicates : stored)[write.series]!.push(write.reading);
+        if (request.kind === 'new') {
+          await batchWriteAll(this.table, request.writes.map(({ item }) => ({ put: item })));
+          for (const write of request.writes) stored[write.series]!.push(write.reading);
+          return;
+        }
+        const already = await this.writeReadings(request.writes);
+        for (const write of request.writes) (already.has(write) ? duplicates : stored)[write.series]!.push(write.reading);
       } catch (error) {
-        for (const write of transaction) errors.set(write.series, error);
+        for (const write of request.writes) errors.set(write.series, error);
       }
     });
     return series.map((_, index) =>
@@ -123,16 +155,19 @@ export class TelemetryStore {
     return already;
   }
 
-  private readingItems(siteId: string, deviceId: string, reading: ReceivedReading): TransactItem[] {
-    const pk = seriesPk(siteId, deviceId);
+  private readingItem(siteId: string, deviceId: string, reading: ReceivedReading): Record<string, unknown> {
     const { deviceTime: _d, receivedAt, ...fields } = reading;
+    return { pk: seriesPk(siteId, deviceId), sk: readingSk(reading), ...fields, receivedAt, expiresAt: seconds(reading.t) + READING_TTL_S };
+  }
+
+  private readingItems(siteId: string, deviceId: string, reading: ReceivedReading): TransactItem[] {
     const put = (item: Record<string, unknown>): TransactItem => ({
       Put: { TableName: this.table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' },
     });
-    const items = [put({ pk, sk: readingSk(reading), ...fields, receivedAt, expiresAt: seconds(reading.t) + READING_TTL_S })];
+    const items = [put(this.readingItem(siteId, deviceId, reading))];
     // Without a device time, a redelivery arrives with a new receive time: its seq is what identifies it.
     if (!reading.deviceTime && reading.seq !== undefined) {
-      items.push(put({ pk, sk: `SEQ#${reading.seq}`, expiresAt: seconds(receivedAt) + SEQ_MARKER_TTL_S }));
+      items.push(put({ pk: seriesPk(siteId, deviceId), sk: `SEQ#${reading.seq}`, expiresAt: seconds(reading.receivedAt) + SEQ_MARKER_TTL_S }));
     }
     return items;
   }

@@ -375,7 +375,8 @@ export function updateStatement(tableName: string, key: Key, change: { set: Arra
   };
 }
 
-function chunk<T>(items: readonly T[], size: number): T[][] {
+/** `items` in slices of at most `size` (DynamoDB's per-request limits). */
+export function chunk<T>(items: readonly T[], size: number): T[][] {
   const chunks: T[][] = [];
   for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
   return chunks;

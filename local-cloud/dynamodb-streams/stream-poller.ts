@@ -13,7 +13,7 @@
 // that finds records puts the shard back on pollIntervalMs, and idle() reads every shard at once.
 import { DescribeStreamCommand, DynamoDBStreamsClient, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { ResolvedService, TableDefinition } from '../service-definition';
+import { isKinesisStreamEvent, type ResolvedService, type TableDefinition } from '../service-definition';
 import { LOCAL_REGION, type LambdaInvoker } from '../types';
 import { compileFilters } from './event-filter';
 import { getRecords, StreamsError, type WireRecord } from './get-records';
@@ -31,13 +31,17 @@ export interface StreamMapping {
   maximumRecordAgeSeconds: number;
 }
 
-/** The `stream` events of type dynamodb whose table is one of the service's own (Fn::GetAtt [Table, StreamArn]). */
+/**
+ * The `stream` events of type dynamodb whose table is one of the service's own (Fn::GetAtt [Table, StreamArn]);
+ * kinesis ones are left to their own mapping, anything else stops the start.
+ */
 export function streamMappingsOf(service: ResolvedService, tables: TableDefinition[]): StreamMapping[] {
   const mappings: StreamMapping[] = [];
   for (const fn of Object.values(service.functions)) {
     for (const event of fn.events ?? []) {
       const stream = event.stream as Record<string, unknown> | undefined;
-      if (!stream || typeof stream !== 'object') continue;
+      // Kinesis streams have their own event source mapping (kinesis/event-source-mapping.ts).
+      if (!stream || typeof stream !== 'object' || isKinesisStreamEvent(stream)) continue;
       const logicalId = (stream.arn as { 'Fn::GetAtt'?: [string, string] } | undefined)?.['Fn::GetAtt']?.[0];
       const table = tables.find((t) => t.logicalId === logicalId);
       if (stream.type !== 'dynamodb' || !table) throw new Error(`${fn.name}: the local cloud runs only dynamodb streams of the service's own tables`);

@@ -1,7 +1,7 @@
 // The IoT Core topic-rule engine: every rule from serverless.yml/resources is compiled at start (SQL it cannot
 // evaluate stops the start with the rule name and position), subscribed on the broker, evaluated on each
-// message, and its actions run (Lambda, SQS, Republish). A failed action or a non-JSON payload goes to the rule's
-// error action with AWS's error-action message shape, so nothing is dropped silently.
+// message, and its actions run (Lambda, SQS, Kinesis, Republish). A failed action or a non-JSON payload goes to the
+// rule's error action with AWS's error-action message shape, so nothing is dropped silently.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RuleAction, RuleDefinition } from '../service-definition';
@@ -28,12 +28,19 @@ export async function startRuleEngine(options: {
   invokeLambda: LambdaInvoker;
   /** Where the SQS action sends (the local SQS emulator); a rule with an SQS action needs it. */
   queues?: { sendMessage(queueName: string, body: string): unknown };
+  /** Where the Kinesis action puts records (the local Kinesis emulator); a rule with a Kinesis action needs it. */
+  kinesis?: { putRecord(streamName: string, partitionKey: string, data: Buffer): unknown };
   log: (message: string, extra?: object) => void;
 }): Promise<RuleEngine> {
-  // Compile everything before subscribing anything: a bad rule fails the whole start.
+  // Compile everything before subscribing anything: a bad rule (or a template it cannot substitute) fails the start.
   const compiled = options.rules
     .filter((rule) => !rule.disabled)
     .map((rule) => ({ rule, sql: compileRule(rule.name, rule.sql, rule.sqlVersion) }));
+  for (const { rule } of compiled) {
+    for (const action of [...rule.actions, ...(rule.errorAction ? [rule.errorAction] : [])]) {
+      if (action.kinesis) checkTemplate(rule.name, action.kinesis.partitionKey);
+    }
+  }
 
   const loadedAt = Date.now();
   const loaded: LoadedTopicRule[] = options.rules.map((rule) => ({
@@ -95,7 +102,7 @@ export async function startRuleEngine(options: {
     }
     const failures = [];
     for (const action of rule.actions) {
-      const failure = await runAction(action, outcome.output, topic);
+      const failure = await runAction(action, outcome.output, topic, clientId);
       if (failure) failures.push(failure);
     }
     if (failures.length === 0) {
@@ -107,7 +114,7 @@ export async function startRuleEngine(options: {
     await runErrorAction(rule, topic, payload, clientId, failures);
   }
 
-  async function runAction(action: RuleAction, message: unknown, topic: string) {
+  async function runAction(action: RuleAction, message: unknown, topic: string, clientId: string | undefined) {
     if (action.lambda) {
       const result = await options.invokeLambda(action.lambda.functionName, message);
       if (result.ok) return undefined;
@@ -130,6 +137,16 @@ export async function startRuleEngine(options: {
           failedResource: `https://sqs.${LOCAL_REGION}.amazonaws.com/${LOCAL_ACCOUNT_ID}/${queueName}`,
           errorMessage: error instanceof Error ? error.message : String(error),
         };
+      }
+    }
+    if (action.kinesis) {
+      const { streamName, partitionKey } = action.kinesis;
+      try {
+        if (!options.kinesis) throw new Error('no Kinesis emulator');
+        options.kinesis.putRecord(streamName, substitute(partitionKey, topic, clientId), Buffer.from(JSON.stringify(message)));
+        return undefined;
+      } catch (error) {
+        return { failedAction: 'KinesisAction', failedResource: streamName, errorMessage: error instanceof Error ? error.message : String(error) };
       }
     }
     if (action.republish) {
@@ -164,7 +181,7 @@ export async function startRuleEngine(options: {
       options.log('topic rule failed and has no error action; message kept only in this log', message);
       return;
     }
-    const failure = await runAction(rule.errorAction, message, topic);
+    const failure = await runAction(rule.errorAction, message, topic, clientId);
     if (failure) options.log('topic rule error action failed too; message kept only in this log', { ...message, failure });
   }
 
@@ -183,4 +200,30 @@ export async function startRuleEngine(options: {
       for (const unsubscribe of unsubscribes) unsubscribe();
     },
   };
+}
+
+/** The substitution templates the Kinesis action's partition key may use locally. */
+const TEMPLATE = /\$\{([^}]*)\}/g;
+const TEMPLATE_FUNCTION = /^\s*(topic\(\s*(\d*)\s*\)|clientid\(\s*\)|newuuid\(\s*\))\s*$/i;
+
+function checkTemplate(ruleName: string, template: string): void {
+  for (const [whole, expression] of template.matchAll(TEMPLATE)) {
+    if (!TEMPLATE_FUNCTION.test(expression!)) {
+      throw new Error(`rule "${ruleName}": substitution template ${whole} is not supported by the local cloud (topic(), topic(N), clientid(), newuuid())`);
+    }
+  }
+}
+
+/**
+ * Substitutes `${topic()}`, `${topic(N)}` (the N-th level, from 1; empty past the last), `${clientid()}` and
+ * `${newuuid()}` as IoT Core does in an action's substitution template (checked at start by checkTemplate).
+ */
+export function substitute(template: string, topic: string, clientId: string | undefined): string {
+  return template.replace(TEMPLATE, (_whole, expression: string) => {
+    const [, call, level] = TEMPLATE_FUNCTION.exec(expression) ?? [];
+    const name = call?.slice(0, call.indexOf('(')).toLowerCase();
+    if (name === 'topic') return level ? (topic.split('/')[Number(level) - 1] ?? '') : topic;
+    if (name === 'clientid') return clientId ?? 'n/a';
+    return randomUUID();
+  });
 }

@@ -60,8 +60,8 @@ describe('local cloud definition from the resolved Serverless service', () => {
   it('rejects a rule action the local cloud cannot run instead of ignoring it', () => {
     const broken = structuredClone(service);
     const rule = broken.resources!.Resources!.DemoTelemetryRule!.Properties!.TopicRulePayload as { Actions: unknown[] };
-    rule.Actions = [{ Kinesis: { StreamName: 's' } }];
-    expect(() => describeLocalCloud(broken)).toThrow(/Kinesis.*not supported/);
+    rule.Actions = [{ Firehose: { DeliveryStreamName: 's' } }];
+    expect(() => describeLocalCloud(broken)).toThrow(/Firehose.*not supported/);
   });
 
   it('turns CloudFormation table properties into CreateTable input', () => {

@@ -109,22 +109,39 @@ describe('the resolved service (osls print --stage local)', () => {
     });
   });
 
-  it('alarms page the ops topic: the API 5xx, Lambda errors and throttles, and the depth of every queue a function uses as its DLQ', () => {
+  it('alarms page the ops topic: the API 5xx, Lambda errors and throttles, telemetry ingest behind its stream, and the depth of every queue a function uses as its DLQ', () => {
     const alarms = resourcesOf('AWS::CloudWatch::Alarm');
     for (const [, alarm] of alarms) expect(alarm.Properties.AlarmActions).toEqual([{ Ref: 'OpsAlarmsTopic' }]);
     const on = (namespace: string, metric: string) => alarms.filter(([, a]) => a.Properties.Namespace === namespace && a.Properties.MetricName === metric);
     expect(on('AWS/ApiGateway', '5xx').map(([, a]) => a.Properties.Dimensions)).toEqual([[{ Name: 'ApiId', Value: { Ref: 'HttpApi' } }]]);
     expect(on('AWS/Lambda', 'Errors')).toHaveLength(1);
     expect(on('AWS/Lambda', 'Throttles')).toHaveLength(1);
+    expect(on('AWS/Lambda', 'IteratorAge').map(([, a]) => [a.Properties.Dimensions, a.Properties.Threshold])).toEqual([
+      [[{ Name: 'FunctionName', Value: 'brigade-local-ingestTelemetry' }], 60_000],
+    ]);
 
     const deadLetterQueues = new Set<string>();
-    for (const fn of Object.values(service.functions) as Array<{ destinations?: { onFailure?: { arn: { 'Fn::GetAtt': [string] } } }; events?: Array<{ sns?: { redrivePolicy?: { deadLetterTargetRef: string } } }> }>) {
+    type OnFailure = { onFailure?: { arn: { 'Fn::GetAtt': [string] } } };
+    for (const fn of Object.values(service.functions) as Array<{ destinations?: OnFailure; events?: Array<{ sns?: { redrivePolicy?: { deadLetterTargetRef: string } }; stream?: { destinations?: OnFailure } }> }>) {
       const onFailure = fn.destinations?.onFailure?.arn['Fn::GetAtt'][0];
       if (onFailure) deadLetterQueues.add(onFailure);
-      for (const event of fn.events ?? []) if (event.sns?.redrivePolicy) deadLetterQueues.add(event.sns.redrivePolicy.deadLetterTargetRef);
+      for (const event of fn.events ?? []) {
+        if (event.sns?.redrivePolicy) deadLetterQueues.add(event.sns.redrivePolicy.deadLetterTargetRef);
+        const streamFailure = event.stream?.destinations?.onFailure?.arn['Fn::GetAtt'][0];
+        if (streamFailure) deadLetterQueues.add(streamFailure);
+      }
     }
-    expect([...deadLetterQueues].sort()).toEqual(['AnalyticsDeadLetterQueue', 'ForecastDeadLetterQueue', 'InventoryDeadLetterQueue', 'IotDeadLetterQueue', 'NotificationsDeadLetterQueue', 'OrdersDeadLetterQueue', 'StaffDeadLetterQueue']);
-    // And the queues' own redrive targets (the telemetry queue's DLQ, the archive queue's).
+    expect([...deadLetterQueues].sort()).toEqual([
+      'AnalyticsDeadLetterQueue',
+      'ForecastDeadLetterQueue',
+      'InventoryDeadLetterQueue',
+      'IotDeadLetterQueue',
+      'NotificationsDeadLetterQueue',
+      'OrdersDeadLetterQueue',
+      'StaffDeadLetterQueue',
+      'TelemetryDeadLetterQueue',
+    ]);
+    // And the queues' own redrive targets (the archive queue's).
     for (const [, queue] of resourcesOf('AWS::SQS::Queue')) {
       const target = queue.Properties.RedrivePolicy?.deadLetterTargetArn?.['Fn::GetAtt']?.[0];
       if (target) deadLetterQueues.add(target);

@@ -26,6 +26,6 @@ describe('npm start warm-up', () => {
   it('sends the telemetry target a message it keeps under no site, never a reading of a real device', () => {
     expect(WARM_UP_MESSAGE).not.toHaveProperty('siteId');
     expect(WARM_UP_MESSAGE).not.toHaveProperty('deviceId');
-    expect(JSON.parse(WARM_UP_BATCH.Records[0]!.body)).toEqual(WARM_UP_MESSAGE);
+    expect(JSON.parse(Buffer.from(WARM_UP_BATCH.Records[0]!.kinesis.data, 'base64').toString())).toEqual(WARM_UP_MESSAGE);
   });
 });

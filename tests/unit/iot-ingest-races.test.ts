@@ -18,6 +18,8 @@ const table = {
   committed: [] as DeviceStateChange[],
   /** Seals and commits in the order they happened. */
   log: [] as string[],
+  /** What each putReadings call was given. */
+  stored: [] as SeriesReadings[][],
 };
 const fakes = {
   deviceStore: {
@@ -49,7 +51,10 @@ const fakes = {
     commitStateChange: async () => undefined,
   },
   telemetryStore: {
-    putReadings: async (series: SeriesReadings[]) => series.map(({ readings }) => ({ ok: true, stored: readings, duplicates: [] })),
+    putReadings: async (series: SeriesReadings[]) => {
+      table.stored.push(series);
+      return series.map(({ readings }) => ({ ok: true, stored: readings, duplicates: [] }));
+    },
     sealBuckets: async (device: DeviceRecord, starts: number[]) => {
       for (const start of starts) table.log.push(`seal ${device.deviceId} ${new Date(start).toISOString().slice(11, 16)} on v${device.version}`);
     },
@@ -74,6 +79,7 @@ describe('ingest: devices racing between concurrent batches', () => {
     table.reads.length = 0;
     table.committed.length = 0;
     table.log.length = 0;
+    table.stored.length = 0;
     for (const deviceId of ['walkin-1', 'walkin-2']) {
       table.devices.set(deviceId, fridge({ deviceId, live: { monitor: { lastT: T0, inRangeSince: T0 - 60 * SECOND } } }));
     }
@@ -118,5 +124,17 @@ describe('ingest: devices racing between concurrent batches', () => {
     table.log.length = 0;
     await ingestBatch([message('m2', 'walkin-1', T0 + 5 * 60 * SECOND)], 'c2');
     expect(table.log).toEqual(['seal walkin-1 10:00 on v8', 'commit walkin-1 on v8']);
+  });
+
+  it('from the stream (one batch of a device at a time) the last counted reading of each device bounds what is new; from elsewhere nothing does', async () => {
+    table.devices.set('walkin-2', fridge({ deviceId: 'walkin-2', live: { monitor: { lastT: T0 }, lastReading: { t: T0 - SECOND, temperatureC: 3 } } }));
+    table.devices.set('walkin-1', fridge({ deviceId: 'walkin-1', live: { monitor: {} } }));
+    await ingestBatch([message('m1', 'walkin-1', T0 + SECOND), message('m2', 'walkin-2', T0 + SECOND)], 'c1', { oneBatchPerDevice: true });
+    expect(table.stored[0]!.map(({ deviceId, countedThrough }) => [deviceId, countedThrough])).toEqual([
+      ['walkin-1', 0],
+      ['walkin-2', T0 - SECOND],
+    ]);
+    await ingestBatch([message('m3', 'walkin-1', T0 + 2 * SECOND)], 'c2');
+    expect(table.stored[1]![0]!.countedThrough).toBeUndefined();
   });
 });

@@ -3,7 +3,7 @@
 // are duplicates while a concurrent transaction is retried, buckets are sealed from their stored readings (only
 // over a seal that counted fewer), and the readings cursor carries its window.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { BadRequestError } from '#shared/errors';
 import { DeviceStore, type DeviceStateChange } from '../../functions/iot/device-store';
 import { IncidentStore } from '../../functions/iot/incident-store';
@@ -191,6 +191,54 @@ describe('storing readings', () => {
     };
     expect(await telemetry.putReadings([series()])).toEqual([{ ok: false, error: expect.anything() }]);
     expect(transactions()).toHaveLength(1);
+  });
+});
+
+describe('storing readings known to be new (the stream: one batch of a device at a time)', () => {
+  const t = Date.parse('2026-01-01T10:00:00Z');
+  const at = (minute: number, more: Partial<ReceivedReading> = {}): ReceivedReading => ({ t: t + minute * 60_000, deviceTime: true, temperatureC: 3, receivedAt: t, ...more });
+  const batchWrites = () => dynamo.sent.filter((c) => c instanceof BatchWriteCommand) as BatchWriteCommand[];
+  const transactions = () => dynamo.sent.filter((c) => c instanceof TransactWriteCommand) as TransactWriteCommand[];
+
+  it('readings after the last counted one go out in BatchWriteItems of 25 without a condition; the others stay conditional', async () => {
+    dynamo.answer = () => ({});
+    const late = at(1);
+    const received = at(7, { deviceTime: false, seq: 9 });
+    const fresh = Array.from({ length: 30 }, (_, i) => at(10 + i));
+    const [result] = await telemetry.putReadings([{ siteId: 's1', deviceId: 'd1', readings: [late, received, ...fresh], countedThrough: t + 5 * 60_000 }]);
+    expect(result).toEqual({ ok: true, stored: expect.arrayContaining([late, received, ...fresh]), duplicates: [] });
+    expect((result as { stored: unknown[] }).stored).toHaveLength(32);
+    // 30 new readings: two BatchWriteItems (25 + 5), plain puts of the reading items.
+    const puts = batchWrites().map((c) => c.input.RequestItems![TABLE]!);
+    expect(puts.map((requests) => requests.length)).toEqual([25, 5]);
+    expect(puts[0]![0]).toEqual({ PutRequest: { Item: expect.objectContaining({ pk: 'SITE#s1#DEVICE#d1', sk: 'R#2026-01-01T10:10:00.000Z', temperatureC: 3 }) } });
+    // The late one (before the last counted) and the one without device time (new receive time on a redelivery)
+    // are put on condition, in a transaction.
+    expect(transactions()[0]!.input.TransactItems!.map((i) => [i.Put!.Item!.sk, i.Put!.ConditionExpression])).toEqual([
+      ['R#2026-01-01T10:01:00.000Z', 'attribute_not_exists(pk)'],
+      ['R#2026-01-01T10:07:00.000Z#r', 'attribute_not_exists(pk)'],
+      ['SEQ#9', 'attribute_not_exists(pk)'],
+    ]);
+  });
+
+  it('a reading at the last counted time is not new; without countedThrough nothing is written unconditionally', async () => {
+    dynamo.answer = () => ({});
+    await telemetry.putReadings([{ siteId: 's1', deviceId: 'd1', readings: [at(5)], countedThrough: t + 5 * 60_000 }]);
+    await telemetry.putReadings([{ siteId: 's1', deviceId: 'd2', readings: [at(6)] }]);
+    expect(batchWrites()).toHaveLength(0);
+    expect(transactions()).toHaveLength(2);
+  });
+
+  it('a BatchWriteItem that keeps failing fails the devices in it only', async () => {
+    dynamo.answer = (command) => {
+      if (command instanceof BatchWriteCommand) throw throttled();
+      return {};
+    };
+    const result = await telemetry.putReadings([
+      { siteId: 's1', deviceId: 'd1', readings: [at(10)], countedThrough: t },
+      { siteId: 's1', deviceId: 'd2', readings: [at(10)] },
+    ]);
+    expect(result).toEqual([{ ok: false, error: expect.anything() }, { ok: true, stored: [at(10)], duplicates: [] }]);
   });
 });
 

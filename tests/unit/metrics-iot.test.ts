@@ -1,7 +1,7 @@
-// ReadingsIngested and AlertsRaised from the telemetry queue's consumer (functions/iot/ingest-telemetry.ts): counted
+// ReadingsIngested and AlertsRaised from the telemetry stream's consumer (functions/iot/ingest-telemetry.ts): counted
 // once for what is really new, so a QoS 1 redelivery of the same message (readings already stored, excursion
 // already alerted on) counts nothing. The stores are fakes that behave like the table would.
-import type { Context, SQSEvent } from 'aws-lambda';
+import type { Context, KinesisStreamEvent } from 'aws-lambda';
 import { flushMetrics } from '#shared/metrics';
 import { emfFiguresOf } from './fixtures/emf';
 import { fridge } from './fixtures/iot-device';
@@ -51,9 +51,11 @@ describe('IoT ingest metrics', () => {
     readings: Array.from({ length: 20 }, (_, i) => ({ t: T0 + i * MIN, temperatureC: 9 })),
   };
 
-  /** An SQS batch of these rule outputs, as the telemetry queue's event source mapping hands it over. */
+  /** A Kinesis batch of these rule outputs, as the telemetry stream's event source mapping hands it over. */
   const batchOf = (...outputs: unknown[]) =>
-    ({ Records: outputs.map((output, i) => ({ messageId: `m${i}`, body: JSON.stringify(output) })) }) as unknown as SQSEvent;
+    ({
+      Records: outputs.map((output, i) => ({ kinesis: { sequenceNumber: String(49_000 + i), data: Buffer.from(JSON.stringify(output)).toString('base64') } })),
+    }) as unknown as KinesisStreamEvent;
 
   beforeEach(() => {
     table.readings.clear();

@@ -1,6 +1,6 @@
 // The packaged stack read as one template: the root's resources and every domain's nested stack's
 // (resources/nested-stacks.js), with the references the split rewrote put back, so a test can assert on the
-// stack as written (`{ Ref: 'TelemetryQueue' }`) wherever the plugin placed each resource.
+// stack as written (`{ Ref: 'TelemetryStream' }`) wherever the plugin placed each resource.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packagedTemplates, type Template } from '../../../scripts/check-template';
