@@ -47,7 +47,8 @@ const WARMUP_MESSAGES = 100;
  */
 const SUSTAINED_DRAIN_S = 2;
 /** ingestTelemetry's batching window (functions/iot/functions.yml), seconds. */
-const BATCH_WINDOW_S = Number(/ingestTelemetry:[\s\S]*?batchWindow: (\d+)/.exec(readFileSync(join(__dirname, '..', 'functions', 'iot', 'functions.yml'), 'utf8'))?.[1] ?? 0);
+const IOT_FUNCTIONS = readFileSync(join(__dirname, '..', 'functions', 'iot', 'functions.yml'), 'utf8');
+const BATCH_WINDOW_S = Number(/ingestTelemetry:[\s\S]*?batchWindow: (\d+)/.exec(IOT_FUNCTIONS)?.[1] ?? 0);
 const RAW_PUTS = 1_000;
 const RAW_CONCURRENCY = 16;
 /** Raw BatchWriteItem: this many readings, 25 a request (DynamoDB's limit), this many requests in flight. */

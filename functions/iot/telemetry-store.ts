@@ -6,8 +6,9 @@
 // A reading's put is conditional on it not existing, so a redelivery finds it stored and it is kept once; one
 // transaction carries the readings of many devices (up to 100 items). The exception: readings later than every
 // reading a committed batch counted (`SeriesReadings.countedThrough`, which only the telemetry stream's one batch
-// per device at a time makes safe) are new by construction and go out in BatchWriteItems, without a condition. Buckets are not counted reading by reading: a bucket is sealed, computed from the readings stored
-// in it, once the device has moved past it (or fell silent, or was decommissioned), and sealed again if a late
+// per device at a time makes safe) are new by construction and go out in BatchWriteItems, without a condition.
+// Buckets are not counted reading by reading: a bucket is sealed, computed from the readings stored in it, once
+// the device has moved past it (or fell silent, or was decommissioned), and sealed again if a late
 // reading lands in it. Stored readings only ever grow within their 7 days, so of two seals the one that counted
 // more is the right one: a seal only replaces a bucket that counted fewer readings. The open bucket (the one
 // holding the device's last reading) is computed from its readings when read.
