@@ -111,7 +111,13 @@ function cpuTicks(pid: number | undefined): number {
 }
 
 /** `dataDir` keeps tables on disk across restarts; without it everything lives in memory. */
-export async function startDynamoDbLocal(options: { port: number; dataDir?: string; onWaiting?: (message: string) => void }): Promise<DynamoDbLocal> {
+export async function startDynamoDbLocal(options: {
+  port: number;
+  dataDir?: string;
+  onWaiting?: (message: string) => void;
+  /** What the JVM prints once it answers (its exceptions) and an exit while running: a CI failure shows them. */
+  onAfterStart?: (message: string) => void;
+}): Promise<DynamoDbLocal> {
   assertJava();
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   const child: ChildProcess = spawn({
@@ -142,15 +148,32 @@ export async function startDynamoDbLocal(options: { port: number; dataDir?: stri
     kill: () => child.kill('SIGKILL'),
     onWaiting: options.onWaiting ?? ((message) => console.error(message)),
   });
-  // Once it answers, its chatter is not kept: the pipes are drained so the JVM never blocks on a full one.
+  // Once it answers, its output goes to onAfterStart line by line (else it is drained, so the JVM never blocks on a
+  // full pipe), and so does an exit before stop().
   child.stdout?.off('data', keep);
   child.stderr?.off('data', keep);
+  let stopping = false;
+  const report = options.onAfterStart;
+  if (report) {
+    for (const pipe of [child.stdout, child.stderr]) {
+      let partial = '';
+      pipe?.on('data', (chunk: Buffer) => {
+        const lines = (partial + chunk.toString()).split('\n');
+        partial = lines.pop() ?? '';
+        for (const line of lines) if (line.trim()) report(`dynamodb local: ${line.slice(0, 2_000)}`);
+      });
+    }
+    child.once('exit', (code, signal) => {
+      if (!stopping) report(`dynamodb local exited while running (code ${code}, signal ${signal}): every later call fails`);
+    });
+  }
   child.stdout?.resume();
   child.stderr?.resume();
   return {
     endpoint,
     client,
     async stop() {
+      stopping = true;
       client.destroy();
       if (child.exitCode === null) {
         child.kill('SIGTERM');

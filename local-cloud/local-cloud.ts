@@ -108,7 +108,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     };
     const childEnv = { ...process.env, ...env, ...portEnv(ports), ...options.serviceEnv };
 
-    const dynamodbStarting = startDynamoDbLocal({ port: ports.dynamodb, dataDir: options.dataDir, onWaiting: (message) => log(message) });
+    const dynamodbStarting = startDynamoDbLocal({ port: ports.dynamodb, dataDir: options.dataDir, onWaiting: (message) => log(message), onAfterStart: (message) => log(message) });
     // Registered before awaiting, so a failure elsewhere during start-up still stops the JVM.
     stops.push(async () => (await dynamodbStarting.catch(() => undefined))?.stop());
     const [service, dynamodb] = await Promise.all([resolveService(stage, childEnv), dynamodbStarting]);

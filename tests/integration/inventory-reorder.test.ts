@@ -42,6 +42,18 @@ function demandRun(runId: string, createdAt: number) {
   });
 }
 const publishRun = (runId: string, createdAt: number) => publishEvent(topicArn('events'), demandRun(runId, createdAt));
+/**
+ * The scheduled review (every 15 minutes; locally at :00, :15, :30 and :45) drafts for a low item too, under the
+ * service level of its moment, and a draft counts as on order: one it made since the setup is cancelled before
+ * what this suite asserts about on-order stock and "draft now".
+ */
+async function cancelJobDrafts(): Promise<void> {
+  const listed = await expectStatus(api('GET', `/sites/${site.siteId}/inventory/purchase-orders?status=draft`, { headers: bearer(site.manager) }), 200);
+  for (const po of listed.json.purchaseOrders as Array<{ purchaseOrderId: string; supplierId: string }>) {
+    if (po.supplierId !== supplierId) continue;
+    await expectStatus(api('POST', `/sites/${site.siteId}/inventory/purchase-orders/${po.purchaseOrderId}/actions`, { body: { action: 'cancel' }, headers: bearer(site.manager) }), 200);
+  }
+}
 const runIs = (runId: string) => eventually(async () => ((await suggestions()).forecast?.runId === runId ? true : undefined), 30_000, `run ${runId} learnt`);
 
 beforeAll(async () => {
@@ -65,6 +77,7 @@ beforeAll(async () => {
 
 describe('reorder suggestions from forecast.ingredient-demand', () => {
   it('par before any forecast and while the newest is stale; the forecast target once a fresh run arrives', async () => {
+    await cancelJobDrafts();
     const before = await suggestions();
     expect(before).toMatchObject({ siteId: site.siteId, forecast: null, serviceLevel: 0.95, z: 1.6449, currency: 'EUR', timeZone: 'Europe/Paris' });
     // Par 7.5 kg - 1 kg on hand: 6.5 kg, three 2.5 kg blocks.
@@ -78,6 +91,7 @@ describe('reorder suggestions from forecast.ingredient-demand', () => {
 
     await publishRun('fresh-run', Date.now() - 60 * 60 * 1000);
     await runIs('fresh-run');
+    await cancelJobDrafts();
     const fresh = await suggestions();
     expect(fresh.forecast).toMatchObject({ runId: 'fresh-run', fresh: true });
     const cheese = itemOf(fresh, cheeseId);
@@ -114,6 +128,7 @@ describe('reorder suggestions from forecast.ingredient-demand', () => {
     const packs = Math.ceil((days * 10_000 + 6978.9 - 1000) / 2500);
     expect(packs).toBeGreaterThan(3);
 
+    await cancelJobDrafts();
     const now = await expectStatus(api('POST', `/sites/${site.siteId}/inventory/purchase-orders/drafts`, { headers: bearer(site.manager) }), 200);
     expect(now.json.low).toEqual([cheeseId]);
     // Par would have drafted 3 blocks; the forecast's target drafts what the suggestion said.
