@@ -3,7 +3,7 @@
 // the demo data with its users.
 // `npm start`, the integration tests' global setup and the benchmarks all start it through this one function.
 import { startLocalCloud, type LocalCloud, type LocalCloudOptions } from '../local-cloud/local-cloud';
-import { DEMO_SITE_ID, seedDemoData, type DemoCredentials } from './seed/demo-data';
+import { DEMO_SITE_ID, publishDemoDirectory, writeDemoData, type DemoCredentials, type WrittenDemoData } from './seed/demo-data';
 import { installLocalCustomerRefKey } from './customer-ref-key';
 import { installLocalSigningKeys } from './signing-keys';
 import { runNightlyForecasts } from './seed/forecast-run';
@@ -25,6 +25,7 @@ export interface BrigadeStack extends LocalCloud {
 
 export async function startBrigadeStack(options: BrigadeStackOptions = {}): Promise<BrigadeStack> {
   const log = options.log ?? (() => undefined);
+  let writing: Promise<WrittenDemoData> | undefined;
   const cloud = await startLocalCloud({
     ...options,
     // What the functions, the tests and the benchmarks read to find the APIs and the stage.
@@ -41,14 +42,19 @@ export async function startBrigadeStack(options: BrigadeStackOptions = {}): Prom
     beforeFunctions: async (bootstrap) => {
       await installLocalSigningKeys(bootstrap);
       installLocalCustomerRefKey(bootstrap);
+      // The demo's records are written while serverless-offline starts (npm start's 15 s); awaited below, so a
+      // failure is reported there rather than as an unhandled rejection now.
+      writing = writeDemoData(bootstrap.env, bootstrap.stage);
+      writing.catch(() => undefined);
     },
   });
 
   try {
     const [seeded] = await Promise.all([
-      seedDemoData(cloud.env, cloud.stage).then((result) => {
-        log('demo data seeded', { created: result.created });
-        return result;
+      writing!.then(async (written) => {
+        const published = (await publishDemoDirectory(cloud.env, cloud.stage)).length;
+        log('demo data seeded', { created: written.created, published });
+        return written;
       }),
       options.whileSeeding?.(cloud),
     ]);

@@ -2,8 +2,9 @@
 // and its staff (profiles and two weeks of punches).
 // Passwords are generated on first start and kept in .local/demo-credentials.json (git-ignored), so they stay
 // the same across restarts. Conditional writes make seeding idempotent on a disk-backed store.
-// The seed writes the users and orders tables directly, past their outboxes, so it then publishes the directory
-// events and the menu settings' event of what it seeded itself (publishDemoDirectory), on every start.
+// The seed writes the users and orders tables directly, past their outboxes (writeDemoData), so once the functions
+// run it publishes the directory events and the menu settings' event of what it seeded itself
+// (publishDemoDirectory), on every start.
 import { ConditionalCheckFailedException, DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
@@ -62,7 +63,11 @@ type Env = Record<string, string | undefined>;
 
 const usersTableOf = (stage: string) => `brigade-${stage}-users`;
 
-export async function seedDemoData(env: Record<string, string>, stage: string) {
+/**
+ * The demo's records, written straight to DynamoDB: nothing here needs a function, so `npm start` runs it while
+ * serverless-offline starts. The directory's events (publishDemoDirectory) go once the functions answer.
+ */
+export async function writeDemoData(env: Record<string, string>, stage: string) {
   const db = DynamoDBDocumentClient.from(new DynamoDBClient(localClientConfig(env, 'DYNAMODB')));
   const usersTable = usersTableOf(stage);
   const now = new Date().toISOString();
@@ -72,7 +77,9 @@ export async function seedDemoData(env: Record<string, string>, stage: string) {
   if (await putOnce(db, () => db.send(new PutCommand({ TableName: usersTable, Item: { pk: 'SITES', sk: `SITE#${DEMO_SITE_ID}`, ...site }, ConditionExpression: 'attribute_not_exists(pk)' })))) created++;
 
   const credentials = demoCredentials(stage);
-  for (const person of credentials) {
+  // scrypt runs on libuv's threads: the three hashes at once take the time of one.
+  const passwordHashes = await Promise.all(credentials.map((person) => hashPassword(person.password)));
+  for (const [index, person] of credentials.entries()) {
     const sites = person.role === 'owner' ? [] : [DEMO_SITE_ID];
     const user = {
       userId: person.userId,
@@ -81,7 +88,7 @@ export async function seedDemoData(env: Record<string, string>, stage: string) {
       role: person.role,
       sites,
       status: 'active',
-      passwordHash: await hashPassword(person.password),
+      passwordHash: passwordHashes[index],
       createdAt: now,
       updatedAt: now,
       version: 1,
@@ -111,11 +118,12 @@ export async function seedDemoData(env: Record<string, string>, stage: string) {
     staffMember ? seedStaffDemo(db, stage, DEMO_SITE_ID, site.timeZone, { userId: staffMember.userId, name: 'Demo staff' }) : 0,
   ]);
   created += counts.reduce((sum, n) => sum + n, 0);
-  const published = (await publishDemoDirectory(env, stage)).length;
   // Thousands of items and seconds of work: the caller runs it once the stack is ready (npm start's 15 s).
   const history = () => (staffMember ? seedDemoHistory(db, stage, site, { userId: staffMember.userId, name: 'Demo staff' }) : Promise.resolve(0)).finally(() => db.destroy());
-  return { created, published, credentials, history };
+  return { created, credentials, history };
 }
+
+export type WrittenDemoData = Awaited<ReturnType<typeof writeDemoData>>;
 
 /** Thirteen weeks of trading before today, for analytics and forecasts (analytics-history.ts); once per store. */
 function seedDemoHistory(db: DynamoDBDocumentClient, stage: string, site: { siteId: string; timeZone: string; currency: string }, staffMember: { userId: string; name: string }) {
