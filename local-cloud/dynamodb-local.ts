@@ -24,6 +24,8 @@ export function assertJava(): void {
 export interface DynamoDbLocal {
   endpoint: string;
   client: DynamoDBClient;
+  /** The JVM's process id. */
+  pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -164,7 +166,9 @@ export async function startDynamoDbLocal(options: {
       });
     }
     child.once('exit', (code, signal) => {
-      if (!stopping) report(`dynamodb local exited while running (code ${code}, signal ${signal}): every later call fails`);
+      // Ctrl-C on npm start reaches the JVM too (same process group): that is a stop, not a failure.
+      const interrupted = signal === 'SIGINT' || signal === 'SIGTERM' || code === 130 || code === 143;
+      if (!stopping && !interrupted) report(`dynamodb local exited while running (code ${code}, signal ${signal}): every later call fails`);
     });
   }
   child.stdout?.resume();
@@ -172,6 +176,7 @@ export async function startDynamoDbLocal(options: {
   return {
     endpoint,
     client,
+    pid: child.pid,
     async stop() {
       stopping = true;
       client.destroy();
