@@ -1,5 +1,6 @@
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { messageJson } from '#shared/events';
 import { logger } from '#shared/logger';
 import { metricsFlush, recordEventArchived, recordEventNotArchived } from '#shared/metrics';
 import { archivedEnvelopeSchema, expiresAt, fitsInArchive, MAX_ENVELOPE_BYTES, snsNotificationSchema } from './archive-rules';
@@ -18,8 +19,8 @@ export const handler = middy<SQSEvent, SQSBatchResponse>()
     const failed: string[] = [];
     const toArchive: Array<{ messageId: string; input: ArchiveInput }> = [];
     for (const record of event.Records) {
-      const notification = snsNotificationSchema.safeParse(safeJson(record.body));
-      const parsed = notification.success ? archivedEnvelopeSchema.safeParse(safeJson(notification.data.Message)) : undefined;
+      const notification = snsNotificationSchema.safeParse(messageJson(record.body));
+      const parsed = notification.success ? archivedEnvelopeSchema.safeParse(messageJson(notification.data.Message)) : undefined;
       if (!notification.success || !parsed?.success) {
         // No site or time to file it under, and a retry never changes that: counted and logged, as every consumer
         // rejects it (shared/sns-consumer.ts).
@@ -53,11 +54,3 @@ export const handler = middy<SQSEvent, SQSBatchResponse>()
     });
     return { batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) };
   });
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}

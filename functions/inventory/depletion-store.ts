@@ -39,22 +39,38 @@ export interface DepletionIssue {
   lastSeenAt: string;
 }
 
+function recordOf(orderId: string, stored: Record<string, unknown>): DepletionRecord {
+  const { lines, applied, voidedAt, version, pending } = stored as unknown as OrderDepletion & Omit<DepletionRecord, 'state'>;
+  return { state: { orderId, lines, applied, ...(voidedAt === undefined ? {} : { voidedAt }) }, version, ...(pending ? { pending } : {}) };
+}
+
 export class DepletionStore {
   constructor(private readonly table: string) {}
 
   /** The order's depletion record and the stock items of `itemIds`, consistently, in one BatchGetItem. */
   async read(siteId: string, orderId: string, itemIds: readonly string[]): Promise<{ record?: DepletionRecord; items: Map<string, ItemRecord> }> {
-    const depletionKey = inventoryKeys.depletion(siteId, orderId);
-    const found = await batchGetAll(this.table, [depletionKey, ...itemIds.map((itemId) => inventoryKeys.item(siteId, itemId))], { consistentRead: true });
-    const items = new Map<string, ItemRecord>();
-    let record: DepletionRecord | undefined;
-    for (const stored of found) {
-      if (stored.sk === depletionKey.sk) {
-        const { lines, applied, voidedAt, version, pending } = stored as unknown as OrderDepletion & Omit<DepletionRecord, 'state'>;
-        record = { state: { orderId, lines, applied, ...(voidedAt === undefined ? {} : { voidedAt }) }, version, ...(pending ? { pending } : {}) };
-      } else items.set(stored.itemId as string, itemOf(stored));
+    return (await this.readMany([{ siteId, orderId, itemIds }]))[0]!;
+  }
+
+  /** `read` for several orders (of any sites) at once: one BatchGetItem, or one per 100 keys. */
+  async readMany(
+    reads: ReadonlyArray<{ siteId: string; orderId: string; itemIds: readonly string[] }>,
+  ): Promise<Array<{ record?: DepletionRecord; items: Map<string, ItemRecord> }>> {
+    const keyOf = (key: { pk: string; sk: string }) => `${key.pk}|${key.sk}`;
+    const keys = new Map<string, { pk: string; sk: string }>();
+    for (const { siteId, orderId, itemIds } of reads) {
+      for (const key of [inventoryKeys.depletion(siteId, orderId), ...itemIds.map((itemId) => inventoryKeys.item(siteId, itemId))]) keys.set(keyOf(key), key);
     }
-    return { ...(record ? { record } : {}), items };
+    const found = new Map((await batchGetAll(this.table, [...keys.values()], { consistentRead: true })).map((stored) => [keyOf(stored as { pk: string; sk: string }), stored]));
+    return reads.map(({ siteId, orderId, itemIds }) => {
+      const stored = found.get(keyOf(inventoryKeys.depletion(siteId, orderId)));
+      const items = new Map<string, ItemRecord>();
+      for (const itemId of itemIds) {
+        const item = found.get(keyOf(inventoryKeys.item(siteId, itemId)));
+        if (item) items.set(itemId, itemOf(item));
+      }
+      return { ...(stored ? { record: recordOf(orderId, stored) } : {}), items };
+    });
   }
 
   /**
@@ -86,33 +102,42 @@ export class DepletionStore {
     };
   }
 
-  /** One counting update per issue found, in the depletion's transaction (a replay, which writes nothing, counts nothing). */
-  issueWrites(siteId: string, orderId: string, unresolved: Unresolved, now: string): TransactItem[] {
-    const count = (key: { pk: string; sk: string }, fields: Record<string, string>): TransactItem => {
+  /**
+   * One counting update per issue record, in the depletion's transaction (a replay, which writes nothing, counts
+   * nothing). `found` is what each event met; an issue met by several events of one transaction (a batch,
+   * depletion-batch.ts) is one update adding their count, since a transaction names an item once. Within an event
+   * an issue counts once, however many lines name it.
+   */
+  issueWrites(found: ReadonlyArray<{ siteId: string; orderId: string; unresolved: Unresolved }>, now: string): TransactItem[] {
+    const counts = new Map<string, { key: { pk: string; sk: string }; fields: Record<string, string>; orderId: string; events: Set<string> }>();
+    const count = (id: string, key: { pk: string; sk: string }, fields: Record<string, string>, orderId: string, event: number) => {
+      const entry = counts.get(id) ?? { key, fields, orderId, events: new Set<string>() };
+      counts.set(id, { ...entry, fields, orderId, events: entry.events.add(String(event)) });
+    };
+    for (const [event, { siteId, orderId, unresolved }] of found.entries()) {
+      for (const { ingredientId } of unresolved.unknownIngredients) {
+        count(`${siteId}#I${ingredientId}`, inventoryKeys.unknownIngredient(siteId, ingredientId), { kind: 'unknown-ingredient', ingredientId }, orderId, event);
+      }
+      for (const { menuItemId, name } of unresolved.missingRecipes) {
+        count(`${siteId}#R${menuItemId}`, inventoryKeys.missingRecipe(siteId, menuItemId), { kind: 'missing-recipe', menuItemId, name }, orderId, event);
+      }
+      for (const { ingredientId, unit, message } of unresolved.unconvertible) {
+        count(`${siteId}#U${ingredientId}#${unit}`, inventoryKeys.unconvertibleUnit(siteId, ingredientId, unit), { kind: 'unconvertible-unit', ingredientId, unit, message }, orderId, event);
+      }
+    }
+    return [...counts.values()].map(({ key, fields, orderId, events }): TransactItem => {
       const all = { ...fields, lastOrderId: orderId, lastSeenAt: now };
       const names = Object.keys(all);
       return {
         Update: {
           TableName: this.table,
           Key: key,
-          UpdateExpression: `SET ${names.map((_, i) => `#f${i} = :f${i}`).join(', ')}, firstSeenAt = if_not_exists(firstSeenAt, :now) ADD occurrences :one`,
+          UpdateExpression: `SET ${names.map((_, i) => `#f${i} = :f${i}`).join(', ')}, firstSeenAt = if_not_exists(firstSeenAt, :now) ADD occurrences :count`,
           ExpressionAttributeNames: Object.fromEntries(names.map((name, i) => [`#f${i}`, name])),
-          ExpressionAttributeValues: { ...Object.fromEntries(Object.values(all).map((value, i) => [`:f${i}`, value])), ':now': now, ':one': 1 },
+          ExpressionAttributeValues: { ...Object.fromEntries(Object.values(all).map((value, i) => [`:f${i}`, value])), ':now': now, ':count': events.size },
         },
       };
-    };
-    // One update per record: a transaction names an item once.
-    const writes = new Map<string, TransactItem>();
-    for (const { ingredientId } of unresolved.unknownIngredients) {
-      writes.set(`I${ingredientId}`, count(inventoryKeys.unknownIngredient(siteId, ingredientId), { kind: 'unknown-ingredient', ingredientId }));
-    }
-    for (const { menuItemId, name } of unresolved.missingRecipes) {
-      writes.set(`R${menuItemId}`, count(inventoryKeys.missingRecipe(siteId, menuItemId), { kind: 'missing-recipe', menuItemId, name }));
-    }
-    for (const { ingredientId, unit, message } of unresolved.unconvertible) {
-      writes.set(`U${ingredientId}#${unit}`, count(inventoryKeys.unconvertibleUnit(siteId, ingredientId, unit), { kind: 'unconvertible-unit', ingredientId, unit, message }));
-    }
-    return [...writes.values()];
+    });
   }
 
   /** A page of the site's depletion issues (ingredients, recipes, then units, each in id order). */

@@ -25,26 +25,33 @@ import { stockOf, type OnHandRow, type StockChange } from './stock-store';
  */
 const DEPLETION_ATTEMPTS = 80;
 
+/** What depleting one event did: nothing (a replay), or how many movements it decided. */
+export interface DepletionOutcome {
+  replay: boolean;
+  movements: number;
+}
+
 /** The ingredients an event's lines consume: the stock items to read. */
-function ingredientsOf(event: DepletingEvent): string[] {
+export function ingredientsOf(event: DepletingEvent): string[] {
   const lines = event.type === 'order.line-added' || event.type === 'order.line-removed' ? [event.data.line] : event.data.lines;
   return [...new Set(lines.flatMap((line) => line.consumption.map((c) => c.ingredientId)))];
 }
 
-const depletable = (item: ItemRecord): DepletableItem => ({ itemId: item.itemId, baseUnit: item.baseUnit, units: item.units, depleteFrom: item.depleteFrom });
+export const depletable = (item: ItemRecord): DepletableItem => ({ itemId: item.itemId, baseUnit: item.baseUnit, units: item.units, depleteFrom: item.depleteFrom });
 
 function ledgerMovement(move: PendingMovement): Movement {
   return move.kind === 'waste' ? { kind: 'waste', location: move.location, quantity: move.quantity, reason: 'voided' } : { kind: move.kind, location: move.location, quantity: move.quantity };
 }
 
 /** Which event a chunk belongs to: its movements' ids, time and correlation. */
-type Decision = Pick<PendingDepletion, 'key' | 'at' | 'correlationId'>;
+export type Decision = Pick<PendingDepletion, 'key' | 'at' | 'correlationId'>;
 
 /**
  * The writes and events of one chunk of a decided event, on the on-hand read now: per item its on-hand rows and
- * movements, and the issues. `known` are stock items already read (others are read here).
+ * movements. Not the issues' counting updates, which the caller adds (a batch counts several events' at once).
+ * `known` are stock items already read (others are read here).
  */
-async function chunkWrites(siteId: string, orderId: string, decision: Decision, work: DepletionWork, known: ReadonlyMap<string, ItemRecord>, timeZone: string) {
+export async function chunkWrites(siteId: string, orderId: string, decision: Decision, work: DepletionWork, known: ReadonlyMap<string, ItemRecord>, timeZone: string) {
   // Stock given back may belong to items this event does not name (a line removed by a later snapshot).
   const moved = [...new Set(work.movements.map((m) => m.itemId))];
   const more = await itemStore.getMany(siteId, moved.filter((itemId) => !known.has(itemId)));
@@ -75,10 +82,7 @@ async function chunkWrites(siteId: string, orderId: string, decision: Decision, 
     events.push(...movements.map((movement) => movementRecorded(movement, item, stock.averageCost, decision.correlationId)));
     if (applied.some((a) => a.oversold)) logger.warn('stock sold below zero', { siteId, itemId, orderId });
   }
-  const writes: TransactItem[] = [
-    ...changes.flatMap((change) => stockStore.changeWrites(change, decision.at, timeZone)),
-    ...depletionStore.issueWrites(siteId, orderId, work.unresolved, decision.at),
-  ];
+  const writes: TransactItem[] = changes.flatMap((change) => stockStore.changeWrites(change, decision.at, timeZone));
   return { writes, events };
 }
 
@@ -90,7 +94,8 @@ async function finishPending(siteId: string, record: DepletionRecord, timeZone: 
     const { now, later } = nextChunk(pending);
     const rest = isDone(later) ? undefined : { ...pending, ...later };
     const { writes, events } = await chunkWrites(siteId, orderId, pending, now, new Map(), timeZone);
-    await stockStore.commit([depletionStore.pendingWrite(siteId, orderId, version, rest, new Date().toISOString()), ...writes], events);
+    const issues = depletionStore.issueWrites([{ siteId, orderId, unresolved: now.unresolved }], pending.at);
+    await stockStore.commit([depletionStore.pendingWrite(siteId, orderId, version, rest, new Date().toISOString()), ...writes, ...issues], events);
     logger.info('pending depletion chunk applied', { orderId, event: pending.key, movements: now.movements.length, left: later.movements.length });
     version += 1;
     pending = rest;
@@ -98,7 +103,7 @@ async function finishPending(siteId: string, record: DepletionRecord, timeZone: 
   return { state: record.state, version };
 }
 
-export async function depleteFromEvent(event: DepletingEvent): Promise<{ replay: boolean; movements: number }> {
+export async function depleteFromEvent(event: DepletingEvent): Promise<DepletionOutcome> {
   const { siteId } = event;
   const { orderId } = event.data;
   const timeZone = await siteStore.timeZoneOf(siteId);
@@ -120,7 +125,8 @@ export async function depleteFromEvent(event: DepletingEvent): Promise<{ replay:
         throw new Error(`order ${orderId}: ${event.type} leaves more pending movements than the depletion record holds`);
       }
       const { writes, events } = await chunkWrites(siteId, orderId, decision, now, items, timeZone);
-      await stockStore.commit([depletionStore.recordWrite(siteId, result.state, record?.version, decision.at, pending), ...writes], events);
+      const issues = depletionStore.issueWrites([{ siteId, orderId, unresolved: now.unresolved }], decision.at);
+      await stockStore.commit([depletionStore.recordWrite(siteId, result.state, record?.version, decision.at, pending), ...writes, ...issues], events);
       decided = result.movements.length;
       if (pending) {
         logger.info('depletion split over transactions', { orderId, movements: decided, pending: pending.movements.length });

@@ -1,6 +1,6 @@
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { eventEnvelopeSchema, type EventEnvelope } from '#shared/events';
+import { eventEnvelopeSchema, messageJson, type EventEnvelope } from '#shared/events';
 import { logger } from '#shared/logger';
 import { metricsFlush } from '#shared/metrics';
 import { notifyEvents } from './notify';
@@ -14,7 +14,7 @@ export const handler = middy<SQSEvent, SQSBatchResponse>()
     logger.resetKeys(); // an invocation of its own: no keys left over from the container's previous one
     const envelopes: Array<{ messageId: string; envelope: EventEnvelope }> = [];
     for (const record of event.Records) {
-      const parsed = eventEnvelopeSchema.safeParse(safeJson(record.body));
+      const parsed = eventEnvelopeSchema.safeParse(messageJson(record.body));
       // A malformed envelope will never parse on a retry: kept visible in the logs, and deleted.
       if (!parsed.success) logger.error('rejected malformed event', { messageId: record.messageId, issues: parsed.error.issues });
       else envelopes.push({ messageId: record.messageId, envelope: parsed.data });
@@ -29,11 +29,3 @@ export const handler = middy<SQSEvent, SQSBatchResponse>()
     }
     return { batchItemFailures: failed.map((f) => ({ itemIdentifier: f.messageId })) };
   });
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}

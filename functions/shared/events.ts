@@ -57,3 +57,12 @@ export function buildEvent<D extends Record<string, unknown>>(input: {
     data: contractData(input.type, input.source, input.data),
   };
 }
+
+/** A delivered message's body as JSON, or undefined when it is not JSON: the envelope's parse then says what is wrong. */
+export function messageJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

@@ -7,7 +7,7 @@ import type { SNSEvent, Context } from 'aws-lambda';
 import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDb } from './clients/dynamodb';
 import { isConditionFailure } from './dynamodb';
-import { eventEnvelopeSchema, type EventEnvelope } from './events';
+import { eventEnvelopeSchema, messageJson, type EventEnvelope } from './events';
 import { logger } from './logger';
 import { metricsFlush } from './metrics';
 
@@ -31,7 +31,7 @@ export function snsEventHandler(
   return middy<SNSEvent, void>().use(metricsFlush()).handler(async (event) => {
     logger.resetKeys(); // an invocation of its own: no keys left over from the container's previous one
     for (const record of event.Records) {
-      const parsed = eventEnvelopeSchema.safeParse(safeJson(record.Sns.Message));
+      const parsed = eventEnvelopeSchema.safeParse(messageJson(record.Sns.Message));
       if (!parsed.success) {
         // A malformed envelope will never parse on retry; keep it visible in the logs and move on.
         logger.error('rejected malformed event', { messageId: record.Sns.MessageId, issues: parsed.error.issues });
@@ -52,14 +52,6 @@ export function snsEventHandler(
       }
     }
   });
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }
 
 function receiptKey(options: EventConsumerOptions, eventId: string) {

@@ -1,7 +1,8 @@
 // Depletion from orders over the running stack: an order placed and paid through the orders API takes its recipe
 // from stock once (placed and paid carry the same lines); a void before preparation gives it back; the same SNS
 // message published twice on the real events topic depletes once; 50 orders of one item at once leave the exact
-// on-hand; an ingredient without a stock item and a menu item without a recipe are listed for the manager.
+// on-hand; an ingredient without a stock item and a menu item without a recipe are listed for the manager; a burst
+// of orders on shared and separate items, batched by the depletion queue, depletes each once.
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { bearer } from './support/identity';
 import { createStockItem, itemPath, orderPlaced, publishOrdersEvent, waitForTotal, type StockSite } from './support/inventory';
@@ -106,4 +107,39 @@ it('a line sold without a recipe is listed for the manager, counted once per eve
   await new Promise((resolve) => setTimeout(resolve, 1500));
   const again = await expectStatus(api('GET', `/sites/${site.siteId}/inventory/depletion-issues?limit=100`, { headers: bearer(site.manager) }), 200);
   expect(again.json.issues.find((i: { kind: string }) => i.kind === 'missing-recipe')).toMatchObject({ occurrences: 1 });
+});
+
+it('a burst of orders on shared and separate items, and without recipes, depletes each exactly once (batched)', async () => {
+  // The depletion queue hands the consumer up to 25 events at a time, depleted together (depletion-batch.ts): events
+  // on one item wait for the next round, the missing recipe's count adds up across the transaction.
+  const vegetables = ['onion', 'carrot', 'leek'];
+  await Promise.all(vegetables.map((itemId) => createStockItem(stock, { itemId, name: itemId, category: 'produce', baseUnit: 'g', units: [{ name: 'sack', quantity: 10, unit: 'kg' }], locations: ['walk-in'] })));
+  await Promise.all(vegetables.map((itemId) => receive(itemId, 1, 'sack')));
+  const issuesNow = async () => {
+    const res = await expectStatus(api('GET', `/sites/${site.siteId}/inventory/depletion-issues?limit=100`, { headers: bearer(site.manager) }), 200);
+    return (res.json.issues.find((i: { kind: string }) => i.kind === 'missing-recipe')?.occurrences as number | undefined) ?? 0;
+  };
+  const before = await issuesNow();
+  const sales = vegetables.flatMap((itemId) => Array.from({ length: 12 }, () => orderPlaced(site.siteId, [{ ingredientId: itemId, quantity: 50, unit: 'g' }])));
+  const unrecipied = Array.from({ length: 12 }, () => orderPlaced(site.siteId, []));
+  const events = [...sales, ...unrecipied].sort(() => Math.random() - 0.5);
+  await Promise.all(events.map(publishOrdersEvent));
+  await Promise.all(vegetables.map((itemId) => waitForTotal(stock, itemId, 10_000 - 12 * 50, 60_000)));
+  for (const itemId of vegetables) {
+    const ledger = await expectStatus(api('GET', `${itemPath(site.siteId, itemId)}/movements?limit=100`, { headers: bearer(site.staff) }), 200);
+    const sold = ledger.json.movements.filter((m: { kind: string }) => m.kind === 'sale');
+    expect(sold).toHaveLength(12);
+    // Every sale saw the one before it.
+    expect(sold.map((m: { changes: Array<{ before: number }> }) => m.changes[0]!.before / 1000).sort((a: number, b: number) => b - a)).toEqual(Array.from({ length: 12 }, (_, i) => 10_000 - 50 * i));
+  }
+  await eventually(async () => ((await issuesNow()) === before + 12 ? true : undefined), 30_000, `missing recipe counted ${before + 12} times`);
+  const records = await Promise.all(
+    events.map(async (event) => {
+      const { Items = [] } = await dynamo.send(
+        new QueryCommand({ TableName: tableName('inventory'), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `SITE#${site.siteId}#ORDER#${event.data.orderId as string}` } }),
+      );
+      return Items.filter((item) => item.sk === 'DEPLETION').map((item) => item.version as number);
+    }),
+  );
+  expect(records).toEqual(events.map(() => [1]));
 });

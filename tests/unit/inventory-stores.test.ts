@@ -98,35 +98,58 @@ describe('DepletionStore', () => {
 
   it('counts each issue once per event, however many lines name it', () => {
     const writes = depletions.issueWrites(
-      'bistro',
-      'o1',
-      {
+      [
+        {
+          siteId: 'bistro',
+          orderId: 'o1',
+          unresolved: {
         unknownIngredients: [{ ingredientId: 'cheddar', lineIds: ['L1', 'L2'] }],
         missingRecipes: [
           { menuItemId: 'soda', name: 'Soda', lineId: 'L3' },
           { menuItemId: 'soda', name: 'Soda', lineId: 'L4' },
         ],
-        unconvertible: [{ ingredientId: 'lemon', unit: 'g', lineId: 'L5', message: 'g does not convert for item lemon' }],
-      },
+            unconvertible: [{ ingredientId: 'lemon', unit: 'g', lineId: 'L5', message: 'g does not convert for item lemon' }],
+          },
+        },
+      ],
       NOW,
     );
     expect(writes.map((w) => w.Update?.Key?.sk)).toEqual(['INGREDIENT#cheddar', 'RECIPE#soda', 'UNIT#lemon#g']);
-    expect(writes[0]!.Update!.UpdateExpression).toContain('ADD occurrences :one');
+    expect(writes[0]!.Update!.UpdateExpression).toContain('ADD occurrences :count');
+    expect(writes.map((w) => w.Update!.ExpressionAttributeValues![':count'])).toEqual([1, 1, 1]);
+  });
+
+  it('counts an issue several events of one transaction met once, adding their count, with the last order', () => {
+    const soda = (orderId: string, siteId = 'bistro') => ({ siteId, orderId, unresolved: { unknownIngredients: [], unconvertible: [], missingRecipes: [{ menuItemId: 'soda', name: 'Soda', lineId: 'L1' }] } });
+    const writes = depletions.issueWrites([soda('o1'), soda('o2'), soda('o3', 'cafe'), soda('o4')], NOW);
+    expect(writes.map((w) => [w.Update!.Key, w.Update!.ExpressionAttributeValues![':count']])).toEqual([
+      [{ pk: 'SITE#bistro#UNRESOLVED', sk: 'RECIPE#soda' }, 3],
+      [{ pk: 'SITE#cafe#UNRESOLVED', sk: 'RECIPE#soda' }, 1],
+    ]);
+    expect(Object.values(writes[0]!.Update!.ExpressionAttributeValues!)).toContain('o4');
   });
 });
 
 describe('the orders-events subscription', () => {
   const functions = parse(readFileSync(join(__dirname, '../../functions/inventory/functions.yml'), 'utf8'));
-  const sns = functions.depleteFromOrders.events[0].sns;
+  const resources = parse(readFileSync(join(__dirname, '../../functions/inventory/resources.yml'), 'utf8')).Resources;
+  const subscription = resources.InventoryDepletionSubscription.Properties;
 
-  it('takes exactly the events depletion-rules.ts handles, by message attribute', () => {
-    expect(sns.filterPolicyScope).toBe('MessageAttributes');
-    expect([...sns.filterPolicy.type].sort()).toEqual([...DEPLETING_EVENTS].sort());
+  it('takes exactly the events depletion-rules.ts handles, by message attribute, into the depletion queue', () => {
+    expect(subscription).toMatchObject({ TopicArn: { Ref: 'EventsTopic' }, Protocol: 'sqs', Endpoint: { 'Fn::GetAtt': ['InventoryDepletionQueue', 'Arn'] }, RawMessageDelivery: true });
+    expect(subscription.FilterPolicyScope).toBe('MessageAttributes');
+    expect([...subscription.FilterPolicy.type].sort()).toEqual([...DEPLETING_EVENTS].sort());
   });
 
-  it('sends what keeps failing to the domain’s dead-letter queue', () => {
-    expect(sns.redrivePolicy).toEqual({ deadLetterTargetRef: 'InventoryDeadLetterQueue' });
-    expect(functions.depleteFromOrders.destinations.onFailure.arn).toEqual({ 'Fn::GetAtt': ['InventoryDeadLetterQueue', 'Arn'] });
+  it('is consumed in batches that report their failures, and sends what keeps failing to the domain’s dead-letter queue', () => {
+    expect(functions.depleteFromOrders.events).toEqual([
+      { sqs: { arn: { 'Fn::GetAtt': ['InventoryDepletionQueue', 'Arn'] }, batchSize: 25, maximumBatchingWindow: 1, functionResponseType: 'ReportBatchItemFailures' } },
+    ]);
+    const dlq = { 'Fn::GetAtt': ['InventoryDeadLetterQueue', 'Arn'] };
+    expect(resources.InventoryDepletionQueue.Properties.RedrivePolicy).toEqual({ deadLetterTargetArn: dlq, maxReceiveCount: 5 });
+    expect(subscription.RedrivePolicy).toEqual({ deadLetterTargetArn: dlq });
+    // AWS's advice for an SQS event source: a visibility timeout of six times the function's.
+    expect(resources.InventoryDepletionQueue.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * functions.depleteFromOrders.timeout);
   });
 });
 
