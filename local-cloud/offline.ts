@@ -5,6 +5,8 @@ import { OSLS_BIN, PROJECT_ROOT } from './service-definition';
 
 /** Removes the entries serverless-offline and hapi both put in the CORS lists (see the file). */
 const CORS_HEADERS_PRELOAD = join(__dirname, 'offline-cors-headers.cjs');
+/** Responses uncompressed, as API Gateway sends them (see the file). */
+const UNCOMPRESSED_PRELOAD = join(__dirname, 'offline-uncompressed.cjs');
 /** Runs each invocation in an invocation context of its own, as Lambda Managed Instances do (see the file). */
 const INVOCATION_SCOPE_PRELOAD = join(__dirname, 'offline-invocation-scope.cjs');
 /**
@@ -25,7 +27,7 @@ export async function startOffline(options: {
   timeoutMs?: number;
   signal?: AbortSignal;
 }): Promise<OfflineProcess> {
-  const preloads = ['--require', CORS_HEADERS_PRELOAD, '--require', INVOCATION_SCOPE_PRELOAD];
+  const preloads = ['--require', CORS_HEADERS_PRELOAD, '--require', UNCOMPRESSED_PRELOAD, '--require', INVOCATION_SCOPE_PRELOAD];
   const child: ChildProcess = spawn(process.execPath, [...preloads, OSLS_BIN, 'offline', 'start', '--stage', options.stage], {
     cwd: PROJECT_ROOT,
     env: { ...options.env, AWS_LAMBDA_MAX_CONCURRENCY: MAX_CONCURRENCY },

@@ -1,10 +1,11 @@
 // The CORS headers a browser sees, on every kind of response, match serverless.yml's provider.httpApi.cors and
 // name each entry once. Regression: locally, serverless-offline and hapi both wrote the exposed headers, so every
 // response carried `access-control-expose-headers: x-correlation-id,retry-after,x-correlation-id,retry-after`.
+// Responses are sent uncompressed, as an HTTP API sends them.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { api } from './support/target';
+import { api, apiUrl } from './support/target';
 
 interface HttpApiCors {
   allowedOrigins: string[];
@@ -84,5 +85,17 @@ describe('CORS headers', () => {
     });
     expect([200, 204]).toContain(res.status);
     expectCorsHeadersFromConfig(res.headers, ['access-control-allow-origin', 'access-control-allow-methods', 'access-control-allow-headers']);
+  });
+});
+
+describe('compression, as an HTTP API answers', () => {
+  it('a large response is sent uncompressed, even to a client that accepts gzip', async () => {
+    // An HTTP API never compresses; locally hapi would gzip anything of 1 KB or more (offline-uncompressed.cjs).
+    const res = await fetch(`${apiUrl}/openapi.json`, { headers: { 'accept-encoding': 'gzip, deflate, br' } });
+    const body = await res.text();
+    expect(res.status).toBe(200);
+    expect(body.length).toBeGreaterThan(1024);
+    expect(res.headers.get('content-encoding')).toBeNull();
+    expect(Number(res.headers.get('content-length'))).toBe(Buffer.byteLength(body));
   });
 });
