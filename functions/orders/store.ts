@@ -1,6 +1,7 @@
 // DynamoDB access for the orders table only (menu, orders, payments: one domain, one table).
 //   SITE#{site}#MENU / SETTINGS                 ordering settings: time zone, currency, business-day start
 //   SITE#{site}#MENU / CATEGORY#{categoryId}    a menu category
+//   SITE#{site}#MENU / CATEGORY-NAMES           every category's name (n#{categoryId}), for the order's read
 //   SITE#{site}#MENU / ITEM#{itemId}            a menu item (price, tax, modifiers, recipe, 86 state, countdown)
 //   SITE#{site}#ORDER#{orderId} / ORDER         an order, its lines, payments and refunds in one item
 //   SITE#{site}#TICKETS / DAY#{businessDay}     the ticket counter of a business day
@@ -10,9 +11,9 @@
 // Indexes: byDay (dayPk = SITE#{site}#DAY#{day}, daySk = {placedAt}#{orderId}) lists a business day's orders;
 // active (activePk = SITE#{site}#ACTIVE, activeSk = {placedAt}#{orderId}) holds only orders not closed or
 // voided, oldest first; outbox (outboxShard, outboxAt) is the relay's.
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDb } from '#shared/clients/dynamodb';
-import { batchGetAll, conditionFailedAt, isConditionFailure, isTransactionConflict, queryAll, queryPage, VersionConflictError } from '#shared/dynamodb';
+import { batchGetAll, conditionFailedAt, isTransactionConflict, queryAll, queryPage, retryOnConflict, VersionConflictError } from '#shared/dynamodb';
 import { ConflictError, UnprocessableError } from '#shared/errors';
 import type { EventEnvelope } from '#shared/events';
 import { IdempotencyKeyTakenError } from '#shared/idempotency';
@@ -31,6 +32,7 @@ const menuPk = (siteId: string) => `SITE#${siteId}#MENU`;
 export const menuKeys = {
   settings: (siteId: string) => ({ pk: menuPk(siteId), sk: 'SETTINGS' }),
   category: (siteId: string, categoryId: string) => ({ pk: menuPk(siteId), sk: `CATEGORY#${categoryId}` }),
+  categoryNames: (siteId: string) => ({ pk: menuPk(siteId), sk: 'CATEGORY-NAMES' }),
   item: (siteId: string, itemId: string) => ({ pk: menuPk(siteId), sk: `ITEM#${itemId}` }),
 };
 const orderKey = (siteId: string, orderId: string) => ({ pk: `SITE#${siteId}#ORDER#${orderId}`, sk: 'ORDER' });
@@ -38,10 +40,19 @@ const ticketKey = (siteId: string, businessDay: string) => ({ pk: `SITE#${siteId
 const dayPk = (siteId: string, businessDay: string) => `SITE#${siteId}#DAY#${businessDay}`;
 const activePk = (siteId: string) => `SITE#${siteId}#ACTIVE`;
 
+/** A category's attribute on the site's category-names item. */
+const categoryNameAttribute = (categoryId: string) => `n#${categoryId}`;
+/** Names one update expression fills at once (its 4 KB holds about this many, with ids of 36 characters). */
+const MAX_BACKFILLED_CATEGORIES = 60;
+
+function categoryNamesOf(item: Record<string, unknown>): Map<string, string> {
+  return new Map(Object.entries(item).flatMap(([attribute, value]) => (attribute.startsWith('n#') ? [[attribute.slice(2), String(value)] as const] : [])));
+}
+
 /** The menu moved under an order being written (price, 86, countdown): the service re-reads and retries. */
 export class StaleMenuError extends Error {}
 
-/** What placing an order reads, in one BatchGetItem and a Query of the categories beside it. */
+/** What placing an order reads, in one BatchGetItem. */
 export interface OrderReads {
   settings: MenuSettingsRecord | undefined;
   items: Map<string, MenuItemRecord>;
@@ -70,23 +81,6 @@ export class OrdersStore {
   private async get<T>(key: { pk: string; sk: string }): Promise<T | undefined> {
     const { Item } = await dynamoDb().send(new GetCommand({ TableName: this.table, Key: key, ConsistentRead: true }));
     return Item ? recordOf<T>(Item) : undefined;
-  }
-
-  private async put(key: { pk: string; sk: string }, record: object, previousVersion: number | undefined, conflict: () => ConflictError): Promise<void> {
-    try {
-      await dynamoDb().send(
-        new PutCommand({
-          TableName: this.table,
-          Item: { ...key, ...record },
-          ...(previousVersion === undefined
-            ? { ConditionExpression: 'attribute_not_exists(pk)' }
-            : { ConditionExpression: 'version = :version', ExpressionAttributeValues: { ':version': previousVersion } }),
-        }),
-      );
-    } catch (error) {
-      if (isConditionFailure(error)) throw conflict();
-      throw error;
-    }
   }
 
   // --- menu ----------------------------------------------------------------------------------------------------
@@ -119,8 +113,36 @@ export class OrdersStore {
     return this.get(menuKeys.category(siteId, categoryId));
   }
 
-  putCategory(category: CategoryRecord, previousVersion: number | undefined): Promise<void> {
-    return this.put(menuKeys.category(category.siteId, category.categoryId), category, previousVersion, () => new VersionConflictError('category'));
+  /**
+   * The category, and its name on the site's category-names item in the same transaction, so an order reads every
+   * name with its menu items. Two category writes at once both update that item: the loser of that race (not of the
+   * category's version) tries again.
+   */
+  async putCategory(category: CategoryRecord, previousVersion: number | undefined): Promise<void> {
+    const write: TransactItem = {
+      Put: {
+        TableName: this.table,
+        Item: { ...menuKeys.category(category.siteId, category.categoryId), ...category },
+        ...(previousVersion === undefined
+          ? { ConditionExpression: 'attribute_not_exists(pk)' }
+          : { ConditionExpression: 'version = :version', ExpressionAttributeValues: { ':version': previousVersion } }),
+      },
+    };
+    const name: TransactItem = {
+      Update: {
+        TableName: this.table,
+        Key: menuKeys.categoryNames(category.siteId),
+        UpdateExpression: 'SET #name = :name',
+        ExpressionAttributeNames: { '#name': categoryNameAttribute(category.categoryId) },
+        ExpressionAttributeValues: { ':name': category.name },
+      },
+    };
+    try {
+      await retryOnConflict(() => this.commit([write, name], []), { retryIf: isTransactionConflict });
+    } catch (error) {
+      if (conditionFailedAt(error, 0) || isTransactionConflict(error)) throw new VersionConflictError('category');
+      throw error;
+    }
   }
 
   async listMenu(siteId: string) {
@@ -145,8 +167,9 @@ export class OrdersStore {
   }
 
   /**
-   * The names of the site's categories, by id: what a line records of its item's category. One Query of the menu's
-   * categories (a handful per site), not a read per item, since an item's category is known only once it is read.
+   * The names of the site's categories, by id: what a line records of its item's category. Read with the order's
+   * menu items from the category-names item (`putCategory` keeps it); a site whose item is not yet complete (its
+   * categories written before it existed, or by a seed) has it filled from one Query of its categories, once.
    */
   async categoryNames(siteId: string): Promise<Map<string, string>> {
     const categories = await queryAll({
@@ -160,25 +183,48 @@ export class OrdersStore {
   }
 
   /**
-   * The settings, the menu items and the request's idempotency record in one consistent BatchGetItem: an order is
-   * priced from the menu as it is now (its transaction checks that it still is), and a replay does no other work.
-   * The category names come from a Query made at the same time, so the order still waits on one round trip here.
+   * Fills the category-names item from the categories and marks it complete. A name already on it stays
+   * (`if_not_exists`): it was written by a category write, which is newer than this Query may be. A menu of more
+   * categories than one update expression holds keeps being read by Query.
+   */
+  private async completeCategoryNames(siteId: string): Promise<Map<string, string>> {
+    const names = await this.categoryNames(siteId);
+    if (names.size > MAX_BACKFILLED_CATEGORIES) return names;
+    const ids = [...names.keys()];
+    await dynamoDb().send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: menuKeys.categoryNames(siteId),
+        UpdateExpression: `SET complete = :complete${ids.map((_, i) => `, #n${i} = if_not_exists(#n${i}, :n${i})`).join('')}`,
+        // DynamoDB refuses an empty ExpressionAttributeNames: a menu without categories sends none.
+        ...(ids.length > 0 ? { ExpressionAttributeNames: Object.fromEntries(ids.map((id, i) => [`#n${i}`, categoryNameAttribute(id)])) } : {}),
+        ExpressionAttributeValues: { ':complete': true, ...Object.fromEntries(ids.map((id, i) => [`:n${i}`, names.get(id)!])) },
+      }),
+    );
+    return names;
+  }
+
+  /**
+   * The settings, the menu items, the category names and the request's idempotency record in one consistent
+   * BatchGetItem: an order is priced from the menu as it is now (its transaction checks that it still is), and a
+   * replay does no other work.
    */
   async readForOrder(siteId: string, itemIds: string[], idempotencyKey: { pk: string; sk: string }): Promise<OrderReads> {
     const settingsKey = menuKeys.settings(siteId);
+    const namesKey = menuKeys.categoryNames(siteId);
     const itemKeys = [...new Set(itemIds)].map((itemId) => menuKeys.item(siteId, itemId));
-    const [found, categoryNames] = await Promise.all([
-      batchGetAll(this.table, [settingsKey, ...itemKeys, idempotencyKey], { consistentRead: true }),
-      this.categoryNames(siteId),
-    ]);
+    const found = await batchGetAll(this.table, [settingsKey, namesKey, ...itemKeys, idempotencyKey], { consistentRead: true });
     const matches = (key: { pk: string; sk: string }) => (item: Record<string, unknown>) => item.pk === key.pk && item.sk === key.sk;
     const settings = found.find(matches(settingsKey));
+    const names = found.find(matches(namesKey));
     const items = found.filter((item) => String(item.sk).startsWith('ITEM#')).map((item) => recordOf<MenuItemRecord>(item));
+    const idempotencyRecord = found.find(matches(idempotencyKey));
     return {
       settings: settings ? recordOf<MenuSettingsRecord>(settings) : undefined,
       items: new Map(items.map((record) => [record.itemId, record])),
-      categoryNames,
-      idempotencyRecord: found.find(matches(idempotencyKey)),
+      // A replay needs no names, nor does a site that takes no orders yet (no settings: refused).
+      categoryNames: names?.complete === true ? categoryNamesOf(names) : idempotencyRecord || !settings ? new Map() : await this.completeCategoryNames(siteId),
+      idempotencyRecord,
     };
   }
 

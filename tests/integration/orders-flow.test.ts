@@ -113,6 +113,19 @@ describe('placing an order', () => {
     expect(a.businessDay).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect(b.businessDay).toBe(a.businessDay);
   });
+
+  it("each line keeps its category's name as it was when ordered: new, renamed, and two created at once", async () => {
+    // The names are read with the menu items (the category-names item each category write keeps, store.ts).
+    const post = (name: string) => expectStatus(api('POST', `/sites/${site.siteId}/menu/categories`, { body: { name }, headers: bearer(site.manager) }), 201);
+    const [grill, bar] = await Promise.all([post('Grill'), post('Bar')]);
+    const itemIn = async (category: { json: any }, name: string) =>
+      (await expectStatus(api('POST', `/sites/${site.siteId}/menu/items`, { body: { categoryId: category.json.categoryId, name, price: 1000, taxRate: '10', station: 'kitchen' }, headers: bearer(site.manager) }), 201)).json.itemId as string;
+    const [steak, spritz] = [await itemIn(grill, 'Rib-eye'), await itemIn(bar, 'Spritz')];
+    const names = (order: any) => order.lines.map((line: any) => line.categoryName);
+    expect(names(await newOrder([{ itemId: steak, quantity: 1 }, { itemId: spritz, quantity: 1 }]))).toEqual(['Grill', 'Bar']);
+    await expectStatus(api('PATCH', `/sites/${site.siteId}/menu/categories/${grill.json.categoryId}`, { body: { name: 'Grill & smoke' }, headers: bearer(site.manager) }), 200);
+    expect(names(await newOrder([{ itemId: steak, quantity: 1 }]))).toEqual(['Grill & smoke']);
+  });
 });
 
 describe('the kitchen flow', () => {

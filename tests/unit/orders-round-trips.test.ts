@@ -1,7 +1,7 @@
 // POST /sites/{siteId}/orders on a warm container, counted at the SDK clients: at most 4 DynamoDB round trips
-// (revocation check, one BatchGetItem with the categories' Query beside it, the ticket counter, one
-// TransactWriteItems) and no SNS publish on the
-// request path (the table's stream relays the outbox). The Idempotency-Key's record commits in the order's own
+// (revocation check, one BatchGetItem with the category names, the ticket counter, one TransactWriteItems; a
+// site's first order after its categories were written another way fills the names from a Query, once) and no SNS
+// publish on the request path (the table's stream relays the outbox). The Idempotency-Key's record commits in the order's own
 // transaction with the exact bytes answered; a replay is 2 round trips; a concurrent twin replays the winner.
 import { BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
@@ -45,6 +45,8 @@ let token: string;
 
 /** The orders table as the stub answers it: the menu, plus whatever idempotency records transactions committed. */
 let committed: Map<string, Record<string, unknown>>;
+/** The site's category-names item (store.ts), complete unless a test says otherwise. */
+let categoryNames: Record<string, unknown> | undefined;
 
 beforeAll(async () => {
   const { publicKey, privateKey } = await generateKeyPair('ES256');
@@ -65,6 +67,7 @@ const tableAnswer = (command: { input: Record<string, any> }): unknown => {
     if (table === REVOCATIONS_TABLE) return { Responses: { [table]: [] } };
     const menu = [
       { pk: 'SITE#site-1#MENU', sk: 'SETTINGS', ...settings },
+      ...(categoryNames ? [{ pk: 'SITE#site-1#MENU', sk: 'CATEGORY-NAMES', ...categoryNames }] : []),
       { pk: 'SITE#site-1#MENU', sk: 'ITEM#burger', ...burger },
       { pk: 'SITE#site-1#MENU', sk: 'ITEM#fries', ...fries },
       ...committed.values(),
@@ -86,6 +89,7 @@ const tableAnswer = (command: { input: Record<string, any> }): unknown => {
 
 beforeEach(() => {
   committed = new Map();
+  categoryNames = { complete: true, 'n#mains': 'Mains', 'n#drinks': 'Drinks' };
   dynamo.answer = tableAnswer;
 });
 
@@ -110,6 +114,7 @@ const calls = () => dynamo.sent.map((command) => command.constructor.name);
 describe('POST /sites/{siteId}/orders round trips (warm container)', () => {
   beforeAll(async () => {
     committed = new Map();
+    categoryNames = { complete: true, 'n#mains': 'Mains' };
     dynamo.answer = tableAnswer;
     expect((await post('warm-up-order-key')).statusCode).toBe(201); // loads the JWKS once per container
   });
@@ -119,9 +124,10 @@ describe('POST /sites/{siteId}/orders round trips (warm container)', () => {
     snsSent.length = 0;
     const response = await post('first-order-key-1');
     expect(response.statusCode).toBe(201);
-    expect(calls()).toEqual(['BatchGetCommand', 'BatchGetCommand', 'QueryCommand', 'UpdateCommand', 'TransactWriteCommand']);
+    expect(calls()).toEqual(['BatchGetCommand', 'BatchGetCommand', 'UpdateCommand', 'TransactWriteCommand']);
     expect(snsSent).toEqual([]);
-    const transaction = dynamo.sent[4]!.input.TransactItems as Array<{ Put?: { Item: Record<string, any> }; ConditionCheck?: unknown }>;
+    expect(dynamo.sent[1]!.input.RequestItems[ORDERS_TABLE].Keys).toContainEqual({ pk: 'SITE#site-1#MENU', sk: 'CATEGORY-NAMES' });
+    const transaction = dynamo.sent[3]!.input.TransactItems as Array<{ Put?: { Item: Record<string, any> }; ConditionCheck?: unknown }>;
     const record = transaction.find((item) => item.Put?.Item.sk === 'IDEMPOTENCY')!.Put!.Item;
     expect(record).toMatchObject({ status: 'COMPLETED', response: { status: 201, body: response.body, headers: { location: expect.stringMatching(/^\/sites\/site-1\/orders\//) } } });
     expect(transaction.filter((item) => item.Put?.Item.sk === 'OUTBOX').map((item) => item.Put!.Item.eventType)).toEqual(['order.placed']);
@@ -177,7 +183,7 @@ describe('POST /sites/{siteId}/orders round trips (warm container)', () => {
     const first = await post('replayed-order-key');
     dynamo.sent.length = 0;
     const replay = await post('replayed-order-key');
-    expect(calls()).toEqual(['BatchGetCommand', 'BatchGetCommand', 'QueryCommand']);
+    expect(calls()).toEqual(['BatchGetCommand', 'BatchGetCommand']);
     expect(replay.statusCode).toBe(201);
     expect(replay.body).toBe(first.body);
     expect(replay.headers).toMatchObject({ 'idempotent-replayed': 'true', location: first.headers!.location });
@@ -194,7 +200,21 @@ describe('POST /sites/{siteId}/orders round trips (warm container)', () => {
     } finally {
       body.lines = original;
     }
-    expect(calls()).toEqual(['BatchGetCommand', 'BatchGetCommand', 'QueryCommand']);
+    expect(calls()).toEqual(['BatchGetCommand', 'BatchGetCommand']);
+  });
+
+  it('a site whose category names are not yet complete fills them from one Query, keeping names a category write put there', async () => {
+    categoryNames = { 'n#drinks': 'Soft drinks' }; // written by a category write since; no `complete`
+    dynamo.sent.length = 0;
+    const response = await post('first-order-after-seed');
+    expect(response.statusCode).toBe(201);
+    expect(calls()).toEqual(['BatchGetCommand', 'BatchGetCommand', 'QueryCommand', 'UpdateCommand', 'UpdateCommand', 'TransactWriteCommand']);
+    const fill = dynamo.sent[3]!.input;
+    expect(fill.Key).toEqual({ pk: 'SITE#site-1#MENU', sk: 'CATEGORY-NAMES' });
+    expect(fill.UpdateExpression).toBe('SET complete = :complete, #n0 = if_not_exists(#n0, :n0)');
+    expect(fill.ExpressionAttributeNames).toEqual({ '#n0': 'n#mains' });
+    expect(fill.ExpressionAttributeValues).toEqual({ ':complete': true, ':n0': 'Mains' });
+    expect(JSON.parse(response.body!).lines[0]).toMatchObject({ categoryId: 'mains', categoryName: 'Mains' });
   });
 
   it('a concurrent twin that commits first wins: the loser writes nothing and replays the winner', async () => {
@@ -212,7 +232,7 @@ describe('POST /sites/{siteId}/orders round trips (warm container)', () => {
     };
     dynamo.sent.length = 0;
     const loser = await post('twin-order-key');
-    expect(calls()).toEqual(['BatchGetCommand', 'BatchGetCommand', 'QueryCommand', 'UpdateCommand', 'TransactWriteCommand', 'GetCommand']);
+    expect(calls()).toEqual(['BatchGetCommand', 'BatchGetCommand', 'UpdateCommand', 'TransactWriteCommand', 'GetCommand']);
     expect(loser.statusCode).toBe(201);
     expect(loser.body).toBe(winner.body);
     expect(loser.headers).toMatchObject({ 'idempotent-replayed': 'true' });
