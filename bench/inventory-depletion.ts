@@ -1,5 +1,6 @@
 // Depletion throughput: order.paid events published on the local SNS events topic and depleted by the running
-// stack's depleteFromOrders consumer (SNS delivery → Lambda → reads → one TransactWriteItems per event), against
+// stack's depleteFromOrders consumer (SNS → the depletion queue → batches of up to 25 → reads → as few
+// TransactWriteItems as the batch allows, depletion-batch.ts), against
 // the raw DynamoDB Local rate of TransactWriteItems of the same shape (same item count per transaction, the same
 // items contended for, and on rows of their own) measured in the same run, in alternating rounds. Verifies the exact
 // on-hand at the end and that no event was lost or applied twice.
@@ -27,7 +28,7 @@ const ROUNDS = 5;
 const PER_ROUND = N / ROUNDS;
 /** Publishing clients at once: SNS accepts faster than the consumer drains, so this only fills the queue. */
 const PUBLISH_CONCURRENCY = 16;
-/** The raw side's writers at once; the SNS emulator's deliveries to the consumer are concurrent too. */
+/** The raw side's writers at once; the consumer's queue has 5 pollers, each a batch at a time. */
 const RAW_CONCURRENCY = 16;
 const OPENING_STOCK = 10_000;
 const DRAIN_LIMIT_MS = 5 * 60_000;
@@ -205,7 +206,7 @@ runBench('Brigade bench: inventory depletion from order events vs raw DynamoDB L
     [
       [`DynamoDB TransactWriteItems (${1 + 3 * PER_EVENT} items), same rows`, round(raw.opsPerSecond, 0), round(raw.p50), round(raw.p99), round(raw.max), round(raw.wallMs / 1000, 2)],
       ['  same shape, rows of their own', round(rawUncontended.opsPerSecond, 0), round(rawUncontended.p50), round(rawUncontended.p99), round(rawUncontended.max), round(rawUncontended.wallMs / 1000, 2)],
-      ['SNS → depleteFromOrders, publish → depleted', round(consumerPerSecond, 0), round(latency.p50), round(latency.p99), round(latency.max), round(consumerMs / 1000, 2)],
+      ['SNS → queue → depleteFromOrders, publish → depleted', round(consumerPerSecond, 0), round(latency.p50), round(latency.p99), round(latency.max), round(consumerMs / 1000, 2)],
     ],
   );
   const ratio = round(consumerPerSecond / raw.opsPerSecond, 2);
@@ -213,8 +214,9 @@ runBench('Brigade bench: inventory depletion from order events vs raw DynamoDB L
   console.log(`\nconsumer events/s ÷ raw TransactWriteItems/s on the same rows: ${ratio} (on rows of their own: ${uncontendedRatio}); load average at the end ${loadavg().map((v) => v.toFixed(2)).join(' ')}`);
   console.log(`on-hand exact: ${wrong.length === 0 ? 'yes' : `NO (${wrong.join(', ')})`}; depletion records ${records.length} of ${N} (lost ${lost})`);
   console.log('\nConsumer latency is SNS publish → the depletion decision (the record\'s updatedAt, taken just before its');
-  console.log('transaction). A depletion is: the order\'s depletion record and the items it names (reads), the on-hand rows of');
-  console.log('those items, then one TransactWriteItems conditional on what was read; a lost race re-reads and retries.');
+  console.log('transaction). A batch from the queue is depleted in rounds: every order\'s depletion record and the items named');
+  console.log('(one read), their on-hand rows (one read), the events applied one after the other in memory, then one');
+  console.log('TransactWriteItems for the round (each row written once, up to 100 items); a lost race reads again.');
 
   printResult({
     bench: 'inventory-depletion',

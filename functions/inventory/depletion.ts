@@ -39,7 +39,7 @@ export function ingredientsOf(event: DepletingEvent): string[] {
 
 export const depletable = (item: ItemRecord): DepletableItem => ({ itemId: item.itemId, baseUnit: item.baseUnit, units: item.units, depleteFrom: item.depleteFrom });
 
-function ledgerMovement(move: PendingMovement): Movement {
+export function ledgerMovement(move: PendingMovement): Movement {
   return move.kind === 'waste' ? { kind: 'waste', location: move.location, quantity: move.quantity, reason: 'voided' } : { kind: move.kind, location: move.location, quantity: move.quantity };
 }
 
