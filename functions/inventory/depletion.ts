@@ -44,14 +44,14 @@ export function ledgerMovement(move: PendingMovement): Movement {
 }
 
 /** Which event a chunk belongs to: its movements' ids, time and correlation. */
-export type Decision = Pick<PendingDepletion, 'key' | 'at' | 'correlationId'>;
+type Decision = Pick<PendingDepletion, 'key' | 'at' | 'correlationId'>;
 
 /**
  * The writes and events of one chunk of a decided event, on the on-hand read now: per item its on-hand rows and
- * movements. Not the issues' counting updates, which the caller adds (a batch counts several events' at once).
+ * movements. Not the issues' counting updates, which the caller adds.
  * `known` are stock items already read (others are read here).
  */
-export async function chunkWrites(siteId: string, orderId: string, decision: Decision, work: DepletionWork, known: ReadonlyMap<string, ItemRecord>, timeZone: string) {
+async function chunkWrites(siteId: string, orderId: string, decision: Decision, work: DepletionWork, known: ReadonlyMap<string, ItemRecord>, timeZone: string) {
   // Stock given back may belong to items this event does not name (a line removed by a later snapshot).
   const moved = [...new Set(work.movements.map((m) => m.itemId))];
   const more = await itemStore.getMany(siteId, moved.filter((itemId) => !known.has(itemId)));

@@ -42,7 +42,7 @@ const activePk = (siteId: string) => `SITE#${siteId}#ACTIVE`;
 
 /** A category's attribute on the site's category-names item. */
 const categoryNameAttribute = (categoryId: string) => `n#${categoryId}`;
-/** Names one update expression fills at once (its 4 KB holds about this many, with ids of 36 characters). */
+/** Names one update fills at once: its expression (4 KB at most) takes about 34 characters a name; room to spare. */
 const MAX_BACKFILLED_CATEGORIES = 60;
 
 function categoryNamesOf(item: Record<string, unknown>): Map<string, string> {
