@@ -60,6 +60,8 @@ export interface KinesisStreamDefinition {
   name: string;
   arn: string;
   shardCount: number;
+  /** RetentionPeriodHours (AWS's default 24): how long GetRecords can read a record again. */
+  retentionHours: number;
 }
 /** A function's `stream` event of type kinesis: Lambda's Kinesis event source mapping. */
 export interface KinesisEventDefinition {
@@ -146,7 +148,9 @@ export function describeLocalCloud(service: ResolvedService): LocalCloudDefiniti
   const queueOf = nameOfResource(queues, 'queue');
   const kinesisStreams = ofType('AWS::Kinesis::Stream').map(([logicalId, r]) => {
     const name = String(r.Properties?.Name ?? `${service.service}-${logicalId}`);
-    return { logicalId, name, arn: `arn:aws:kinesis:${region}:${LOCAL_ACCOUNT_ID}:stream/${name}`, shardCount: shardCountOf(logicalId, r.Properties ?? {}) };
+    const retentionHours = Number(r.Properties?.RetentionPeriodHours ?? 24);
+    if (!Number.isInteger(retentionHours) || retentionHours < 24 || retentionHours > 8760) throw new Error(`stream ${logicalId}: RetentionPeriodHours must be an integer from 24 to 8760, got ${JSON.stringify(r.Properties?.RetentionPeriodHours)}`);
+    return { logicalId, name, arn: `arn:aws:kinesis:${region}:${LOCAL_ACCOUNT_ID}:stream/${name}`, shardCount: shardCountOf(logicalId, r.Properties ?? {}), retentionHours };
   });
   // A stream is named by its ARN (Fn::GetAtt [Stream, Arn]), its name (Ref) or a literal ARN/name.
   const streamOf = nameOfResource(kinesisStreams, 'stream');

@@ -1,7 +1,9 @@
 // Kinesis Data Streams on the edge port (awsJson 1.1, `X-Amz-Target: Kinesis_20131202.<Action>`): PutRecord,
-// PutRecords, DescribeStreamSummary and ListShards, on the streams of the service (no CreateStream: they exist as
-// the template defines them). The streams themselves are stream.ts; the IoT rule engine and the event source
-// mappings use them in process.
+// PutRecords, DescribeStreamSummary, ListShards, GetShardIterator and GetRecords, on the streams of the service (no
+// CreateStream: they exist as the template defines them). The streams themselves are stream.ts; the IoT rule
+// engine and the event source mappings use them in process. GetRecords reads what a shard keeps: records no
+// mapping has checkpointed yet, and for the retention period those it has (what the telemetry DLQ's redrive reads
+// again). Not emulated: GetRecords' 5 calls a second per shard, and KMS encryption.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   AwsJsonError,
@@ -15,11 +17,18 @@ import {
   type JsonObject,
 } from '../aws-json/protocol';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION, type EdgeService } from '../types';
-import { HASH_SPACE, KinesisStream, sequenceNumberOf, type PutRecordResult, type StreamSpec } from './stream';
+import { DEFAULT_RETENTION, HASH_SPACE, KinesisStream, sequenceNumberOf, type PutRecordResult, type Retention, type StreamSpec } from './stream';
 
 const MAX_PUT_RECORDS = 500;
 const MAX_PUT_RECORDS_BYTES = 5 * 1024 * 1024;
 const MAX_LIST_SHARDS = 10_000;
+const MAX_GET_RECORDS = 10_000;
+/** GetRecords answers at most this much data per call. */
+const MAX_GET_RECORDS_BYTES = 10 * 1024 * 1024;
+/** A shard iterator is good for 5 minutes after GetShardIterator (or the GetRecords that returned it). */
+const ITERATOR_LIFETIME_MS = 5 * 60_000;
+const ITERATOR_TYPES = ['AT_SEQUENCE_NUMBER', 'AFTER_SEQUENCE_NUMBER', 'TRIM_HORIZON', 'LATEST', 'AT_TIMESTAMP'] as const;
+const SEQUENCE_NUMBER = /^(0|[1-9]\d{0,128})$/;
 
 export interface KinesisEmulator extends EdgeService {
   /** Creates the stream (the same name and shard count again returns it) and returns it. */
@@ -31,9 +40,10 @@ export interface KinesisEmulator extends EdgeService {
   putRecord(streamName: string, partitionKey: string, data: Buffer): PutRecordResult;
 }
 
-export function createKinesisEmulator(options: { region?: string; accountId?: string } = {}): KinesisEmulator {
+export function createKinesisEmulator(options: { region?: string; accountId?: string; retention?: Partial<Retention> } = {}): KinesisEmulator {
   const region = options.region ?? LOCAL_REGION;
   const accountId = options.accountId ?? LOCAL_ACCOUNT_ID;
+  const retention = { ...DEFAULT_RETENTION, ...options.retention };
   const byName = new Map<string, KinesisStream>();
   const nameOf = (nameOrArn: string) => (nameOrArn.startsWith('arn:') ? nameOrArn.slice(nameOrArn.indexOf(':stream/') + ':stream/'.length) : nameOrArn);
   const stream = (nameOrArn: string) => byName.get(nameOf(nameOrArn));
@@ -77,7 +87,7 @@ export function createKinesisEmulator(options: { region?: string; accountId?: st
           StreamARN: target.arn,
           StreamStatus: 'ACTIVE',
           StreamModeDetails: { StreamMode: 'PROVISIONED' },
-          RetentionPeriodHours: 24,
+          RetentionPeriodHours: target.retention.ms / 3_600_000,
           StreamCreationTimestamp: epochSeconds(target.createdAt),
           EnhancedMonitoring: [{ ShardLevelMetrics: [] }],
           EncryptionType: 'NONE',
@@ -85,6 +95,54 @@ export function createKinesisEmulator(options: { region?: string; accountId?: st
           ConsumerCount: 0,
         },
       };
+    },
+    GetShardIterator: (input) => {
+      const target = streamOf(input);
+      const shardId = requiredString(input, 'ShardId');
+      const shard = target.shards.find((s) => s.id === shardId);
+      if (!shard) throw new AwsJsonError('ResourceNotFoundException', `Shard ${shardId} in stream ${target.name} under account ${accountId} does not exist`);
+      const type = requiredString(input, 'ShardIteratorType');
+      if (!(ITERATOR_TYPES as readonly string[]).includes(type)) throw validationError('shardIteratorType', `satisfy enum value set: [${ITERATOR_TYPES.join(', ')}]`, type);
+      let index: number;
+      if (type === 'AT_SEQUENCE_NUMBER' || type === 'AFTER_SEQUENCE_NUMBER') {
+        const sequenceNumber = optionalString(input, 'StartingSequenceNumber');
+        if (sequenceNumber === undefined) throw new AwsJsonError('InvalidArgumentException', `The StartingSequenceNumber must be specified for ShardIteratorType ${type}.`);
+        if (!SEQUENCE_NUMBER.test(sequenceNumber)) throw validationError('startingSequenceNumber', 'satisfy regular expression pattern: 0|([1-9]\\d{0,128})', sequenceNumber);
+        // Sequence numbers share one length (stream.ts), so a shorter or longer one is not of this stream.
+        if (sequenceNumber.length !== sequenceNumberOf(0n).length) throw new AwsJsonError('InvalidArgumentException', `StartingSequenceNumber ${sequenceNumber} used in GetShardIterator on shard ${shardId} in stream ${target.name} under account ${accountId} is invalid.`);
+        index = shard.indexOf(sequenceNumber);
+        if (type === 'AFTER_SEQUENCE_NUMBER' && shard.at(index)?.sequenceNumber === sequenceNumber) index++;
+      } else if (type === 'AT_TIMESTAMP') {
+        const timestamp = input.Timestamp;
+        if (typeof timestamp !== 'number' || !Number.isFinite(timestamp)) throw new AwsJsonError('InvalidArgumentException', 'The timestamp must be specified for ShardIteratorType AT_TIMESTAMP.');
+        index = shard.indexAtTime(timestamp * 1000);
+      } else index = type === 'LATEST' ? shard.end : shard.start;
+      return { ShardIterator: iteratorOf(target.name, shardId, index) };
+    },
+    GetRecords: (input) => {
+      const limit = input.Limit === undefined ? MAX_GET_RECORDS : Number(input.Limit);
+      if (!Number.isInteger(limit) || limit < 1 || limit > MAX_GET_RECORDS) throw validationError('limit', `have value less than or equal to ${MAX_GET_RECORDS}`, String(input.Limit));
+      const { streamName, shardId, index } = parseIterator(requiredString(input, 'ShardIterator'));
+      const target = mustFind(streamName);
+      const shard = target.shards.find((s) => s.id === shardId);
+      if (!shard) throw new AwsJsonError('ResourceNotFoundException', `Shard ${shardId} in stream ${streamName} under account ${accountId} does not exist`);
+      // An iterator whose records have been trimmed since reads on from the oldest kept, as after TRIM_HORIZON.
+      let next = Math.max(index, shard.start);
+      let bytes = 0;
+      const records: object[] = [];
+      for (; next < shard.end && records.length < limit; next++) {
+        const record = shard.at(next)!;
+        if (records.length > 0 && bytes + record.data.length > MAX_GET_RECORDS_BYTES) break;
+        bytes += record.data.length;
+        records.push({
+          SequenceNumber: record.sequenceNumber,
+          ApproximateArrivalTimestamp: record.approximateArrivalTimestamp,
+          Data: record.data.toString('base64'),
+          PartitionKey: record.partitionKey,
+        });
+      }
+      const behind = next < shard.end ? Math.max(0, Date.now() - shard.at(next)!.approximateArrivalTimestamp * 1000) : 0;
+      return { Records: records, NextShardIterator: iteratorOf(streamName, shardId, next), MillisBehindLatest: Math.round(behind) };
     },
     ListShards: (input) => {
       const nextToken = optionalString(input, 'NextToken');
@@ -116,7 +174,7 @@ export function createKinesisEmulator(options: { region?: string; accountId?: st
         if (existing.shards.length !== spec.shardCount) throw new AwsJsonError('ResourceInUseException', `Stream ${spec.name} under account ${accountId} already exists.`);
         return existing;
       }
-      const created = new KinesisStream(spec.name, spec.arn ?? `arn:aws:kinesis:${region}:${accountId}:stream/${spec.name}`, spec.shardCount);
+      const created = new KinesisStream(spec.name, spec.arn ?? `arn:aws:kinesis:${region}:${accountId}:stream/${spec.name}`, spec.shardCount, spec.retentionHours === undefined ? retention : { ...retention, ms: spec.retentionHours * 3_600_000 });
       byName.set(spec.name, created);
       return created;
     },
@@ -137,6 +195,27 @@ function recordOf(input: JsonObject, member: string): { partitionKey: string; da
   const explicitHashKey = BigInt(explicit);
   if (explicitHashKey >= HASH_SPACE) throw new AwsJsonError('InvalidArgumentException', `Invalid ExplicitHashKey. ExplicitHashKey must be in the range: [0, 2^128-1]. Specified value was ${explicit}`);
   return { partitionKey, data, explicitHashKey };
+}
+
+/** A shard iterator: where to read next in which shard, and when it was handed out (it expires). Opaque to callers. */
+function iteratorOf(streamName: string, shardId: string, index: number): string {
+  return Buffer.from(JSON.stringify([streamName, shardId, index, Date.now()])).toString('base64');
+}
+
+function parseIterator(iterator: string): { streamName: string; shardId: string; index: number } {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(iterator, 'base64').toString('utf8'));
+  } catch {}
+  if (!Array.isArray(parsed) || parsed.length !== 4) throw new AwsJsonError('InvalidArgumentException', `Invalid ShardIterator.`);
+  const [streamName, shardId, index, issuedAt] = parsed as unknown[];
+  if (typeof streamName !== 'string' || typeof shardId !== 'string' || !Number.isInteger(index) || (index as number) < 0 || !Number.isInteger(issuedAt)) {
+    throw new AwsJsonError('InvalidArgumentException', `Invalid ShardIterator.`);
+  }
+  if (Date.now() - (issuedAt as number) > ITERATOR_LIFETIME_MS) {
+    throw new AwsJsonError('ExpiredIteratorException', `Iterator expired. The iterator was created at time ${new Date(issuedAt as number).toUTCString()} while right now it is ${new Date().toUTCString()} which is further in the future than the tolerated delay of 300000 milliseconds.`);
+  }
+  return { streamName, shardId, index: index as number };
 }
 
 function parseToken(token: string): [string, number] {

@@ -1,8 +1,10 @@
 // Kinesis Data Streams in memory: a stream's shards own equal contiguous ranges of the 128-bit hash-key space and a
 // record goes to the shard owning the MD5 of its partition key, as on AWS. Each shard numbers its records with
 // decimal sequence numbers that only grow and all have the same length (string order = numeric order). A shard
-// keeps a record until every reader registered on it (an event source mapping) has checkpointed past it; with no
-// reader it keeps nothing, so memory follows the slowest consumer, not the stream's history.
+// keeps a record until every reader registered on it (an event source mapping) has checkpointed past it, and past
+// that for the stream's retention period (24 h, AWS's default), so GetRecords can read a batch again (the telemetry
+// DLQ's redrive); but only while the records every reader is done with fit in `maxRetainedBytes` (16 MiB of data a
+// shard): a local stack running for days keeps the newest of them, not its whole history.
 import { createHash } from 'node:crypto';
 import { validationError } from '../aws-json/protocol';
 
@@ -15,6 +17,14 @@ export const HASH_SPACE = 2n ** 128n;
 const SEQUENCE_DIGITS = 54;
 /** Once this many dropped records sit at the front of a shard's array, it is compacted. */
 const COMPACT_AFTER = 4096;
+
+/** How long a shard keeps what its readers are done with: AWS's retention, bounded locally by memory. */
+export interface Retention {
+  ms: number;
+  /** Of data kept only for the retention (checkpointed by every reader); the oldest go first beyond it. */
+  maxRetainedBytes: number;
+}
+export const DEFAULT_RETENTION: Retention = { ms: 24 * 3600_000, maxRetainedBytes: 16 * 1024 * 1024 };
 
 export interface KinesisRecord {
   partitionKey: string;
@@ -36,6 +46,8 @@ export interface StreamSpec {
   name: string;
   shardCount: number;
   arn?: string;
+  /** RetentionPeriodHours; the emulator's retention when absent. */
+  retentionHours?: number;
 }
 
 /** The n-th sequence number of a stream (the 0th: before any record, a shard's StartingSequenceNumber). */
@@ -75,6 +87,9 @@ export class KinesisShard {
   /** Position in `records` of the record at `base`. */
   private head = 0;
   private records: KinesisRecord[] = [];
+  /** Per kept record, the data bytes appended to the shard before it (so the bytes between two records are a difference). */
+  private offsets: number[] = [];
+  private appendedBytes = 0;
   private readonly readers = new Set<() => number>();
   private readonly appended = new Signal();
 
@@ -82,6 +97,7 @@ export class KinesisShard {
     readonly id: string,
     readonly startingHashKey: bigint,
     readonly endingHashKey: bigint,
+    private readonly retention: Retention = DEFAULT_RETENTION,
   ) {}
 
   /** Absolute index just after the newest record: where a reader starting at LATEST starts. */
@@ -100,9 +116,35 @@ export class KinesisShard {
   }
 
   append(record: KinesisRecord): void {
-    if (this.readers.size > 0) this.records.push(record);
-    else this.base++;
+    this.records.push(record);
+    this.offsets.push(this.appendedBytes);
+    this.appendedBytes += record.data.length;
+    this.trim();
     this.appended.fire();
+  }
+
+  /** The absolute index of the first kept record whose sequence number is at least `sequenceNumber` (`end` if none). */
+  indexOf(sequenceNumber: string): number {
+    let low = this.head;
+    let high = this.records.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (this.records[middle]!.sequenceNumber < sequenceNumber) low = middle + 1;
+      else high = middle;
+    }
+    return this.base + low - this.head;
+  }
+
+  /** The absolute index of the first kept record that arrived at or after `epochMs` (`end` if none). */
+  indexAtTime(epochMs: number): number {
+    let low = this.head;
+    let high = this.records.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (this.records[middle]!.approximateArrivalTimestamp * 1000 < epochMs) low = middle + 1;
+      else high = middle;
+    }
+    return this.base + low - this.head;
   }
 
   /** Resolves at the next append, or when `wake()` is called (a reader stopping). */
@@ -126,20 +168,35 @@ export class KinesisShard {
     };
   }
 
-  /** Drops the records every reader has checkpointed past (all of them when none is registered). */
+  /**
+   * Drops, from the oldest, the records every reader has checkpointed past (all of them when none is registered)
+   * that are older than the retention period or do not fit in its byte limit.
+   */
   trim(): void {
-    let keepFrom = this.end;
-    for (const position of this.readers) keepFrom = Math.min(keepFrom, position());
+    let readFrom = this.end;
+    for (const position of this.readers) readFrom = Math.max(this.base, Math.min(readFrom, position()));
+    const expired = Date.now() - this.retention.ms;
+    const offsetOf = (index: number) => (index === this.end ? this.appendedBytes : this.offsets[this.head + index - this.base]!);
+    const readFromOffset = offsetOf(readFrom);
+    let keepFrom = this.base;
+    for (; keepFrom < readFrom; keepFrom++) {
+      const at = this.head + keepFrom - this.base;
+      const retainedBytes = readFromOffset - this.offsets[at]!;
+      if (Math.round(this.records[at]!.approximateArrivalTimestamp * 1000) > expired && retainedBytes <= this.retention.maxRetainedBytes) break;
+    }
     if (keepFrom <= this.base) return;
+    // Dropped records are not kept alive by the array until it is compacted.
+    this.records.fill(undefined as never, this.head, this.head + keepFrom - this.base);
     this.head += keepFrom - this.base;
     this.base = keepFrom;
     if (this.head >= COMPACT_AFTER && this.head * 2 >= this.records.length) {
       this.records = this.records.slice(this.head);
+      this.offsets = this.offsets.slice(this.head);
       this.head = 0;
     }
   }
 
-  /** Records kept now (not yet checkpointed by every reader). */
+  /** Records kept now: not yet checkpointed by every reader, or within the retention. */
   get size(): number {
     return this.records.length - this.head;
   }
@@ -154,6 +211,7 @@ export class KinesisStream {
     readonly name: string,
     readonly arn: string,
     shardCount: number,
+    readonly retention: Retention = DEFAULT_RETENTION,
   ) {
     if (!Number.isInteger(shardCount) || shardCount < 1) throw validationError('shardCount', 'have value greater than or equal to 1', shardCount);
     // AWS splits the hash-key space evenly: shard i starts at i × ⌊2^128 / n⌋, the last one ends at 2^128 − 1.
@@ -161,7 +219,7 @@ export class KinesisStream {
     this.shards = Array.from({ length: shardCount }, (_, i) => {
       const first = BigInt(i) * width;
       const last = i === shardCount - 1 ? HASH_SPACE - 1n : first + width - 1n;
-      return new KinesisShard(`shardId-${String(i).padStart(12, '0')}`, first, last);
+      return new KinesisShard(`shardId-${String(i).padStart(12, '0')}`, first, last, retention);
     });
   }
 

@@ -1,6 +1,8 @@
 // Kinesis on the edge port, as @aws-sdk/client-kinesis and the AWS CLI call it (awsJson 1.1,
-// `X-Amz-Target: Kinesis_20131202.<Action>`): PutRecord, PutRecords, DescribeStreamSummary, ListShards; AWS's error
-// types; the records land in the stream the event source mappings read.
+// `X-Amz-Target: Kinesis_20131202.<Action>`): PutRecord, PutRecords, DescribeStreamSummary, ListShards,
+// GetShardIterator and GetRecords; AWS's error types; the records land in the stream the event source mappings read.
+import { GetRecordsCommand, GetShardIteratorCommand, KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { createKinesisEmulator, type KinesisEmulator } from '../kinesis';
 import { serveEmulator, type TestServer } from './support/emulator-server';
 
@@ -72,5 +74,79 @@ it("answers AWS's errors: no such stream, no stream named, an invalid record, an
   expect((await call('DescribeStreamSummary', {})).body.__type).toBe('InvalidArgumentException');
   expect((await call('PutRecord', { StreamName: 'telemetry', PartitionKey: 'k'.repeat(257), Data: b64('x') })).body.__type).toBe('ValidationException');
   expect((await call('PutRecord', { StreamName: 'telemetry', PartitionKey: 'k', Data: b64('x'), ExplicitHashKey: String(2n ** 128n) })).body.__type).toBe('InvalidArgumentException');
-  expect(await call('GetRecords', { ShardIterator: 'x' })).toEqual({ status: 400, body: { __type: 'UnknownOperationException', message: 'GetRecords is not supported by the local emulator' } });
+  expect(await call('SplitShard', { StreamName: 'telemetry' })).toEqual({ status: 400, body: { __type: 'UnknownOperationException', message: 'SplitShard is not supported by the local emulator' } });
+});
+
+describe('reading a shard again (GetShardIterator, GetRecords), as the telemetry redrive does', () => {
+  // HTTP/1.1, as scripts/kinesis-client.ts: the SDK's default for Kinesis is HTTP/2, which the edge server does not speak.
+  const client = () =>
+    new KinesisClient({ endpoint: server.baseUrl, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, requestHandler: new NodeHttpHandler() });
+  /** Puts `count` records on one key (one shard) through the SDK; their sequence numbers, in order. */
+  const putMany = async (sdk: KinesisClient, count: number, key = 'device-1') => {
+    const put = await sdk.send(new PutRecordsCommand({ StreamName: 'telemetry', Records: Array.from({ length: count }, (_, i) => ({ PartitionKey: key, Data: Buffer.from(`r${i}`) })) }));
+    return { shardId: put.Records![0]!.ShardId!, sequenceNumbers: put.Records!.map((r) => r.SequenceNumber!) };
+  };
+
+  it('reads from a sequence number, at or after it, in pages of Limit, until the tip (the SDK client)', async () => {
+    const sdk = client();
+    // No event source mapping reads this shard: the records are kept for the retention period all the same.
+    const { shardId, sequenceNumbers } = await putMany(sdk, 5);
+    const at = await sdk.send(new GetShardIteratorCommand({ StreamName: 'telemetry', ShardId: shardId, ShardIteratorType: 'AT_SEQUENCE_NUMBER', StartingSequenceNumber: sequenceNumbers[1] }));
+    const page1 = await sdk.send(new GetRecordsCommand({ ShardIterator: at.ShardIterator, Limit: 3 }));
+    expect(page1.Records!.map((r) => [r.SequenceNumber, Buffer.from(r.Data!).toString(), r.PartitionKey])).toEqual([1, 2, 3].map((i) => [sequenceNumbers[i], `r${i}`, 'device-1']));
+    expect(page1.Records![0]!.ApproximateArrivalTimestamp).toBeInstanceOf(Date);
+    expect(page1.MillisBehindLatest).toBeGreaterThanOrEqual(0);
+    const page2 = await sdk.send(new GetRecordsCommand({ ShardIterator: page1.NextShardIterator }));
+    expect(page2.Records!.map((r) => r.SequenceNumber)).toEqual([sequenceNumbers[4]]);
+    expect(page2.MillisBehindLatest).toBe(0);
+    // At the tip: no records, an iterator that reads what comes next.
+    const page3 = await sdk.send(new GetRecordsCommand({ ShardIterator: page2.NextShardIterator }));
+    expect(page3.Records).toEqual([]);
+    const later = await putMany(sdk, 1);
+    expect((await sdk.send(new GetRecordsCommand({ ShardIterator: page3.NextShardIterator }))).Records!.map((r) => r.SequenceNumber)).toEqual(later.sequenceNumbers);
+
+    const after = await sdk.send(new GetShardIteratorCommand({ StreamName: 'telemetry', ShardId: shardId, ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', StartingSequenceNumber: sequenceNumbers[3] }));
+    expect((await sdk.send(new GetRecordsCommand({ ShardIterator: after.ShardIterator }))).Records!.map((r) => r.SequenceNumber)).toEqual([sequenceNumbers[4], ...later.sequenceNumbers]);
+    const horizon = await sdk.send(new GetShardIteratorCommand({ StreamName: 'telemetry', ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON' }));
+    expect((await sdk.send(new GetRecordsCommand({ ShardIterator: horizon.ShardIterator }))).Records).toHaveLength(6);
+    const latest = await sdk.send(new GetShardIteratorCommand({ StreamName: 'telemetry', ShardId: shardId, ShardIteratorType: 'LATEST' }));
+    expect((await sdk.send(new GetRecordsCommand({ ShardIterator: latest.ShardIterator }))).Records).toEqual([]);
+    sdk.destroy();
+  });
+
+  it('AT_TIMESTAMP starts at the first record that arrived then or later', async () => {
+    const sdk = client();
+    const now = jest.spyOn(Date, 'now');
+    now.mockReturnValue(1_800_000_000_000);
+    const { shardId } = await putMany(sdk, 2);
+    now.mockReturnValue(1_800_000_060_000);
+    const { sequenceNumbers } = await putMany(sdk, 1);
+    const at = await sdk.send(new GetShardIteratorCommand({ StreamName: 'telemetry', ShardId: shardId, ShardIteratorType: 'AT_TIMESTAMP', Timestamp: new Date(1_800_000_030_000) }));
+    expect((await sdk.send(new GetRecordsCommand({ ShardIterator: at.ShardIterator }))).Records!.map((r) => r.SequenceNumber)).toEqual(sequenceNumbers);
+    now.mockRestore();
+    sdk.destroy();
+  });
+
+  it("answers AWS's errors: unknown shard, missing or foreign sequence number, bad Limit, an invalid or expired iterator", async () => {
+    const { shardId, sequenceNumbers } = await putMany(client(), 1);
+    const iterator = async (input: object) => call('GetShardIterator', { StreamName: 'telemetry', ShardId: shardId, ...input });
+    expect((await iterator({ ShardId: 'shardId-000000000009', ShardIteratorType: 'LATEST' })).body).toEqual({
+      __type: 'ResourceNotFoundException',
+      message: 'Shard shardId-000000000009 in stream telemetry under account 000000000000 does not exist',
+    });
+    expect((await iterator({ ShardIteratorType: 'AT_SEQUENCE_NUMBER' })).body.__type).toBe('InvalidArgumentException');
+    expect((await iterator({ ShardIteratorType: 'AT_SEQUENCE_NUMBER', StartingSequenceNumber: '12' })).body.__type).toBe('InvalidArgumentException');
+    expect((await iterator({ ShardIteratorType: 'AT_SEQUENCE_NUMBER', StartingSequenceNumber: 'abc' })).body.__type).toBe('ValidationException');
+    expect((await iterator({ ShardIteratorType: 'AT_TIMESTAMP' })).body.__type).toBe('InvalidArgumentException');
+    expect((await iterator({ ShardIteratorType: 'SOMEWHERE' })).body.__type).toBe('ValidationException');
+    const { ShardIterator } = (await iterator({ ShardIteratorType: 'AT_SEQUENCE_NUMBER', StartingSequenceNumber: sequenceNumbers[0] })).body;
+    expect((await call('GetRecords', { ShardIterator, Limit: 10_001 })).body.__type).toBe('ValidationException');
+    expect((await call('GetRecords', { ShardIterator, Limit: 0 })).body.__type).toBe('ValidationException');
+    expect((await call('GetRecords', { ShardIterator: 'not an iterator' })).body).toEqual({ __type: 'InvalidArgumentException', message: 'Invalid ShardIterator.' });
+    expect((await call('GetRecords', {})).body.__type).toBe('ValidationException');
+    const now = Date.now();
+    const spy = jest.spyOn(Date, 'now').mockReturnValue(now + 5 * 60_000 + 1_000);
+    expect((await call('GetRecords', { ShardIterator })).body.__type).toBe('ExpiredIteratorException');
+    spy.mockRestore();
+  });
 });

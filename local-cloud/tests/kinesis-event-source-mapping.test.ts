@@ -18,7 +18,8 @@ let batches: KinesisEventRecord[][];
 let logged: string[];
 
 beforeEach(() => {
-  kinesis = createKinesisEmulator();
+  // No retention: what every mapping checkpointed is dropped at once, so the tests see what the mappings hold.
+  kinesis = createKinesisEmulator({ retention: { ms: 0 } });
   kinesis.createStream({ name: 'telemetry', shardCount: 1 });
   sqs = createSqsEmulator({ edgeUrl: 'http://127.0.0.1:1' });
   sqs.createQueue('telemetry-dlq');

@@ -40,7 +40,7 @@ describe('Kinesis in the local cloud definition', () => {
 
   it('creates the stream with its name, ARN and shard count', () => {
     expect(definition.kinesisStreams).toEqual([
-      { logicalId: 'TelemetryStream', name: 'brigade-local-telemetry', arn: 'arn:aws:kinesis:us-east-1:000000000000:stream/brigade-local-telemetry', shardCount: 1 },
+      { logicalId: 'TelemetryStream', name: 'brigade-local-telemetry', arn: 'arn:aws:kinesis:us-east-1:000000000000:stream/brigade-local-telemetry', shardCount: 1, retentionHours: 24 },
     ]);
   });
 
@@ -49,7 +49,7 @@ describe('Kinesis in the local cloud definition', () => {
     service.resources!.Resources!.TelemetryStream!.Properties = { StreamModeDetails: { StreamMode: 'ON_DEMAND' } };
     service.functions.ingestTelemetry!.events = [];
     expect(describeLocalCloud(service).kinesisStreams).toEqual([
-      { logicalId: 'TelemetryStream', name: 'brigade-TelemetryStream', arn: 'arn:aws:kinesis:us-east-1:000000000000:stream/brigade-TelemetryStream', shardCount: 4 },
+      { logicalId: 'TelemetryStream', name: 'brigade-TelemetryStream', arn: 'arn:aws:kinesis:us-east-1:000000000000:stream/brigade-TelemetryStream', shardCount: 4, retentionHours: 24 },
     ]);
   });
 

@@ -1,6 +1,7 @@
 // The Kinesis stream emulator: shards own equal ranges of the 128-bit hash-key space and a record goes to the shard
 // owning the MD5 of its partition key, as on AWS; sequence numbers grow and compare the same as strings and as
-// numbers; PutRecord's validation; records kept only until every reader checkpointed past them.
+// numbers; PutRecord's validation; records kept until every reader checkpointed past them, then for the retention
+// period within a byte limit.
 import { AwsJsonError } from '../aws-json/protocol';
 import { createKinesisEmulator, hashKeyOf, type KinesisEmulator } from '../kinesis';
 
@@ -76,7 +77,8 @@ it('finds a stream by name or ARN; creating it again with the same shards return
   expect(kinesis.putRecord(stream.arn, 'k', Buffer.from('x')).shardId).toMatch(/^shardId-/);
 });
 
-it('keeps a record until every reader checkpointed past it, and none when nothing reads the shard', () => {
+it('without retention, keeps a record until every reader checkpointed past it, and none when nothing reads the shard', () => {
+  kinesis = createKinesisEmulator({ retention: { ms: 0 } });
   const shard = kinesis.createStream({ name: 's', shardCount: 1 }).shards[0]!;
   kinesis.putRecord('s', 'k', Buffer.from('unread'));
   expect(shard.size).toBe(0);
@@ -98,4 +100,38 @@ it('keeps a record until every reader checkpointed past it, and none when nothin
   second += 1;
   shard.trim();
   expect(shard.size).toBe(0);
+});
+
+describe('retention', () => {
+  const at = (ms: number) => jest.spyOn(Date, 'now').mockReturnValue(ms);
+  afterEach(() => jest.restoreAllMocks());
+
+  it('keeps what every reader is done with for the retention period (RetentionPeriodHours), then drops it', () => {
+    const shard = kinesis.createStream({ name: 's', shardCount: 1, retentionHours: 24 }).shards[0]!;
+    at(1_000_000);
+    kinesis.putRecord('s', 'k', Buffer.from('old'));
+    at(1_000_000 + 3_600_000);
+    kinesis.putRecord('s', 'k', Buffer.from('newer'));
+    expect([shard.size, shard.at(shard.start)!.data.toString()]).toEqual([2, 'old']);
+    at(1_000_000 + 24 * 3_600_000 + 1);
+    kinesis.putRecord('s', 'k', Buffer.from('newest'));
+    expect([shard.size, shard.at(shard.start)!.data.toString()]).toEqual([2, 'newer']);
+    expect(shard.indexOf(shard.at(shard.start)!.sequenceNumber)).toBe(shard.start);
+  });
+
+  it('keeps at most maxRetainedBytes of it, the newest; a record no reader has read yet stays whatever its size', () => {
+    kinesis = createKinesisEmulator({ retention: { maxRetainedBytes: 10 } });
+    const shard = kinesis.createStream({ name: 's', shardCount: 1 }).shards[0]!;
+    let read = shard.end;
+    shard.addReader(() => read);
+    for (const data of ['aaaa', 'bbbb', 'cccc', 'dddddddddddd']) kinesis.putRecord('s', 'k', Buffer.from(data));
+    expect(shard.size).toBe(4); // unread
+    read += 3;
+    shard.trim();
+    // 'bbbb' and 'cccc' fit in 10 bytes; 'dddddddddddd' is unread.
+    expect([shard.size, shard.at(shard.start)!.data.toString()]).toEqual([3, 'bbbb']);
+    read += 1;
+    shard.trim();
+    expect([shard.size, shard.at(shard.start)]).toEqual([0, undefined]);
+  });
 });

@@ -3,7 +3,7 @@
 // local cloud; nothing else in the code knows which one it is talking to. One module per client beside this one,
 // so a function bundles only the clients it calls.
 
-export type ServiceEnvSuffix = 'DYNAMODB' | 'SNS' | 'SQS' | 'IOT' | 'IOT_DATA_PLANE' | 'SSM' | 'SECRETS_MANAGER' | 'LAMBDA';
+export type ServiceEnvSuffix = 'DYNAMODB' | 'SNS' | 'SQS' | 'IOT' | 'IOT_DATA_PLANE' | 'SSM' | 'SECRETS_MANAGER' | 'LAMBDA' | 'KINESIS';
 
 export function endpointFor(service: ServiceEnvSuffix, env: NodeJS.ProcessEnv = process.env): string | undefined {
   const specific = env[`AWS_ENDPOINT_URL_${service}`]?.trim();
