@@ -7,6 +7,7 @@
 import { parseArgs } from 'node:util';
 import { invokeFunction, useLocalStackFor } from './invoke-function';
 import { localStackEnv } from './localstack';
+import { runCli, UsageError } from './cli';
 
 const USAGE =
   'usage: npm run replay -- --site <siteId> --target <function> [--types a,b] [--from ISO] [--to ISO] [--attribute name=value]... ' +
@@ -51,10 +52,6 @@ function parse() {
   return { stage: values.stage, region: values.region, cursor: values.cursor, request };
 }
 
-class UsageError extends Error {
-  override name = 'UsageError';
-}
-
 /** The emulated stages: `local` is npm start's stack (serverless-offline's Lambda port); LocalStack serves Lambda on its edge. */
 function useEmulator(stage: string): void {
   if (stage === 'local') useLocalStackFor();
@@ -88,11 +85,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    if (error instanceof UsageError) console.error(USAGE);
-    process.exit(error instanceof UsageError ? 2 : 1);
-  },
-);
+runCli(main, USAGE);

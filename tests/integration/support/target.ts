@@ -5,6 +5,8 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
+import { KinesisClient } from '@aws-sdk/client-kinesis';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { connectAsync, type MqttClient } from 'mqtt';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -31,6 +33,8 @@ const clientConfig = (service: string) => ({ region, ...(endpoint(service) ? { e
 export const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient(clientConfig('DYNAMODB')));
 export const sns = new SNSClient(clientConfig('SNS'));
 export const sqs = new SQSClient(clientConfig('SQS'));
+/** HTTP/1.1, as scripts/aws-clients.ts explains. */
+export const kinesis = new KinesisClient({ ...clientConfig('KINESIS'), requestHandler: new NodeHttpHandler() });
 /** A queue's URL by name (the stack's queues are named brigade-{stage}-…). */
 export const queueUrl = async (name: string) => (await sqs.send(new GetQueueUrlCommand({ QueueName: `brigade-${stage}-${name}` }))).QueueUrl!;
 export const iotData = new IoTDataPlaneClient({
