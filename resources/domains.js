@@ -43,6 +43,8 @@ async function merge(resolveVariable, files, sectionsOf) {
     for (const [section, entries] of Object.entries(sectionsOf(content))) {
       merged[section] ??= {};
       for (const [name, value] of Object.entries(entries ?? {})) {
+        // A variant the stage's params leave out (e.g. the telemetry transport not chosen, `${…, null}`).
+        if (value === null) continue;
         const where = `${section}.${name}`;
         if (declaredIn.has(where)) throw new Error(`${where} is declared in both ${declaredIn.get(where)} and ${file}`);
         declaredIn.set(where, file);
@@ -81,7 +83,22 @@ async function rawFunctions(resolveVariable) {
     if (!existsSync(join(serviceDir, file))) throw new Error(`${file} is missing (every domain in custom.domains has one)`);
     Object.assign(all, parseYaml(readFileSync(join(serviceDir, file), 'utf8')));
   }
+  // Events given by a variable (ingestTelemetry's, from its transport's file) are resolved: they name DLQs too.
+  for (const fn of Object.values(all)) {
+    if (typeof fn?.events === 'string') fn.events = await resolveString(resolveVariable, fn.events);
+  }
   return all;
+}
+
+/** A string holding variables, innermost first; a string that is one variable is that variable's value. */
+async function resolveString(resolveVariable, text) {
+  const innermost = /\$\{([^${}]+)\}/;
+  for (let match = innermost.exec(text); match; match = innermost.exec(text)) {
+    const value = await resolveVariable(match[1].trim());
+    if (match[0] === text) return value;
+    text = text.replace(match[0], String(value));
+  }
+  return text;
 }
 
 /** The logical id of a queue given as `{ 'Fn::GetAtt': [Id, Arn] }`, `{ Ref: Id }` or a bare `Id`. */

@@ -1,14 +1,17 @@
 // `npm run telemetry:redrive -- [--stage local|localstack|<aws stage>] [--region r] [--dry-run] [--discard-expired]`:
-// puts the telemetry batches ingest gave up on back into the telemetry stream. When ingestTelemetry fails a batch
-// 10 times, Lambda sends to `brigade-<stage>-iot-telemetry-dlq` where the batch is (shard, first and last sequence
-// number), not its records (docs/iot.md "When ingest fails"); the records stay in the stream for its retention
-// (24 h). For each such message this reads the records of that range again (GetShardIterator AT_SEQUENCE_NUMBER,
-// GetRecords), puts them back with their partition keys (PutRecords), so ingest takes them like any late reading
-// (each stored once, whatever was stored already counts as a duplicate), and deletes the message. A message whose
-// records are no longer in the stream is left in the queue and named, unless --discard-expired. --dry-run only
-// prints what it would do. Without --stage, the local stack of `npm start`. Safe to run again.
+// puts the telemetry ingest gave up on back where ingest reads it (docs/iot.md "When ingest fails"), whichever the
+// stage's transport (`telemetryTransport`):
+// - stream: when ingestTelemetry fails a batch 10 times, Lambda sends to `brigade-<stage>-iot-telemetry-dlq` where
+//   the batch is (shard, first and last sequence number), not its records, which stay in the stream for its
+//   retention (24 h). For each such message this reads the records of that range again (GetShardIterator
+//   AT_SEQUENCE_NUMBER, GetRecords) and puts them back with their partition keys (PutRecords). A message whose
+//   records are no longer in the stream is left in the queue and named, unless --discard-expired.
+// - queue: after 5 receives the messages themselves are in the DLQ; each is sent back to the telemetry queue.
+// Ingest takes them like any late reading (each stored once, whatever was stored already counts as a duplicate);
+// then the DLQ message is deleted. --dry-run only prints what it would do. Without --stage, the local stack of
+// `npm start`. Safe to run again.
 import { GetRecordsCommand, GetShardIteratorCommand, InvalidArgumentException, PutRecordsCommand, type _Record as StreamRecord } from '@aws-sdk/client-kinesis';
-import { ChangeMessageVisibilityCommand, DeleteMessageCommand, GetQueueUrlCommand, ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityCommand, DeleteMessageCommand, GetQueueUrlCommand, QueueDoesNotExist, ReceiveMessageCommand, SendMessageCommand, type Message } from '@aws-sdk/client-sqs';
 import { parseArgs } from 'node:util';
 import * as z from 'zod';
 import { localAwsEnv } from '../dev/aws';
@@ -37,6 +40,8 @@ const OnFailureRecord = z.object({
   }),
 });
 type BatchInfo = z.infer<typeof OnFailureRecord>['KinesisBatchInfo'];
+/** A telemetry rule output (the queue transport's DLQ holds them as they were sent): site and device from the topic. */
+const RuleOutput = z.object({ siteId: z.string().min(1), deviceId: z.string().min(1) });
 
 function parse() {
   let parsed;
@@ -123,6 +128,24 @@ async function putBack(streamArn: string, records: StreamRecord[]): Promise<void
 
 const short = (sequenceNumber: string) => `…${sequenceNumber.slice(-8)}`;
 
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The queue's URL, or false when the stage has no such queue. */
+async function queueUrlOf(queueName: string): Promise<string | false> {
+  try {
+    return (await sqsClient().send(new GetQueueUrlCommand({ QueueName: queueName }))).QueueUrl!;
+  } catch (error) {
+    if (error instanceof QueueDoesNotExist) return false;
+    throw error;
+  }
+}
+
 async function main(): Promise<number> {
   const { stage, region, dryRun, discardExpired } = parse();
   if (region) process.env.AWS_REGION = region;
@@ -133,6 +156,7 @@ async function main(): Promise<number> {
   const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: queueName }));
   console.log(`${dryRun ? 'dry run: ' : ''}telemetry batches in ${queueName}`);
 
+  let telemetryQueueUrl: string | false | undefined;
   const seen = new Set<string>();
   const release: Message[] = [];
   const totals = { batches: 0, putBack: 0, records: 0, expired: 0, left: 0 };
@@ -149,13 +173,32 @@ async function main(): Promise<number> {
           release.push(message);
           totals.left++;
         };
-        let parsed: z.infer<typeof OnFailureRecord>;
-        try {
-          parsed = OnFailureRecord.parse(JSON.parse(message.Body ?? ''));
-        } catch {
-          keep('not a Kinesis on-failure record');
+        const body = parseJson(message.Body ?? '');
+        const output = RuleOutput.safeParse(body);
+        if (output.success) {
+          // The queue transport: the message itself, sent back to the queue ingest reads.
+          const what = `a message of ${output.data.siteId}/${output.data.deviceId}`;
+          telemetryQueueUrl ??= await queueUrlOf(`brigade-${stage}-iot-telemetry`);
+          if (telemetryQueueUrl === false) {
+            keep(`${what}, but the stage has no telemetry queue (its transport is the stream)`);
+          } else if (dryRun) {
+            console.log(`  ${message.MessageId}: ${what}: would send it back to the telemetry queue`);
+            release.push(message);
+          } else {
+            await sqs.send(new SendMessageCommand({ QueueUrl: telemetryQueueUrl, MessageBody: message.Body }));
+            await sqs.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: message.ReceiptHandle }));
+            totals.putBack++;
+            totals.records++;
+            console.log(`  ${message.MessageId}: ${what}: sent back to the telemetry queue; message deleted`);
+          }
           continue;
         }
+        const onFailure = OnFailureRecord.safeParse(body);
+        if (!onFailure.success) {
+          keep('neither a Kinesis on-failure record nor a telemetry message');
+          continue;
+        }
+        const parsed = onFailure.data;
         const batch = parsed.KinesisBatchInfo;
         const what = `${batch.shardId} ${short(batch.startSequenceNumber)}–${short(batch.endSequenceNumber)} (a batch of ${batch.batchSize}, given up ${parsed.timestamp ?? 'at an unknown time'} after ${parsed.requestContext.approximateInvokeCount ?? '?'} attempts)`;
         const { records, whole } = await readRange(batch);

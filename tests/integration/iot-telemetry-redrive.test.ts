@@ -1,9 +1,10 @@
-// `npm run telemetry:redrive` (scripts/redrive-telemetry.ts) against the running stack: a telemetry batch ingest
-// gave up on is named in the telemetry DLQ by its place in the stream; the script reads those records from the
-// stream again, puts them back, and ingest stores their readings. The readings here really went through MQTT, the
-// rule and the stream; that ingest then failed them is simulated (their items deleted, and the message Lambda would
-// send put in the DLQ): the event source mapping's own side, retries then the on-failure record, is
-// local-cloud/tests/kinesis-event-source-mapping.test.ts.
+// `npm run telemetry:redrive` (scripts/redrive-telemetry.ts) against the running stack. With the stream transport
+// (the default), a telemetry batch ingest gave up on is named in the telemetry DLQ by its place in the stream; the
+// script reads those records from the stream again, puts them back, and ingest stores their readings. The readings
+// here really went through MQTT, the rule and the stream; that ingest then failed them is simulated (their items
+// deleted, and the message Lambda would send put in the DLQ): the event source mapping's own side, retries then the
+// on-failure record, is local-cloud/tests/kinesis-event-source-mapping.test.ts. With the queue transport
+// (BRIGADE_TELEMETRY_TRANSPORT=queue), the DLQ holds the rule's messages themselves: the script sends them back.
 import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand, type _Record as StreamRecord } from '@aws-sdk/client-kinesis';
 import { DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
@@ -19,6 +20,12 @@ import { connectDevice, registerDevice, waitForReadingAt } from './support/iot';
 const run = promisify(execFile);
 const ROOT = join(__dirname, '../..');
 const streamName = `brigade-${stage}-iot-telemetry`;
+// The local stack's, as serverless.yml reads it (a deployed stage: its `telemetryTransport` param, stream by default).
+const transport = process.env.BRIGADE_TELEMETRY_TRANSPORT ?? 'stream';
+/** A test of one transport; on the other it is skipped, saying how to run it (CI runs the stream). */
+const on = (only: string) => (transport === only ? it : (name: string, fn: () => Promise<void>) => it.skip(`${name} (runs with BRIGADE_TELEMETRY_TRANSPORT=${only})`, fn));
+const onStream = on('stream');
+const onQueue = on('queue');
 const streamArn = `arn:aws:kinesis:${region}:${process.env.BRIGADE_ACCOUNT_ID ?? '000000000000'}:stream/${streamName}`;
 
 /** The script as a user runs it; its output and exit code (a non-zero exit is returned, not thrown). */
@@ -83,7 +90,7 @@ describeNeeding('iot')('telemetry redrive: the batches ingest gave up on, put ba
     return (res.json.readings as Array<{ at: string }>).map((r) => Date.parse(r.at));
   };
 
-  it('reads the named records from the stream again and puts them back: ingest stores each reading once, and the message goes', async () => {
+  onStream('reads the named records from the stream again and puts them back: ingest stores each reading once, and the message goes', async () => {
     const since = new Date(Date.now() - 1_000);
     const t0 = Date.now() - 120_000;
     const times = [t0, t0 + 30_000, t0 + 60_000];
@@ -130,31 +137,48 @@ describeNeeding('iot')('telemetry redrive: the batches ingest gave up on, put ba
     expect(await storedAt()).toEqual(times);
   });
 
-  it('a batch whose records are gone from the stream is named and left in the queue (exit 1) until --discard-expired; a message that is not a batch is left', async () => {
+  onStream('a batch whose records are gone from the stream is named and left in the queue (exit 1) until --discard-expired; a message that is not a batch is left, and so is a telemetry message (no queue to send it to)', async () => {
     const { Shards = [] } = await kinesis.send(new ListShardsCommand({ StreamName: streamName }));
     // Sequence number 0: before every record the stream ever held, as a trimmed range would be.
     const zero = `49${'0'.repeat(54)}`;
     await sqs.send(new SendMessageCommand({ QueueUrl: await queueUrl('iot-telemetry-dlq'), MessageBody: JSON.stringify(onFailureRecord(Shards[0]!.ShardId!, zero, zero, 5)) }));
     await sqs.send(new SendMessageCommand({ QueueUrl: await queueUrl('iot-telemetry-dlq'), MessageBody: '{"not":"a batch"}' }));
+    const stray = JSON.stringify({ siteId, deviceId, t: Date.now() - 60_000, temperatureC: 3, receivedAt: Date.now() });
+    await sqs.send(new SendMessageCommand({ QueueUrl: await queueUrl('iot-telemetry-dlq'), MessageBody: stray }));
 
     const kept = await redrive();
     expect(kept.code).toBe(1);
+    expect(kept.output).toContain(`a message of ${siteId}/${deviceId}, but the stage has no telemetry queue (its transport is the stream); left in the queue`);
     expect(kept.output).toContain('none of its records is in the stream any more (past its retention); --discard-expired deletes such messages; left in the queue');
-    expect(kept.output).toContain('not a Kinesis on-failure record; left in the queue');
-    expect(kept.output).toContain('2 batches: 0 put back (0 records), 2 left in the queue, 1 past the retention');
-    expect(await dlqDepth()).toBe(2);
+    expect(kept.output).toContain('neither a Kinesis on-failure record nor a telemetry message; left in the queue');
+    expect(kept.output).toContain('3 batches: 0 put back (0 records), 3 left in the queue, 1 past the retention');
+    expect(await dlqDepth()).toBe(3);
 
     const discarded = await redrive('--discard-expired');
     expect(discarded.code).toBe(1);
     expect(discarded.output).toContain('none of its records is in the stream any more; deleted (--discard-expired)');
-    expect(await dlqDepth()).toBe(1);
+    expect(await dlqDepth()).toBe(2);
     const bad = await redrive('--stage');
     expect(bad.code).toBe(2);
     expect(bad.output).toContain('usage: npm run telemetry:redrive');
 
-    // The queue as it was: the message that is not a batch is this test's.
+    // The queue as it was: the two messages left are this test's.
     const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: await queueUrl('iot-telemetry-dlq'), MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
-    expect(Messages.map((m) => m.Body)).toEqual(['{"not":"a batch"}']);
-    await sqs.send(new DeleteMessageCommand({ QueueUrl: await queueUrl('iot-telemetry-dlq'), ReceiptHandle: Messages[0]!.ReceiptHandle }));
+    expect(Messages.map((m) => m.Body).sort()).toEqual(['{"not":"a batch"}', stray].sort());
+    for (const message of Messages) await sqs.send(new DeleteMessageCommand({ QueueUrl: await queueUrl('iot-telemetry-dlq'), ReceiptHandle: message.ReceiptHandle }));
+  });
+
+  onQueue('the queue transport: the messages in the DLQ are sent back to the telemetry queue, and ingest stores their readings', async () => {
+    // What SQS moves to the DLQ after 5 receives: the rule's output as it was sent (functions/iot/telemetry-queue.yml).
+    const t = Date.now() - 90_000;
+    const output = { t, temperatureC: 4.5, siteId, deviceId, receivedAt: Date.now() - 80_000, clientId: deviceId };
+    await sqs.send(new SendMessageCommand({ QueueUrl: await queueUrl('iot-telemetry-dlq'), MessageBody: JSON.stringify(output) }));
+    const dry = await redrive('--dry-run');
+    expect(dry.output).toContain(`a message of ${siteId}/${deviceId}: would send it back to the telemetry queue`);
+    expect(await dlqDepth()).toBe(1);
+    const done = await redrive();
+    expect(done).toEqual({ code: 0, output: expect.stringContaining(`a message of ${siteId}/${deviceId}: sent back to the telemetry queue; message deleted`) });
+    expect(await eventually(async () => ((await storedAt()).includes(t) ? storedAt() : undefined), 20_000, 'the reading stored')).toContain(t);
+    expect(await dlqDepth()).toBe(0);
   });
 });

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import * as z from 'zod';
 import { csvList, loadConfig, optionalString } from '#shared/config';
-import { resolveService, type ResolvedService } from '../../local-cloud/service-definition';
+import { describeLocalCloud, resolveService, type ResolvedService } from '../../local-cloud/service-definition';
 
 describe('loadConfig', () => {
   const schema = z.object({ TABLE_NAME: z.string().min(1), TOPICS: csvList, MQTT: optionalString });
@@ -23,13 +23,18 @@ describe('the domains resolver', () => {
     'functions' | 'resources',
     (input: { resolveVariable: (variable: string) => Promise<unknown> }) => Promise<Record<string, any>>
   >;
-  /** Reads files as the framework's file() source would (variables left unresolved), some replaced. */
+  /**
+   * Reads files as the framework's file() source would (variables inside left unresolved), some replaced; a file's
+   * key with `file(path):key`; the telemetry transport param (`stream` unless replaced).
+   */
   const resolver = (names: string[], replaced: Record<string, unknown> = {}) => ({
     resolveVariable: async (variable: string) => {
       if (variable === 'self:custom.domains') return names;
-      const file = /^file\((.+)\)$/.exec(variable)?.[1];
+      if (variable === 'param:telemetryTransport') return replaced[variable] ?? 'stream';
+      const [, file, key] = /^file\((.+?)\)(?::(\w+))?$/.exec(variable) ?? [];
       if (!file) throw new Error(`unexpected variable ${variable}`);
-      return replaced[file] ?? parse(readFileSync(join(__dirname, '../..', file), 'utf8'));
+      const content = (replaced[file] ?? parse(readFileSync(join(__dirname, '../..', file), 'utf8'))) as Record<string, unknown>;
+      return key ? content[key] : content;
     },
   });
 
@@ -64,9 +69,54 @@ describe('the domains resolver', () => {
     );
   });
 
+  it('a resource that resolves to null (the telemetry transport not chosen) is left out', async () => {
+    const iot = { Resources: { IotTable: { Type: 'AWS::DynamoDB::Table' }, TelemetryStream: null, IotDeadLetterQueue: { Type: 'AWS::SQS::Queue' }, TelemetryDeadLetterQueue: { Type: 'AWS::SQS::Queue' } } };
+    const { Resources } = await domains.resources(resolver(['iot'], { 'functions/iot/resources.yml': iot }));
+    expect(Object.keys(Resources)).toContain('IotTable');
+    expect(Object.keys(Resources)).not.toContain('TelemetryStream');
+  });
+
   it('a domain without its files fails, naming the file', async () => {
     await expect(domains.functions(resolver(['users', 'nope']))).rejects.toThrow('functions/nope/functions.yml is missing');
     await expect(domains.resources(resolver(['nope']))).rejects.toThrow('functions/nope/resources.yml is missing');
+  });
+});
+
+describe('the telemetry transport (`telemetryTransport`, osls print --stage local with BRIGADE_TELEMETRY_TRANSPORT)', () => {
+  type Resources = Record<string, { Type: string; Properties: Record<string, any> }>;
+  let stream: ResolvedService & { resources: { Resources: Resources } };
+  let queue: ResolvedService & { resources: { Resources: Resources } };
+  beforeAll(async () => {
+    const resolve = (transport: string) => resolveService('local', { ...process.env, BRIGADE_BUNDLER: 'none', BRIGADE_TELEMETRY_TRANSPORT: transport });
+    [stream, queue] = (await Promise.all([resolve('stream'), resolve('queue')])) as [typeof stream, typeof stream];
+  }, 90_000);
+  const telemetryIds = (service: typeof stream) => Object.keys(service.resources.Resources).filter((id) => id.startsWith('Telemetry')).sort();
+
+  it('stream: a Kinesis stream keyed by device, read in ordered batches; behind = IteratorAge', () => {
+    expect(telemetryIds(stream)).toEqual(['TelemetryDeadLetterQueue', 'TelemetryDeadLetterQueueDepthAlarm', 'TelemetryIngestBehindAlarm', 'TelemetryRule', 'TelemetryRuleErrorInvokePermission', 'TelemetryRuleRole', 'TelemetryStream']);
+    const definition = describeLocalCloud(stream);
+    expect(definition.kinesisEvents.map((e) => [e.functionName, e.streamName, e.onFailureQueueName])).toEqual([['brigade-local-ingestTelemetry', 'brigade-local-iot-telemetry', 'brigade-local-iot-telemetry-dlq']]);
+    expect(definition.sqsEvents.filter((e) => e.functionName.endsWith('ingestTelemetry'))).toEqual([]);
+    expect(stream.resources.Resources.TelemetryRuleRole!.Properties.Policies[0].PolicyDocument.Statement).toEqual([{ Effect: 'Allow', Action: 'kinesis:PutRecord', Resource: { 'Fn::GetAtt': ['TelemetryStream', 'Arn'] } }]);
+  });
+
+  it('queue: an SQS queue read in batches of 100, its messages in the DLQ after 5 receives; behind = the oldest message\'s age; no stream', () => {
+    expect(telemetryIds(queue)).toEqual(['TelemetryDeadLetterQueue', 'TelemetryDeadLetterQueueDepthAlarm', 'TelemetryIngestBehindAlarm', 'TelemetryQueue', 'TelemetryRule', 'TelemetryRuleErrorInvokePermission', 'TelemetryRuleRole']);
+    const { Resources } = queue.resources;
+    expect(Resources.TelemetryQueue!.Properties).toMatchObject({ QueueName: 'brigade-local-iot-telemetry', VisibilityTimeout: 360, RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': ['TelemetryDeadLetterQueue', 'Arn'] }, maxReceiveCount: 5 } });
+    expect(Resources.TelemetryIngestBehindAlarm!.Properties).toMatchObject({ Namespace: 'AWS/SQS', MetricName: 'ApproximateAgeOfOldestMessage', Threshold: 60, AlarmActions: [{ Ref: 'OpsAlarmsTopic' }] });
+    expect(Resources.TelemetryRule!.Properties.TopicRulePayload.Actions).toEqual([{ Sqs: { QueueUrl: { Ref: 'TelemetryQueue' }, RoleArn: { 'Fn::GetAtt': ['TelemetryRuleRole', 'Arn'] }, UseBase64: false } }]);
+    expect(Resources.TelemetryRuleRole!.Properties.Policies[0].PolicyDocument.Statement).toEqual([{ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': ['TelemetryQueue', 'Arn'] } }]);
+    const ingestRead = Resources.IotRole!.Properties.Policies[0].PolicyDocument.Statement.filter((s: { Resource: unknown }) => JSON.stringify(s.Resource).includes('TelemetryQueue'));
+    expect(ingestRead.map((s: { Action: string[] }) => s.Action)).toEqual([['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ChangeMessageVisibility']]);
+    expect(JSON.stringify(Resources)).not.toContain('TelemetryStream');
+    // The local cloud runs the same: the rule's SQS action, the queue's event source, no stream.
+    const definition = describeLocalCloud(queue);
+    expect(definition.kinesisStreams).toEqual([]);
+    expect(definition.kinesisEvents).toEqual([]);
+    expect(definition.sqsEvents.filter((e) => e.functionName.endsWith('ingestTelemetry'))).toEqual([
+      expect.objectContaining({ queueName: 'brigade-local-iot-telemetry', batchSize: 100, maximumBatchingWindowS: 1, reportBatchItemFailures: true }),
+    ]);
   });
 });
 

@@ -1,7 +1,7 @@
-// ReadingsIngested and AlertsRaised from the telemetry stream's consumer (functions/iot/ingest-telemetry.ts): counted
+// ReadingsIngested and AlertsRaised from the telemetry consumer (functions/iot/ingest-telemetry.ts): counted
 // once for what is really new, so a QoS 1 redelivery of the same message (readings already stored, excursion
 // already alerted on) counts nothing. The stores are fakes that behave like the table would.
-import type { Context, KinesisStreamEvent } from 'aws-lambda';
+import type { Context, KinesisStreamEvent, SQSEvent } from 'aws-lambda';
 import { flushMetrics } from '#shared/metrics';
 import { emfFiguresOf } from './fixtures/emf';
 import { fridge } from './fixtures/iot-device';
@@ -84,5 +84,39 @@ describe('IoT ingest metrics', () => {
       'ReadingsIngested{}: 20',
     ]);
     expect(table.incidents.size).toBe(1);
+  });
+
+  it('from the queue (telemetryTransport: queue), an SQS batch counts the same, its redelivery nothing', async () => {
+    const queueBatch = (...outputs: unknown[]) => ({ Records: outputs.map((output, i) => ({ messageId: `m-${i}`, body: JSON.stringify(output) })) }) as unknown as SQSEvent;
+    expect(await emfFiguresOf(() => handler(queueBatch(warmBatch), context))).toEqual(['AlertsRaised{alertType=iot.excursion-started}: 1', 'ReadingsIngested{}: 20']);
+    expect(await emfFiguresOf(() => handler(queueBatch(warmBatch), context))).toEqual([]);
+  });
+});
+
+describe('the telemetry event, from either transport (messagesOf)', () => {
+  const { messagesOf } = require('../../functions/iot/ingest-telemetry') as typeof import('../../functions/iot/ingest-telemetry');
+  const output = { siteId: 's', deviceId: 'd', temperatureC: 3 };
+
+  it('a Kinesis batch: records by sequence number, one batch per device (the stream keeps a device in one lane)', () => {
+    const event = { Records: [{ kinesis: { sequenceNumber: '49001', data: Buffer.from(JSON.stringify(output)).toString('base64') } }, { kinesis: { sequenceNumber: '49002', data: Buffer.from('not json').toString('base64') } }] };
+    expect(messagesOf(event as unknown as KinesisStreamEvent)).toEqual({
+      messages: [
+        { id: '49001', output },
+        { id: '49002', output: { body: 'not json' } },
+      ],
+      oneBatchPerDevice: true,
+    });
+  });
+
+  it('an SQS batch: messages by id, not one batch per device (a standard queue hands a device to two invocations at once)', () => {
+    const event = { Records: [{ messageId: 'a', body: JSON.stringify(output) }, { messageId: 'b', body: '{' }] };
+    expect(messagesOf(event as unknown as SQSEvent)).toEqual({
+      messages: [
+        { id: 'a', output },
+        { id: 'b', output: { body: '{' } },
+      ],
+      oneBatchPerDevice: false,
+    });
+    expect(messagesOf({ Records: [] } as unknown as SQSEvent)).toEqual({ messages: [], oneBatchPerDevice: false });
   });
 });
