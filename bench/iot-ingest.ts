@@ -1,5 +1,6 @@
 // Sustained telemetry ingest against a target rate: devices × messages/s at QoS 1 through broker → telemetry rule →
 // Kinesis telemetry stream → ingestTelemetry in batches (validate, dedupe, store, aggregates, device state) → DynamoDB.
+// BRIGADE_TELEMETRY_TRANSPORT=queue measures the other transport (the rule's SQS queue, functions/iot/telemetry-queue.yml).
 // Each phase offers its rate for IOT_BENCH_PHASE_S (default 15 s) and reports what was ingested while it was offered,
 // the lag (readings queued but not stored) at the last PUBACK and how long it took to drain, every reading stored
 // (lost = sent − stored), and Lambda invocations per 1,000 readings. For scale, DynamoDB Local's raw
@@ -46,9 +47,6 @@ const WARMUP_MESSAGES = 100;
  * the ingest mapping's batching window: the last batch waits that long for more records before it is invoked.
  */
 const SUSTAINED_DRAIN_S = 2;
-/** ingestTelemetry's batching window (functions/iot/functions.yml), seconds. */
-const IOT_FUNCTIONS = readFileSync(join(__dirname, '..', 'functions', 'iot', 'functions.yml'), 'utf8');
-const BATCH_WINDOW_S = Number(/ingestTelemetry:[\s\S]*?batchWindow: (\d+)/.exec(IOT_FUNCTIONS)?.[1] ?? 0);
 const RAW_PUTS = 1_000;
 const RAW_CONCURRENCY = 16;
 /** Raw BatchWriteItem: this many readings, 25 a request (DynamoDB's limit), this many requests in flight. */
@@ -88,6 +86,21 @@ runBench('Brigade bench: sustained IoT ingest (MQTT → topic rule → ingest �
   const table = `brigade-${stage}-iot`;
   const ruleName = `brigade_${stage}_telemetry`;
   const ingestFunction = `brigade-${stage}-ingestTelemetry`;
+  // The stage's telemetry transport (serverless.yml `telemetryTransport`): the stream's event source mapping, or the queue's.
+  const viaQueue = cloud.kinesis.streams().length === 0;
+  /** Ingest's invocations so far, and the messages it is done with (checkpointed in the stream, deleted from the queue). */
+  const ingestCounts = () => {
+    if (viaQueue) {
+      const stats = cloud.sqsEventSources.stats()[ingestFunction];
+      return { invocations: stats?.invocations ?? 0, done: stats?.deleted ?? 0 };
+    }
+    const stats = cloud.kinesisEventSources.stats()[ingestFunction];
+    return { invocations: stats?.invocations ?? 0, done: stats?.checkpointed ?? 0 };
+  };
+  const ingestIdle = () => (viaQueue ? cloud.sqsEventSources.idle() : cloud.kinesisEventSources.idle());
+  /** ingestTelemetry's batching window (functions/iot/telemetry-<transport>.yml), seconds. */
+  const transportFile = readFileSync(join(__dirname, '..', 'functions', 'iot', `telemetry-${viaQueue ? 'queue' : 'stream'}.yml`), 'utf8');
+  const BATCH_WINDOW_S = Number(/(?:batchWindow|maximumBatchingWindow): (\d+)/.exec(transportFile)?.[1] ?? 0);
   const runId = Date.now().toString(36);
   const client = new DynamoDBClient(localClientConfig(cloud.env, 'DYNAMODB'));
   const db = DynamoDBDocumentClient.from(client);
@@ -155,7 +168,7 @@ runBench('Brigade bench: sustained IoT ingest (MQTT → topic rule → ingest �
     const clients = await Promise.all(ids.map((clientId) => connectAsync(cloud.env.BRIGADE_MQTT_URL!, { clientId, clean: true, reconnectPeriod: 0 })));
     connections.push(...clients);
     const before = cloud.rules.stats()[ruleName]!;
-    const mappingBefore = cloud.kinesisEventSources.stats()[ingestFunction] ?? { invocations: 0, checkpointed: 0 };
+    const mappingBefore = ingestCounts();
 
     const messages = devices * perDevice * seconds;
     const total = messages * readingsPerMessage;
@@ -189,13 +202,13 @@ runBench('Brigade bench: sustained IoT ingest (MQTT → topic rule → ingest �
       unacked.add(publish);
     }
     await Promise.all(unacked);
-    // Records the mapping checkpointed were ingested (a batch is checkpointed once its invocation succeeded).
-    const ingestedByLastAck = ((cloud.kinesisEventSources.stats()[ingestFunction]?.checkpointed ?? 0) - mappingBefore.checkpointed) * readingsPerMessage;
+    // Records the mapping checkpointed (messages it deleted) were ingested: a batch is done once its invocation succeeded.
+    const ingestedByLastAck = (ingestCounts().done - mappingBefore.done) * readingsPerMessage;
 
     // aedes hands a message to the rule engine before it acks, so once the rules are idle everything is in the
     // queue; once the event source mapping is idle everything was written. The count is re-read until it holds still.
     await cloud.rules.idle();
-    await cloud.kinesisEventSources.idle();
+    await ingestIdle();
     let storedAt = performance.now();
     let stored = await countStored(siteId, ids);
     let unchangedSince = storedAt;
@@ -203,7 +216,7 @@ runBench('Brigade bench: sustained IoT ingest (MQTT → topic rule → ingest �
     while (stored < total && performance.now() < deadline && performance.now() - unchangedSince < STABLE_FOR_MS) {
       await sleep(250);
       await cloud.rules.idle();
-      await cloud.kinesisEventSources.idle();
+      await ingestIdle();
       const now = await countStored(siteId, ids);
       if (now !== stored) {
         stored = now;
@@ -212,7 +225,7 @@ runBench('Brigade bench: sustained IoT ingest (MQTT → topic rule → ingest �
       }
     }
     const after = cloud.rules.stats()[ruleName]!;
-    const invocations = (cloud.kinesisEventSources.stats()[ingestFunction]?.invocations ?? 0) - mappingBefore.invocations + (after.errorActions - before.errorActions);
+    const invocations = ingestCounts().invocations - mappingBefore.invocations + (after.errorActions - before.errorActions);
     await Promise.all(clients.map((c) => c.endAsync()));
     const ack = summarize(latencies);
     const drainS = round(Math.max(0, storedAt - lastAckAt) / 1000, 2);
@@ -238,6 +251,7 @@ runBench('Brigade bench: sustained IoT ingest (MQTT → topic rule → ingest �
     };
   }
 
+  console.log(`telemetry transport: ${viaQueue ? 'queue (SQS, batches of ≤ 100 gathered for ≤ 1 s)' : 'stream (Kinesis)'}`);
   console.log(`phases of ${PHASE_SECONDS} s at QoS 1; one MQTT connection per device; readings/s are readings, not messages`);
   console.log(
     `sustained = nothing lost and the backlog drained within ${SUSTAINED_DRAIN_S} s of the last PUBACK ` +
@@ -311,6 +325,7 @@ runBench('Brigade bench: sustained IoT ingest (MQTT → topic rule → ingest �
   }
   printResult({
     bench: 'iot-ingest',
+    transport: viaQueue ? 'queue' : 'stream',
     rawPutsPerSecond: round(raw.opsPerSecond),
     rawBatchWriteReadingsPerSecond: round(rawBatchReadings),
     lost,

@@ -13,8 +13,9 @@ export interface WarmUpTarget {
 }
 
 /**
- * The telemetry stream's consumer (functions/iot/functions.yml). Every message it gets is either stored or kept
- * as a reject, so the warm-up sends a Kinesis batch of one record it keeps under no site (`siteId: unknown`),
+ * The telemetry consumer (functions/iot/functions.yml; its event source, a stream or a queue, in telemetry-*.yml).
+ * Every message it gets is either stored or kept as a reject, so the warm-up sends a Kinesis batch (which it takes
+ * whichever the transport) of one record it keeps under no site (`siteId: unknown`),
  * marked as the warm-up.
  */
 const STREAM_CONSUMERS = ['ingestTelemetry'];
