@@ -23,6 +23,7 @@ const USAGE = 'usage: npm run telemetry:redrive -- [--stage local|localstack|<aw
 /** Long enough to read and put back one batch (up to 2,000 records); what is left is released at the end. */
 const VISIBILITY_TIMEOUT_S = 300;
 const GET_RECORDS_LIMIT = 1_000;
+const GET_RECORDS_PAUSE_MS = 500;
 const PUT_RECORDS_MAX = 500;
 const PUT_RECORDS_MAX_BYTES = 5 * 1024 * 1024;
 const PUT_ATTEMPTS = 5;
@@ -90,6 +91,8 @@ async function readRange(batch: BatchInfo): Promise<{ records: StreamRecord[]; w
     // At the tip with nothing more: the range's end was the last record written.
     if ((page.Records ?? []).length === 0 && (page.MillisBehindLatest ?? 0) === 0) break;
     iterator = page.NextShardIterator;
+    // A shard serves 5 GetRecords a second, shared with ingest's own event source mapping: leave it most of them.
+    if (iterator && !pastEnd) await new Promise((resolve) => setTimeout(resolve, GET_RECORDS_PAUSE_MS));
   }
   // The stream drops its oldest records first: if the range's first record is there, so is the rest of it.
   const whole = records[0]?.SequenceNumber === batch.startSequenceNumber && records.at(-1)?.SequenceNumber === batch.endSequenceNumber;
