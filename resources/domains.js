@@ -60,12 +60,24 @@ async function domainFiles(resolveVariable, name) {
   return domains.map((domain) => `functions/${domain}/${name}`);
 }
 
+/** `telemetryTransport` picks functions/iot/telemetry-<value>.yml: a value with no such file fails here, naming the choices. */
+const TELEMETRY_TRANSPORTS = ['stream', 'queue'];
+
+async function checkParams(resolveVariable) {
+  const transport = await resolveVariable('param:telemetryTransport');
+  if (!TELEMETRY_TRANSPORTS.includes(transport)) {
+    throw new Error(`telemetryTransport is ${JSON.stringify(transport)}: it is one of ${TELEMETRY_TRANSPORTS.join(', ')} (docs/iot.md "Two transports")`);
+  }
+}
+
 async function functions({ resolveVariable }) {
+  await checkParams(resolveVariable);
   const files = await domainFiles(resolveVariable, 'functions.yml');
   return (await merge(resolveVariable, files, (content) => ({ functions: content }))).functions;
 }
 
 async function resources({ resolveVariable }) {
+  await checkParams(resolveVariable);
   const files = [...sharedResourceFiles(), ...(await domainFiles(resolveVariable, 'resources.yml'))];
   const merged = await merge(resolveVariable, files, (content) => content);
   Object.assign(merged.Resources, dlqDepthAlarms(merged.Resources, await rawFunctions(resolveVariable)));

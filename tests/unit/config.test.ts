@@ -76,6 +76,12 @@ describe('the domains resolver', () => {
     expect(Object.keys(Resources)).not.toContain('TelemetryStream');
   });
 
+  it('a telemetryTransport with no file of its own fails, naming the choices', async () => {
+    const typo = resolver(['iot'], { 'param:telemetryTransport': 'sqs' });
+    await expect(domains.resources(typo)).rejects.toThrow('telemetryTransport is "sqs": it is one of stream, queue');
+    await expect(domains.functions(typo)).rejects.toThrow('telemetryTransport is "sqs": it is one of stream, queue');
+  });
+
   it('a domain without its files fails, naming the file', async () => {
     await expect(domains.functions(resolver(['users', 'nope']))).rejects.toThrow('functions/nope/functions.yml is missing');
     await expect(domains.resources(resolver(['nope']))).rejects.toThrow('functions/nope/resources.yml is missing');
