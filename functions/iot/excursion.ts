@@ -112,6 +112,34 @@ export function lateReadingsChangeNothing(state: MonitorState, readings: readonl
   return readings.every((r) => r.t > lastT || (r.t >= inRangeSince && isInRange(limits, r.temperatureC)));
 }
 
+/**
+ * Late readings re-run over the first part of the stored timeline only, when the whole of it from before them is
+ * too long to re-run (a batch put back hours later from the telemetry DLQ, on a unit reporting every few seconds).
+ * `window` starts at the last in-range reading before the late ones (or at the first reading there is) and is
+ * followed by readings already evaluated into `live`. When the window holds every late reading and ends within
+ * limits with nothing running, what follows it does not depend on what came before (the machine restarts empty at
+ * an in-range reading): the window's excursions are the late readings' whole effect, and the live state keeps its
+ * place, except that its in-range run, if it began inside the window, may begin later. Otherwise undefined.
+ */
+export function settleLateWindow(
+  live: MonitorState,
+  window: readonly TimedReading[],
+  lastLateT: number,
+  config: { limits: Limits; gracePeriodMs: number; siteId: string; deviceId: string },
+): { state: MonitorState; events: MonitorEvent[]; evaluated: number } | undefined {
+  const end = window.at(-1)?.t;
+  if (end === undefined || end < lastLateT || live.lastT === undefined || live.lastT < end) return undefined;
+  // A run the live state holds began after the window, or the window would not end within limits in it.
+  if ((live.outOfRangeSince ?? Infinity) <= end || (live.incident?.startedAt ?? Infinity) <= end) return undefined;
+  const rerun = advance({}, window, config);
+  if (rerun.state.inRangeSince === undefined || rerun.state.outOfRangeSince !== undefined || rerun.state.incident) return undefined;
+  const state: MonitorState = { ...live };
+  // Split by a late reading out of limits, the run begins again after it; a window within limits throughout splits nothing.
+  const split = rerun.state.inRangeSince > window[0]!.t;
+  if (split && live.inRangeSince !== undefined && live.inRangeSince <= end) state.inRangeSince = Math.max(live.inRangeSince, rerun.state.inRangeSince);
+  return { state, events: rerun.events, evaluated: rerun.evaluated };
+}
+
 /** Ends an open excursion outside the readings (the unit was decommissioned), at `at`. */
 export function endExcursion(state: MonitorState, at: number): { state: MonitorState; event?: MonitorEvent } {
   if (!state.incident) return { state };

@@ -13,7 +13,7 @@ import { deviceStore, incidentStore, rejectStore, telemetryStore } from './confi
 import { monitorConfig, planIngest } from './device-state';
 import { deviceRef, type DeviceStateChange } from './device-store';
 import { isInRange } from './device-types';
-import { advance, awaitingReadings, lateReadingsChangeNothing, type MonitorEvent, type MonitorState } from './excursion';
+import { advance, awaitingReadings, lateReadingsChangeNothing, settleLateWindow, type MonitorEvent, type MonitorState } from './excursion';
 import { parseTelemetry, type ParsedTelemetry, type Reading } from './readings';
 import type { DeviceRecord, RejectRecord } from './schemas';
 import type { ReceivedReading, StoredReading } from './telemetry-store';
@@ -325,21 +325,25 @@ async function evaluateExcursions(device: DeviceRecord, readings: Reading[]): Pr
   }
   const from = Math.min(earliest, monitor.outOfRangeSince ?? Infinity, monitor.incident?.startedAt ?? Infinity);
   const history = await settledHistory(device, from);
-  if (!history) {
+  if (history && !history.complete) {
+    const settled = settleLateWindow(monitor, history.readings, Math.max(...readings.map((r) => r.t)), config);
+    if (settled) return settled;
+  }
+  if (!history?.complete) {
     logger.warn('too many readings to re-evaluate; the batch moves the excursion state in arrival order', { deviceId: device.deviceId });
     // Its late readings are skipped unevaluated, so the in-range run can no longer vouch for what it holds.
     const { inRangeSince: _unknown, ...state } = monitor;
     return advance(state, readings, config);
   }
   // From an in-range reading (or the first reading there is) nothing is running: the machine starts empty.
-  const rerun = advance({}, history, config);
+  const rerun = advance({}, history.readings, config);
   const previous = monitor.incident;
   const settled =
     rerun.state.incident?.incidentId === previous?.incidentId ||
     rerun.events.some((e) => e.kind === 'excursion-ended' && e.incidentId === previous?.incidentId);
   if (previous && !settled) {
     // Late readings split the excursion alerted on: it ended at its first in-range reading.
-    const endedAt = history.find((r) => r.t > previous.startedAt && isInRange(device.limits, r.temperatureC))?.t ?? rerun.state.outOfRangeSince ?? previous.detectedAt;
+    const endedAt = history.readings.find((r) => r.t > previous.startedAt && isInRange(device.limits, r.temperatureC))?.t ?? rerun.state.outOfRangeSince ?? previous.detectedAt;
     rerun.events.push({
       kind: 'excursion-ended',
       incidentId: previous.incidentId,
@@ -353,16 +357,19 @@ async function evaluateExcursions(device: DeviceRecord, readings: Reading[]): Pr
   return rerun;
 }
 
-/** The stored readings from the last in-range one before `from`, once none that matters is in flight. */
-async function settledHistory(device: DeviceRecord, from: number): Promise<StoredReading[] | undefined> {
+/**
+ * The stored readings from the last in-range one before `from`, once none that matters is in flight: all of them
+ * up to the newest (`complete`), or the first MAX_RERUN_READINGS; undefined when even the way back to an in-range
+ * reading is longer than that.
+ */
+async function settledHistory(device: DeviceRecord, from: number): Promise<{ readings: StoredReading[]; complete: boolean } | undefined> {
   const deadline = Date.now() + MAX_SETTLE_WAIT_MS;
   for (;;) {
     const back = await telemetryStore.scanBack(device.siteId, device.deviceId, from, MAX_RERUN_READINGS, (r) => isInRange(device.limits, r.temperatureC));
     if (!back.stopped && !back.exhausted) return undefined;
     const history = await telemetryStore.readingsFrom(device.siteId, device.deviceId, back.readings.at(-1)?.t ?? from, MAX_RERUN_READINGS);
-    if (!history) return undefined;
     const now = Date.now();
-    if (now >= deadline || !awaitingReadings(history, back.exhausted, device.reportingIntervalSeconds, now)) return history;
+    if (now >= deadline || !awaitingReadings(history.readings, back.exhausted, device.reportingIntervalSeconds, now)) return history;
     await new Promise((resolve) => setTimeout(resolve, SETTLE_POLL_MS));
   }
 }

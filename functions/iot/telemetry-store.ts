@@ -266,8 +266,8 @@ export class TelemetryStore {
     return { readings, stopped: false, exhausted: start === undefined };
   }
 
-  /** Readings from `from` (inclusive) on, oldest first; undefined when there are more than `maxItems`. */
-  async readingsFrom(siteId: string, deviceId: string, from: number, maxItems: number): Promise<StoredReading[] | undefined> {
+  /** Readings from `from` (inclusive) on, oldest first: at most the first `maxItems`, and whether that is all of them. */
+  async readingsFrom(siteId: string, deviceId: string, from: number, maxItems: number): Promise<{ readings: StoredReading[]; complete: boolean }> {
     const readings: StoredReading[] = [];
     let start: Record<string, unknown> | undefined;
     do {
@@ -279,10 +279,10 @@ export class TelemetryStore {
         }),
       );
       readings.push(...((page.Items ?? []) as StoredReading[]));
-      if (readings.length > maxItems) return undefined;
+      if (readings.length > maxItems) return { readings: readings.slice(0, maxItems), complete: false };
       start = page.LastEvaluatedKey;
     } while (start);
-    return readings;
+    return { readings, complete: true };
   }
 
   /** A page of readings in [from, to]; the cursor is valid for the same device, range and order only. */

@@ -196,6 +196,41 @@ describeAlerts('food-safety monitoring', () => {
     });
   });
 
+  describe('late readings', () => {
+    // What `npm run telemetry:redrive` puts back (docs/iot.md "When ingest fails") reaches ingest like this: readings
+    // older than the unit's last one. A unit reported in range around a gap; the gap's readings arrive afterwards and
+    // show 25 minutes above the limit. The excursion is judged on device time, so it is opened and ended then.
+    it('a gap filled later with an excursion in it: the excursion opens and ends, each alerted once, and the unit stays ok', async () => {
+      const fridge = await unit('fridge');
+      const start = Math.floor(Date.now() / MIN) * MIN - 60 * MIN;
+      const reading = (minute: number, temperatureC: number) => ({ t: start + minute * MIN, temperatureC, seq: minute });
+      const minutes = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+      const publish = (readings: object[]) => fridge.client.publishAsync(fridge.topic, JSON.stringify({ readings }), { qos: 1 });
+
+      await publish(minutes(0, 9).map((m) => reading(m, 3)));
+      await publish(minutes(41, 60).map((m) => reading(m, 3.5)));
+      await waitForReadingAt(siteId, fridge.deviceId, start + 60 * MIN, staff);
+      // The gap: 9 °C from minute 10 to 34 (past the 15-minute grace period at minute 25), back to 4 °C at 35.
+      const gap = minutes(10, 40).map((m) => reading(m, m < 35 ? 9 : 4));
+      await publish(gap);
+      await publish(gap); // and the same batch put back twice
+
+      const started = await inbox.waitFor('iot.excursion-started', fridge.deviceId);
+      const ended = await inbox.waitFor('iot.excursion-ended', fridge.deviceId);
+      const at = (minute: number) => new Date(start + minute * MIN).toISOString();
+      expect(started.envelope.data).toMatchObject({ startedAt: at(10), detectedAt: at(25), peakC: 9 });
+      expect(ended.envelope.data).toMatchObject({ incidentId: started.envelope.data.incidentId, startedAt: at(10), endedAt: at(35), durationMinutes: 25, peakC: 9 });
+      await sleep(1_000);
+      expect(inbox.of('iot.excursion-started', fridge.deviceId)).toHaveLength(1);
+      expect(inbox.of('iot.excursion-ended', fridge.deviceId)).toHaveLength(1);
+
+      const incident = await api('GET', `/sites/${siteId}/incidents/${started.envelope.data.incidentId}`, { headers: bearer(staff) });
+      expect(incident.json).toMatchObject({ status: 'open', deviceId: fridge.deviceId, startedAt: at(10), endedAt: at(35), actions: [] });
+      const view = await api('GET', `/sites/${siteId}/devices/${fridge.deviceId}`, { headers: bearer(staff) });
+      expect(view.json).toMatchObject({ status: 'ok', readings: { accepted: 61 } });
+    });
+  });
+
   describe('silent sensors', () => {
     const lambda = new LambdaClient({
       endpoint: `http://127.0.0.1:${process.env.BRIGADE_LAMBDA_PORT ?? '3002'}`,

@@ -1,4 +1,4 @@
-import { advance, endExcursion, incidentIdOf, lateReadingsChangeNothing, type MonitorState, type TimedReading } from '../../functions/iot/excursion';
+import { advance, endExcursion, incidentIdOf, lateReadingsChangeNothing, settleLateWindow, type MonitorState, type TimedReading } from '../../functions/iot/excursion';
 
 const MIN = 60_000;
 const T0 = Date.parse('2026-11-25T10:00:00Z');
@@ -114,6 +114,41 @@ describe('excursion state machine', () => {
     it('the in-range run starts again after an out-of-range reading, at the next reading within limits', () => {
       const next = advance(state, [at(11, 7), at(12, 4), at(13, 3)], fridge).state;
       expect(next).toEqual({ lastT: T0 + 13 * MIN, inRangeSince: T0 + 12 * MIN });
+    });
+  });
+
+  describe('late readings re-run over the first part of a timeline too long to re-run whole (a batch put back hours later)', () => {
+    // Stored: in range at minutes 0–9, a gap at 10–40, in range again from 41 on; the live state has evaluated up to 500.
+    const live: MonitorState = { lastT: T0 + 500 * MIN, inRangeSince: T0 + 41 * MIN };
+    const at = (minute: number, temperatureC: number): TimedReading => ({ t: T0 + minute * MIN, temperatureC });
+    const gap = Array.from({ length: 31 }, (_, i) => at(10 + i, i < 25 ? 9 : 4)); // 9 °C for 25 minutes, 4 °C from 35
+    /** The stored timeline from minute 9 (the last in-range reading before the gap) up to `to`, the gap filled. */
+    const windowTo = (to: number) => [at(9, 3), ...gap, ...Array.from({ length: to - 40 }, (_, i) => at(41 + i, 3.5))];
+
+    it('the window holds the late readings and ends within limits: its excursion is opened and ended, the live state keeps its place', () => {
+      const settled = settleLateWindow(live, windowTo(100), T0 + 40 * MIN, fridge);
+      expect(settled?.events.map((e) => [e.kind, (e.startedAt - T0) / MIN])).toEqual([
+        ['excursion-started', 10],
+        ['excursion-ended', 10],
+      ]);
+      expect(settled?.events[1]).toMatchObject({ endedAt: T0 + 35 * MIN, durationMs: 25 * MIN, peakC: 9 });
+      expect(settled?.state).toEqual(live);
+    });
+
+    it('an in-range run the live state began inside the window begins where the late readings leave it', () => {
+      const early: MonitorState = { lastT: T0 + 500 * MIN, inRangeSince: T0 + 5 * MIN };
+      expect(settleLateWindow(early, windowTo(100), T0 + 40 * MIN, fridge)?.state).toEqual({ lastT: T0 + 500 * MIN, inRangeSince: T0 + 35 * MIN });
+      // In range throughout, late readings included: the run is kept as it was.
+      const calm = [at(9, 3), ...gap.map((r) => ({ ...r, temperatureC: 3 })), at(41, 3)];
+      expect(settleLateWindow(early, calm, T0 + 40 * MIN, fridge)).toEqual({ state: early, events: [], evaluated: 33 });
+    });
+
+    it('a window that stops before the last late reading, or out of limits, or in a run the live state holds, settles nothing', () => {
+      expect(settleLateWindow(live, windowTo(100).slice(0, 20), T0 + 40 * MIN, fridge)).toBeUndefined();
+      expect(settleLateWindow(live, [at(9, 3), ...gap.slice(0, 20)], T0 + 29 * MIN, fridge)).toBeUndefined(); // still at 9 °C
+      expect(settleLateWindow({ lastT: T0 + 500 * MIN, outOfRangeSince: T0 + 60 * MIN }, windowTo(100), T0 + 40 * MIN, fridge)).toBeUndefined();
+      expect(settleLateWindow({ lastT: T0 + 60 * MIN, inRangeSince: T0 + 41 * MIN }, windowTo(100), T0 + 40 * MIN, fridge)).toBeUndefined(); // the window goes past the live state
+      expect(settleLateWindow(live, [], T0 + 40 * MIN, fridge)).toBeUndefined();
     });
   });
 });

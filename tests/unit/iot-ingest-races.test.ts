@@ -59,7 +59,7 @@ const fakes = {
       for (const start of starts) table.log.push(`seal ${device.deviceId} ${new Date(start).toISOString().slice(11, 16)} on v${device.version}`);
     },
     scanBack: async () => ({ readings: [], stopped: false, exhausted: true }),
-    readingsFrom: async () => [],
+    readingsFrom: async () => ({ readings: [], complete: true }),
   },
   incidentStore: { knownIncidents: async () => new Map() },
   rejectStore: { putRejects: async () => undefined },

@@ -12,14 +12,15 @@ const MIN = 60_000;
 const walkIn = fridge();
 
 // The table as the fakes see it: stored readings by time, incidents opened by committed decisions.
-const table = { readings: new Map<number, StoredReading>(), incidents: new Set<string>() };
+const table = { readings: new Map<number, StoredReading>(), incidents: new Set<string>(), alerts: [] as string[] };
 const fakes = {
   deviceStore: {
     getDevice: async () => walkIn,
     getDevices: async () => new Map([['demo-bistro/walkin-1', walkIn]]),
     commitLiveStates: async () => [],
-    commitStateChange: async (change: { incidentPuts: Array<{ incidentId: string }> }) => {
+    commitStateChange: async (change: { incidentPuts: Array<{ incidentId: string }>; events: Array<{ type: string }> }) => {
       for (const incident of change.incidentPuts) table.incidents.add(incident.incidentId);
+      table.alerts.push(...change.events.map((e) => e.type));
     },
   },
   telemetryStore: {
@@ -31,7 +32,10 @@ const fakes = {
       }),
     sealBuckets: async () => undefined,
     scanBack: async () => ({ readings: [], stopped: false, exhausted: true }),
-    readingsFrom: async (_site: string, _device: string, from: number) => [...table.readings.values()].filter((r) => r.t >= from).sort((a, b) => a.t - b.t),
+    readingsFrom: async (_site: string, _device: string, from: number, maxItems: number) => {
+      const readings = [...table.readings.values()].filter((r) => r.t >= from).sort((a, b) => a.t - b.t);
+      return { readings: readings.slice(0, maxItems), complete: readings.length <= maxItems };
+    },
   },
   incidentStore: {
     knownIncidents: async (_site: string, ids: Iterable<string>) => new Map([...ids].filter((id) => table.incidents.has(id)).map((id) => [id, { ended: false }])),
@@ -60,6 +64,7 @@ describe('IoT ingest metrics', () => {
   beforeEach(() => {
     table.readings.clear();
     table.incidents.clear();
+    table.alerts.length = 0;
     flushMetrics();
   });
 
@@ -84,6 +89,25 @@ describe('IoT ingest metrics', () => {
       'ReadingsIngested{}: 20',
     ]);
     expect(table.incidents.size).toBe(1);
+  });
+
+  it('a late batch behind more readings than one re-run takes (put back hours later) still alerts the excursion it shows, once', async () => {
+    // Stored: a reading a minute, in range, minutes 0–9 and 41–2,200; the unit's live state has evaluated them all.
+    for (const minute of [...Array.from({ length: 10 }, (_, i) => i), ...Array.from({ length: 2_160 }, (_, i) => 41 + i)]) {
+      table.readings.set(T0 + minute * MIN, { t: T0 + minute * MIN, temperatureC: 3, receivedAt: T0 + minute * MIN });
+    }
+    const live = walkIn.live;
+    walkIn.live = { lastReading: { t: T0 + 2_200 * MIN, temperatureC: 3 }, monitor: { lastT: T0 + 2_200 * MIN, inRangeSince: T0 + 41 * MIN } };
+    try {
+      // The gap, minutes 10–40: 9 °C for 25 minutes, then back within limits.
+      const gap = { ...warmBatch, receivedAt: T0 + 41 * MIN, readings: Array.from({ length: 31 }, (_, i) => ({ t: T0 + (10 + i) * MIN, temperatureC: i < 25 ? 9 : 4 })) };
+      expect(await emfFiguresOf(() => handler(batchOf(gap), context))).toEqual(['AlertsRaised{alertType=iot.excursion-started}: 1', 'ReadingsIngested{}: 31']);
+      expect(table.incidents.size).toBe(1);
+      expect(table.alerts).toEqual(['iot.excursion-started', 'iot.excursion-ended']);
+      expect(await emfFiguresOf(() => handler(batchOf(gap), context))).toEqual([]);
+    } finally {
+      walkIn.live = live;
+    }
   });
 
   it('from the queue (telemetryTransport: queue), an SQS batch counts the same, its redelivery nothing', async () => {
