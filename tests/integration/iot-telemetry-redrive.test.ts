@@ -22,7 +22,7 @@ const ROOT = join(__dirname, '../..');
 const streamName = `brigade-${stage}-iot-telemetry`;
 // The local stack's, as serverless.yml reads it (a deployed stage: its `telemetryTransport` param, stream by default).
 const transport = process.env.BRIGADE_TELEMETRY_TRANSPORT ?? 'stream';
-/** A test of one transport; on the other it is skipped, saying how to run it (CI runs the stream). */
+/** A test of one transport; on the other it is skipped, saying how to run it (`npm test` runs both: test:integration:queue). */
 const on = (only: string) => (transport === only ? it : (name: string, fn: () => Promise<void>) => it.skip(`${name} (runs with BRIGADE_TELEMETRY_TRANSPORT=${only})`, fn));
 const onStream = on('stream');
 const onQueue = on('queue');

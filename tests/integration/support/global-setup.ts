@@ -52,5 +52,6 @@ export default async function globalSetup(): Promise<void> {
   void cloud.seedDemoHistory();
   // Test workers start after this and inherit these variables.
   Object.assign(process.env, cloud.env, { BRIGADE_TARGET: 'local' });
-  console.log(`\nlocal cloud started in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  // Which telemetry transport serverless.yml gave the stack (npm test runs the iot suites on both).
+  console.log(`\nlocal cloud started in ${((Date.now() - started) / 1000).toFixed(1)} s (telemetry transport: ${process.env.BRIGADE_TELEMETRY_TRANSPORT ?? 'stream'})`);
 }
