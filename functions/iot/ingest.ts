@@ -325,9 +325,15 @@ async function evaluateExcursions(device: DeviceRecord, readings: Reading[]): Pr
   }
   const from = Math.min(earliest, monitor.outOfRangeSince ?? Infinity, monitor.incident?.startedAt ?? Infinity);
   const history = await settledHistory(device, from);
-  if (history && !history.complete) {
-    const settled = settleLateWindow(monitor, history.readings, Math.max(...readings.map((r) => r.t)), config);
-    if (settled) return settled;
+  const { lastT } = monitor;
+  const late = lastT === undefined ? [] : readings.filter((r) => r.t <= lastT);
+  if (history && !history.complete && late.length > 0) {
+    // The late readings settled on the window; the batch's newer ones, if any, then move the live state as usual.
+    const settled = settleLateWindow(monitor, history.readings, Math.max(...late.map((r) => r.t)), config);
+    if (settled) {
+      const step = advance(settled.state, readings.filter((r) => !late.includes(r)), config);
+      return { state: step.state, events: [...settled.events, ...step.events] };
+    }
   }
   if (!history?.complete) {
     logger.warn('too many readings to re-evaluate; the batch moves the excursion state in arrival order', { deviceId: device.deviceId });

@@ -12,14 +12,15 @@ const MIN = 60_000;
 const walkIn = fridge();
 
 // The table as the fakes see it: stored readings by time, incidents opened by committed decisions.
-const table = { readings: new Map<number, StoredReading>(), incidents: new Set<string>(), alerts: [] as string[] };
+const table = { readings: new Map<number, StoredReading>(), incidents: new Set<string>(), alerts: [] as string[], monitor: undefined as unknown };
 const fakes = {
   deviceStore: {
     getDevice: async () => walkIn,
     getDevices: async () => new Map([['demo-bistro/walkin-1', walkIn]]),
     commitLiveStates: async () => [],
-    commitStateChange: async (change: { incidentPuts: Array<{ incidentId: string }>; events: Array<{ type: string }> }) => {
+    commitStateChange: async (change: { incidentPuts: Array<{ incidentId: string }>; events: Array<{ type: string }>; live: { monitor: unknown } }) => {
       for (const incident of change.incidentPuts) table.incidents.add(incident.incidentId);
+      table.monitor = change.live.monitor;
       table.alerts.push(...change.events.map((e) => e.type));
     },
   },
@@ -92,18 +93,25 @@ describe('IoT ingest metrics', () => {
   });
 
   it('a late batch behind more readings than one re-run takes (put back hours later) still alerts the excursion it shows, once', async () => {
-    // Stored: a reading a minute, in range, minutes 0–9 and 41–2,200; the unit's live state has evaluated them all.
-    for (const minute of [...Array.from({ length: 10 }, (_, i) => i), ...Array.from({ length: 2_160 }, (_, i) => 41 + i)]) {
-      table.readings.set(T0 + minute * MIN, { t: T0 + minute * MIN, temperatureC: 3, receivedAt: T0 + minute * MIN });
-    }
+    // Stored, in range: a reading a minute at minutes 0–9, then from minute 41 one every 30 s, 2,160 of them (18 hours
+    // on); the unit's live state has evaluated them all.
+    const afterGap = Array.from({ length: 2_160 }, (_, i) => T0 + 41 * MIN + i * 30_000);
+    for (const t of [...Array.from({ length: 10 }, (_, i) => T0 + i * MIN), ...afterGap]) table.readings.set(t, { t, temperatureC: 3, receivedAt: t });
+    const lastT = afterGap.at(-1)!;
     const live = walkIn.live;
-    walkIn.live = { lastReading: { t: T0 + 2_200 * MIN, temperatureC: 3 }, monitor: { lastT: T0 + 2_200 * MIN, inRangeSince: T0 + 41 * MIN } };
+    walkIn.live = { lastReading: { t: lastT, temperatureC: 3 }, monitor: { lastT, inRangeSince: T0 + 41 * MIN } };
     try {
       // The gap, minutes 10–40: 9 °C for 25 minutes, then back within limits.
-      const gap = { ...warmBatch, receivedAt: T0 + 41 * MIN, readings: Array.from({ length: 31 }, (_, i) => ({ t: T0 + (10 + i) * MIN, temperatureC: i < 25 ? 9 : 4 })) };
-      expect(await emfFiguresOf(() => handler(batchOf(gap), context))).toEqual(['AlertsRaised{alertType=iot.excursion-started}: 1', 'ReadingsIngested{}: 31']);
+      const gap = { ...warmBatch, receivedAt: lastT + 2 * MIN, readings: Array.from({ length: 31 }, (_, i) => ({ t: T0 + (10 + i) * MIN, temperatureC: i < 25 ? 9 : 4 })) };
+      // With it, two newer readings, as a device flushing its buffer would send them: they move the live state on.
+      const newer = [lastT + 30_000, lastT + 60_000].map((t) => ({ t, temperatureC: 4 }));
+      expect(await emfFiguresOf(() => handler(batchOf({ ...gap, readings: [...gap.readings, ...newer] }), context))).toEqual([
+        'AlertsRaised{alertType=iot.excursion-started}: 1',
+        'ReadingsIngested{}: 33',
+      ]);
       expect(table.incidents.size).toBe(1);
       expect(table.alerts).toEqual(['iot.excursion-started', 'iot.excursion-ended']);
+      expect(table.monitor).toEqual({ lastT: lastT + 60_000, inRangeSince: T0 + 41 * MIN });
       expect(await emfFiguresOf(() => handler(batchOf(gap), context))).toEqual([]);
     } finally {
       walkIn.live = live;
