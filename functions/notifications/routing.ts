@@ -40,17 +40,27 @@ export function quantityText(quantity: number, unit: 'g' | 'ml' | 'each'): strin
   return Math.abs(quantity) >= 1000 ? `${exact(quantity / 1000)} ${large}` : `${exact(quantity)} ${unit}`;
 }
 
-/** What an event says to a person, or undefined when it is nothing to tell anyone. */
-export function messageFor(event: KnownEvent): { message: Message; audience: Audience } | undefined {
+/**
+ * An excursion routed this long after the reading that revealed it was found late: its readings reached Brigade
+ * late (a unit flushing its buffer, a batch put back from the telemetry DLQ), not as they were taken.
+ */
+export const FOUND_LATE_AFTER_MS = 10 * 60_000;
+
+/** What an event says to a person, or undefined when it is nothing to tell anyone. `now`: when it is routed. */
+export function messageFor(event: KnownEvent, now = Date.now()): { message: Message; audience: Audience } | undefined {
   switch (event.type) {
     case 'iot.excursion-started': {
       const d = event.data;
+      const lateMinutes = Math.floor((now - Date.parse(d.detectedAt)) / 60_000);
+      const late = now - Date.parse(d.detectedAt) >= FOUND_LATE_AFTER_MS;
       return {
         audience: { kind: 'site-managers', andOwners: d.severity === 'critical' },
         message: {
           severity: d.severity,
-          title: `${deviceLabel(d)} out of safe temperature: ${d.temperatureC} °C`,
-          body: `Out of range since ${d.startedAt}${limitText(d.limits)}. Check the door and the unit, move food if needed, and record a corrective action.`,
+          title: `${deviceLabel(d)} out of safe temperature: ${d.temperatureC} °C${late ? ' (found late)' : ''}`,
+          body:
+            (late ? `Found late: the unit's readings reached Brigade ${lateMinutes} min after they were taken. ` : '') +
+            `Out of range since ${d.startedAt}${limitText(d.limits)}. Check the door and the unit, move food if needed, and record a corrective action.`,
           ...(d.severity === 'critical' && { alertKey: d.incidentId }),
         },
       };

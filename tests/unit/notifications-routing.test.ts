@@ -20,13 +20,25 @@ function event(type: EventType, changes: Record<string, unknown> = {}): KnownEve
 
 describe('messageFor', () => {
   it('turns a critical excursion into an alert to managers and owners that must be acknowledged', () => {
-    const routed = messageFor(
-      event('iot.excursion-started', { severity: 'critical', incidentId: 'incident-1', deviceName: 'Walk-in freezer', location: undefined, temperatureC: -9.5, limits: { maxC: -15 } }),
-    );
+    const started = event('iot.excursion-started', { severity: 'critical', incidentId: 'incident-1', deviceName: 'Walk-in freezer', location: undefined, temperatureC: -9.5, limits: { maxC: -15 } });
+    const routed = messageFor(started, Date.parse(started.occurredAt) + 2_000); // occurredAt: the detecting reading
     expect(routed?.audience).toEqual({ kind: 'site-managers', andOwners: true });
     expect(routed?.message).toMatchObject({ severity: 'critical', alertKey: 'incident-1' });
     expect(routed?.message.title).toBe('Walk-in freezer out of safe temperature: -9.5 °C');
     expect(routed?.message.body).toContain('(limit -15 °C)');
+  });
+
+  it('an excursion routed 10 minutes or more after its detecting reading says it was found late (its readings came late)', () => {
+    const started = event('iot.excursion-started', { deviceName: 'Walk-in freezer', location: undefined, temperatureC: -11.8, detectedAt: '2026-11-25T14:15:00.000Z' });
+    const routedAt = (iso: string) => messageFor(started, Date.parse(iso))!.message;
+    expect(routedAt('2026-11-25T14:15:02.000Z').title).toBe('Walk-in freezer out of safe temperature: -11.8 °C');
+    expect(routedAt('2026-11-25T14:24:59.999Z').body).toMatch(/^Out of range since 2026-11-25T14:00:00.000Z/);
+    const late = routedAt('2026-11-25T19:45:00.000Z');
+    expect(late.title).toBe('Walk-in freezer out of safe temperature: -11.8 °C (found late)');
+    expect(late.body).toBe(
+      "Found late: the unit's readings reached Brigade 330 min after they were taken. Out of range since 2026-11-25T14:00:00.000Z (limit -18 °C). Check the door and the unit, move food if needed, and record a corrective action.",
+    );
+    expect(late).toMatchObject({ severity: 'critical', alertKey: '0mww6xfk0-95011ba2' });
   });
 
   it('a warning excursion goes to managers only and needs no acknowledgement', () => {

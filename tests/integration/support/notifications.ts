@@ -74,13 +74,16 @@ type AlertInput = { siteId: string; type: string; severity: string; data?: Recor
 export function alertEvent(input: AlertInput) {
   const { source } = eventCatalog[input.type as EventType];
   const device = source === 'iot' ? { deviceId: 'test-device', deviceName: 'Test freezer', location: undefined } : {};
+  // An excursion detected just now, as a unit reporting live raises it (older ones are routed as found late).
+  const now = Date.now();
+  const detected = input.type === 'iot.excursion-started' ? { startedAt: new Date(now - 15 * 60_000).toISOString(), detectedAt: new Date(now).toISOString() } : {};
   return buildEvent({
     ...(input.id && { id: input.id }),
     type: input.type,
     source,
     siteId: input.siteId,
     correlationId: randomUUID(),
-    data: sampleData(input.type as EventType, { ...device, severity: input.severity, ...input.data }),
+    data: sampleData(input.type as EventType, { ...device, ...detected, severity: input.severity, ...input.data }),
   });
 }
 
