@@ -12,14 +12,18 @@ export const handler = middy<SQSEvent, SQSBatchResponse>()
   .use(metricsFlush())
   .handler(async (event) => {
     logger.resetKeys(); // an invocation of its own: no keys left over from the container's previous one
-    const envelopes: Array<{ messageId: string; envelope: EventEnvelope }> = [];
+    const envelopes: Array<{ messageId: string; envelope: EventEnvelope; publishedAt: number }> = [];
     for (const record of event.Records) {
       const parsed = eventEnvelopeSchema.safeParse(messageJson(record.body));
       // A malformed envelope will never parse on a retry: kept visible in the logs, and deleted.
       if (!parsed.success) logger.error('rejected malformed event', { messageId: record.messageId, issues: parsed.error.issues });
-      else envelopes.push({ messageId: record.messageId, envelope: parsed.data });
+      // When SNS put it in the queue (kept across redeliveries): how late an alert is does not count this queue's backlog.
+      else envelopes.push({ messageId: record.messageId, envelope: parsed.data, publishedAt: Number(record.attributes?.SentTimestamp) || Date.now() });
     }
-    const outcomes = await notifyEvents(envelopes.map((e) => e.envelope));
+    const outcomes = await notifyEvents(
+      envelopes.map((e) => e.envelope),
+      envelopes.map((e) => e.publishedAt),
+    );
     const failed = envelopes.filter((_, i) => outcomes[i]!.status === 'rejected');
     for (const [i, { envelope }] of envelopes.entries()) {
       const outcome = outcomes[i]!;

@@ -94,14 +94,14 @@ const directory = createDirectoryCache(directoryStore);
  * redelivery writes and sends nothing twice. Round trips for its recipients with open connections: settings,
  * inbox writes, connections, revocations, the pushes, the outcomes; the directory comes from the cache.
  */
-export async function notifyEvent(event: EventEnvelope, calls: SharedCalls = alone): Promise<{ notified: number }> {
+export async function notifyEvent(event: EventEnvelope, calls: SharedCalls = alone, publishedAt = Date.now()): Promise<{ notified: number }> {
   const parsed = parseEvent(event);
   if (!parsed.success) {
     // Data that breaks its contract will not parse on a retry either: kept visible in the logs, and dropped.
     logger.error('malformed event dropped', { eventType: event.type, issues: parsed.issues });
     return { notified: 0 };
   }
-  const routed = messageFor(parsed.event);
+  const routed = messageFor(parsed.event, publishedAt);
   if (!routed) return { notified: 0 };
   const { message, audience } = routed;
 
@@ -166,9 +166,10 @@ export async function notifyEvent(event: EventEnvelope, calls: SharedCalls = alo
  * A batch of events (notify-alert.ts): each routed, claimed and delivered as notifyEvent does alone, while the
  * recipients' settings of all of them are one read, their inbox writes one round of batched writes, their realtime
  * pushes one round (each user's connections listed once, one revocation read) and their outcomes one round of
- * batched writes. Outcomes in the order of `events`; one event's failure is only its own.
+ * batched writes. Outcomes in the order of `events`; one event's failure is only its own. `publishedAt`: when each
+ * was published (epoch ms), so an alert's lateness is its producer's, not this consumer's backlog.
  */
-export async function notifyEvents(events: EventEnvelope[]): Promise<Array<PromiseSettledResult<{ notified: number }>>> {
+export async function notifyEvents(events: EventEnvelope[], publishedAt: readonly number[] = []): Promise<Array<PromiseSettledResult<{ notified: number }>>> {
   // Every event asks each gather once, in this order, or passes: a gather loads once all have.
   const settingsGather = createGather(events.length, async (asks: string[][]) => {
     const all = await settingsStore.userSettingsOf([...new Set(asks.flat())]);
@@ -185,7 +186,7 @@ export async function notifyEvents(events: EventEnvelope[]): Promise<Array<Promi
   });
   const outcomesGather = createGather(events.length, (asks: DeliveriesEntry[][]) => inEach(asks, (entries) => inboxStore.recordDeliveries(entries)));
   return Promise.allSettled(
-    events.map(async (event) => {
+    events.map(async (event, i) => {
       const seats = [settingsGather.seat(), inboxGather.seat(), pushGather.seat(), outcomesGather.seat()] as const;
       const [settingsSeat, inboxSeat, pushSeat, outcomesSeat] = seats;
       try {
@@ -202,7 +203,7 @@ export async function notifyEvents(events: EventEnvelope[]): Promise<Array<Promi
             outcomesSeat.pass();
             return Promise.resolve([]);
           },
-        });
+        }, publishedAt[i]);
       } finally {
         for (const seat of seats) seat.pass();
       }

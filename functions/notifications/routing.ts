@@ -41,13 +41,13 @@ export function quantityText(quantity: number, unit: 'g' | 'ml' | 'each'): strin
 }
 
 /**
- * An excursion routed this long after the reading that revealed it was found late: its readings reached Brigade
- * late (a unit flushing its buffer, a batch put back from the telemetry DLQ), not as they were taken.
+ * An excursion published this long after the reading that revealed it was found late: its readings reached
+ * Brigade late (a unit flushing its buffer, a batch put back from the telemetry DLQ), not as they were taken.
  */
 export const FOUND_LATE_AFTER_MS = 10 * 60_000;
 
-/** What an event says to a person, or undefined when it is nothing to tell anyone. `now`: when it is routed. */
-export function messageFor(event: KnownEvent, now = Date.now()): { message: Message; audience: Audience } | undefined {
+/** What an event says to a person, or undefined when it is nothing to tell anyone. `now`: when it was published. */
+export function messageFor(event: KnownEvent, now: number): { message: Message; audience: Audience } | undefined {
   switch (event.type) {
     case 'iot.excursion-started': {
       const d = event.data;

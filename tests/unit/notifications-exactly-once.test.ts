@@ -1,8 +1,10 @@
 // notify.ts without a per-event receipt: each recipient's inbox write is the claim and its writer holds a lease on
 // the pending channels. The inbox fake keeps the table's conditions (put if absent; take over a lease only once
 // it ran out or was released); the push is a fake that can be held open to make deliveries overlap.
+import type { Context, SQSEvent } from 'aws-lambda';
 import type { EventEnvelope } from '#shared/events';
 import type { NotificationRecord } from '../../functions/notifications/schemas';
+import { sampleEvent } from './fixtures/events';
 
 type Stored = NotificationRecord & { leaseUntil?: number };
 const inbox = new Map<string, Stored>();
@@ -186,5 +188,24 @@ describe('notifyEvents, a batch from the alerts queue', () => {
     expect([...inbox.values()].every((n) => n.leaseUntil === undefined && n.deliveries.realtime.status === 'pending')).toBe(true);
     expect((await notifyEvents(batch)).map((o) => o.status)).toEqual(['fulfilled', 'fulfilled']);
     expect(pushes.sort()).toEqual(['manager-1:evt-round-1', 'manager-1:evt-round-2']);
+  });
+});
+
+describe('notifyAlert, the alerts queue handler', () => {
+  const { handler } = require('../../functions/notifications/notify-alert') as typeof import('../../functions/notifications/notify-alert');
+  const excursion = (id: string): EventEnvelope => ({
+    ...sampleEvent('iot.excursion-started'),
+    id,
+    siteId: 'site-1',
+    data: { ...sampleEvent('iot.excursion-started').data, severity: 'warning', deviceName: 'Walk-in', location: undefined, detectedAt: '2026-11-25T14:15:00.000Z' },
+  });
+  const record = (envelope: EventEnvelope, sentAt: string) => ({ messageId: `m-${envelope.id}`, body: JSON.stringify(envelope), attributes: { SentTimestamp: String(Date.parse(sentAt)) } });
+
+  it('judges an excursion late by when it was published (SentTimestamp), not by how long it then waited in the queue', async () => {
+    const event = { Records: [record(excursion('evt-on-time'), '2026-11-25T14:15:03.000Z'), record(excursion('evt-found-late'), '2026-11-25T16:15:00.000Z')] } as unknown as SQSEvent;
+    expect(await handler(event, { awsRequestId: 'r-1' } as Context)).toEqual({ batchItemFailures: [] });
+    const titles = new Map([...inbox.values()].map((n) => [n.eventId, n.title]));
+    expect(titles.get('evt-on-time')).toBe('Walk-in out of safe temperature: -11.8 °C');
+    expect(titles.get('evt-found-late')).toBe('Walk-in out of safe temperature: -11.8 °C (found late)');
   });
 });
