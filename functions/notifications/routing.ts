@@ -59,7 +59,7 @@ export function messageFor(event: KnownEvent, now: number): { message: Message; 
           severity: d.severity,
           title: `${deviceLabel(d)} out of safe temperature: ${d.temperatureC} °C${late ? ' (found late)' : ''}`,
           body:
-            (late ? `Found late: the unit's readings reached Brigade ${lateMinutes} min after they were taken. ` : '') +
+            (late ? `Found late: reported ${lateMinutes} min after the reading that showed it. ` : '') +
             `Out of range since ${d.startedAt}${limitText(d.limits)}. Check the door and the unit, move food if needed, and record a corrective action.`,
           ...(d.severity === 'critical' && { alertKey: d.incidentId }),
         },

@@ -39,7 +39,7 @@ describe('messageFor', () => {
     const late = routedAt('2026-11-25T19:45:00.000Z');
     expect(late.title).toBe('Walk-in freezer out of safe temperature: -11.8 °C (found late)');
     expect(late.body).toBe(
-      "Found late: the unit's readings reached Brigade 330 min after they were taken. Out of range since 2026-11-25T14:00:00.000Z (limit -18 °C). Check the door and the unit, move food if needed, and record a corrective action.",
+      "Found late: reported 330 min after the reading that showed it. Out of range since 2026-11-25T14:00:00.000Z (limit -18 °C). Check the door and the unit, move food if needed, and record a corrective action.",
     );
     expect(late).toMatchObject({ severity: 'critical', alertKey: '0mww6xfk0-95011ba2' });
   });
