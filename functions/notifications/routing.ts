@@ -42,24 +42,24 @@ export function quantityText(quantity: number, unit: 'g' | 'ml' | 'each'): strin
 
 /**
  * An excursion published this long after the reading that revealed it was found late: its readings reached
- * Brigade late (a unit flushing its buffer, a batch put back from the telemetry DLQ), not as they were taken.
+ * Brigade late (a unit flushing its buffer, a batch put back from the telemetry DLQ), or its alert was published late.
  */
 export const FOUND_LATE_AFTER_MS = 10 * 60_000;
 
-/** What an event says to a person, or undefined when it is nothing to tell anyone. `now`: when it was published. */
-export function messageFor(event: KnownEvent, now: number): { message: Message; audience: Audience } | undefined {
+/** What an event says to a person, or undefined when it is nothing to tell anyone. `publishedAt`: epoch ms. */
+export function messageFor(event: KnownEvent, publishedAt: number): { message: Message; audience: Audience } | undefined {
   switch (event.type) {
     case 'iot.excursion-started': {
       const d = event.data;
-      const lateMinutes = Math.floor((now - Date.parse(d.detectedAt)) / 60_000);
-      const late = now - Date.parse(d.detectedAt) >= FOUND_LATE_AFTER_MS;
+      const sinceDetectedMs = publishedAt - Date.parse(d.detectedAt);
+      const late = sinceDetectedMs >= FOUND_LATE_AFTER_MS;
       return {
         audience: { kind: 'site-managers', andOwners: d.severity === 'critical' },
         message: {
           severity: d.severity,
           title: `${deviceLabel(d)} out of safe temperature: ${d.temperatureC} °C${late ? ' (found late)' : ''}`,
           body:
-            (late ? `Found late: reported ${lateMinutes} min after the reading that showed it. ` : '') +
+            (late ? `Found late: reported ${Math.floor(sinceDetectedMs / 60_000)} min after the reading that showed it. ` : '') +
             `Out of range since ${d.startedAt}${limitText(d.limits)}. Check the door and the unit, move food if needed, and record a corrective action.`,
           ...(d.severity === 'critical' && { alertKey: d.incidentId }),
         },
