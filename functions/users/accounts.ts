@@ -7,7 +7,7 @@ import { config, store } from './config';
 import { userChangeEvents, userEvent } from './events';
 import { hashPassword, passwordWeakness } from './passwords';
 import { assertMayGrant, assertMayManage, assertMayView } from './rules';
-import { publicUser, successor, type InviteRequest, type UserRecord, type UserUpdate } from './schemas';
+import { MAX_SITES_PER_USER, publicUser, successor, type InviteRequest, type UserRecord, type UserUpdate } from './schemas';
 import { revokeAllSessions } from './sessions';
 import { INVITE_UNUSABLE } from './store';
 import { hashToken, newOpaqueToken } from './tokens';
@@ -98,6 +98,9 @@ export async function updateUser(caller: Caller, userId: string, update: UserUpd
     assertMayGrant(caller, role, requested);
     await assertSitesExist(requested);
     sites = [...new Set([...untouchable, ...requested])];
+    if (sites.length > MAX_SITES_PER_USER) {
+      throw new UnprocessableError(`A user works at ${MAX_SITES_PER_USER} sites at most: this would make ${sites.length}, ${untouchable.length} of them sites you do not manage`);
+    }
   } else if (update.role) {
     assertMayGrant(caller, role, user.sites.filter((site) => canAccessSite(caller, site)));
   }

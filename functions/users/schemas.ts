@@ -17,10 +17,16 @@ export const registerSchema = z.strictObject({
 });
 export const changePasswordSchema = z.strictObject({ currentPassword: z.string().min(1).max(256), newPassword: passwordSchema });
 
+/**
+ * The most sites one user works at. Their token carries the list, and the notifications directory applies a user's
+ * memberships in one DynamoDB transaction (at most 100 writes, two when sites change).
+ */
+export const MAX_SITES_PER_USER = 50;
+
 export const inviteSchema = z.strictObject({
   email: emailSchema,
   role: roleSchema,
-  sites: z.array(siteIdSchema).max(50).default([]),
+  sites: z.array(siteIdSchema).max(MAX_SITES_PER_USER).default([]),
 });
 export type InviteRequest = z.infer<typeof inviteSchema>;
 
@@ -35,7 +41,7 @@ export const updateUserSchema = z
   .strictObject({
     name: z.string().trim().min(1).max(100).optional(),
     role: roleSchema.optional(),
-    sites: z.array(siteIdSchema).max(50).optional(),
+    sites: z.array(siteIdSchema).max(MAX_SITES_PER_USER).optional(),
   })
   .refine((u) => Object.keys(u).length > 0, 'nothing to update');
 export type UserUpdate = z.infer<typeof updateUserSchema>;

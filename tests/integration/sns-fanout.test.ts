@@ -91,7 +91,7 @@ describe('SNS fan-out: users → events topic → notifications directory', () =
 
   itLocal('a message that keeps failing ends as a dead letter, not lost', 'reads the local SNS dead-letter log', async () => {
     // A user snapshot the consumer cannot apply: its memberships exceed one DynamoDB transaction (100 writes), so
-    // every attempt fails the same way.
+    // every attempt fails the same way. The users domain never sends one (a user works at 50 sites at most).
     const userId = uniqueId('user');
     const sites = Array.from({ length: 101 }, (_, i) => `dead-letter-${i}`);
     const doomed = envelope('user.updated', '*', { userId, name: 'Too many sites', email: `${userId}@tests.example`, role: 'staff', sites, status: 'active', version: 1 });

@@ -68,3 +68,18 @@ describe('member cursors', () => {
     expect(await misanswered(cases.map(([what, path]) => badQuery(what, path)), bearer(owner))).toEqual([]);
   });
 });
+
+it('a manager who would take a user past 50 sites (with sites the manager does not see) gets a 422, and nothing changes', async () => {
+  const [x, y, ...others] = await Promise.all(Array.from({ length: 50 }, () => createSite()));
+  const manager = await createUser('manager', [siteId, x!, y!]);
+  // 48 sites the manager does not manage, plus one they share.
+  const worker = await createUser('staff', [siteId, ...others]);
+  const res = await api('PATCH', `/users/${worker.userId}`, { body: { sites: [siteId, x, y] }, headers: bearer(manager) });
+  expect({ status: res.status, message: res.json?.error?.message }).toEqual({ status: 422, message: expect.stringContaining('50 sites at most: this would make 51') });
+  const held = await api('GET', `/users/${worker.userId}`, { headers: bearer(owner) });
+  expect([...held.json.sites].sort()).toEqual([siteId, ...others].sort());
+  // Within the limit it is allowed: the same manager takes the user off their site and onto theirs.
+  const moved = await api('PATCH', `/users/${worker.userId}`, { body: { sites: [x, y] }, headers: bearer(manager) });
+  expect(moved.status).toBe(200);
+  expect(moved.json.sites).toHaveLength(50);
+});
