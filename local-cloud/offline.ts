@@ -9,6 +9,8 @@ const CORS_HEADERS_PRELOAD = join(__dirname, 'offline-cors-headers.cjs');
 const UNCOMPRESSED_PRELOAD = join(__dirname, 'offline-uncompressed.cjs');
 /** Runs each invocation in an invocation context of its own, as Lambda Managed Instances do (see the file). */
 const INVOCATION_SCOPE_PRELOAD = join(__dirname, 'offline-invocation-scope.cjs');
+/** Stops serverless-offline if this process dies without stopping it (see the file). */
+const PARENT_WATCH_PRELOAD = join(__dirname, 'offline-parent-watch.cjs');
 /**
  * Set, as on Lambda Managed Instances, because invocations share serverless-offline's process: Powertools then keeps
  * per-invocation state in the invocation's context (any value turns that on).
@@ -27,10 +29,10 @@ export async function startOffline(options: {
   timeoutMs?: number;
   signal?: AbortSignal;
 }): Promise<OfflineProcess> {
-  const preloads = ['--require', CORS_HEADERS_PRELOAD, '--require', UNCOMPRESSED_PRELOAD, '--require', INVOCATION_SCOPE_PRELOAD];
+  const preloads = ['--require', CORS_HEADERS_PRELOAD, '--require', UNCOMPRESSED_PRELOAD, '--require', INVOCATION_SCOPE_PRELOAD, '--require', PARENT_WATCH_PRELOAD];
   const child: ChildProcess = spawn(process.execPath, [...preloads, OSLS_BIN, 'offline', 'start', '--stage', options.stage], {
     cwd: PROJECT_ROOT,
-    env: { ...options.env, AWS_LAMBDA_MAX_CONCURRENCY: MAX_CONCURRENCY },
+    env: { ...options.env, AWS_LAMBDA_MAX_CONCURRENCY: MAX_CONCURRENCY, BRIGADE_WATCH_PARENT: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: process.platform !== 'win32', // its own process group, so stop() ends its children too
   });
