@@ -16,8 +16,8 @@ export function dynamoDbLocalRelease(packageDir = dirname(require.resolve('dynam
 /**
  * The java command line: in memory unless `dataDir`, one database for every credential and region (like a real
  * account), and telemetry off. DynamoDB Local sends usage telemetry to AWS by default; a developer's machine or a
- * CI runner should not, and without it the JVM answers about a second sooner (measured: 2.3 s to the first answer
- * against 2.8–3.3 s, 1–2 s less CPU).
+ * CI runner should not, and without it the JVM answers about a second sooner (measured: 2.0–2.4 s to the first
+ * answer against 2.8–4.0 s, 1–2 s less CPU).
  */
 export function dynamoDbLocalArgs(release: string, options: { port: number; dataDir?: string }): string[] {
   return [
