@@ -32,6 +32,23 @@ export function dynamoDbLocalArgs(release: string, options: { port: number; data
   ];
 }
 
+/**
+ * How to run java so the JVM ends with this process: on Linux through util-linux's `setpriv --pdeathsig`, which
+ * has the kernel send it SIGTERM when this process dies without stopping it (kill -9, a crash). Otherwise it would
+ * keep its port and the next start would fail on it. The kernel ties the signal to the thread that started the
+ * JVM, so start it from the main thread (as the local cloud does), not from a worker thread that may end first.
+ * Elsewhere (macOS) java as it is.
+ */
+export function javaCommand(args: string[], setprivAvailable = hasSetpriv()): { command: string; args: string[] } {
+  return setprivAvailable ? { command: 'setpriv', args: ['--pdeathsig', 'SIGTERM', '--', 'java', ...args] } : { command: 'java', args };
+}
+
+let setpriv: boolean | undefined;
+function hasSetpriv(): boolean {
+  setpriv ??= process.platform === 'linux' && spawnSync('setpriv', ['--help'], { encoding: 'utf8' }).stdout?.includes('--pdeathsig') === true;
+  return setpriv;
+}
+
 export class JavaMissingError extends Error {
   constructor() {
     super(
@@ -150,7 +167,8 @@ export async function startDynamoDbLocal(options: {
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   // Run from its release folder: whatever the JVM writes beside itself stays out of the repository.
   const release = dynamoDbLocalRelease();
-  const child: ChildProcess = spawn('java', dynamoDbLocalArgs(release, options), { cwd: release, stdio: 'pipe' });
+  const java = javaCommand(dynamoDbLocalArgs(release, options));
+  const child: ChildProcess = spawn(java.command, java.args, { cwd: release, stdio: 'pipe' });
   let output = '';
   const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000));
   child.stdout?.on('data', keep);

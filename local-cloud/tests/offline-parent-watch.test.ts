@@ -2,18 +2,11 @@
 // without stopping it; the preload (offline-parent-watch.cjs) makes it stop itself once orphaned.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { isAlive } from './processes';
 
 const PRELOAD = join(__dirname, '..', 'offline-parent-watch.cjs');
 const { watchParent } = require(PRELOAD) as { watchParent: (parentPid: () => number, onOrphaned: (parent: number) => void, everyMs?: number) => NodeJS.Timeout };
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 const until = async (condition: () => boolean, limitMs: number) => {
   const started = Date.now();
   while (!condition()) {
@@ -53,13 +46,13 @@ it('a process preloaded with it, in its own process group, ends on its interrupt
   const childPid = Number(await new Promise<string>((resolve) => parent.stdout!.once('data', (chunk: Buffer) => resolve(chunk.toString().trim()))));
   try {
     await new Promise((resolve) => setTimeout(resolve, 1_500));
-    expect(alive(childPid)).toBe(true); // its parent is alive: it stays
+    expect(isAlive(childPid)).toBe(true); // its parent is alive: it stays
     const killedAt = Date.now();
     parent.kill('SIGKILL');
-    expect(await until(() => !alive(childPid), 4_000)).toBe(true);
+    expect(await until(() => !isAlive(childPid), 4_000)).toBe(true);
     // Within the check interval and its interrupt handler, not the 5 s fallback exit.
     expect(Date.now() - killedAt).toBeLessThan(3_000);
   } finally {
-    if (alive(childPid)) process.kill(childPid, 'SIGKILL');
+    if (isAlive(childPid)) process.kill(childPid, 'SIGKILL');
   }
 }, 15_000);
