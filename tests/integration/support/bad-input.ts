@@ -48,6 +48,8 @@ export interface Probe {
   what: string;
   method: string;
   path: string;
+  /** Sent as it is, with `content-type: application/json`. */
+  body?: string;
   /** The status expected: exactly this one, any 4xx ('client error', the default), or anything below 500. */
   status?: number | 'client error' | 'not a server error';
 }
@@ -71,12 +73,18 @@ export function oddIdProbes(route: string, valid: Record<string, string>): Probe
   ]);
 }
 
-function rawRequest(method: string, path: string, headers: Record<string, string>): Promise<{ status: number; text: string }> {
+function rawRequest(method: string, path: string, headers: Record<string, string>, body?: string): Promise<{ status: number; text: string }> {
   const base = new URL(apiUrl);
   const send = base.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
     const req = send(
-      { method, host: base.hostname, port: base.port || undefined, path: `${base.pathname.replace(/\/$/, '')}${path}`, headers },
+      {
+        method,
+        host: base.hostname,
+        port: base.port || undefined,
+        path: `${base.pathname.replace(/\/$/, '')}${path}`,
+        headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) },
+      },
       (res) => {
         let text = '';
         res.setEncoding('utf8');
@@ -85,7 +93,7 @@ function rawRequest(method: string, path: string, headers: Record<string, string
       },
     );
     req.on('error', reject);
-    req.end();
+    req.end(body);
   });
 }
 
@@ -98,7 +106,7 @@ export async function misanswered(probes: Probe[], headers: Record<string, strin
   const queue = [...probes];
   const worker = async () => {
     for (let probe = queue.shift(); probe; probe = queue.shift()) {
-      const res = await rawRequest(probe.method, probe.path, headers);
+      const res = await rawRequest(probe.method, probe.path, headers, probe.body);
       let error: unknown;
       try {
         error = (JSON.parse(res.text) as { error?: unknown }).error;

@@ -1,0 +1,44 @@
+// Every route that takes a body, fed JSON that is not an object (or not JSON at all): a 4xx with a JSON error,
+// never a 5xx. Routes come from the generated route table, so a new route is covered the moment it is added.
+// Found by a fuzz pass: a body of `0` or `false` was a 500 on every such route, and `null` signed the caller out of
+// `POST /auth/logout`: serverless-offline handed such bodies over parsed, where API Gateway hands over text
+// (local-cloud/offline-request-body.cjs).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { misanswered, type Probe } from './support/bad-input';
+import { bearer, createSite, theOwner, type TestUser } from './support/identity';
+
+const routeTable = JSON.parse(readFileSync(join(__dirname, '../../functions/gateway/route-table.json'), 'utf8')) as Array<{ method: string; path: string }>;
+const WITH_BODIES = new Set(['POST', 'PUT', 'PATCH']);
+
+const ODD_BODIES: Record<string, string> = {
+  'the number 0': '0',
+  'the number 1e400': '1e400',
+  false: 'false',
+  true: 'true',
+  null: 'null',
+  'a string': '"text"',
+  'a string holding an object': JSON.stringify(JSON.stringify({ name: 'x' })),
+  'an array': '[]',
+  'an array of objects': '[{"name":"x"}]',
+  'truncated JSON': '{"name":',
+  'arrays nested 20,000 deep': `${'['.repeat(20_000)}${']'.repeat(20_000)}`,
+  'objects nested 5,000 deep': `${'{"a":'.repeat(5_000)}1${'}'.repeat(5_000)}`,
+};
+
+let siteId: string;
+let owner: TestUser;
+
+beforeAll(async () => {
+  [siteId, owner] = await Promise.all([createSite(), theOwner()]);
+}, 60_000);
+
+it('a body that is not a JSON object is a 4xx with a JSON error on every route that takes one, never a 5xx', async () => {
+  const routes = routeTable.filter((route) => WITH_BODIES.has(route.method));
+  expect(routes.length).toBeGreaterThan(50);
+  const probes = routes.flatMap(({ method, path: template }): Probe[] => {
+    const path = template.replace(/\{(\w+)\}/g, (_, name: string) => (name === 'siteId' ? siteId : `no-such-${name}`));
+    return Object.entries(ODD_BODIES).map(([what, body]) => ({ what: `${method} ${template} with ${what}`, method, path, body }));
+  });
+  expect(await misanswered(probes, { ...bearer(owner), 'idempotency-key': 'odd-bodies' })).toEqual([]);
+}, 180_000);
