@@ -14,7 +14,7 @@ const hapi = require('@hapi/hapi');
  * `request.payload` as an accessor: a value other than an object or an array, assigned once serverless-offline
  * has kept the text (`request.rawPayload`), is stored as that text, boxed.
  */
-function keepFalsyBodiesAsText(request) {
+function keepPrimitiveBodiesAsText(request) {
   let payload = request.payload;
   Object.defineProperty(request, 'payload', {
     configurable: true,
@@ -35,7 +35,7 @@ const createServer = hapi.Server;
 function ServerWithTextBodies(options) {
   const server = createServer(options);
   server.ext('onPreHandler', (request, h) => {
-    keepFalsyBodiesAsText(request);
+    keepPrimitiveBodiesAsText(request);
     return h.continue;
   });
   return server;
@@ -46,4 +46,4 @@ function ServerWithTextBodies(options) {
 hapi.Server = ServerWithTextBodies;
 hapi.server = ServerWithTextBodies;
 
-module.exports = { keepFalsyBodiesAsText };
+module.exports = { keepPrimitiveBodiesAsText };

@@ -2,12 +2,12 @@
 // takes: the payload Buffer turned into text, the text kept as rawPayload, then a JSON body parsed in place. The
 // event's body is then `payload` if truthy and not a string, else rawPayload (LambdaProxyIntegrationEventV2).
 // tests/integration/http-bodies.test.ts sends such bodies to the running stack.
-const { keepFalsyBodiesAsText } = require('../offline-request-body.cjs') as { keepFalsyBodiesAsText: (request: object) => void };
+const { keepPrimitiveBodiesAsText } = require('../offline-request-body.cjs') as { keepPrimitiveBodiesAsText: (request: object) => void };
 
 /** What serverless-offline does to `request.payload` for an `application/json` request, and the event body it makes. */
 function eventBodyFor(text: string | undefined): unknown {
   const request: { payload?: unknown; rawPayload?: unknown } = { payload: text === undefined ? undefined : Buffer.from(text) };
-  keepFalsyBodiesAsText(request);
+  keepPrimitiveBodiesAsText(request);
   request.payload = request.payload && (request.payload as Buffer).toString('utf8');
   request.rawPayload = request.payload;
   if (request.payload) {
