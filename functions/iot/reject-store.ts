@@ -13,10 +13,20 @@ const MAX_KEPT_PAYLOAD_CHARS = 16 * 1024;
 
 const rejectsPk = (siteId: string) => `${sitePk(siteId)}#REJECTS`;
 
-/** A payload too big to keep whole is kept as the start of its JSON. */
-function keepable(payload: unknown): unknown {
-  const json = JSON.stringify(payload) ?? 'undefined';
-  return json.length <= MAX_KEPT_PAYLOAD_CHARS ? payload : { truncatedJson: json.slice(0, MAX_KEPT_PAYLOAD_CHARS) };
+/**
+ * A payload is kept as its JSON text: a device's JSON may hold what a DynamoDB map cannot (1e300, 1e-200, more
+ * than 32 levels of nesting), and a reject that cannot be written would hand its message back again and again.
+ * One too big to keep whole is kept as the start of its JSON.
+ */
+function keptPayload(payload: unknown): { payloadJson: string } | { payloadJson: string; payloadTruncated: true } {
+  const json = JSON.stringify(payload) ?? 'null';
+  return json.length <= MAX_KEPT_PAYLOAD_CHARS ? { payloadJson: json } : { payloadJson: json.slice(0, MAX_KEPT_PAYLOAD_CHARS), payloadTruncated: true };
+}
+
+/** The payload as the API shows it; rejects written before payloadJson kept it as a map. */
+function payloadOf(item: Record<string, unknown>): unknown {
+  if (typeof item.payloadJson !== 'string') return item.payload;
+  return item.payloadTruncated === true ? { truncatedJson: item.payloadJson } : JSON.parse(item.payloadJson);
 }
 
 export class RejectStore {
@@ -31,7 +41,7 @@ export class RejectStore {
             pk: rejectsPk(reject.siteId),
             sk: `${reject.receivedAt}#${reject.deviceId ?? '-'}#${position}`,
             ...reject,
-            payload: keepable(payload),
+            ...keptPayload(payload),
             expiresAt: seconds(Date.parse(reject.receivedAt)) + REJECT_TTL_S,
           },
         }),
@@ -51,6 +61,12 @@ export class RejectStore {
       },
       page.cursor,
     );
-    return { rejects: items.map((item) => strip<RejectRecord>(item)), nextCursor };
+    return {
+      rejects: items.map((item) => {
+        const { payloadJson: _json, payloadTruncated: _truncated, ...record } = strip<Record<string, unknown>>(item);
+        return { ...record, payload: payloadOf(item) } as RejectRecord;
+      }),
+      nextCursor,
+    };
   }
 }

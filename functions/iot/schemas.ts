@@ -9,7 +9,12 @@ import { instantSchema, isoDateSchema, timeZoneSchema } from '#shared/time';
 import { deviceIdSchema } from './readings';
 
 const label = (max: number) => z.string().trim().min(1).max(max);
-const temperature = z.number().min(-100).max(400);
+/** To 0.01 °C, as readings are (readings.ts): which also keeps what DynamoDB cannot store (1e-200) out. */
+const temperature = z
+  .number()
+  .min(-100)
+  .max(400)
+  .transform((v) => Math.round(v * 100) / 100);
 const localTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM');
 
 export const siteParamsSchema = z.object({ siteId: siteIdSchema });
@@ -36,7 +41,7 @@ export type UpdateDevice = z.infer<typeof updateDeviceSchema>;
 
 // Bounds per device type are the service's (422); here only the shape.
 export const deviceCommandSchema = z
-  .strictObject({ setpointC: z.number().optional(), mode: z.string().min(1).max(20).optional() })
+  .strictObject({ setpointC: temperature.optional(), mode: z.string().min(1).max(20).optional() })
   .refine((c) => c.setpointC !== undefined || c.mode !== undefined, 'give setpointC, mode or both');
 
 // Opaque; whether it belongs to the query it is sent with is the store's to say (a 400 when it does not).

@@ -207,3 +207,48 @@ it('odd path ids on every route are a 4xx with a JSON error, never a 5xx', async
   const probes = routes.flatMap((route) => oddIdProbes(route, valid));
   expect(await misanswered(probes, bearer(manager))).toEqual([]);
 });
+
+it('regression: temperatures DynamoDB cannot store are a 400 or kept to 0.01 °C, never a 500 (a setpoint of 1e300 or 1e-200 was)', async () => {
+  const otherPath = devicePath(other.device.deviceId);
+  const command = (setpointC: number) => api('POST', `${otherPath}/commands`, { body: { setpointC }, headers: bearer(manager) });
+  for (const setpointC of [1e300, -1e308, 400.5]) expect(await command(setpointC)).toMatchObject({ status: 400, json: { error: { code: 'VALIDATION_FAILED' } } });
+  const tiny = await command(1e-200);
+  expect(tiny).toMatchObject({ status: 202, json: { desired: { setpointC: 0 } } });
+  expect((await get(`${otherPath}/commands?limit=1`)).json.commands[0]).toMatchObject({ result: 'accepted', request: { setpointC: 0 } });
+  const limited = await api('PATCH', otherPath, { body: { limits: { minC: 1e-200, maxC: 5.006 } }, headers: bearer(manager) });
+  expect(limited.status).toBe(200);
+  expect(limited.json.limits).toEqual({ minC: 0, maxC: 5.01 });
+});
+
+it('regression: telemetry holding numbers DynamoDB cannot store is kept as a reject once, and the readings after it are stored', async () => {
+  const topic = registered.connection.telemetryTopic;
+  const since = Date.now();
+  const t = since - 60_000;
+  const odd = [
+    '{"temperatureC":-1e308}',
+    `{"temperatureC":3,"seq":1e300}`,
+    `{"readings":[{"t":${t},"temperatureC":3.2},{"t":${t + 1},"temperatureC":1e400},{"t":1e20,"temperatureC":3}]}`,
+    `{"temperatureC":"cold","nested":${'{"a":'.repeat(40)}1e-200${'}'.repeat(40)}}`,
+  ];
+  for (const payload of odd) await device.publishAsync(topic, payload, { qos: 1 });
+  await device.publishAsync(topic, JSON.stringify({ t: t + 2000, temperatureC: 3.4 }), { qos: 1 });
+  await waitForReadingAt(siteId, deviceId, t + 2000, manager);
+  const { json } = await get(`/sites/${siteId}/telemetry-rejects?limit=200`);
+  const kept = (json.rejects as Array<{ deviceId: string; receivedAt: string; reason: string; payload: unknown }>).filter(
+    (r) => r.deviceId === deviceId && Date.parse(r.receivedAt) >= since,
+  );
+  expect(kept.map((r) => r.reason).sort()).toEqual([
+    'seq: Too big: expected int to be <=9007199254740991; seq: Too big: expected number to be <=9007199254740991',
+    't: Too big: expected int to be <=9007199254740991',
+    'temperatureC: Invalid input: expected number, received null',
+    'temperatureC: Invalid input: expected number, received string',
+    'temperatureC: Too small: expected number to be >=-60',
+  ]);
+  // As the device sent it, but for what JSON cannot say: 1e400 is Infinity, which the rule writes as null.
+  expect(kept.find((r) => r.reason.startsWith('temperatureC: Too small'))?.payload).toEqual({ temperatureC: -1e308 });
+  expect(kept.find((r) => r.reason.endsWith('received null'))?.payload).toEqual({ t: t + 1, temperatureC: null });
+  expect(kept.find((r) => r.reason.endsWith('received string'))?.payload).toMatchObject({ temperatureC: 'cold', nested: { a: { a: {} } } });
+  expect(readingsOf(await get(readingsPath(`from=${iso(t - MIN)}&to=${iso(t + MIN)}&order=asc`)))).toEqual([3.2, 3.4]);
+});
+
+const readingsOf = (res: Awaited<ReturnType<typeof get>>) => (res.json.readings as Array<{ temperatureC: number }>).map((r) => r.temperatureC);
