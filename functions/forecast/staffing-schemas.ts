@@ -1,6 +1,7 @@
 // The staffing routes' bodies and query strings: the site's productivity targets (PUT …/forecast/targets) and the
 // suggestion's horizon (GET …/forecast/staffing). Unknown fields and parameters are refused (400).
 import * as z from 'zod';
+import { expectedVersionSchema } from '#shared/versions';
 import { runIdQueryField } from './run-schemas';
 import { STAFFING_DRIVERS } from './staffing-rules';
 
@@ -35,7 +36,7 @@ export const putTargetsSchema = z.strictObject({
     .max(MAX_TARGET_POSITIONS)
     .refine((positions) => new Set(positions.map((p) => p.positionId)).size === positions.length, 'a position appears once')
     .describe('each position staffed by the forecast'),
-  expectedVersion: z.number().int().min(1).optional().describe('the version read (absent for the first write); 409 when stale'),
+  expectedVersion: expectedVersionSchema.optional().describe('the version read (absent for the first write); 409 when stale'),
 });
 export type PutTargets = z.infer<typeof putTargetsSchema>;
 

@@ -2,6 +2,7 @@
 // decimals with at most three places, bounded; records keep them as integer milli-base units (units.ts) and money
 // as integer minor units. Nothing here is unbounded: an absurd quantity, price or list is a 400 at the door.
 import * as z from 'zod';
+import { expectedVersionSchema } from '#shared/versions';
 import { siteIdSchema } from '#shared/identity';
 import { moneySchema as kitMoneySchema } from '#shared/money';
 import { MANUAL_WASTE_REASONS, MOVEMENT_KINDS, WASTE_REASONS } from './ledger-rules';
@@ -19,7 +20,7 @@ export const idSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 
 const label = (max: number) => z.string().trim().min(1).max(max);
 const moneySchema = kitMoneySchema.max(MAX_MONEY);
 const clockSchema = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM');
-const expectedVersion = z.number().int().min(1).optional();
+const expectedVersion = expectedVersionSchema.optional();
 
 const hasThreeDecimals = (q: number) => Math.abs(q * 1000 - Math.round(q * 1000)) < 1e-6;
 /** A quantity as typed: positive, at most 3 decimals, at most MAX_TYPED_QUANTITY. */

@@ -1,6 +1,7 @@
 // Request schemas and the records this domain keeps. Temperatures in °C, durations with their unit in the name,
 // instants as ISO-8601 UTC in the API (epoch ms inside device state, where the state machine computes with them).
 import * as z from 'zod';
+import { expectedVersionSchema } from '#shared/versions';
 import { siteIdSchema } from '#shared/identity';
 import { DEVICE_TYPES, GRACE_PERIOD_MINUTES, REPORTING_INTERVAL_SECONDS, type DeviceCommand, type DeviceType, type Limits } from './device-types';
 import type { MonitorState, Severity } from './excursion';
@@ -35,7 +36,7 @@ export const registerDeviceSchema = z.strictObject({ deviceId: deviceIdSchema, t
 export type RegisterDevice = z.infer<typeof registerDeviceSchema>;
 
 export const updateDeviceSchema = z
-  .strictObject({ ...deviceSettings, name: deviceSettings.name.optional(), expectedVersion: z.number().int().min(1).optional() })
+  .strictObject({ ...deviceSettings, name: deviceSettings.name.optional(), expectedVersion: expectedVersionSchema.optional() })
   .refine((u) => Object.keys(u).some((k) => k !== 'expectedVersion'), 'nothing to update');
 export type UpdateDevice = z.infer<typeof updateDeviceSchema>;
 

@@ -2,6 +2,7 @@
 // units (cents) of the site's currency; a tax rate is a decimal percentage string ("8.875"), exact to four
 // decimals, never a float; recipe quantities carry units.
 import * as z from 'zod';
+import { expectedVersionSchema } from '#shared/versions';
 import { isoDateSchema, timeZoneSchema } from '#shared/time';
 import { siteIdSchema } from '#shared/identity';
 
@@ -21,7 +22,7 @@ const measureSchema = z
   .positive()
   .max(1_000_000)
   .refine((q) => Math.abs(q * 1000 - Math.round(q * 1000)) < 1e-6, 'at most 3 decimals');
-const expectedVersion = z.number().int().min(1).optional();
+const expectedVersion = expectedVersionSchema.optional();
 
 export const siteParamsSchema = z.object({ siteId: siteIdSchema });
 export const categoryParamsSchema = z.object({ siteId: siteIdSchema, categoryId: id });

@@ -1,5 +1,6 @@
 // The weekly availability's body (availability.ts has the use cases).
 import * as z from 'zod';
+import { expectedVersionSchema } from '#shared/versions';
 import { hhmmSchema } from './payroll-pack-schema';
 import { WEEKDAYS } from './schemas';
 
@@ -12,5 +13,5 @@ const dayWindowsSchema = z.array(localWindowSchema).max(6).describe('the windows
 export const putAvailabilitySchema = z.strictObject({
   days: z.strictObject(Object.fromEntries(WEEKDAYS.map((day) => [day, dayWindowsSchema.optional()])) as Record<(typeof WEEKDAYS)[number], z.ZodOptional<typeof dayWindowsSchema>>),
   /** Absent: set for the first time (409 if set). Given: replace that version (409 when stale). */
-  expectedVersion: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
+  expectedVersion: expectedVersionSchema.optional(),
 });

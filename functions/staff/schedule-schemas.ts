@@ -2,6 +2,7 @@
 // times (`end` at or before `start` ends the next day), which is how a manager writes a rota; the instants are
 // derived in the site's time zone (schedule-rules.ts shiftInstants), so DST nights come out an hour shorter or longer.
 import * as z from 'zod';
+import { expectedVersionSchema } from '#shared/versions';
 import { siteIdSchema } from '#shared/identity';
 import { isoDateSchema } from '#shared/time';
 import { hhmmSchema } from './payroll-pack-schema';
@@ -11,7 +12,6 @@ import { idSchema, positionIdSchema } from './schemas';
 export const MAX_SCHEDULE_DAYS = 31;
 export const MAX_BREAK_MINUTES = 240;
 
-const expectedVersionSchema = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
 
 /** `{date}-{12 hex}`: the start day is part of the id, so a shift is found with one read. */
 export const shiftIdSchema = z
@@ -55,7 +55,7 @@ export const copyScheduleSchema = z
   .refine((c) => Date.parse(c.to) - Date.parse(c.from) < MAX_COPY_DAYS * 86_400_000, { path: ['to'], message: `at most ${MAX_COPY_DAYS} days are copied at once` });
 export type CopySchedule = z.infer<typeof copyScheduleSchema>;
 
-export const deleteShiftQuerySchema = z.object({ expectedVersion: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER) });
+export const deleteShiftQuerySchema = z.object({ expectedVersion: z.coerce.number().pipe(expectedVersionSchema) });
 
 /** `from`..`to`, site-local days inclusive, at most MAX_SCHEDULE_DAYS. */
 function boundedRange<S extends z.ZodType<{ from: string; to: string }>>(schema: S) {

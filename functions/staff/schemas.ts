@@ -1,6 +1,7 @@
 // Request bodies and the records this domain keeps. Money is integer minor units of the site's currency, dates are
 // site-local calendar days, instants UTC. Nothing here is unbounded: an absurd wage, list or range is a 400 at the door.
 import * as z from 'zod';
+import { expectedVersionSchema } from '#shared/versions';
 import { siteIdSchema } from '#shared/identity';
 import { moneySchema } from '#shared/money';
 import { instantSchema, isoDateSchema } from '#shared/time';
@@ -61,7 +62,7 @@ export const putProfileSchema = z.strictObject({
   employment: employmentSchema,
   payPack: packRefSchema.describe('the pay rule pack, id@version (functions/staff/packs/)'),
   /** Absent: create only (409 if the profile exists). Given: update that version only (409 if it moved on). */
-  expectedVersion: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
+  expectedVersion: expectedVersionSchema.optional(),
 });
 
 export type Wage = z.infer<typeof wageSchema>;

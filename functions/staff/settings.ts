@@ -3,6 +3,7 @@
 // payroll needs that are the site's, not the person's (Korean headcount status, public holidays, a city's minimum
 // wage, shift differentials). One item per site (table.ts); a site that never set them runs on the defaults.
 import * as z from 'zod';
+import { expectedVersionSchema } from '#shared/versions';
 import { moneySchema } from '#shared/money';
 import { isoDateSchema } from '#shared/time';
 import { hhmmSchema } from './payroll-pack-schema';
@@ -70,7 +71,7 @@ export const DEFAULT_STAFF_SETTINGS: StaffSettings = staffSettingsSchema.parse({
 export const putSettingsSchema = staffSettingsSchema
   .extend({
     /** Absent: the site's first settings (409 once it has some). Given: replace that version only (409 when stale). */
-    expectedVersion: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
+    expectedVersion: expectedVersionSchema.optional(),
   })
   .refine((s) => new Set(s.shiftDifferentials.map((d) => d.id)).size === s.shiftDifferentials.length, { path: ['shiftDifferentials'], message: 'an id appears once' })
   .refine((s) => s.regularHeadcount.every((h, i) => i === 0 || h.from > s.regularHeadcount[i - 1]!.from), { path: ['regularHeadcount'], message: 'must be in order of `from`, one per day' })

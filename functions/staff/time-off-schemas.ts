@@ -1,5 +1,6 @@
 // Time-off requests' bodies, params and queries (time-off.ts has the use cases).
 import * as z from 'zod';
+import { expectedVersionSchema } from '#shared/versions';
 import { isoDateSchema } from '#shared/time';
 import { idSchema, staffParamsSchema } from './schemas';
 import { TIME_OFF_STATUSES } from './time-off-store';
@@ -18,5 +19,5 @@ export const timeOffBodySchema = z
   .refine((body) => (Date.parse(body.to) - Date.parse(body.from)) / 86_400_000 < MAX_TIME_OFF_DAYS, { path: ['to'], message: `at most ${MAX_TIME_OFF_DAYS} days` });
 
 export const timeOffParamsSchema = staffParamsSchema.extend({ requestId: idSchema });
-export const decisionBodySchema = z.strictObject({ decision: z.enum(['approve', 'decline']), expectedVersion: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional() });
+export const decisionBodySchema = z.strictObject({ decision: z.enum(['approve', 'decline']), expectedVersion: expectedVersionSchema.optional() });
 export const siteTimeOffQuerySchema = z.object({ status: z.enum(TIME_OFF_STATUSES).optional() });

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { misanswered, type Probe } from './support/bad-input';
 import { bearer, createSite, theOwner, type TestUser } from './support/identity';
+import { api } from './support/target';
 
 const routeTable = JSON.parse(readFileSync(join(__dirname, '../../functions/gateway/route-table.json'), 'utf8')) as Array<{ method: string; path: string }>;
 const WITH_BODIES = new Set(['POST', 'PUT', 'PATCH']);
@@ -42,3 +43,28 @@ it('a body that is not a JSON object is a 4xx with a JSON error on every route t
   });
   expect(await misanswered(probes, { ...bearer(owner), 'idempotency-key': 'odd-bodies' })).toEqual([]);
 }, 180_000);
+
+it('an expectedVersion no record can have is a 400 naming it on every route that takes one (2^53 − 1 was a 500 on four)', async () => {
+  const openapi = JSON.parse(readFileSync(join(__dirname, '../../functions/gateway/openapi.json'), 'utf8')) as {
+    paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: unknown }> } }>>;
+  };
+  const takesVersion = (schema: unknown): boolean => JSON.stringify(schema ?? {}).includes('"expectedVersion"');
+  const routes = Object.entries(openapi.paths).flatMap(([template, operations]) =>
+    Object.entries(operations)
+      .filter(([method, operation]) => WITH_BODIES.has(method.toUpperCase()) && takesVersion(operation.requestBody?.content['application/json']?.schema))
+      .map(([method]) => ({ method: method.toUpperCase(), template })),
+  );
+  expect(routes.length).toBeGreaterThanOrEqual(15);
+  const wrong: string[] = [];
+  // Ids of the right shape (none exists) and the discriminators of union bodies, so validation reaches the version.
+  const WELL_FORMED_IDS: Record<string, string> = { siteId, shiftId: '2026-03-28-0123456789ab' };
+  const DISCRIMINATORS: Record<string, object> = { discount: { type: 'percent' }, split: { mode: 'none' } };
+  for (const { method, template } of routes) {
+    const path = template.replace(/\{(\w+)\}/g, (_, name: string) => WELL_FORMED_IDS[name] ?? `no-such-${name}`);
+    const body = { ...DISCRIMINATORS[template.split('/').at(-1)!], expectedVersion: Number.MAX_SAFE_INTEGER };
+    const res = await api(method, path, { body, headers: { ...bearer(owner), 'idempotency-key': 'huge-version' } });
+    const named = (res.json?.error?.details as Array<{ path: string }> | undefined)?.some((d) => d.path === 'expectedVersion');
+    if (res.status !== 400 || !named) wrong.push(`${method} ${template}: ${res.status} ${res.text.slice(0, 200)}`);
+  }
+  expect(wrong).toEqual([]);
+});
