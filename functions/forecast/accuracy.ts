@@ -14,6 +14,8 @@ const daysBetween = (from: string, to: string) => Math.round((Date.parse(`${to}T
 export async function accuracyOf(siteId: string, query: AccuracyQuery, now = Date.now()): Promise<HttpResult> {
   const to = query.to ?? (await runStore.lastLearntDay(siteId)) ?? addDays(new Date(now).toISOString().slice(0, 10), -1);
   const from = query.from ?? addDays(to, -(DEFAULT_DAYS - 1));
+  // The schema compares from and to only when both are given; a `to` taken by default can be before `from`.
+  if (from > to) throw new BadRequestError(`from (${from}) is after to (${to}${query.to ? '' : ', the last day learnt'})`);
   if (daysBetween(from, to) >= MAX_ACCURACY_DAYS) throw new BadRequestError(`An accuracy read compares at most ${MAX_ACCURACY_DAYS} days; narrow from/to`);
   // A week before `from` too: seasonal naive's forecast of the first days.
   const [points, tracked, calendar] = await Promise.all([

@@ -14,6 +14,9 @@ it('odd path ids, horizons, metrics, formats and unknown parameters are a 4xx wi
     badQuery('two metrics', `${sales}?metric=netSales,orders`),
     badQuery('an unknown format', `${sales}?format=xlsx`),
     badQuery('an unknown parameter', `${sales}?horizon=7`),
+    // Regression: a from after the default to (the last day learnt) was a 500 (DynamoDB refused the key range).
+    badQuery('accuracy from after the last day learnt', `/sites/${siteId}/forecast/accuracy?from=2199-12-31`),
+    badQuery('accuracy from today, after the last day learnt', `/sites/${siteId}/forecast/accuracy?from=${new Date().toISOString().slice(0, 10)}`),
     ...['items', 'ingredients'].flatMap((route) => [
       ...['0', '15', '-1', '1.5', 'week', ''].map((days) => badQuery(`${route} days=${days}`, `/sites/${siteId}/forecast/${route}?days=${days}`)),
       badQuery(`${route} an unknown format`, `/sites/${siteId}/forecast/${route}?format=xlsx`),
