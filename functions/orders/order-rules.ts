@@ -48,6 +48,26 @@ export function assertVersion(order: OrderRecord, expectedVersion: number | unde
 
 const bump = (order: OrderRecord, now: string): OrderRecord => ({ ...order, version: order.version + 1, updatedAt: now });
 
+/**
+ * What an order holds before its payments (lines with their recipe quantities, channel, customer, discount), as
+ * `order.paid` publishes it, stays within this many bytes of JSON. With at most 100 payments and 100 refunds on top
+ * (~135 KB at their largest), the order item stays under DynamoDB's 400 KB and `order.paid` under SNS's 256 KB, so
+ * a payment taken can always be recorded. 100 lines of long multi-byte names, notes and modifiers, or of items with
+ * large recipes, reached 400 KB and made the payment that settled such an order fail after the charge.
+ */
+export const MAX_ORDER_CONTENT_BYTES = 96 * 1024;
+
+function assertFits(order: OrderRecord): void {
+  const bytes = Buffer.byteLength(JSON.stringify(orderSnapshot({ ...order, payments: [], refunds: [] })));
+  if (bytes > MAX_ORDER_CONTENT_BYTES) {
+    const kb = (n: number) => Math.ceil(n / 1024);
+    throw new UnprocessableError(`This order would be too large to record (${kb(bytes)} KB of ${kb(MAX_ORDER_CONTENT_BYTES)} KB): start another order for the rest`, {
+      bytes,
+      maxBytes: MAX_ORDER_CONTENT_BYTES,
+    });
+  }
+}
+
 export function newOrder(
   input: Pick<OrderRecord, 'siteId' | 'orderId' | 'ticketNumber' | 'businessDay' | 'currency' | 'channel' | 'serverId' | 'customerRef' | 'lines'> & { now: string },
 ): Change {
@@ -63,6 +83,7 @@ export function newOrder(
     updatedAt: now,
     version: 1,
   });
+  assertFits(order);
   return { order, events: [{ type: 'order.placed', data: orderSnapshot(order) }] };
 }
 
@@ -79,6 +100,7 @@ export function addLine(order: OrderRecord, line: OrderLine, now: string): Chang
   if (order.lines.length >= MAX_LINES_PER_ORDER) throw new UnprocessableError(`An order holds at most ${MAX_LINES_PER_ORDER} lines`);
   const { split: _split, ...rest } = bump(order, now);
   const next = withTotals({ ...rest, lines: [...order.lines, line], nextLineNumber: order.nextLineNumber + 1 });
+  assertFits(next);
   const added = next.lines.at(-1)!;
   return { order: next, events: [{ type: 'order.line-added', data: { ...orderRefOf(next), line: eventLine(added), totals: next.totals } }] };
 }

@@ -64,8 +64,9 @@ export async function recordPayment(context: Context, orderId: string, input: Pa
     const change = input.tendered === undefined ? {} : { change: input.tendered - input.amount - input.tip };
     return { payment: { ...updated.payments.find((p) => p.paymentId === payment.paymentId)!, ...change }, order: updated };
   } catch (error) {
-    // A refused write certainly did not record the payment; anything else (a timeout) may have, so it is left to reconcile.
-    if (!(error instanceof HttpError)) {
+    // A refused write (ours, or DynamoDB's: an item over 400 KB) certainly did not record the payment; anything else
+    // (a timeout) may have, so it is left to reconcile.
+    if (!(error instanceof HttpError) && (error as { name?: string } | null)?.name !== 'ValidationException') {
       logger.error('payment charged but its recording failed; reconcile with the processor', { orderId, processorReference: charged.processorReference });
       throw error;
     }

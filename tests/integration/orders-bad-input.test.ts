@@ -4,7 +4,7 @@
 import { policies } from '../../functions/orders/policies';
 import { badQuery, misanswered, ODD_CURSORS, ODD_DATES, ODD_LIMITS, oddIdProbes } from './support/bad-input';
 import { bearer, createSite, theOwner, type TestUser } from './support/identity';
-import { expectStatus, orderingSite, placeOrder, type OrderingSite } from './support/orders';
+import { createItem, expectStatus, idempotencyKey, orderingSite, placeOrder, type OrderingSite } from './support/orders';
 import { api } from './support/target';
 
 jest.setTimeout(120_000);
@@ -102,4 +102,35 @@ describe('business-day cursors', () => {
     expect(seen.length).toBeGreaterThanOrEqual(3);
     expect(new Set(seen).size).toBe(seen.length);
   });
+});
+
+it('regression: an order takes lines until it would be too large to record (422); paying it then records the payment (it was a 500 after the charge)', async () => {
+  // The longest names, notes and modifiers the schemas take, in a script of 3 bytes a character.
+  const wide = (n: number) => '漢'.repeat(n);
+  const menu = await expectStatus(api('GET', `/sites/${site.siteId}/menu`, { headers: bearer(owner) }), 200);
+  const modifiers = Array.from({ length: 10 }, (_, i) => ({ modifierId: `m${i}`, name: wide(80), priceDelta: 0, group: `${wide(39)}${i}` }));
+  const itemId = await createItem({ siteId: site.siteId, manager: site.manager }, menu.json.categories[0].categoryId, {
+    name: wide(120),
+    price: 100,
+    taxRate: '10',
+    station: 'kitchen',
+    modifiers,
+  });
+  const line = { itemId, quantity: 1, modifierIds: modifiers.map((m) => m.modifierId), notes: wide(200) };
+  const order = await expectStatus(placeOrder(site, site.staff, Array.from({ length: 10 }, () => line)), 201);
+  let refused: Awaited<ReturnType<typeof api>> | undefined;
+  let added = 0;
+  for (; added < 90 && !refused; added++) {
+    const res = await api('POST', `${ordersPath()}/${order.json.orderId}/lines`, { body: line, headers: { ...bearer(site.staff), ...idempotencyKey() } });
+    if (res.status !== 201) refused = res;
+  }
+  expect(refused).toMatchObject({ status: 422, json: { error: { message: expect.stringMatching(/too large to record/) } } });
+  const before = await expectStatus(api('GET', `${ordersPath()}/${order.json.orderId}`, { headers: bearer(owner) }), 200);
+  expect(before.json.lines.length).toBe(10 + added - 1);
+  const paid = await api('POST', `${ordersPath()}/${order.json.orderId}/payments`, {
+    body: { method: 'cash', amount: before.json.totals.balance },
+    headers: { ...bearer(site.staff), ...idempotencyKey() },
+  });
+  expect(paid.status).toBe(201);
+  expect(paid.json.order.totals.balance).toBe(0);
 });

@@ -14,7 +14,9 @@ import {
   setSplit,
   voidOrder,
   FLOW,
+  MAX_ORDER_CONTENT_BYTES,
 } from '../../functions/orders/order-rules';
+import { buildEvents, orderSnapshot } from '../../functions/orders/events';
 import { priceLine } from '../../functions/orders/pricing';
 import type { OrderRecord, OrderStatus, Payment, Refund } from '../../functions/orders/schemas';
 import { menuItem, NOW, openOrder } from './fixtures/orders';
@@ -287,5 +289,54 @@ describe('payments and refunds', () => {
     const released = releaseRefund(held, 'r1', NOW).order;
     expect(released.refunds).toEqual([]);
     expect(() => releaseRefund(released, 'r1', NOW)).toThrow(ConflictError);
+  });
+});
+
+describe('an order too large to record', () => {
+  // The longest names, notes and modifiers the schemas take, in a script of 3 bytes a character.
+  const wide = (n: number) => '漢'.repeat(n);
+  const modifiers = Array.from({ length: 10 }, (_, i) => ({ modifierId: `m${i}`, name: wide(80), priceDelta: 0, group: `${wide(39)}${i}`, recipe: [] }));
+  const big = menuItem({ itemId: 'big', name: wide(120), price: 1000, taxRate: '10', modifiers });
+  const bigLine = (n: number) => priceLine(big, { itemId: 'big', quantity: 99, modifierIds: modifiers.map((m) => m.modifierId), notes: wide(200) }, `L${n}`);
+
+  it('takes lines until its content would pass MAX_ORDER_CONTENT_BYTES (422), well before 100 of the largest', () => {
+    let o = openOrder([big], [{ itemId: 'big', quantity: 99, modifierIds: modifiers.map((m) => m.modifierId), notes: wide(200) }]);
+    let refused: unknown;
+    for (let n = 2; n <= 100 && !refused; n++) {
+      try {
+        o = addLine(o, bigLine(n), NOW).order;
+      } catch (error) {
+        refused = error;
+      }
+    }
+    expect(refused).toBeInstanceOf(UnprocessableError);
+    expect((refused as Error).message).toMatch(/too large to record .* start another order/);
+    expect(o.lines.length).toBeGreaterThan(10);
+    expect(o.lines.length).toBeLessThan(100);
+    expect(Buffer.byteLength(JSON.stringify(orderSnapshot(o)))).toBeLessThanOrEqual(MAX_ORDER_CONTENT_BYTES);
+  });
+
+  it('an order at the limit still records 100 payments and 100 refunds of the largest kind: its item and its order.paid fit', () => {
+    let o = openOrder([big], [{ itemId: 'big', quantity: 99, modifierIds: modifiers.map((m) => m.modifierId), notes: wide(200) }]);
+    for (let n = 2; ; n++) {
+      try {
+        o = addLine(o, bigLine(n), NOW).order;
+      } catch {
+        break;
+      }
+    }
+    const id = (prefix: string, i: number) => `${prefix}${i}`.padEnd(64, 'x');
+    for (let i = 0; i < 99; i++) o = addPayment(o, payment(2, { paymentId: id('p', i), processorReference: id('ch_', i).repeat(2), by: id('u', i) }), NOW).order;
+    for (let i = 0; i < 100; i++) {
+      o = reserveRefund(o, { refundId: id('r', i), paymentId: id('p', i % 99), amount: 1, reason: wide(200), status: 'pending', by: id('m', i), at: NOW }, NOW).order;
+      o = completeRefund(o, id('r', i), id('re_', i), NOW).order;
+    }
+    // The settling payment: order.paid with every line, payment and refund.
+    const settled = addPayment(o, payment(o.totals.balance, { paymentId: id('p', 99), processorReference: id('ch_', 99), by: id('u', 99) }), NOW);
+    const paid = settled.events.find((e) => e.type === 'order.paid');
+    expect(paid).toBeDefined();
+    const [envelope] = buildEvents([paid!], { siteId: 'site-1', correlationId: 'c'.repeat(64), at: new Date(NOW) });
+    expect(Buffer.byteLength(JSON.stringify(envelope))).toBeLessThan(250 * 1024); // SNS: 256 KiB with the attributes
+    expect(Buffer.byteLength(JSON.stringify(settled.order))).toBeLessThan(380 * 1000); // DynamoDB: 400 KB an item
   });
 });
