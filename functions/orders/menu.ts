@@ -1,7 +1,7 @@
 // Menu use cases: ordering settings, categories, items and 86'ing.
 import { randomUUID } from 'node:crypto';
 import { retryOnConflict, VersionConflictError } from '#shared/dynamodb';
-import { ConflictError, NotFoundError } from '#shared/errors';
+import { ConflictError, NotFoundError, UnprocessableError } from '#shared/errors';
 import { store } from './config';
 import { buildEvents, menuSettingsEvent } from './events';
 import { applyStockSignal, changeAvailability, isAvailable, itemChangeEvents, type StockSignal } from './menu-rules';
@@ -15,6 +15,7 @@ import type {
   MenuSettingsInput,
   MenuSettingsRecord,
 } from './schemas';
+import { MAX_CATEGORIES_PER_SITE } from './schemas';
 
 /** An absolute change (86 / restore) is retried on a version conflict: it does not depend on what was read. */
 const AVAILABILITY_ATTEMPTS = 5;
@@ -53,7 +54,12 @@ export async function getMenu(siteId: string) {
   };
 }
 
+// Counted before each create (MAX_CATEGORIES_PER_SITE, schemas.ts), so two created at once at the limit may each
+// pass it by one: far below what the names item can hold.
 export async function createCategory(siteId: string, input: CategoryInput) {
+  if ((await store.countCategories(siteId)) >= MAX_CATEGORIES_PER_SITE) {
+    throw new UnprocessableError(`A menu holds at most ${MAX_CATEGORIES_PER_SITE} categories: rename one you no longer use`, { max: MAX_CATEGORIES_PER_SITE });
+  }
   const now = new Date().toISOString();
   const category: CategoryRecord = { siteId, categoryId: randomUUID(), ...input, createdAt: now, updatedAt: now, version: 1 };
   await store.putCategory(category, undefined);

@@ -49,6 +49,11 @@ export const createCategorySchema = z.strictObject({
   position: z.number().int().min(0).max(1000).default(0),
   active: z.boolean().default(true),
 });
+/**
+ * Every category's name also lives on one item of the site (store.ts, CATEGORY-NAMES), which DynamoDB caps at
+ * 400 KB: some 1,500 categories of the longest names filled it, and no category could be created after (a 500).
+ */
+export const MAX_CATEGORIES_PER_SITE = 200;
 export const updateCategorySchema = createCategorySchema
   .partial()
   .extend({ expectedVersion })

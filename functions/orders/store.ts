@@ -118,6 +118,17 @@ export class OrdersStore {
    * name with its menu items. Two category writes at once both update that item: the loser of that race (not of the
    * category's version) tries again.
    */
+  /** How many categories the site's menu has (keys only). */
+  async countCategories(siteId: string): Promise<number> {
+    const categories = await queryAll({
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :category)',
+      ExpressionAttributeValues: { ':pk': menuPk(siteId), ':category': 'CATEGORY#' },
+      ProjectionExpression: 'sk',
+    });
+    return categories.length;
+  }
+
   async putCategory(category: CategoryRecord, previousVersion: number | undefined): Promise<void> {
     const write: TransactItem = {
       Put: {

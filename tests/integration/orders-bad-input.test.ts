@@ -1,6 +1,7 @@
 // Every orders route with a path or query parameter, fed what a client should not send (odd ids, extreme dates,
 // odd page sizes, foreign or crafted cursors): each answer is a 4xx with a JSON error, never a 5xx. Business-day
 // cursors are bound to the site and day that issued them; a real next page still works.
+import { MAX_CATEGORIES_PER_SITE } from '../../functions/orders/schemas';
 import { policies } from '../../functions/orders/policies';
 import { badQuery, misanswered, ODD_CURSORS, ODD_DATES, ODD_LIMITS, oddIdProbes } from './support/bad-input';
 import { bearer, createSite, theOwner, type TestUser } from './support/identity';
@@ -133,4 +134,17 @@ it('regression: an order takes lines until it would be too large to record (422)
   });
   expect(paid.status).toBe(201);
   expect(paid.json.order.totals.balance).toBe(0);
+});
+
+it('regression: a menu takes 200 categories, then a 422 (past ~1,500 of the longest names their names item passed 400 KB: a 500, for good)', async () => {
+  const fresh = await orderingSite();
+  const create = (i: number) => api('POST', `/sites/${fresh.siteId}/menu/categories`, { body: { name: `${i} ${'漢'.repeat(70)}`, position: i % 1000 }, headers: bearer(fresh.manager) });
+  const queue = Array.from({ length: MAX_CATEGORIES_PER_SITE - 1 }, (_, i) => i);
+  const statuses: number[] = [];
+  await Promise.all(Array.from({ length: 4 }, async () => { for (let i = queue.shift(); i !== undefined; i = queue.shift()) statuses.push((await create(i)).status); }));
+  expect(statuses.filter((s) => s !== 201)).toEqual([]);
+  const refused = await create(MAX_CATEGORIES_PER_SITE);
+  expect(refused).toMatchObject({ status: 422, json: { error: { message: `A menu holds at most ${MAX_CATEGORIES_PER_SITE} categories: rename one you no longer use` } } });
+  const menu = await expectStatus(api('GET', `/sites/${fresh.siteId}/menu`, { headers: bearer(fresh.manager) }), 200);
+  expect(menu.json.categories).toHaveLength(MAX_CATEGORIES_PER_SITE);
 });
