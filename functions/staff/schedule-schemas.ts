@@ -2,7 +2,7 @@
 // times (`end` at or before `start` ends the next day), which is how a manager writes a rota; the instants are
 // derived in the site's time zone (schedule-rules.ts shiftInstants), so DST nights come out an hour shorter or longer.
 import * as z from 'zod';
-import { expectedVersionSchema } from '#shared/versions';
+import { expectedVersionSchema, MAX_VERSION } from '#shared/versions';
 import { siteIdSchema } from '#shared/identity';
 import { isoDateSchema } from '#shared/time';
 import { hhmmSchema } from './payroll-pack-schema';
@@ -55,7 +55,7 @@ export const copyScheduleSchema = z
   .refine((c) => Date.parse(c.to) - Date.parse(c.from) < MAX_COPY_DAYS * 86_400_000, { path: ['to'], message: `at most ${MAX_COPY_DAYS} days are copied at once` });
 export type CopySchedule = z.infer<typeof copyScheduleSchema>;
 
-export const deleteShiftQuerySchema = z.object({ expectedVersion: z.coerce.number().pipe(expectedVersionSchema) });
+export const deleteShiftQuerySchema = z.object({ expectedVersion: z.coerce.number().int().min(1).max(MAX_VERSION) });
 
 /** `from`..`to`, site-local days inclusive, at most MAX_SCHEDULE_DAYS. */
 function boundedRange<S extends z.ZodType<{ from: string; to: string }>>(schema: S) {
