@@ -1,7 +1,8 @@
 import { getMenu } from './menu';
-import { siteParamsSchema } from './schemas';
+import { menuPageQuerySchema, siteParamsSchema } from './schemas';
 import { httpRoute } from './policies';
 
-export const handler = httpRoute({ route: 'GET /sites/{siteId}/menu', params: siteParamsSchema }, async ({ params }) => ({
-  body: await getMenu(params.siteId),
-}));
+export const handler = httpRoute(
+  { route: 'GET /sites/{siteId}/menu', params: siteParamsSchema, query: menuPageQuerySchema },
+  async ({ params, query }) => ({ body: await getMenu(params.siteId, query) }),
+);

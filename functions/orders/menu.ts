@@ -12,10 +12,11 @@ import type {
   ItemInput,
   ItemUpdate,
   MenuItemRecord,
+  MenuPageQuery,
   MenuSettingsInput,
   MenuSettingsRecord,
 } from './schemas';
-import { MAX_CATEGORIES_PER_SITE } from './schemas';
+import { MAX_CATEGORIES_PER_SITE, MENU_PAGE_BYTES } from './schemas';
 
 /** An absolute change (86 / restore) is retried on a version conflict: it does not depend on what was read. */
 const AVAILABILITY_ATTEMPTS = 5;
@@ -34,8 +35,8 @@ function assertVersion(current: { version: number }, expected: number | undefine
  * once the menu has items.
  */
 export async function putSettings(siteId: string, input: MenuSettingsInput, correlationId: string) {
-  const { settings: current, items } = await store.listMenu(siteId);
-  if (current && current.currency !== input.currency && items.length > 0) {
+  const [current, hasItems] = await Promise.all([store.getSettings(siteId), store.hasMenuItems(siteId)]);
+  if (current && current.currency !== input.currency && hasItems) {
     throw new ConflictError('The currency cannot change once the menu has items: their prices are in it', { currency: current.currency });
   }
   const at = new Date();
@@ -44,13 +45,31 @@ export async function putSettings(siteId: string, input: MenuSettingsInput, corr
   return publicSettings(settings);
 }
 
-export async function getMenu(siteId: string) {
-  const menu = await store.listMenu(siteId);
+/**
+ * The menu in one answer, or in pages when its items pass MENU_PAGE_BYTES (or the caller's `limit`): Lambda answers
+ * at most 6 MB, and some 55 items of the largest recipes would pass it. Every page carries the settings and the
+ * categories (at most 200); `nextCursor` asks for the next items. Items are in name order within a page.
+ */
+export async function getMenu(siteId: string, page: MenuPageQuery = {}) {
+  let bytes = 0;
+  let taken = 0;
+  const fits = (item: MenuItemRecord) => {
+    // As the item counts in Lambda's answer, where the body is a string of JSON: each quote escaped.
+    bytes += Buffer.byteLength(JSON.stringify(JSON.stringify(publicItem(item))));
+    taken += 1;
+    return bytes <= MENU_PAGE_BYTES && taken <= (page.limit ?? Infinity);
+  };
+  const [settings, categories, items] = await Promise.all([
+    store.getSettings(siteId),
+    store.listCategories(siteId),
+    store.menuItemsPage(siteId, page.cursor, fits),
+  ]);
   const byPosition = (a: CategoryRecord, b: CategoryRecord) => a.position - b.position || a.name.localeCompare(b.name);
   return {
-    settings: menu.settings ? publicSettings(menu.settings) : null,
-    categories: [...menu.categories].sort(byPosition),
-    items: [...menu.items].sort((a, b) => a.name.localeCompare(b.name)).map(publicItem),
+    settings: settings ? publicSettings(settings) : null,
+    categories: categories.sort(byPosition),
+    items: items.items.sort((a, b) => a.name.localeCompare(b.name)).map(publicItem),
+    ...(items.nextCursor && { nextCursor: items.nextCursor }),
   };
 }
 

@@ -218,6 +218,16 @@ export const listOrdersQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(25),
   cursor: z.string().max(2048).optional(),
 });
+/**
+ * Items per menu page, in bytes of Lambda's answer: with the settings and up to 200 categories (~0.1 MB at their
+ * longest), a page stays under Lambda's 6 MB. An ordinary menu (a thousand items of 1–2 KB) is one page.
+ */
+export const MENU_PAGE_BYTES = 5 * 1024 * 1024;
+export const menuPageQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(1000).optional(),
+  cursor: z.string().max(2048).optional(),
+});
+export type MenuPageQuery = z.infer<typeof menuPageQuerySchema>;
 export const openOrdersQuerySchema = z.object({ station: stationSchema.optional() });
 
 // --- records ---------------------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@
 // voided, oldest first; outbox (outboxShard, outboxAt) is the relay's.
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDb } from '#shared/clients/dynamodb';
-import { batchGetAll, conditionFailedAt, isTransactionConflict, queryAll, queryPage, retryOnConflict, VersionConflictError } from '#shared/dynamodb';
+import { batchGetAll, conditionFailedAt, isTransactionConflict, queryAll, queryPage, queryWhile, retryOnConflict, VersionConflictError } from '#shared/dynamodb';
 import { ConflictError, UnprocessableError } from '#shared/errors';
 import type { EventEnvelope } from '#shared/events';
 import { IdempotencyKeyTakenError } from '#shared/idempotency';
@@ -156,14 +156,44 @@ export class OrdersStore {
     }
   }
 
-  async listMenu(siteId: string) {
-    const items = await queryAll({ TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': menuPk(siteId) } });
-    const ofKind = <T>(prefix: string) => items.filter((i) => String(i.sk).startsWith(prefix)).map((i) => recordOf<T>(i));
-    return {
-      settings: ofKind<MenuSettingsRecord>('SETTINGS')[0],
-      categories: ofKind<CategoryRecord>('CATEGORY#'),
-      items: ofKind<MenuItemRecord>('ITEM#'),
-    };
+  async listCategories(siteId: string): Promise<CategoryRecord[]> {
+    const categories = await queryAll({
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :category)',
+      ExpressionAttributeValues: { ':pk': menuPk(siteId), ':category': 'CATEGORY#' },
+    });
+    return categories.map((item) => recordOf<CategoryRecord>(item));
+  }
+
+  /**
+   * The menu's items in id order from `cursor`, for as long as `fits` takes them: a menu's items are not capped,
+   * and the whole of a large one does not fit in one response.
+   */
+  async menuItemsPage(siteId: string, cursor: string | undefined, fits: (item: MenuItemRecord) => boolean) {
+    const page = await queryWhile(
+      {
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :item)',
+        ExpressionAttributeValues: { ':pk': menuPk(siteId), ':item': 'ITEM#' },
+      },
+      cursor,
+      ({ pk, sk }) => ({ pk: String(pk), sk: String(sk) }),
+      (item) => fits(recordOf<MenuItemRecord>(item)),
+    );
+    return { items: page.items.map((item) => recordOf<MenuItemRecord>(item)), nextCursor: page.nextCursor };
+  }
+
+  async hasMenuItems(siteId: string): Promise<boolean> {
+    const { Items } = await dynamoDb().send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :item)',
+        ExpressionAttributeValues: { ':pk': menuPk(siteId), ':item': 'ITEM#' },
+        ProjectionExpression: 'sk',
+        Limit: 1,
+      }),
+    );
+    return (Items ?? []).length > 0;
   }
 
   getItem(siteId: string, itemId: string): Promise<MenuItemRecord | undefined> {

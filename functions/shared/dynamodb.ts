@@ -209,6 +209,37 @@ export async function queryPage(input: QueryCommandInput, cursor: string | undef
   }
 }
 
+/**
+ * Items of a query from `cursor`, page after page, for as long as `fits` takes them (called once per item, in
+ * order: a byte budget, a count); the first it refuses ends the answer. The cursor returned resumes at that item,
+ * bound to this query as queryPage's is. The first item is always taken, so every answer moves on.
+ */
+export async function queryWhile(
+  input: QueryCommandInput,
+  cursor: string | undefined,
+  keyOf: (item: Item) => Key,
+  fits: (item: Item) => boolean,
+): Promise<{ items: Item[]; nextCursor?: string }> {
+  let start: Item | undefined = decodeCursor(input, cursor);
+  const fromCursor = start !== undefined;
+  const items: Item[] = [];
+  try {
+    do {
+      const page = await dynamoDb().send(new QueryCommand({ ...input, ...(start && { ExclusiveStartKey: start }) }));
+      for (const item of page.Items ?? []) {
+        const taken = fits(item);
+        if (!taken && items.length > 0) return { items, nextCursor: encodeCursor(input, keyOf(items[items.length - 1]!)) };
+        items.push(item);
+      }
+      start = page.LastEvaluatedKey;
+    } while (start);
+  } catch (error) {
+    if (fromCursor && items.length === 0 && isValidationError(error)) throw new BadRequestError(INVALID_CURSOR);
+    throw error;
+  }
+  return { items };
+}
+
 /** Every item a query matches, page after page (for bounded sets: a site's devices, a user's settings…). */
 export async function queryAll(input: QueryCommandInput): Promise<Item[]> {
   const items: Item[] = [];

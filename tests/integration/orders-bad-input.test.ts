@@ -148,3 +148,88 @@ it('regression: a menu takes 200 categories, then a 422 (past ~1,500 of the long
   const menu = await expectStatus(api('GET', `/sites/${fresh.siteId}/menu`, { headers: bearer(fresh.manager) }), 200);
   expect(menu.json.categories).toHaveLength(MAX_CATEGORIES_PER_SITE);
 });
+
+describe('menu pages', () => {
+  const menuPath = (siteId: string, query = '') => `/sites/${siteId}/menu${query}`;
+  /** The bytes an answer takes in Lambda's response, where the body is a string of JSON (local-cloud/offline-response-limit.cjs). */
+  const lambdaBytes = (text: string) => Buffer.byteLength(JSON.stringify(text));
+  const LAMBDA_RESPONSE_LIMIT = 6 * 1024 * 1024;
+
+  async function allPages(siteId: string, query: string, user: TestUser) {
+    const pages: Array<{ itemIds: string[]; names: string[]; bytes: number; categories: number }> = [];
+    let cursor: string | undefined;
+    do {
+      const res = await expectStatus(api('GET', menuPath(siteId, `?${query}${cursor ? `&cursor=${cursor}` : ''}`), { headers: bearer(user) }), 200);
+      const items = res.json.items as Array<{ itemId: string; name: string }>;
+      pages.push({ itemIds: items.map((i) => i.itemId), names: items.map((i) => i.name), bytes: lambdaBytes(res.text), categories: res.json.categories.length });
+      cursor = res.json.nextCursor;
+    } while (cursor && pages.length < 50);
+    return pages;
+  }
+
+  it('regression: a menu whose items pass Lambda’s 6 MB comes in pages under it, every item once (it was one answer: a 500 on AWS)', async () => {
+    const fresh = await orderingSite();
+    const menu = await expectStatus(api('GET', menuPath(fresh.siteId), { headers: bearer(fresh.manager) }), 200);
+    const categoryId = menu.json.categories[0].categoryId as string;
+    // The largest item a 32 KB request creates, in a script of 3 bytes a character.
+    const wide = (n: number) => '漢'.repeat(n);
+    const recipe = (prefix: string, lines: number) => Array.from({ length: lines }, (_, i) => ({ ingredientId: `${prefix}${i}`.padEnd(64, 'x'), quantity: 999999.999, unit: 'each' }));
+    const largest = (n: number) => ({
+      categoryId,
+      name: `${n} ${wide(110)}`,
+      description: wide(500),
+      price: 100,
+      taxRate: '10',
+      station: 'kitchen',
+      modifiers: Array.from({ length: 30 }, (_, i) => ({ modifierId: `m${i}`, name: wide(80), priceDelta: 0, group: wide(40), recipe: recipe(`m${i}-`, i < 2 ? 50 : i === 2 ? 12 : 0) })),
+    });
+    const first = await expectStatus(api('POST', menuPath(fresh.siteId, '/items'), { body: largest(0), headers: bearer(fresh.manager) }), 201);
+    const count = Math.ceil((LAMBDA_RESPONSE_LIMIT * 1.1) / lambdaBytes(first.text));
+    const queue = Array.from({ length: count - 1 }, (_, i) => i + 1);
+    const statuses: number[] = [];
+    await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        for (let n = queue.shift(); n !== undefined; n = queue.shift()) statuses.push((await api('POST', menuPath(fresh.siteId, '/items'), { body: largest(n), headers: bearer(fresh.manager) })).status);
+      }),
+    );
+    expect(statuses.filter((s) => s !== 201)).toEqual([]);
+    const expected = menu.json.items.length + count;
+
+    const pages = await allPages(fresh.siteId, '', fresh.manager);
+    expect(pages.length).toBeGreaterThanOrEqual(2);
+    for (const page of pages) {
+      expect(page.bytes).toBeLessThan(LAMBDA_RESPONSE_LIMIT);
+      expect(page.categories).toBe(menu.json.categories.length);
+      expect(page.names).toEqual([...page.names].sort((a, b) => a.localeCompare(b)));
+    }
+    const ids = pages.flatMap((page) => page.itemIds);
+    expect(ids).toHaveLength(expected);
+    expect(new Set(ids).size).toBe(expected);
+
+    const small = await allPages(fresh.siteId, 'limit=25', fresh.manager);
+    expect(small.map((page) => page.itemIds.length)).toEqual([...Array(Math.floor(expected / 25)).fill(25), ...(expected % 25 ? [expected % 25] : [])]);
+    expect(new Set(small.flatMap((page) => page.itemIds))).toEqual(new Set(ids));
+  });
+
+  it('an ordinary menu is one answer, with no cursor', async () => {
+    const res = await expectStatus(api('GET', menuPath(site.siteId), { headers: bearer(owner) }), 200);
+    expect(res.json.items.length).toBeGreaterThan(0);
+    expect(res.json.nextCursor).toBeUndefined();
+  });
+
+  it('odd page sizes, odd cursors and a cursor of another site’s menu are a 400', async () => {
+    const paged = await expectStatus(api('GET', menuPath(site.siteId, '?limit=1'), { headers: bearer(owner) }), 200);
+    expect(paged.json.items).toHaveLength(1);
+    const cursor = paged.json.nextCursor as string;
+    expect(cursor).toEqual(expect.any(String));
+    const otherSite = await createSite();
+    const limits = [...ODD_LIMITS.filter((limit) => limit !== '101'), '1001'];
+    const probes = [
+      ...limits.map((limit) => badQuery(`limit=${limit.slice(0, 20)}`, menuPath(site.siteId, `?limit=${limit}`))),
+      ...Object.entries(ODD_CURSORS).map(([what, odd]) => badQuery(what, menuPath(site.siteId, `?cursor=${odd}`))),
+      badQuery('a cursor from another site', menuPath(otherSite, `?cursor=${cursor}`)),
+      badQuery('an orders cursor', menuPath(site.siteId, `?cursor=${await firstPageCursor()}`)),
+    ];
+    expect(await misanswered(probes, bearer(owner))).toEqual([]);
+  });
+});

@@ -11,6 +11,7 @@ import {
   isTransactionConflict,
   lostRace,
   queryPage,
+  queryWhile,
   retryOnConflict,
   UnprocessedItemsError,
   VersionConflictError,
@@ -204,6 +205,66 @@ describe('queryPage', () => {
       throw throttled();
     };
     await expect(queryPage(input, nextCursor)).rejects.toBeInstanceOf(ProvisionedThroughputExceededException);
+  });
+});
+
+describe('queryWhile', () => {
+  const input = { TableName: 'brigade-test-orders', KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'SITE#s1#MENU' } };
+  const keyOf = ({ pk, sk }: Record<string, unknown>) => ({ pk: String(pk), sk: String(sk) });
+  const item = (n: number) => ({ pk: 'SITE#s1#MENU', sk: `ITEM#${String(n).padStart(3, '0')}`, n });
+  /** DynamoDB's pages of 3 over items 0..count-1, resuming after ExclusiveStartKey. */
+  const pagesOf = (count: number) => (command: unknown) => {
+    const start = (command as QueryCommand).input.ExclusiveStartKey;
+    const from = start ? Number(String(start.sk).slice(5)) + 1 : 0;
+    const items = Array.from({ length: Math.max(0, Math.min(3, count - from)) }, (_, i) => item(from + i));
+    return { Items: items, ...(from + 3 < count && { LastEvaluatedKey: items.at(-1) }) };
+  };
+
+  it('reads page after page while the items fit, and resumes at the first that did not, on any page boundary', async () => {
+    dynamo.answer = pagesOf(10);
+    const seen: number[] = [];
+    let cursor: string | undefined;
+    const pages: number[][] = [];
+    do {
+      let taken = 0;
+      const page = await queryWhile(input, cursor, keyOf, () => ++taken <= 4);
+      pages.push(page.items.map((i) => Number(i.n)));
+      seen.push(...page.items.map((i) => Number(i.n)));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(pages).toEqual([[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]]);
+    expect(seen).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+
+  it('answers without a cursor when everything fitted, and stops reading once an item does not', async () => {
+    dynamo.answer = pagesOf(6);
+    expect(await queryWhile(input, undefined, keyOf, () => true)).toEqual({ items: [0, 1, 2, 3, 4, 5].map(item) });
+    expect(dynamo.sent).toHaveLength(2);
+    dynamo.reset();
+    dynamo.answer = pagesOf(100);
+    const page = await queryWhile(input, undefined, keyOf, (i) => Number(i.n) < 2);
+    expect(page.items).toEqual([item(0), item(1)]);
+    expect(dynamo.sent).toHaveLength(1);
+  });
+
+  it('always takes the first item, so a page never comes back empty with a cursor', async () => {
+    dynamo.answer = pagesOf(5);
+    const page = await queryWhile(input, undefined, keyOf, () => false);
+    expect(page.items).toEqual([item(0)]);
+    expect(page.nextCursor).toEqual(expect.any(String));
+  });
+
+  it('refuses a cursor of another query, and a start key DynamoDB refuses, with a 400', async () => {
+    dynamo.answer = pagesOf(5);
+    const { nextCursor } = await queryWhile(input, undefined, keyOf, (i) => Number(i.n) < 1);
+    const otherSite = { ...input, ExpressionAttributeValues: { ':pk': 'SITE#s2#MENU' } };
+    await expect(queryWhile(otherSite, nextCursor, keyOf, () => true)).rejects.toThrow(BadRequestError);
+    await expect(queryWhile(input, 'bm90IGEgY3Vyc29y', keyOf, () => true)).rejects.toThrow(BadRequestError);
+    dynamo.answer = () => {
+      throw validation();
+    };
+    await expect(queryWhile(input, nextCursor, keyOf, () => true)).rejects.toThrow(BadRequestError);
+    await expect(queryWhile(input, undefined, keyOf, () => true)).rejects.toMatchObject({ name: 'ValidationException' });
   });
 });
 
