@@ -17,10 +17,35 @@ export function closedDaysBefore(today: string, days = PUBLISHED_DAYS): string[]
   return Array.from({ length: days }, (_, i) => addDays(today, i - days));
 }
 
+/**
+ * What a day's `items` may take: the event must fit SNS's 256 KiB (and forecast's copy DynamoDB's 400 KB). Some
+ * 460 items of the longest names in a 3-byte script fill it; past that, the fewest sold are left out and counted.
+ */
+export const DAILY_ITEMS_BYTES = 200 * 1024;
+export const MAX_DAILY_ITEMS = 2000;
+
+type DailyItem = DailyFigures['items'][number];
+
+/** The best sellers that fit DAILY_ITEMS_BYTES and MAX_DAILY_ITEMS, sorted by id, and how many were left out. */
+function itemsWithin(items: readonly ItemFigures[]): { kept: DailyItem[]; leftOut: number } {
+  const bySales = items
+    .map((item) => ({ itemId: item.itemId, name: item.name, quantity: item.quantity }))
+    .sort((a, b) => b.quantity - a.quantity || a.itemId.localeCompare(b.itemId));
+  const kept: DailyItem[] = [];
+  let bytes = 2; // the array's brackets
+  for (const item of bySales) {
+    bytes += Buffer.byteLength(JSON.stringify(item)) + 1;
+    if (bytes > DAILY_ITEMS_BYTES || kept.length === MAX_DAILY_ITEMS) break;
+    kept.push(item);
+  }
+  return { kept: kept.sort((a, b) => a.itemId.localeCompare(b.itemId)), leftOut: bySales.length - kept.length };
+}
+
 const headlineOf = (counters: Counters) => ({ netSales: counters.netSales ?? 0, orders: counters.orders ?? 0, covers: counters.covers ?? 0 });
 
 /** A closed day's figures; a day with nothing booked is all zeros. Hours and items are sorted, so equal figures hash equal. */
 export function dailyFiguresOf(input: { date: string; currency?: string; day: Counters; hours: ReadonlyMap<string, Counters>; items: readonly ItemFigures[] }): DailyFigures {
+  const items = itemsWithin(input.items);
   return {
     date: input.date,
     ...(input.currency ? { currency: input.currency } : {}),
@@ -30,9 +55,8 @@ export function dailyFiguresOf(input: { date: string; currency?: string; day: Co
       .map(([hour, counters]) => ({ hour, ...headlineOf(counters) }))
       .filter((hour) => hour.netSales !== 0 || hour.orders !== 0 || hour.covers !== 0)
       .sort((a, b) => a.hour.localeCompare(b.hour)),
-    items: input.items
-      .map((item) => ({ itemId: item.itemId, name: item.name, quantity: item.quantity }))
-      .sort((a, b) => a.itemId.localeCompare(b.itemId)),
+    items: items.kept,
+    ...(items.leftOut > 0 ? { itemsLeftOut: items.leftOut } : {}),
     closed: true,
   };
 }

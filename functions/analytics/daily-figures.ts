@@ -8,6 +8,7 @@ import { dynamoDb } from '#shared/clients/dynamodb';
 import { queryAll } from '#shared/dynamodb';
 import { buildEvent } from '#shared/events';
 import { publishEvent } from '#shared/event-publisher';
+import { logger } from '#shared/logger';
 import { businessDayOf } from '#shared/time';
 import { config, salesStore, sitesStore } from './config';
 import { closedDaysBefore, dailyFiguresEventId, dailyFiguresOf, PUBLISHED_PREFIX, publishedItem, revisionOf, type DailyFigures } from './daily-figures-rules';
@@ -51,31 +52,45 @@ export interface PublishRun {
   unchanged: number;
   /** Sites skipped because a rebuild was deleting their figures (published on the next run). */
   rebuilding: number;
+  /** Sites whose publication failed this run (retried next hour; logged); the other sites are published. */
+  failed: number;
 }
 
 export async function publishDailyFigures(topicArn: string, now: number, correlationId: string): Promise<PublishRun> {
-  const run: PublishRun = { sites: 0, published: 0, unchanged: 0, rebuilding: 0 };
+  const run: PublishRun = { sites: 0, published: 0, unchanged: 0, rebuilding: 0, failed: 0 };
   for (const known of await listSites()) {
     run.sites++;
-    const site = await sitesStore.get(known.siteId, { fresh: true });
-    if (site.resetting) {
-      run.rebuilding++;
-      continue;
-    }
-    // A business day is closed once the next one has started (04:00 the next morning, say).
-    const dates = closedDaysBefore(businessDayOf(now, site.businessDay.timeZone, site.businessDay.startsAt));
-    const [figures, published] = await Promise.all([closedDayFigures(known.siteId, dates, site.currency), publishedRevisions(known.siteId)]);
-    for (const day of figures) {
-      const revision = revisionOf(day);
-      if (published.get(day.date) === revision) {
-        run.unchanged++;
-        continue;
-      }
-      const event = buildEvent({ id: dailyFiguresEventId(known.siteId, day.date, revision), type: 'analytics.daily-figures', source: 'analytics', siteId: known.siteId, correlationId, data: day });
-      await publishEvent(topicArn, event);
-      await dynamoDb().send(new PutCommand({ TableName: config.TABLE_NAME, Item: publishedItem(known.siteId, day.date, revision, new Date(now).toISOString()) }));
-      run.published++;
+    // One site's failure (its figures refused, a throttled read) is logged and retried next hour; the sites after it
+    // are still published. A run with failures fails, so it shows in the job's errors.
+    try {
+      await publishSite(known.siteId, topicArn, now, correlationId, run);
+    } catch (error) {
+      run.failed++;
+      logger.error('daily figures not published for a site; retried next hour', { siteId: known.siteId, error: error as Error });
     }
   }
+  if (run.failed > 0) throw new Error(`daily figures: ${run.failed} of ${run.sites} sites failed (logged); the others were published`);
   return run;
+}
+
+async function publishSite(siteId: string, topicArn: string, now: number, correlationId: string, run: PublishRun): Promise<void> {
+  const site = await sitesStore.get(siteId, { fresh: true });
+  if (site.resetting) {
+    run.rebuilding++;
+    return;
+  }
+  // A business day is closed once the next one has started (04:00 the next morning, say).
+  const dates = closedDaysBefore(businessDayOf(now, site.businessDay.timeZone, site.businessDay.startsAt));
+  const [figures, published] = await Promise.all([closedDayFigures(siteId, dates, site.currency), publishedRevisions(siteId)]);
+  for (const day of figures) {
+    const revision = revisionOf(day);
+    if (published.get(day.date) === revision) {
+      run.unchanged++;
+      continue;
+    }
+    const event = buildEvent({ id: dailyFiguresEventId(siteId, day.date, revision), type: 'analytics.daily-figures', source: 'analytics', siteId, correlationId, data: day });
+    await publishEvent(topicArn, event);
+    await dynamoDb().send(new PutCommand({ TableName: config.TABLE_NAME, Item: publishedItem(siteId, day.date, revision, new Date(now).toISOString()) }));
+    run.published++;
+  }
 }

@@ -34,8 +34,10 @@ export interface DailyPoint {
   currency?: string;
   /** The hours that had sales (present when read with `hours`). */
   hours?: HourFigures[];
-  /** Every menu item sold (present when read with `items`). */
+  /** Every menu item sold (present when read with `items`), or its best sellers when `itemsLeftOut` is set. */
   items?: ItemQuantity[];
+  /** Items sold but left out of `items` (analytics keeps its event within SNS's limit): an absent item is unknown, not 0. */
+  itemsLeftOut?: number;
 }
 
 /** What a read brings besides the headline figures. */
@@ -48,7 +50,7 @@ const sitePk = (siteId: string) => `SITE#${siteId}#DAILY`;
 
 /** The item a day's figures are kept as: the consumer's put and the demo seed write the same. */
 export function dailyItem(event: EventOf<'analytics.daily-figures'>) {
-  const { date, netSales, orders, covers, currency, hours, items } = event.data;
+  const { date, netSales, orders, covers, currency, hours, items, itemsLeftOut } = event.data;
   return {
     pk: sitePk(event.siteId),
     sk: `DAY#${date}`,
@@ -59,6 +61,7 @@ export function dailyItem(event: EventOf<'analytics.daily-figures'>) {
     ...(currency ? { currency } : {}),
     hours,
     items,
+    ...(itemsLeftOut ? { itemsLeftOut } : {}),
     eventId: event.id,
     occurredAt: event.occurredAt,
   };
@@ -74,7 +77,7 @@ export class DailySeriesStore {
 
   /** The site's days on or after `from`, oldest first; with `read.hours` / `read.items` their hours or items too. */
   async daysFrom(siteId: string, from: string, read: DaysRead = {}): Promise<DailyPoint[]> {
-    const attributes = ['#date', 'netSales', 'orders', 'covers', 'currency', ...(read.hours ? ['hours'] : []), ...(read.items ? ['#items'] : [])];
+    const attributes = ['#date', 'netSales', 'orders', 'covers', 'currency', ...(read.hours ? ['hours'] : []), ...(read.items ? ['#items', 'itemsLeftOut'] : [])];
     const items = await queryAll({
       TableName: this.table,
       KeyConditionExpression: 'pk = :pk AND sk >= :from',
@@ -90,6 +93,7 @@ export class DailySeriesStore {
       ...(typeof item.currency === 'string' ? { currency: item.currency } : {}),
       ...(read.hours ? { hours: (item.hours as HourFigures[] | undefined) ?? [] } : {}),
       ...(read.items ? { items: (item.items as ItemQuantity[] | undefined) ?? [] } : {}),
+      ...(read.items && typeof item.itemsLeftOut === 'number' ? { itemsLeftOut: item.itemsLeftOut } : {}),
     }));
   }
 }

@@ -70,7 +70,7 @@ export type ItemForecasts =
 
 interface ItemHistory {
   name: string;
-  /** Quantity per learnt date; a learnt date without the item is absent (0 sold). */
+  /** Quantity per learnt date; a learnt date without the item is absent (0 sold, unless the day left items out). */
   sold: Map<string, number>;
   firstSold: string;
   lastSold: string;
@@ -102,6 +102,9 @@ export function itemForecasts(points: readonly DailyPoint[], days: number, close
   const [first, last] = [sorted[0], sorted[sorted.length - 1]];
   if (!first || !last) return noData(days);
   const isObserved = (date: string) => learnt.has(date) && !closed.has(date);
+  // Days whose item list holds only the best sellers (analytics left the rest out to fit its event): an item
+  // missing from one is not known to have sold 0.
+  const partial = new Set(points.filter((point) => point.itemsLeftOut).map((point) => point.date));
   const dates: string[] = [];
   for (let date = first; date <= last; date = addDays(date, 1)) dates.push(date);
   const forecastDates = Array.from({ length: days }, (_, i) => addDays(last, i + 1));
@@ -115,7 +118,7 @@ export function itemForecasts(points: readonly DailyPoint[], days: number, close
       continue;
     }
     const itemDates = dates.slice(dates.indexOf(history.firstSold));
-    const values = itemDates.map((date) => (isObserved(date) ? (history.sold.get(date) ?? 0) : null));
+    const values = itemDates.map((date) => (isObserved(date) ? (history.sold.get(date) ?? (partial.has(date) ? null : 0)) : null));
     const { model, fallback, backtest } = dailyModelOf(values);
     const raw = model.forecast(days);
     const value = (x: number | undefined) => (x !== undefined && Number.isFinite(x) ? portions(x) : null);

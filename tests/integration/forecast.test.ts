@@ -137,6 +137,69 @@ describeLocal('analytics.daily-figures (local: the test invokes the hourly job)'
   }, 45_000);
 });
 
+describeLocal('a day of more menu items than one event holds', () => {
+  it('regression: 600 long-named items sold on a day are published as the best sellers within SNS’s 256 KiB, the rest counted; forecast keeps the count (the publish was refused, and stopped the job for every site after)', async () => {
+    const crowded = await orderingSite(undefined, { businessDayStartsAt: '00:00' });
+    await analyticsLearntSite(crowded.siteId);
+    const events: EventEnvelope<any>[] = [];
+    const crowdedSubscriber = await subscribeHttp('events', { siteId: [crowded.siteId], type: ['analytics.daily-figures'] }, (envelope) => events.push(envelope));
+    try {
+      const day = addDays(today, -3);
+      const template = sample.lines[0]!;
+      // 6 orders of 100 lines, each line another item named in 120 characters of a 3-byte script; item n sells n % 50 + 1.
+      const itemId = (n: number) => `crowded-item-${String(n).padStart(3, '0')}`;
+      const quantity = (n: number) => (n % 50) + 1;
+      for (let order = 0; order < 6; order++) {
+        const lines = Array.from({ length: 100 }, (_, k) => {
+          const n = order * 100 + k;
+          return { ...template, lineId: `L${k}`, itemId: itemId(n), name: `${'漢'.repeat(116)}${String(n).padStart(4, '0')}`, quantity: quantity(n) };
+        });
+        const event = buildEvent({
+          type: 'order.paid',
+          source: 'orders',
+          siteId: crowded.siteId,
+          correlationId: uniqueId('crowded'),
+          data: { ...sample, orderId: uniqueId('ord'), businessDay: day, currency: 'EUR', placedAt: `${day}T12:00:00.000Z`, lines },
+        });
+        await sns.send(
+          new PublishCommand({
+            TopicArn: topicArn('events'),
+            Message: JSON.stringify(event),
+            MessageAttributes: Object.fromEntries((['type', 'siteId', 'source'] as const).map((name) => [name, { DataType: 'String', StringValue: event[name] }])),
+          }),
+        );
+      }
+      await eventually(async () => {
+        const figures = (await expectStatus(api('GET', `/sites/${crowded.siteId}/analytics/dashboard?date=${day}`, { headers: bearer(crowded.manager) }), 200)).json.day;
+        return figures.orders === 6 ? figures : undefined;
+      }, 60_000, 'the six orders counted');
+
+      const run = await runJob();
+      expect(run).toMatchObject({ failed: 0 });
+      const published = await eventually(async () => events.find((event) => event.data.date === day), 30_000, 'the crowded day published');
+      expect(Buffer.byteLength(JSON.stringify(published))).toBeLessThan(256 * 1024);
+      const kept = published.data.items as Array<{ itemId: string; quantity: number }>;
+      expect(kept.length).toBeGreaterThan(400);
+      expect(kept.length).toBeLessThan(600);
+      expect(published.data.itemsLeftOut).toBe(600 - kept.length);
+      // The best sellers: nothing left out sold more than the least kept.
+      const leastKept = Math.min(...kept.map((item) => item.quantity));
+      const all = Array.from({ length: 600 }, (_, n) => n);
+      const keptIds = new Set(kept.map((item) => item.itemId));
+      expect(all.filter((n) => !keptIds.has(itemId(n)) && quantity(n) > leastKept)).toEqual([]);
+
+      const learnt = await eventually(async () => {
+        const { Item } = await dynamo.send(new GetCommand({ TableName: tableName('forecast'), Key: { pk: `SITE#${crowded.siteId}#DAILY`, sk: `DAY#${day}` }, ConsistentRead: true }));
+        return Item?.eventId === published.id ? Item : undefined;
+      }, 30_000, 'the crowded day learnt');
+      expect(learnt).toMatchObject({ orders: 6, itemsLeftOut: 600 - kept.length });
+      expect(learnt.items).toHaveLength(kept.length);
+    } finally {
+      await crowdedSubscriber.close();
+    }
+  }, 150_000);
+});
+
 describe('GET /sites/{siteId}/forecast/sales', () => {
   it('answers no-data for a site without history, 403 to staff, 400 past 28 days', async () => {
     const owner = await theOwner();

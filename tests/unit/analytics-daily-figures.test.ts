@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { parseEvent } from '../../functions/shared/contracts';
 import { buildEvent } from '../../functions/shared/events';
-import { closedDaysBefore, dailyFiguresEventId, dailyFiguresOf, PUBLISHED_DAYS, revisionOf } from '../../functions/analytics/daily-figures-rules';
+import { closedDaysBefore, DAILY_ITEMS_BYTES, dailyFiguresEventId, dailyFiguresOf, MAX_DAILY_ITEMS, PUBLISHED_DAYS, revisionOf } from '../../functions/analytics/daily-figures-rules';
 import { foldDeltas } from '../../functions/analytics/fold';
 import { salesDelta, type Counters } from '../../functions/analytics/sales-rules';
 import type { EventOf } from '../../functions/shared/contracts';
@@ -70,6 +70,32 @@ describe("a day's figures from its counters", () => {
     expect(revisionOf(refunded)).not.toBe(revisionOf(figures));
     expect(revisionOf(figures)).toMatch(/^[0-9a-f]{16}$/);
     expect(dailyFiguresEventId('demo-bistro', '2026-11-25', revisionOf(figures))).toBe(`daily-figures:demo-bistro:2026-11-25:r${revisionOf(figures)}`);
+  });
+
+  it('regression: a day of many long-named items keeps its best sellers within SNS’s 256 KiB and counts the rest (it was a refused publish, every hour)', () => {
+    // 2,000 items with ids and the longest names (120 characters of a 3-byte script): some 880 KB of items.
+    const many = Array.from({ length: 2500 }, (_, i) => ({
+      itemId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+      name: `${'漢'.repeat(116)}${String(i).padStart(4, '0')}`,
+      quantity: 3000 - i,
+      revenue: 100,
+    }));
+    const crowded = dailyFiguresOf({ date: '2026-11-25', currency: 'EUR', day, hours, items: [...many].reverse() });
+    expect(Buffer.byteLength(JSON.stringify(crowded.items))).toBeLessThanOrEqual(DAILY_ITEMS_BYTES);
+    expect(crowded.items.length).toBeGreaterThan(400);
+    expect(crowded.itemsLeftOut).toBe(many.length - crowded.items.length);
+    // The best sellers are kept (the first ids sold most), in id order as always.
+    expect(crowded.items.map((item) => item.itemId)).toEqual(many.slice(0, crowded.items.length).map((item) => item.itemId));
+    const event = buildEvent({ id: dailyFiguresEventId('demo-bistro', crowded.date, revisionOf(crowded)), type: 'analytics.daily-figures', source: 'analytics', siteId: 'demo-bistro', correlationId: 'test', data: crowded });
+    // What SNS takes, message and attributes: 256 KiB.
+    expect(Buffer.byteLength(JSON.stringify(event))).toBeLessThan(240 * 1024);
+    expect(parseEvent(JSON.parse(JSON.stringify(event)), FORECAST_EVENTS)).toMatchObject({ success: true });
+    // Short names: the count bound, not the bytes, leaves the rest out.
+    const short = dailyFiguresOf({ date: '2026-11-25', day, hours, items: many.map((item, i) => ({ ...item, itemId: `i${i}`, name: 'x' })) });
+    expect(short.items).toHaveLength(MAX_DAILY_ITEMS);
+    expect(short.itemsLeftOut).toBe(500);
+    // A day that fits says nothing of items left out.
+    expect(figures).not.toHaveProperty('itemsLeftOut');
   });
 
   it('are refused by the contract as another source, or with a negative amount', () => {

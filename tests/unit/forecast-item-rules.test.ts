@@ -91,6 +91,18 @@ describe('item forecasts', () => {
     expect(without.forecast[0]!.mean).toBeLessThan(5);
   });
 
+  it('takes an item missing from a day that left items out as unknown, not as 0 sold', () => {
+    // 20 a day; on four busy days analytics kept only the best sellers, the soup not among them.
+    const partial = new Set([9, 22, 38, 47]);
+    const points = learntDays(56, (i) => ({ soup: partial.has(i) ? 0 : 20, steak: 90 })).map((point, i) => (partial.has(i) ? { ...point, itemsLeftOut: 300 } : point));
+    const soup = itemOf(itemForecasts(points, 7, NONE), 'soup')!;
+    expect(soup.history).toMatchObject({ observedDays: 52, soldDays: 52 });
+    for (const day of soup.forecast) expect(day.mean).toBeCloseTo(20, 0);
+    // The same days without the mark are days of 0 sold.
+    const zeros = itemOf(itemForecasts(points.map(({ itemsLeftOut: _, ...point }) => point), 7, NONE), 'soup')!;
+    expect(zeros.history).toMatchObject({ observedDays: 56, soldDays: 52 });
+  });
+
   it("starts an item's series at its first sale, falls back below two weeks, and leaves out items unsold for 28 days", () => {
     const points = learntDays(70, (i) => ({ burger: 30, 'new-dish': i >= 60 ? 4 : 0, 'old-dish': i < 70 - DORMANT_DAYS ? 5 : 0 }));
     const result = itemForecasts(points, 3, NONE);

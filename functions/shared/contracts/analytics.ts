@@ -40,7 +40,15 @@ export const analyticsContract = {
             }),
           )
           .max(2000)
-          .describe('every menu item sold that day'),
+          .describe('every menu item sold that day, or the best sellers when `itemsLeftOut` says some were left out'),
+        itemsLeftOut: z
+          .number()
+          .int()
+          .min(1)
+          .optional()
+          .describe(
+            'menu items sold that day but not in `items` (the fewest sold), left out to keep the event within SNS’s 256 KiB (some 460 items of the longest names fill it): their absence from `items` is not a zero',
+          ),
         closed: z.boolean().describe('true: the day is over in the site’s zone (always true for now; a day with no sales is published with zeros)'),
       }),
     },
