@@ -2,6 +2,7 @@
 // in-process LocalBroker view the rule engine and the data plane use.
 import { createServer, type Server } from 'node:net';
 import { Aedes } from 'aedes';
+import { publishLimitViolation, topicLimitViolation } from './iot/broker-limits';
 import { topicMatchesFilter } from './iot/sql';
 import type { LocalBroker, MessageMeta, QoS } from './types';
 
@@ -17,18 +18,21 @@ export interface BrokerAuthorizer {
 }
 
 export async function startMqttBroker(port: number, authorizer?: BrokerAuthorizer): Promise<RunningBroker> {
-  const aedes = await Aedes.createBroker(
-    authorizer && {
-      // Refused like AWS IoT Core does: an unauthorised publish closes the connection, a subscription gets 0x80.
-      authorizePublish: (client, packet, callback) => {
-        const allowed = !packet.topic.startsWith('$SYS/') && (!client || authorizer.mayPublish(client.id, packet.topic));
-        callback(allowed ? null : new Error(`not authorised to publish to ${packet.topic}`));
-      },
-      authorizeSubscribe: (client, subscription, callback) => {
-        callback(null, !client || authorizer.maySubscribe(client.id, subscription.topic) ? subscription : null);
-      },
+  const aedes = await Aedes.createBroker({
+    // Refused like AWS IoT Core does: a publish past its limits (iot/broker-limits.ts) or unauthorised closes the
+    // device's connection, such a subscription gets 0x80.
+    authorizePublish: (client, packet, callback) => {
+      if (!client) return callback(null);
+      const violation = publishLimitViolation(packet.topic, packet.payload);
+      if (violation) return callback(new Error(`publish to ${packet.topic.slice(0, 80)} refused: ${violation}`));
+      const allowed = !packet.topic.startsWith('$SYS/') && (!authorizer || authorizer.mayPublish(client.id, packet.topic));
+      callback(allowed ? null : new Error(`not authorised to publish to ${packet.topic}`));
     },
-  );
+    authorizeSubscribe: (client, subscription, callback) => {
+      const allowed = !client || (!topicLimitViolation(subscription.topic) && (!authorizer || authorizer.maySubscribe(client.id, subscription.topic)));
+      callback(null, allowed ? subscription : null);
+    },
+  });
   const server: Server = createServer(aedes.handle);
   const subscribers = new Set<{ filter: string; onMessage: Parameters<LocalBroker['subscribe']>[1] }>();
   aedes.on('publish', (packet, client) => {

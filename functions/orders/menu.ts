@@ -47,7 +47,7 @@ export async function putSettings(siteId: string, input: MenuSettingsInput, corr
 
 /**
  * The menu in one answer, or in pages when its items pass MENU_PAGE_BYTES (or the caller's `limit`): Lambda answers
- * at most 6 MB, and some 55 items of the largest recipes would pass it. Every page carries the settings and the
+ * at most 6 MB, and some 180 of the largest items a request creates would pass it. Every page carries the settings and the
  * categories (at most 200); `nextCursor` asks for the next items. Items are in name order within a page.
  */
 export async function getMenu(siteId: string, page: MenuPageQuery = {}) {

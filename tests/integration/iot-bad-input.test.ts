@@ -6,7 +6,7 @@ import { policies } from '../../functions/iot/policies';
 import { badQuery, misanswered, ODD_CURSORS, ODD_DATES, ODD_LIMITS, oddIdProbes } from './support/bad-input';
 import { bearer, createSite, createUser, type TestUser } from './support/identity';
 import { connectDevice, registerDevice, waitForReadingAt, type RegisteredDevice } from './support/iot';
-import { api, describeNeeding, uniqueId } from './support/target';
+import { api, describeLocal, describeNeeding, mqttClient, uniqueId } from './support/target';
 
 jest.setTimeout(120_000);
 
@@ -252,3 +252,57 @@ it('regression: telemetry holding numbers DynamoDB cannot store is kept as a rej
 });
 
 const readingsOf = (res: Awaited<ReturnType<typeof get>>) => (res.json.readings as Array<{ temperatureC: number }>).map((r) => r.temperatureC);
+
+describeLocal('the local broker holds devices to IoT Core’s message-broker limits', () => {
+  /** A topic of exactly `bytes` bytes and `slashes` slashes under a prefix of this run. */
+  const topicOf = (bytes: number, slashes: number) => {
+    const head = `limits-${uniqueId('t')}`;
+    const levels = `${head}${'/x'.repeat(slashes)}`;
+    return levels.replace(/x$/, 'x'.repeat(bytes - levels.length + 1));
+  };
+  /** Whether the broker closes the client's connection after it sends this. */
+  async function closesConnection(send: (client: MqttClient) => Promise<unknown>): Promise<boolean> {
+    const client = await mqttClient(uniqueId('limits'));
+    const closed = new Promise<boolean>((resolve) => {
+      client.once('close', () => resolve(true));
+      setTimeout(() => resolve(false), 3_000);
+    });
+    send(client).catch(() => undefined);
+    const result = await closed;
+    await client.endAsync(true);
+    return result;
+  }
+
+  it('a topic past 256 bytes or 7 slashes, or a payload past 128 KB, closes the connection; at the limits the message is delivered', async () => {
+    const atLimits = topicOf(256, 7);
+    expect([Buffer.byteLength(atLimits), atLimits.split('/').length - 1]).toEqual([256, 7]);
+    const subscriber = await mqttClient(uniqueId('limits-sub'));
+    const publisher = await mqttClient(uniqueId('limits-pub'));
+    try {
+      expect(await subscriber.subscribeAsync(atLimits, { qos: 1 })).toEqual([expect.objectContaining({ qos: 1 })]);
+      const received = new Promise<Buffer>((resolve) => subscriber.once('message', (_topic, payload) => resolve(payload)));
+      await publisher.publishAsync(atLimits, Buffer.alloc(128 * 1024, 'a'), { qos: 1 });
+      expect((await received).length).toBe(128 * 1024);
+    } finally {
+      await Promise.all([subscriber.endAsync(), publisher.endAsync()]);
+    }
+    expect(await closesConnection((c) => c.publishAsync(topicOf(257, 3), '{}', { qos: 1 }))).toBe(true);
+    expect(await closesConnection((c) => c.publishAsync(topicOf(60, 8), '{}', { qos: 1 }))).toBe(true);
+    expect(await closesConnection((c) => c.publishAsync(topicOf(60, 3), Buffer.alloc(128 * 1024 + 1), { qos: 1 }))).toBe(true);
+    // Basic Ingest's `$aws/rules/<rule>/` does not count towards the slashes.
+    expect(await closesConnection((c) => c.publishAsync(`$aws/rules/no_such_rule/${topicOf(60, 7)}`, '{}', { qos: 0 }))).toBe(false);
+  });
+
+  it('a subscription past the limits is refused (0x80), the connection kept', async () => {
+    const client = await mqttClient(uniqueId('limits-sub'));
+    try {
+      // mqtt.js rejects a SUBACK holding 0x80 with "Subscribe error".
+      await expect(client.subscribeAsync(topicOf(257, 2), { qos: 1 })).rejects.toThrow('Subscribe error');
+      await expect(client.subscribeAsync(topicOf(80, 8), { qos: 1 })).rejects.toThrow('Subscribe error');
+      expect(await client.subscribeAsync(topicOf(80, 2), { qos: 1 })).toEqual([expect.objectContaining({ qos: 1 })]);
+      expect(client.connected).toBe(true);
+    } finally {
+      await client.endAsync();
+    }
+  });
+});
