@@ -11,6 +11,8 @@ const UNCOMPRESSED_PRELOAD = join(__dirname, 'offline-uncompressed.cjs');
 const REQUEST_BODY_PRELOAD = join(__dirname, 'offline-request-body.cjs');
 /** A function's answer past Lambda's 6 MB is API Gateway's 500, as on AWS (see the file). */
 const RESPONSE_LIMIT_PRELOAD = join(__dirname, 'offline-response-limit.cjs');
+/** WebSocket frames of at most 32 KB and messages of at most 128 KB, as API Gateway takes them (see the file). */
+const WEBSOCKET_LIMITS_PRELOAD = join(__dirname, 'offline-websocket-limits.cjs');
 /** Runs each invocation in an invocation context of its own, as Lambda Managed Instances do (see the file). */
 const INVOCATION_SCOPE_PRELOAD = join(__dirname, 'offline-invocation-scope.cjs');
 /** Stops serverless-offline if this process dies without stopping it (see the file). */
@@ -33,7 +35,7 @@ export async function startOffline(options: {
   timeoutMs?: number;
   signal?: AbortSignal;
 }): Promise<OfflineProcess> {
-  const preloads = ['--require', CORS_HEADERS_PRELOAD, '--require', UNCOMPRESSED_PRELOAD, '--require', REQUEST_BODY_PRELOAD, '--require', RESPONSE_LIMIT_PRELOAD, '--require', INVOCATION_SCOPE_PRELOAD, '--require', PARENT_WATCH_PRELOAD];
+  const preloads = ['--require', CORS_HEADERS_PRELOAD, '--require', UNCOMPRESSED_PRELOAD, '--require', REQUEST_BODY_PRELOAD, '--require', RESPONSE_LIMIT_PRELOAD, '--require', WEBSOCKET_LIMITS_PRELOAD, '--require', INVOCATION_SCOPE_PRELOAD, '--require', PARENT_WATCH_PRELOAD];
   const child: ChildProcess = spawn(process.execPath, [...preloads, OSLS_BIN, 'offline', 'start', '--stage', options.stage], {
     cwd: PROJECT_ROOT,
     env: { ...options.env, AWS_LAMBDA_MAX_CONCURRENCY: MAX_CONCURRENCY, BRIGADE_WATCH_PARENT: '1' },

@@ -135,6 +135,39 @@ describeNeeding('websocketApi')('an open connection', () => {
   });
 });
 
+describeNeeding('websocketApi')('what API Gateway refuses on a connection closes that connection only', () => {
+  /** Sends the frames (`fin` on the last) on a fresh connection; the close code, or 'open' if it stayed open. */
+  async function closeCodeAfter(frames: Array<{ data: Buffer; binary?: boolean }>): Promise<number | 'open'> {
+    const { client } = await connectFresh(user);
+    const closed = new Promise<number>((resolve) => client.socket.once('close', resolve));
+    frames.forEach(({ data, binary = false }, i) => client.socket.send(data, { binary, fin: i === frames.length - 1 }));
+    const code = await Promise.race([closed, new Promise<'open'>((resolve) => setTimeout(() => resolve('open'), 3_000))]);
+    await client.close();
+    return code;
+  }
+  const frame = (bytes: number) => ({ data: Buffer.alloc(bytes, 'a') });
+  const KB = 1024;
+
+  it('a frame past 32 KB or a message past 128 KB is closed with 1009; 128 KB in frames of 32 KB is a message', async () => {
+    expect(await closeCodeAfter([frame(32 * KB + 1)])).toBe(1009);
+    expect(await closeCodeAfter([frame(32 * KB), frame(32 * KB), frame(32 * KB), frame(32 * KB), frame(1)])).toBe(1009);
+    const { client } = await connectFresh(user);
+    open.push(client);
+    // 128 KB of text that is not JSON: the app's answer is an error message, on a connection still open.
+    [0, 1, 2, 3].forEach((i) => client.socket.send(Buffer.alloc(32 * KB, 'a'), { binary: false, fin: i === 3 }));
+    expect(await client.next((m) => m.type === 'error')).toMatchObject({ error: { code: 'BAD_MESSAGE' } });
+  });
+
+  it('regression: text that is not UTF-8 closes its connection, and the API goes on (locally it ended serverless-offline, the HTTP API with it)', async () => {
+    expect(await closeCodeAfter([{ data: Buffer.from([0xff, 0xfe, 0xfd]) }])).not.toBe('open');
+    expect((await api('GET', '/health')).status).toBe(200);
+    const { client } = await connectFresh(user);
+    open.push(client);
+    client.send({ action: 'ping' });
+    expect(await client.next((m) => m.type === 'pong')).toEqual({ type: 'pong' });
+  });
+});
+
 describeNeeding('websocketApi')('closing and gone connections', () => {
   it('closing deletes both items ($disconnect)', async () => {
     const closer = await createUser('staff', [siteId]);
