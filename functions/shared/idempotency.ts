@@ -17,6 +17,7 @@
 //     (replayWinner). For work that is exactly one transaction (POST /orders: 2 round trips fewer).
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { createHash } from 'node:crypto';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { dynamoDb } from './clients/dynamodb';
 import { isConditionFailure } from './dynamodb';
 import { BadRequestError, ConflictError, UnprocessableError } from './errors';
@@ -36,8 +37,41 @@ export interface IdempotencyOptions {
 
 interface StoredResponse {
   status: number;
-  body: string;
+  /** The body as sent; absent when kept gzipped (`bodyGzip`) or not kept (`bodyBytes`). */
+  body?: string;
+  bodyGzip?: Uint8Array;
+  /** Set when the body was too large to keep even gzipped: its size. */
+  bodyBytes?: number;
   headers?: Record<string, string>;
+}
+
+/**
+ * A record is one DynamoDB item (400 KB at most): a body up to INLINE_BODY_BYTES is kept as text; a larger one
+ * (a copy of a fortnight's rota answers every shift it made) gzipped, up to GZIPPED_BODY_BYTES. Past that the work
+ * is still done once, and a replay says the first answer was not kept instead of repeating it.
+ */
+export const INLINE_BODY_BYTES = 200 * 1024;
+export const GZIPPED_BODY_BYTES = 300 * 1024;
+
+function storedResponseOf(result: HttpResult, serialised: string): StoredResponse {
+  const base = { status: result.status ?? 200, headers: result.headers ?? {} };
+  const bytes = Buffer.byteLength(serialised);
+  if (bytes <= INLINE_BODY_BYTES) return { ...base, body: serialised };
+  const gzipped = gzipSync(serialised);
+  if (gzipped.length <= GZIPPED_BODY_BYTES) return { ...base, bodyGzip: gzipped };
+  return { ...base, bodyBytes: bytes };
+}
+
+function storedBodyOf(response: StoredResponse): { body: string; kept: boolean } {
+  if (response.body !== undefined) return { body: response.body, kept: true };
+  if (response.bodyGzip) return { body: gunzipSync(response.bodyGzip).toString('utf8'), kept: true };
+  return {
+    body: JSON.stringify({
+      replayed: true,
+      message: `This request was done once; its answer (${response.bodyBytes ?? 'unknown'} bytes) was too large to keep for a replay: read the result instead`,
+    }),
+    kept: false,
+  };
 }
 
 interface StoredRecord {
@@ -129,7 +163,7 @@ async function runAndStore(
       ExpressionAttributeValues: {
         ':completed': 'COMPLETED',
         // Stored serialised so a replay is byte-identical to the first response.
-        ':response': { status: result.status ?? 200, body: serialised, headers: result.headers ?? {} },
+        ':response': storedResponseOf(result, serialised),
       },
     }),
   );
@@ -166,10 +200,11 @@ function completedReplay(record: StoredRecord, fingerprint: string): HttpResult 
     throw new UnprocessableError('Idempotency-Key was already used with a different request');
   }
   if (record.status !== 'COMPLETED' || !record.response) return undefined;
+  const { body, kept } = storedBodyOf(record.response);
   return {
     status: record.response.status,
-    rawBody: record.response.body,
-    headers: { ...(record.response.headers ?? {}), 'idempotent-replayed': 'true' },
+    rawBody: body,
+    headers: { ...(record.response.headers ?? {}), 'idempotent-replayed': 'true', ...(kept ? {} : { 'idempotent-response-kept': 'false' }) },
   };
 }
 
@@ -205,7 +240,7 @@ export function replayOf(request: IdempotentRequest, item: Record<string, unknow
  */
 export function completedRecordWrite(request: IdempotentRequest, result: HttpResult): { response: HttpResult; write: TransactItem } {
   const body = serialise(result);
-  const stored: StoredResponse = { status: result.status ?? 200, body, headers: result.headers ?? {} };
+  const stored = storedResponseOf(result, body);
   return {
     response: { ...result, rawBody: body },
     write: {

@@ -68,3 +68,31 @@ it('an expectedVersion no record can have is a 400 naming it on every route that
   }
   expect(wrong).toEqual([]);
 });
+
+it('text holding a control character or half a surrogate pair is a 400 naming it on every route that takes a body', async () => {
+  const routes = routeTable.filter((route) => WITH_BODIES.has(route.method));
+  const wrong: string[] = [];
+  // Raw JSON text: the escapes are what a client sends.
+  // Path ids of the right shape (none exists), so every route reaches its body.
+  const WELL_FORMED_IDS: Record<string, string> = {
+    siteId,
+    shiftId: '2026-03-28-0123456789ab',
+    notificationId: '0000000aa-0123456789abcdef',
+    incidentId: 'abcdefghi-01234567',
+    date: '2030-01-01',
+    periodFrom: '2030-01-01',
+  };
+  const bodies = ['{"note":"bell \\u0007"}', '{"lines":[{"notes":"\\u001b[31mred"}]}', '{"name":"half \\ud83d"}'];
+  const queue = routes.flatMap(({ method, path: template }) => bodies.map((rawBody) => ({ method, template, rawBody })));
+  await Promise.all(
+    Array.from({ length: 4 }, async () => {
+      for (let probe = queue.shift(); probe; probe = queue.shift()) {
+        const path = probe.template.replace(/\{(\w+)\}/g, (_, name: string) => WELL_FORMED_IDS[name] ?? `no-such-${name}`);
+        const res = await api(probe.method, path, { rawBody: probe.rawBody, headers: { ...bearer(owner), 'content-type': 'application/json', 'idempotency-key': 'odd-text-1' } });
+        const named = (res.json?.error?.details as Array<{ message: string }> | undefined)?.some((d) => /control characters|surrogate pair/.test(d.message));
+        if (res.status !== 400 || !named) wrong.push(`${probe.method} ${probe.template} ${probe.rawBody}: ${res.status} ${res.text.slice(0, 160)}`);
+      }
+    }),
+  );
+  expect(wrong).toEqual([]);
+}, 180_000);

@@ -101,6 +101,23 @@ describe('httpRoute', () => {
     );
   });
 
+  it('refuses text holding control characters or half a surrogate pair, naming where; tab and line breaks pass', async () => {
+    const send = (name: string) => route(event({ body: JSON.stringify({ name, count: 1 }) }), context);
+    expect(JSON.parse((await send('a\tb\nc\r\nd 漢 😀')).body!).name).toBe('a\tb\nc\r\nd 漢 😀');
+    for (const odd of ['\u0000', 'bell \u0007', '\u001b[31m', 'del \u007f', '\ud800', 'x\udc00']) {
+      const res = await send(odd);
+      expect({ odd, status: res.statusCode }).toEqual({ odd, status: 400 });
+      expect(JSON.parse(res.body!).error.details).toEqual([{ in: 'body', path: 'name', message: expect.stringMatching(/control characters|surrogate/) }]);
+    }
+    // Keys too, and deep in arrays: the walk does not recurse, so nesting thousands deep is no stack overflow.
+    const roomy = publicRoute({ route: 'POST /things/{thingId}', body: z.unknown(), bodyLimit: 100_000 }, async () => ({ status: 204 }));
+    const deep = (inner: string) => roomy(event({ body: `${'['.repeat(5000)}${inner}${']'.repeat(5000)}` }), context);
+    expect((await deep('"\u0001"')).statusCode).toBe(400);
+    expect((await deep('"fine"')).statusCode).toBe(204);
+    const key = await route(event({ body: '{"na\\u0002me":"x","count":1}' }), context);
+    expect(JSON.parse(key.body!).error.details[0]).toMatchObject({ path: 'na\u0002me' });
+  });
+
   it('rejects a body on a route that takes none', async () => {
     const bare = publicRoute({ route: 'GET /bare' }, async () => ({ body: { ok: true } }));
     const res = await bare(event({ body: '{}' }), context);
