@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { retryOnConflict, VersionConflictError } from '#shared/dynamodb';
 import { ConflictError, NotFoundError, UnprocessableError } from '#shared/errors';
+import { answerBudget } from '#shared/pages';
 import { store } from './config';
 import { buildEvents, menuSettingsEvent } from './events';
 import { applyStockSignal, changeAvailability, isAvailable, itemChangeEvents, type StockSignal } from './menu-rules';
@@ -51,14 +52,7 @@ export async function putSettings(siteId: string, input: MenuSettingsInput, corr
  * categories (at most 200); `nextCursor` asks for the next items. Items are in name order within a page.
  */
 export async function getMenu(siteId: string, page: MenuPageQuery = {}) {
-  let bytes = 0;
-  let taken = 0;
-  const fits = (item: MenuItemRecord) => {
-    // As the item counts in Lambda's answer, where the body is a string of JSON: each quote escaped.
-    bytes += Buffer.byteLength(JSON.stringify(JSON.stringify(publicItem(item))));
-    taken += 1;
-    return bytes <= MENU_PAGE_BYTES && taken <= (page.limit ?? Infinity);
-  };
+  const fits = answerBudget({ limit: page.limit, bytes: MENU_PAGE_BYTES, shown: publicItem });
   const [settings, categories, items] = await Promise.all([
     store.getSettings(siteId),
     store.listCategories(siteId),

@@ -5,6 +5,7 @@ import * as z from 'zod';
 import { expectedVersionSchema } from '#shared/versions';
 import { isoDateSchema, timeZoneSchema } from '#shared/time';
 import { siteIdSchema } from '#shared/identity';
+import { ANSWER_PAGE_BYTES, pageQueryFields } from '#shared/pages';
 
 const MAX_MONEY = 100_000_000; // a million in two-decimal currencies: far above any restaurant bill
 const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 characters of A-Z a-z 0-9 _ -');
@@ -222,11 +223,8 @@ export const listOrdersQuerySchema = z.object({
  * Items per menu page, in bytes of Lambda's answer: with the settings and up to 200 categories (~0.1 MB at their
  * longest), a page stays under Lambda's 6 MB. An ordinary menu (a thousand items of 1–2 KB) is one page.
  */
-export const MENU_PAGE_BYTES = 5 * 1024 * 1024;
-export const menuPageQuerySchema = z.object({
-  limit: z.coerce.number().int().min(1).max(1000).optional(),
-  cursor: z.string().max(2048).optional(),
-});
+export const MENU_PAGE_BYTES = ANSWER_PAGE_BYTES;
+export const menuPageQuerySchema = z.object(pageQueryFields(1000));
 export type MenuPageQuery = z.infer<typeof menuPageQuerySchema>;
 export const openOrdersQuerySchema = z.object({ station: stationSchema.optional() });
 

@@ -12,6 +12,7 @@
 import * as z from 'zod';
 import { ConflictError, ForbiddenError, UnprocessableError } from '#shared/errors';
 import type { Caller } from '#shared/identity';
+import { pageQueryFields } from '#shared/pages';
 import { instantSchema } from '#shared/time';
 import type { EffectiveShift, ShiftBreak } from './effective-shifts';
 import { idSchema, positionIdSchema } from './schemas';
@@ -88,7 +89,10 @@ export interface PunchEditRecord {
 
 export const punchEditDecisionSchema = z.strictObject({ note: z.string().trim().min(1).max(500).optional() });
 export const punchEditParamsSchema = z.object({ editId: idSchema });
-export const punchEditQuerySchema = z.object({ status: z.enum(PUNCH_EDIT_STATUSES).optional() });
+export const punchEditQuerySchema = z.object({ status: z.enum(PUNCH_EDIT_STATUSES).optional(), ...pageQueryFields(500) });
+
+/** Edits one person may have waiting for a decision at a site: a month of daily corrections, and more. */
+export const MAX_PENDING_EDITS = 50;
 
 export class PunchEditOverlapError extends UnprocessableError {
   override name = 'PunchEditOverlapError';

@@ -5,7 +5,7 @@
 // period before the decision fails its own condition instead of locking hours it never saw.
 import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDb } from '#shared/clients/dynamodb';
-import { cancellationReasons, isTransactionConflict, queryAll, VersionConflictError, type Item } from '#shared/dynamodb';
+import { cancellationReasons, isTransactionConflict, queryAll, queryWhile, VersionConflictError, type Item } from '#shared/dynamodb';
 import { ConflictError } from '#shared/errors';
 import type { TransactItem } from '#shared/outbox';
 import type { PunchEditRecord } from './punch-edit-rules';
@@ -39,6 +39,30 @@ export class PunchEditStore {
       ...(options.consistent ? { ConsistentRead: true } : {}),
     });
     return items.map((item) => recordOf<PunchEditRecord>(item));
+  }
+
+  /** A page of the person's edits, oldest first, with `status` (all when absent), while `fits` takes them. */
+  async editsPage(
+    siteId: string,
+    userId: string,
+    status: PunchEditRecord['status'] | undefined,
+    cursor: string | undefined,
+    fits: (edit: PunchEditRecord) => boolean,
+  ): Promise<{ edits: PunchEditRecord[]; nextCursor?: string }> {
+    const values = { ':pk': partitions.punches(siteId, userId), ':prefix': staffPrefixes.punchEdits };
+    const page = await queryWhile(
+      {
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ...(status
+          ? { FilterExpression: '#status = :status', ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: { ...values, ':status': status } }
+          : { ExpressionAttributeValues: values }),
+      },
+      cursor,
+      (item) => ({ pk: String(item.pk), sk: String(item.sk) }),
+      (item) => fits(recordOf<PunchEditRecord>(item)),
+    );
+    return { edits: page.items.map((item) => recordOf<PunchEditRecord>(item)), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
   }
 
   /** The raw punches of one shift, wherever in time they lie (an edit names the shift, not its day). */

@@ -5,11 +5,12 @@
 import { randomBytes } from 'node:crypto';
 import { NotFoundError, UnprocessableError } from '#shared/errors';
 import type { Caller } from '#shared/identity';
+import { answerBudget } from '#shared/pages';
 import { localDateOf } from '#shared/time';
 import { clockStore, directoryStore, profileStore, punchEditStore, settingsStore, timesheetStore } from './config';
 import { addedShiftId, effectiveShifts, rawShifts, type EffectiveShift } from './effective-shifts';
 import { periodsTouching } from './pay-period';
-import { assertMayDecide, assertNoOverlap, type PunchEditBody, type PunchEditRecord } from './punch-edit-rules';
+import { assertMayDecide, assertNoOverlap, MAX_PENDING_EDITS, type PunchEditBody, type PunchEditRecord } from './punch-edit-rules';
 import { PeriodLockedError } from './punch-edit-store';
 import { mayActFor } from './profiles';
 import type { ProfileRecord } from './schemas';
@@ -63,6 +64,10 @@ export async function requestPunchEdit(caller: Caller, siteId: string, userId: s
   if (!mayActFor(caller, userId)) throw notFound();
   const [profile, timeZone, edits] = await Promise.all([profileStore.get(siteId, userId), directoryStore.timeZoneOf(siteId), punchEditStore.editsOf(siteId, userId, { consistent: true })]);
   if (!profile) throw notFound();
+  // Each pending edit is judged again at every timesheet and approval: a person's queue is bounded, and a manager
+  // decides it. Counted before the write, so two requests at the same moment may each pass it by one.
+  const pending = edits.filter((edit) => edit.status === 'pending').length;
+  if (pending >= MAX_PENDING_EDITS) throw new UnprocessableError(`${pending} punch edits already wait for a manager's decision: ask for these to be decided first`, { pending });
   const replaced = body.shiftId ? await targetShift(siteId, userId, body.shiftId, timeZone, edits) : undefined;
   const dates = [...new Set([...(replaced ? [replaced.date] : []), ...(body.clockIn ? [localDateOf(Date.parse(body.clockIn), timeZone)] : [])])].sort();
   await assertPeriodsOpen(siteId, userId, dates);
@@ -113,8 +118,7 @@ export async function decidePunchEdit(caller: Caller, siteId: string, userId: st
   return decided;
 }
 
-export async function listPunchEdits(caller: Caller, siteId: string, userId: string, status: PunchEditRecord['status'] | undefined): Promise<PunchEditRecord[]> {
+export async function listPunchEdits(caller: Caller, siteId: string, userId: string, query: { status?: PunchEditRecord['status']; limit?: number; cursor?: string }) {
   if (!mayActFor(caller, userId)) throw notFound();
-  const edits = await punchEditStore.editsOf(siteId, userId);
-  return status ? edits.filter((edit) => edit.status === status) : edits;
+  return punchEditStore.editsPage(siteId, userId, query.status, query.cursor, answerBudget({ limit: query.limit }));
 }

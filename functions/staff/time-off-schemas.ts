@@ -1,6 +1,7 @@
 // Time-off requests' bodies, params and queries (time-off.ts has the use cases).
 import * as z from 'zod';
 import { expectedVersionSchema } from '#shared/versions';
+import { pageQueryFields } from '#shared/pages';
 import { isoDateSchema } from '#shared/time';
 import { idSchema, staffParamsSchema } from './schemas';
 import { TIME_OFF_STATUSES } from './time-off-store';
@@ -20,4 +21,5 @@ export const timeOffBodySchema = z
 
 export const timeOffParamsSchema = staffParamsSchema.extend({ requestId: idSchema });
 export const decisionBodySchema = z.strictObject({ decision: z.enum(['approve', 'decline']), expectedVersion: expectedVersionSchema.optional() });
-export const siteTimeOffQuerySchema = z.object({ status: z.enum(TIME_OFF_STATUSES).optional() });
+export const siteTimeOffQuerySchema = z.object({ status: z.enum(TIME_OFF_STATUSES).optional(), ...pageQueryFields(500) });
+export const timeOffListQuerySchema = z.object(pageQueryFields(500));

@@ -5,7 +5,7 @@
 // condition of the request's version.
 import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDb } from '#shared/clients/dynamodb';
-import { isConditionFailure, queryAll, VersionConflictError } from '#shared/dynamodb';
+import { isConditionFailure, queryAll, queryWhile, VersionConflictError, type Item } from '#shared/dynamodb';
 import { addDays } from '#shared/time';
 import { nextVersionCondition, partitions, staffKeys } from './table';
 
@@ -43,16 +43,30 @@ export class TimeOffStore {
     return items.map(timeOffOf);
   }
 
-  /** Every request at the site with `status` (all when absent), by person then `from`. */
-  async siteRequests(siteId: string, status?: TimeOffRecord['status']): Promise<TimeOffRecord[]> {
-    const items = await queryAll({
-      TableName: this.table,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ...(status
-        ? { FilterExpression: '#status = :status', ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: { ':pk': partitions.timeOff(siteId), ':prefix': 'TIMEOFF#', ':status': status } }
-        : { ExpressionAttributeValues: { ':pk': partitions.timeOff(siteId), ':prefix': 'TIMEOFF#' } }),
-    });
-    return items.map(timeOffOf);
+  /**
+   * A page of requests, by person then `from`: one person's (`userId`) or the site's, with `status` (all when
+   * absent), for as long as `fits` takes them; `nextCursor` for the rest.
+   */
+  async requestsPage(
+    siteId: string,
+    filter: { userId?: string; status?: TimeOffRecord['status'] },
+    cursor: string | undefined,
+    fits: (request: TimeOffRecord) => boolean,
+  ): Promise<{ requests: TimeOffRecord[]; nextCursor?: string }> {
+    const values = { ':pk': partitions.timeOff(siteId), ':prefix': filter.userId ? `TIMEOFF#${filter.userId}#` : 'TIMEOFF#' };
+    const page = await queryWhile(
+      {
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ...(filter.status
+          ? { FilterExpression: '#status = :status', ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: { ...values, ':status': filter.status } }
+          : { ExpressionAttributeValues: values }),
+      },
+      cursor,
+      (item: Item) => ({ pk: String(item.pk), sk: String(item.sk) }),
+      (item) => fits(timeOffOf(item)),
+    );
+    return { requests: page.items.map(timeOffOf), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
   }
 
   /** The version of the person's time-off guard (0 before their first request); read before their requests. */

@@ -10,6 +10,7 @@ import type * as z from 'zod';
 import { retryOnConflict } from '#shared/dynamodb';
 import { ConflictError, NotFoundError } from '#shared/errors';
 import type { Caller } from '#shared/identity';
+import { answerBudget } from '#shared/pages';
 import { addDays } from '#shared/time';
 import { directoryStore, profileStore, shiftStore, timeOffStore } from './config';
 import { mayActFor } from './profiles';
@@ -42,9 +43,9 @@ export async function requestTimeOff(caller: Caller, siteId: string, userId: str
   });
 }
 
-export async function listTimeOff(caller: Caller, siteId: string, userId: string): Promise<TimeOffRecord[]> {
+export async function listTimeOff(caller: Caller, siteId: string, userId: string, page: { limit?: number; cursor?: string }) {
   if (!mayActFor(caller, userId)) throw new NotFoundError('Staff profile not found');
-  return timeOffStore.requestsOf(siteId, userId);
+  return timeOffStore.requestsPage(siteId, { userId }, page.cursor, answerBudget({ limit: page.limit }));
 }
 
 async function find(siteId: string, userId: string, requestId: string): Promise<TimeOffRecord> {

@@ -90,3 +90,71 @@ it('taps without a key, with an odd body or a device time out of range are a 4xx
   expect(bad.map((res) => res.status)).toEqual([400, 400, 400, 400, 400, 400]);
   expect((await api('POST', `${profilePath(siteId, staff.userId)}/clock-in`, { rawBody: '{"positionId":', headers: { ...bearer(staff), 'content-type': 'application/json', 'idempotency-key': 'bad-body-key-1' } })).status).toBe(400);
 });
+
+describe('lists that grow with a person’s requests come in pages', () => {
+  /** Every page of a list, following nextCursor; the ids of each page. */
+  async function pagesOf(path: string, key: 'requests' | 'edits', id: 'requestId' | 'editId', by: TestUser) {
+    const pages: string[][] = [];
+    let cursor: string | undefined;
+    do {
+      const separator = path.includes('?') ? '&' : '?';
+      const res = await api('GET', `${path}${cursor ? `${separator}cursor=${cursor}` : ''}`, { headers: bearer(by) });
+      expect(res.status).toBe(200);
+      pages.push((res.json[key] as Array<Record<string, string>>).map((item) => item[id]!));
+      cursor = res.json.nextCursor;
+    } while (cursor && pages.length < 20);
+    return pages;
+  }
+
+  it('time off: a person’s and the site’s requests page by ?limit, every request once; odd limits and foreign cursors are a 400', async () => {
+    const own = `${profilePath(site.siteId, site.staff.userId)}/time-off`;
+    const filed: string[] = [];
+    for (let day = 1; day <= 5; day++) {
+      const res = await api('POST', own, { body: { from: `2031-01-0${day}`, to: `2031-01-0${day}`, kind: 'unpaid' }, headers: { ...bearer(site.staff), 'idempotency-key': `paged-time-off-${day}-${site.siteId}` } });
+      expect(res.status).toBe(201);
+      filed.push(res.json.requestId);
+    }
+    expect((await pagesOf(`${own}?limit=2`, 'requests', 'requestId', site.staff)).map((page) => page.length)).toEqual([2, 2, 1]);
+    expect((await pagesOf(`${own}?limit=2`, 'requests', 'requestId', site.staff)).flat()).toEqual(filed);
+    const queue = await pagesOf(`/sites/${site.siteId}/time-off?status=pending&limit=2`, 'requests', 'requestId', site.manager);
+    expect(queue.flat().sort()).toEqual([...filed].sort());
+    expect(queue.every((page) => page.length <= 2)).toBe(true);
+    // Without a limit, an ordinary list is one answer.
+    const whole = await api('GET', own, { headers: bearer(site.staff) });
+    expect(whole.json).toEqual({ requests: expect.any(Array) });
+    expect(whole.json.requests).toHaveLength(5);
+
+    const cursor = (await api('GET', `${own}?limit=1`, { headers: bearer(site.staff) })).json.nextCursor as string;
+    const probes = [
+      ...['0', '501', '-1', 'x'].map((limit) => badQuery(`limit=${limit}`, `${own}?limit=${limit}`)),
+      ...Object.entries(ODD_CURSORS).map(([what, odd]) => badQuery(what, `${own}?cursor=${odd}`)),
+      badQuery('a person’s cursor on the site’s list', `/sites/${site.siteId}/time-off?cursor=${cursor}`),
+      badQuery('a person’s cursor on a colleague’s list', `${profilePath(site.siteId, site.colleague.userId)}/time-off?cursor=${cursor}`),
+    ];
+    expect(await misanswered(probes, bearer(owner))).toEqual([]);
+  });
+
+  it('punch edits: at most 50 wait for a decision per person (then a 422); the list pages by ?limit, every edit once', async () => {
+    const edits = `${profilePath(site.siteId, site.colleague.userId)}/punch-edits`;
+    const clockIn = new Date(Date.now() - 30 * 3_600_000).toISOString();
+    const clockOut = new Date(Date.now() - 29 * 3_600_000).toISOString();
+    const ask = (n: number) =>
+      api('POST', edits, { body: { kind: 'add', clockIn, clockOut, reason: `forgot to tap (${n})` }, headers: { ...bearer(site.colleague), 'idempotency-key': `edit-cap-${n}-${site.siteId}` } });
+    const made: string[] = [];
+    for (let n = 0; n < 50; n++) {
+      const res = await ask(n);
+      expect({ n, status: res.status }).toEqual({ n, status: 201 });
+      made.push(res.json.editId);
+    }
+    const refused = await ask(50);
+    expect(refused).toMatchObject({ status: 422, json: { error: { message: expect.stringMatching(/^50 punch edits already wait for a manager's decision/) } } });
+    const pages = await pagesOf(`${edits}?limit=20`, 'edits', 'editId', site.colleague);
+    expect(pages.map((page) => page.length)).toEqual([20, 20, 10]);
+    expect(pages.flat()).toEqual(made);
+    expect((await pagesOf(`${edits}?status=pending&limit=30`, 'edits', 'editId', site.manager)).map((page) => page.length)).toEqual([30, 20]);
+    expect((await pagesOf(`${edits}?status=approved`, 'edits', 'editId', site.manager)).flat()).toEqual([]);
+    // A decision makes room again.
+    await expect(api('POST', `${edits}/${made[0]}/decline`, { body: { note: 'duplicate' }, headers: bearer(site.manager) })).resolves.toMatchObject({ status: 200 });
+    expect((await ask(51)).status).toBe(201);
+  });
+});
