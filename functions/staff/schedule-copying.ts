@@ -3,7 +3,10 @@
 // (schedule.ts createShift), so the schedule rules judge each copy on its new day. A copy the rules refuse (an
 // overlap, time off, a cap) is skipped and reported with the reason, not the whole copy: the manager fixes those by
 // hand. Overrides are not copied: a conflict accepted last week is judged again. One shift at a time, in start order,
-// so a person's copies are checked against each other.
+// so a person's copies are checked against each other. A copy's id is derived from the shift it copies and the
+// offset, so a copy run again (a retry after a timeout, or the same days copied twice) skips what is already there
+// ("already there", 409) instead of making a second shift: open shifts have no person whose overlap would stop it.
+import { createHash } from 'node:crypto';
 import { ConflictError, UnprocessableError } from '#shared/errors';
 import type { Caller } from '#shared/identity';
 import { addDays, localTimeOf } from '#shared/time';
@@ -15,6 +18,11 @@ import type { ShiftRecord } from './shift-store';
 export interface CopyResult {
   copied: ShiftRecord[];
   skipped: Array<{ shiftId: string; date: string; userId?: string; status: number; reason: string; details?: unknown }>;
+}
+
+/** The random part of a copy's id: the same shift copied by the same offset always gets the same id. */
+function copyIdSuffix(sourceShiftId: string, offsetDays: number): string {
+  return createHash('sha256').update(`${sourceShiftId}+${offsetDays}`).digest('hex').slice(0, 12);
 }
 
 export async function copySchedule(caller: Caller, siteId: string, body: CopySchedule): Promise<CopyResult> {
@@ -34,7 +42,7 @@ export async function copySchedule(caller: Caller, siteId: string, body: CopySch
         breakMinutes: shift.breakMinutes,
         ...(shift.note ? { note: shift.note } : {}),
         override: false,
-      });
+      }, copyIdSuffix(shift.shiftId, body.offsetDays));
       result.copied.push(copy);
     } catch (error) {
       if (!(error instanceof ConflictError || error instanceof UnprocessableError)) throw error;

@@ -7,7 +7,7 @@
 //
 // A published shift stays published when edited (staff keep seeing it) and cannot be deleted: make it open instead.
 import { randomBytes } from 'node:crypto';
-import { isConditionFailure, retryOnConflict } from '#shared/dynamodb';
+import { conditionFailedAt, isConditionFailure, retryOnConflict } from '#shared/dynamodb';
 import { ConflictError, NotFoundError, UnprocessableError } from '#shared/errors';
 import type { Caller } from '#shared/identity';
 import { addDays } from '#shared/time';
@@ -111,14 +111,23 @@ function recordOf(base: Pick<ShiftRecord, 'siteId' | 'shiftId' | 'date' | 'statu
   };
 }
 
-export async function createShift(caller: Caller, siteId: string, body: CreateShift): Promise<ShiftRecord> {
+/**
+ * A new draft shift. `idSuffix` fixes the id's random part (a copy's is derived from the shift it copies): a shift of
+ * that id already there is then a 409 ("already there"), not a second one.
+ */
+export async function createShift(caller: Caller, siteId: string, body: CreateShift, idSuffix?: string): Promise<ShiftRecord> {
   const site = await siteContext(siteId);
   const times = placed(body.date, body, site.timeZone);
-  const shiftId = `${body.date}-${randomBytes(6).toString('hex')}`;
+  const shiftId = `${body.date}-${idSuffix ?? randomBytes(6).toString('hex')}`;
   return retryOnConflict(async () => {
     const { flags, guard } = await assignmentOf({ shiftId, date: body.date, ...times, breakMinutes: body.breakMinutes }, body, site);
     const shift = recordOf({ siteId, shiftId, date: body.date, status: 'draft', version: 1, createdAt: new Date().toISOString() }, body, times, flags, caller.userId);
-    await shiftStore.write(shift, body.userId && guard !== undefined ? { userId: body.userId, read: guard } : undefined);
+    try {
+      await shiftStore.write(shift, body.userId && guard !== undefined ? { userId: body.userId, read: guard } : undefined);
+    } catch (error) {
+      if (idSuffix !== undefined && conditionFailedAt(error, 0)) throw new ConflictError(`Shift ${shiftId} is already there`, { shiftId });
+      throw error;
+    }
     return shift;
   });
 }

@@ -298,6 +298,12 @@ describe('copying a rota forward', () => {
     const again = await expectStatus(copy(), 200);
     expect(again.json.copied.map((shift: { shiftId: string }) => shift.shiftId)).toEqual(copied.json.copied.map((shift: { shiftId: string }) => shift.shiftId));
     expect((await expectStatus(schedule(site.manager, '2027-06-14', '2027-06-20'), 200)).json.shifts).toHaveLength(3);
+    // Regression: the same days copied again under another key (a retry after a timeout) make nothing twice; the open
+    // shift, which no person's overlap stops, was copied a second time.
+    const rerun = await expectStatus(copy(undefined, site.manager, uniqueId('copy')), 200);
+    expect(rerun.json.copied).toEqual([]);
+    expect(rerun.json.skipped.filter((s: { reason: string }) => /is already there$/.test(s.reason)).map((s: { shiftId: string }) => s.shiftId).sort()).toEqual([made[0].shiftId, made[2].shiftId].sort());
+    expect((await expectStatus(schedule(site.manager, '2027-06-14', '2027-06-20'), 200)).json.shifts).toHaveLength(3);
 
     expect((await copy({ from: '2027-06-13', to: '2027-06-07' }, site.manager, uniqueId('copy'))).status).toBe(400);
     expect((await copy({ from: '2027-06-01', to: '2027-06-30' }, site.manager, uniqueId('copy'))).status).toBe(400);

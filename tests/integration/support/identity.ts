@@ -57,5 +57,6 @@ export async function createUser(role: Role, sites: string[]): Promise<TestUser>
   const registered = await api('POST', '/auth/register', { body: { inviteToken: token, name: `Test ${role}`, password } });
   if (registered.status !== 201) throw new Error(`register → ${registered.status} ${registered.text}`);
   const session = await login(email, password);
+  if (!session.user) throw new Error(`login ${email} answered 200 without a user: ${JSON.stringify(session).slice(0, 300)}`);
   return { ...session, userId: session.user.userId, email, password, role, sites };
 }
