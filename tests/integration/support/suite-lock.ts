@@ -16,6 +16,10 @@ export const EXCLUSIVE_SUITES = new Set([
   'examples.test.ts', // clocks the demo server in and out (staff-profiles reads the demo clocks), orders there
   'forecast.test.ts', // runs analytics' daily-figures job for every site: other suites' sites get days and markers
   'forecast-runs.test.ts', // runs the nightly forecast job for every site: another suite's site gets a run
+  // Run inventory's whole-menu review for every site: it can read another suite's stock item between its creation
+  // and its first receipt and 86 that suite's dish (seen in CI: inventory-depletion's burger 86'd, a 409).
+  'inventory-auto-86.test.ts',
+  'inventory-suppliers.test.ts',
 ]);
 
 interface Waiter {
