@@ -126,9 +126,12 @@ async function measure(bench: Bench): Promise<void> {
   bench.onCleanup(() => socket.close());
   socket.on('message', (data) => {
     const at = performance.now();
-    const message = JSON.parse(data.toString()) as { type?: string; notification?: { eventId: string } };
-    const timing = message.notification && timings.get(message.notification.eventId);
-    if (timing && timing.pushedAt === undefined) timing.pushedAt = at;
+    // One notification per message, or (since a user's notifications of one batch go together) several.
+    const message = JSON.parse(data.toString()) as { type?: string; notification?: { eventId: string }; notifications?: Array<{ eventId: string }> };
+    for (const notification of message.notifications ?? (message.notification ? [message.notification] : [])) {
+      const timing = timings.get(notification.eventId);
+      if (timing && timing.pushedAt === undefined) timing.pushedAt = at;
+    }
   });
 
   // The inbox as an app polling it sees it: newest first (by event time). Every poll reads the first page, where

@@ -116,6 +116,22 @@ export class InboxStore {
   }
 
   /**
+   * A consumer that failed after recording a realtime push as sent in the inbox write (notify.ts) marks it pending
+   * again and gives its lease back, so the retry of its event makes the push.
+   */
+  async owePush(userId: string, notificationId: string): Promise<void> {
+    await dynamoDb().send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: notificationKey(userId, notificationId),
+        UpdateExpression: 'SET deliveries.realtime = :pending REMOVE deliveryLeaseUntil',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':pending': { status: 'pending' } },
+      }),
+    );
+  }
+
+  /**
    * The outcomes of the channels just delivered, one write per notification (which also ends its lease), 25 to a
    * round trip. Outcomes in order; a write that failed is that entry's error only.
    */

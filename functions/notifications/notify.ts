@@ -9,7 +9,7 @@ import { alertStore, directoryStore, inboxStore, settingsStore } from './config'
 import { sendEmail } from './email';
 import { createDirectoryCache } from './directory-cache';
 import { hasPending, notificationIdFor } from './inbox-store';
-import { pushEach, pushToUsers, type PushOutcome } from './realtime';
+import { openConnections, pushNotifications, type OpenConnections, type PushOutcome } from './realtime';
 import { messageFor, planChannels, recipientsOf, smsText, wantsSite, type Message } from './routing';
 import {
   DEFAULT_SITE_SETTINGS,
@@ -44,15 +44,16 @@ export function notificationView(notification: NotificationRecord, alert?: Alert
 }
 
 /**
- * The calls an event shares with the other events of its batch: its recipients' settings, their inbox writes (the
- * claims), the realtime push (connections and revocations) and the outcomes' writes. Alone, each is one call for
- * the event; in a batch (notifyEvents), one call for all its events.
+ * The calls an event shares with the other events of its batch: its recipients' settings and open connections
+ * (with the revocation check), their inbox writes (the claims), the realtime push and the outcomes' writes. Alone,
+ * each is one call for the event; in a batch (notifyEvents), one call for all its events.
  */
 interface SharedCalls {
   userSettingsOf(userIds: string[]): Promise<Map<string, UserSettingsRecord>>;
+  openConnections(userIds: string[]): Promise<OpenConnections>;
   createNotifications(entries: Array<{ notification: NotificationRecord; nowMs: number }>): Promise<Array<PromiseSettledResult<{ created: boolean; notification: NotificationRecord }>>>;
-  /** Called once per event, with no message when nothing is to be pushed (so a batch does not wait for it). */
-  push(messages: ReadonlyMap<string, unknown>): Promise<Map<string, PushOutcome>>;
+  /** Called once per event, with no notification when nothing is to be pushed (so a batch does not wait for it). */
+  push(found: OpenConnections, notifications: ReadonlyMap<string, unknown>): Promise<Map<string, PushOutcome>>;
   /** Called once per event, with no entry when nothing was delivered. */
   recordDeliveries(entries: DeliveriesEntry[]): Promise<Array<PromiseSettledResult<void>>>;
 }
@@ -61,8 +62,9 @@ type DeliveriesEntry = { userId: string; notificationId: string; deliveries: Par
 
 const alone: SharedCalls = {
   userSettingsOf: (userIds) => settingsStore.userSettingsOf(userIds),
+  openConnections: (userIds) => openConnections(userIds),
   createNotifications: (entries) => inboxStore.createNotifications(entries),
-  push: async (messages) => (messages.size > 0 ? pushToUsers(messages) : new Map()),
+  push: (found, notifications) => pushByUser(found, notifications, (requests) => pushNotifications(found, requests)),
   recordDeliveries: async (entries) => (entries.length > 0 ? inboxStore.recordDeliveries(entries) : []),
 };
 
@@ -74,6 +76,8 @@ interface Context {
   timeZone: string;
   alertId?: string;
   now: number;
+  /** The recipients' open connections, looked up before their inbox writes: a push's outcome is written with them. */
+  connections: OpenConnections;
   /** The site's SMS cap, read once per event and only if some recipient gets an SMS. */
   smsCap: () => Promise<number>;
 }
@@ -83,6 +87,8 @@ interface Claimed {
   userId: string;
   settings: UserSettings;
   notification: NotificationRecord;
+  /** This consumer wrote it with its realtime push recorded as sent (notificationFor): the push is still to make. */
+  pushOwed: boolean;
 }
 
 // Per container: a burst for one site reads its directory once per TTL (directory-cache.ts, and its bound).
@@ -91,8 +97,11 @@ const directory = createDirectoryCache(directoryStore);
 /**
  * One event → its recipients' notifications. No receipt per event: each recipient's inbox write is the claim
  * (conditional on the event and user), and the writer owns the pending channels until it records them, so a
- * redelivery writes and sends nothing twice. Round trips for its recipients with open connections: settings,
- * inbox writes, connections, revocations, the pushes, the outcomes; the directory comes from the cache.
+ * redelivery writes and sends nothing twice. The recipients' open connections are looked up beside their settings,
+ * before the inbox write, so that write already records the realtime push (sent, or no open connection) and the
+ * push needs no write of its own: only SMS and email, and a push no connection took, have their outcome written
+ * after (docs/notifications.md, "Realtime at most once"). Round trips: settings with connections and revocations,
+ * inbox writes, the pushes, and outcomes only where SMS or email went out; the directory comes from the cache.
  */
 export async function notifyEvent(event: EventEnvelope, calls: SharedCalls = alone, publishedAt = Date.now()): Promise<{ notified: number }> {
   const parsed = parseEvent(event);
@@ -128,6 +137,11 @@ export async function notifyEvent(event: EventEnvelope, calls: SharedCalls = alo
 
   const now = Date.now();
   let cap: Promise<number> | undefined;
+  const [alertId, settings, connections] = await Promise.all([
+    message.alertKey ? openAlert(event, message, recipients, members, now) : undefined,
+    calls.userSettingsOf(recipients),
+    calls.openConnections(recipients),
+  ]);
   const context: Context = {
     event,
     calls,
@@ -135,13 +149,10 @@ export async function notifyEvent(event: EventEnvelope, calls: SharedCalls = alo
     siteName: site?.name ?? event.siteId,
     timeZone,
     now,
+    connections,
     smsCap: () => (cap ??= siteSmsCap(event.siteId)),
+    ...(alertId && { alertId }),
   };
-  const [alertId, settings] = await Promise.all([
-    message.alertKey ? openAlert(event, message, recipients, members, now) : undefined,
-    calls.userSettingsOf(recipients),
-  ]);
-  if (alertId) context.alertId = alertId;
 
   const wanted = recipients.flatMap((userId) => {
     const userSettings = settings.get(userId)?.settings ?? DEFAULT_USER_SETTINGS;
@@ -175,26 +186,33 @@ export async function notifyEvents(events: EventEnvelope[], publishedAt: readonl
     const all = await settingsStore.userSettingsOf([...new Set(asks.flat())]);
     return asks.map(() => all);
   });
+  const connectionsGather = createGather(events.length, async (asks: string[][]) => {
+    const found = await openConnections([...new Set(asks.flat())]);
+    return asks.map(() => found);
+  });
   const inboxGather = createGather(events.length, (asks: Array<Parameters<SharedCalls['createNotifications']>[0]>) =>
     inEach(asks, (entries) => inboxStore.createNotifications(entries)),
   );
-  const pushGather = createGather(events.length, async (asks: Array<ReadonlyMap<string, unknown>>) => {
-    const requests = asks.flatMap((messages) => [...messages].map(([userId, message]) => ({ userId, message })));
-    const outcomes = await pushEach(requests);
+  // One round for the batch: a user's notifications of all its events go out together (pushNotifications).
+  const pushGather = createGather(events.length, async (asks: Array<{ found: OpenConnections; notifications: ReadonlyMap<string, unknown> }>) => {
+    const requests = asks.flatMap(({ notifications }) => [...notifications].map(([userId, notification]) => ({ userId, notification })));
+    const found: OpenConnections = { open: new Map(asks.flatMap((a) => [...a.found.open])), closed: new Map() };
+    const outcomes = await pushNotifications(found, requests);
     let next = 0;
-    return asks.map((messages) => new Map([...messages.keys()].map((userId) => [userId, outcomes[next++]!])));
+    return asks.map(({ notifications }) => new Map([...notifications.keys()].map((userId) => [userId, outcomes[next++]!])));
   });
   const outcomesGather = createGather(events.length, (asks: DeliveriesEntry[][]) => inEach(asks, (entries) => inboxStore.recordDeliveries(entries)));
   return Promise.allSettled(
     events.map(async (event, i) => {
-      const seats = [settingsGather.seat(), inboxGather.seat(), pushGather.seat(), outcomesGather.seat()] as const;
-      const [settingsSeat, inboxSeat, pushSeat, outcomesSeat] = seats;
+      const seats = [settingsGather.seat(), connectionsGather.seat(), inboxGather.seat(), pushGather.seat(), outcomesGather.seat()] as const;
+      const [settingsSeat, connectionsSeat, inboxSeat, pushSeat, outcomesSeat] = seats;
       try {
         return await notifyEvent(event, {
           userSettingsOf: (userIds) => settingsSeat.ask(userIds),
+          openConnections: (userIds) => connectionsSeat.ask(userIds),
           createNotifications: (entries) => inboxSeat.ask(entries),
-          push: (messages) => {
-            if (messages.size > 0) return pushSeat.ask(messages);
+          push: (found, notifications) => {
+            if (notifications.size > 0) return pushSeat.ask({ found, notifications });
             pushSeat.pass();
             return Promise.resolve(new Map());
           },
@@ -209,6 +227,18 @@ export async function notifyEvents(events: EventEnvelope[], publishedAt: readonl
       }
     }),
   );
+}
+
+/** An event's notifications (one per user) pushed, and each user's outcome; nothing to push is no call. */
+async function pushByUser(
+  found: OpenConnections,
+  notifications: ReadonlyMap<string, unknown>,
+  push: (requests: Array<{ userId: string; notification: unknown }>) => Promise<PushOutcome[]>,
+): Promise<Map<string, PushOutcome>> {
+  if (notifications.size === 0) return new Map();
+  const requests = [...notifications].map(([userId, notification]) => ({ userId, notification }));
+  const outcomes = await push(requests);
+  return new Map(requests.map((r, i) => [r.userId, outcomes[i]!]));
 }
 
 /** One call of `load` for the entries of every ask; its results handed back to each ask in order. */
@@ -253,9 +283,22 @@ function notificationFor(context: Context, userId: string, settings: UserSetting
     body: message.body,
     ...(context.alertId && { alertId: context.alertId }),
     createdAt: new Date(context.now).toISOString(),
-    deliveries: planChannels({ severity: message.severity, settings, siteTimeZone: context.timeZone, now: context.now }),
+    deliveries: withRealtimeDecided(planChannels({ severity: message.severity, settings, siteTimeZone: context.timeZone, now: context.now }), context, userId),
     data: event.data,
   };
+}
+
+/**
+ * A realtime push the plan wants is recorded in the inbox write itself: sent when the user has an open connection
+ * (the writer then owes the push, deliverAll), skipped when none. Nothing is left pending for it, so it needs no
+ * outcome write; the price is that a consumer dying between this write and its push loses that push (the
+ * notification is in the inbox, and unread).
+ */
+function withRealtimeDecided(deliveries: NotificationRecord['deliveries'], context: Context, userId: string): NotificationRecord['deliveries'] {
+  if (deliveries.realtime?.status !== 'pending') return deliveries;
+  const at = new Date(context.now).toISOString();
+  const open = (context.connections.open.get(userId)?.length ?? 0) > 0;
+  return { ...deliveries, realtime: open ? { status: 'sent', at } : { status: 'skipped', reason: 'no-open-connection', at } };
 }
 
 /**
@@ -268,57 +311,71 @@ async function claim(write: { created: boolean; notification: NotificationRecord
   const { userId } = notification;
   if (created) {
     recordNotificationSent('inbox');
-    return { userId, settings, notification };
+    return { userId, settings, notification, pushOwed: notification.deliveries.realtime?.status === 'sent' };
   }
   if (!hasPending(notification)) return undefined;
   const taken = await inboxStore.takeOverPending(userId, notification.notificationId, now);
   if (!taken) logger.info('notification being delivered by another consumer', { userId, notificationId: notification.notificationId });
-  return taken && { userId, settings, notification: taken };
+  return taken && { userId, settings, notification: taken, pushOwed: false };
 }
 
 /**
- * Every claimed recipient's pending channels at once: one realtime push round for all of them (one revocation
- * read), SMS and email beside it, then their outcomes in one round of writes (one per notification). A recipient
- * whose delivery or outcome failed gives its lease back for the retry.
+ * Every claimed recipient's pushes and pending channels at once: one realtime push round for all of them, SMS and
+ * email beside it, then the outcomes still to write in one round (SMS, email, a realtime push taken over from a
+ * consumer that died, or one that no connection took). A recipient whose delivery or outcome failed gives its
+ * lease back for the retry, and a push it owed and could not make is marked pending again so that the retry makes it.
  */
 async function deliverAll(context: Context, claimed: Claimed[]): Promise<Array<PromiseSettledResult<void>>> {
   const pendingOn = (c: Claimed, channel: OutboundChannel) => c.notification.deliveries[channel]?.status === 'pending';
-  const forRealtime = claimed.filter((c) => pendingOn(c, 'realtime'));
-  const pushes = context.calls.push(new Map(forRealtime.map((c) => [c.userId, { type: 'notification', notification: notificationView(c.notification) }])));
+  const forRealtime = claimed.filter((c) => c.pushOwed || pendingOn(c, 'realtime'));
+  const pushes = context.calls.push(context.connections, new Map(forRealtime.map((c) => [c.userId, notificationView(c.notification)])));
   pushes.catch(() => undefined); // each recipient awaits it below; a failure is theirs, not an unhandled rejection
   const at = new Date(context.now).toISOString();
+  const realtimeOutcome = async (c: Claimed): Promise<Delivery> => {
+    const pushed = (await pushes).get(c.userId)?.pushed ?? 0;
+    return pushed > 0 ? { status: 'sent', at } : { status: 'skipped', reason: 'no-open-connection', at };
+  };
 
   const delivered = await Promise.allSettled(
-    claimed.map((c) =>
-      Promise.all(
+    claimed.map(async (c) => {
+      const outcomes = await Promise.all(
         OUTBOUND_CHANNELS.filter((channel) => pendingOn(c, channel)).map(async (channel): Promise<[OutboundChannel, Delivery]> => {
           if (channel !== 'realtime') return [channel, await deliver(context, channel, c.notification, c.settings)];
-          const pushed = (await pushes).get(c.userId)?.pushed ?? 0;
-          return [channel, pushed > 0 ? { status: 'sent', at } : { status: 'skipped', reason: 'no-open-connection', at }];
+          return [channel, await realtimeOutcome(c)];
         }),
-      ),
-    ),
+      );
+      if (!c.pushOwed) return { outcomes, toWrite: outcomes };
+      // Written as sent with the notification; written again only if every connection was gone by the push.
+      const realtime = await realtimeOutcome(c);
+      return { outcomes: [...outcomes, ['realtime', realtime] as [OutboundChannel, Delivery]], toWrite: realtime.status === 'sent' ? outcomes : [...outcomes, ['realtime', realtime] as [OutboundChannel, Delivery]] };
+    }),
   );
   const done = claimed.flatMap((c, i) => {
     const outcome = delivered[i]!;
-    return outcome.status === 'fulfilled' ? [{ claimed: c, outcomes: outcome.value }] : [];
+    return outcome.status === 'fulfilled' && outcome.value.toWrite.length > 0 ? [{ claimed: c, toWrite: outcome.value.toWrite }] : [];
   });
   const recorded = await context.calls.recordDeliveries(
-    done.map(({ claimed: c, outcomes }) => ({ userId: c.userId, notificationId: c.notification.notificationId, deliveries: Object.fromEntries(outcomes) })),
+    done.map(({ claimed: c, toWrite }) => ({ userId: c.userId, notificationId: c.notification.notificationId, deliveries: Object.fromEntries(toWrite) })),
   );
-  const outcomesOf = new Map(done.map((d, j) => [d.claimed, { outcomes: d.outcomes, recorded: recorded[j]! }]));
+  const recordedOf = new Map(done.map((d, j) => [d.claimed, recorded[j]!]));
   return Promise.allSettled(
     claimed.map(async (c, i) => {
-      const entry = outcomesOf.get(c);
-      const failure = entry ? entry.recorded : delivered[i]!;
-      if (failure.status === 'rejected') {
-        await inboxStore.releaseLease(c.userId, c.notification.notificationId).catch((releaseError: unknown) =>
-          // Not fatal: the lease then runs out on its own (DELIVERY_LEASE_MS) and a later retry takes over.
-          logger.warn('delivery lease not released', { userId: c.userId, error: releaseError as Error }),
+      const outcome = delivered[i]!;
+      const failure = outcome.status === 'rejected' ? outcome : recordedOf.get(c);
+      if (failure?.status === 'rejected') {
+        const { userId, notification } = c;
+        // A push owed and not made (the round failed, or no connection took it and that could not be written).
+        const pushFailed = c.pushOwed && (await pushes.then((outcomes) => !(outcomes.get(userId)?.pushed ?? 0), () => true));
+        await (pushFailed ? inboxStore.owePush(userId, notification.notificationId) : inboxStore.releaseLease(userId, notification.notificationId)).catch((releaseError: unknown) =>
+          // Not fatal: the lease then runs out on its own (DELIVERY_LEASE_MS) and a later retry takes over; a push
+          // owed and not marked is lost (the notification stays in the inbox).
+          logger.warn('delivery lease not released', { userId, error: releaseError as Error }),
         );
         throw failure.reason;
       }
-      for (const [channel, delivery] of entry!.outcomes) if (delivery.status === 'sent') recordNotificationSent(channel);
+      for (const [channel, delivery] of (outcome as PromiseFulfilledResult<{ outcomes: Array<[OutboundChannel, Delivery]> }>).value.outcomes) {
+        if (delivery.status === 'sent') recordNotificationSent(channel);
+      }
     }),
   );
 }

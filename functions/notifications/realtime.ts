@@ -29,7 +29,38 @@ export function connectionToken(event: Pick<ConnectEvent, 'headers' | 'queryStri
 export type ServerMessage =
   | { type: 'pong' }
   | { type: 'error'; error: { code: 'BAD_MESSAGE' | 'UNKNOWN_ACTION'; message: string } }
-  | { type: 'notification'; notification: unknown };
+  | { type: 'notification'; notification: unknown }
+  | { type: 'notifications'; notifications: unknown[] };
+
+/**
+ * A push's data stays within this: API Gateway takes at most 128 KB per PostToConnection, and a `notifications`
+ * message past it is split into several.
+ */
+export const PUSH_MESSAGE_BYTES = 96 * 1024;
+
+/**
+ * A user's new notifications of one round as few messages as fit: one alone as `notification`, several in order
+ * as `notifications`, each message's JSON within PUSH_MESSAGE_BYTES (a single larger one goes alone, as before).
+ */
+export function notificationMessages(notifications: readonly unknown[]): ServerMessage[] {
+  if (notifications.length === 1) return [{ type: 'notification', notification: notifications[0] }];
+  const messages: ServerMessage[] = [];
+  const envelopeBytes = Buffer.byteLength('{"type":"notifications","notifications":[]}');
+  let current: unknown[] = [];
+  let bytes = envelopeBytes;
+  for (const notification of notifications) {
+    const size = Buffer.byteLength(JSON.stringify(notification)) + 1; // and its comma
+    if (current.length > 0 && bytes + size > PUSH_MESSAGE_BYTES) {
+      messages.push(current.length === 1 ? { type: 'notification', notification: current[0] } : { type: 'notifications', notifications: current });
+      current = [];
+      bytes = envelopeBytes;
+    }
+    current.push(notification);
+    bytes += size;
+  }
+  if (current.length > 0) messages.push(current.length === 1 ? { type: 'notification', notification: current[0] } : { type: 'notifications', notifications: current });
+  return messages;
+}
 
 const clientMessageSchema = z.object({ action: z.literal('ping') });
 
@@ -62,6 +93,12 @@ export interface RealtimeDeps {
    * (shared/access-token), all users in one call; a user with none revoked may be absent.
    */
   revokedSessions: (sessionsByUser: Map<string, SessionRef[]>) => Promise<Map<string, Map<string, unknown>>>;
+}
+
+/** Each user's connections to push to, and how many of theirs were just closed as revoked. */
+export interface OpenConnections {
+  open: Map<string, Connection[]>;
+  closed: Map<string, number>;
 }
 
 export interface PushOutcome {
@@ -119,45 +156,74 @@ export function createRealtime({ connections, api, revokedSessions: findRevoked 
   }
 
   /**
-   * Pushes each message to every open connection of its user at once; one connection's failure never stops the
-   * others. Each user's connections are listed once, however many messages they get, and the sessions of all
-   * these users are checked in one revocation read. The outcomes are in the order of `requests`.
+   * The users' connections to push to: each user's listed once, the sessions of all of them checked in one
+   * revocation read, and those whose session was revoked closed (counted in `closed`) instead of kept.
    */
-  async function pushEach(requests: ReadonlyArray<{ userId: string; message: unknown }>): Promise<PushOutcome[]> {
-    const userIds = [...new Set(requests.map((r) => r.userId))];
-    const connectionsOf = new Map(await Promise.all(userIds.map(async (userId) => [userId, await connections.listForUser(userId)] as const)));
+  async function openConnections(userIds: readonly string[]): Promise<OpenConnections> {
+    const unique = [...new Set(userIds)];
+    const connectionsOf = new Map(await Promise.all(unique.map(async (userId) => [userId, await connections.listForUser(userId)] as const)));
     const sessionsByUser = new Map<string, SessionRef[]>();
     for (const [userId, all] of connectionsOf) {
       const sessions = all.flatMap((c) => (c.sessionId && c.issuedAt !== undefined ? [{ sessionId: c.sessionId, issuedAt: c.issuedAt }] : []));
       if (sessions.length > 0) sessionsByUser.set(userId, sessions);
     }
     const revoked = sessionsByUser.size > 0 ? await findRevoked(sessionsByUser) : new Map<string, Map<string, unknown>>();
-    const openOf = new Map(
-      userIds.map((userId) => {
+    const open = new Map<string, Connection[]>();
+    const closed = new Map<string, number>();
+    await Promise.all(
+      unique.map(async (userId) => {
         const revokedOfUser = revoked.get(userId);
-        return [userId, (connectionsOf.get(userId) ?? []).filter((c) => !(c.sessionId && revokedOfUser?.has(c.sessionId)))] as const;
+        const all = connectionsOf.get(userId) ?? [];
+        const closing = all.filter((c) => c.sessionId && revokedOfUser?.has(c.sessionId));
+        open.set(userId, all.filter((c) => !closing.includes(c)));
+        closed.set(userId, closing.length);
+        await Promise.all(closing.map(closeRevoked));
       }),
     );
-    const closed = new Map(
-      await Promise.all(
-        userIds.map(async (userId) => {
-          const closing = (connectionsOf.get(userId) ?? []).filter((c) => !openOf.get(userId)!.includes(c));
-          await Promise.all(closing.map(closeRevoked));
-          return [userId, closing.length] as const;
-        }),
-      ),
-    );
+    return { open, closed };
+  }
+
+  /**
+   * Pushes each message to every open connection of its user at once; one connection's failure never stops the
+   * others. The outcomes are in the order of `requests`; a user's closed connections are counted on their first.
+   */
+  async function pushMessages(found: OpenConnections, requests: ReadonlyArray<{ userId: string; message: unknown }>): Promise<PushOutcome[]> {
     const reported = new Set<string>();
     return Promise.all(
       requests.map(async ({ userId, message }) => {
-        const pushes = await Promise.all(openOf.get(userId)!.map((c) => pushToOne(c, message)));
-        const count = (outcome: string) => pushes.filter((o) => o === outcome).length;
-        // A user's closed connections are counted once, on their first message.
-        const closedNow = reported.has(userId) ? 0 : closed.get(userId)!;
+        const pushes = await Promise.all((found.open.get(userId) ?? []).map((c) => pushToOne(c, message)));
+        const closedNow = reported.has(userId) ? 0 : (found.closed.get(userId) ?? 0);
         reported.add(userId);
-        return { pushed: count('pushed'), gone: count('gone'), closed: closedNow };
+        return { pushed: pushes.filter((o) => o === 'pushed').length, gone: pushes.filter((o) => o === 'gone').length, closed: closedNow };
       }),
     );
+  }
+
+  /**
+   * Each user's new notifications of a round, to their open connections (found by openConnections): several of
+   * one user go as few `notifications` messages (notificationMessages), so a burst costs one PostToConnection per
+   * connection, not one per notification. Each notification's outcome is its message's.
+   */
+  async function pushNotifications(found: OpenConnections, requests: ReadonlyArray<{ userId: string; notification: unknown }>): Promise<PushOutcome[]> {
+    const ofUser = new Map<string, number[]>();
+    requests.forEach((r, i) => ofUser.set(r.userId, [...(ofUser.get(r.userId) ?? []), i]));
+    const sends: Array<{ userId: string; message: unknown; covers: number[] }> = [];
+    for (const [userId, indexes] of ofUser) {
+      let next = 0;
+      for (const message of notificationMessages(indexes.map((i) => requests[i]!.notification))) {
+        const count = message.type === 'notifications' ? message.notifications.length : 1;
+        sends.push({ userId, message, covers: indexes.slice(next, (next += count)) });
+      }
+    }
+    const outcomes = await pushMessages(found, sends);
+    const byRequest: PushOutcome[] = [];
+    sends.forEach((send, j) => send.covers.forEach((i, k) => (byRequest[i] = k === 0 ? outcomes[j]! : { ...outcomes[j]!, closed: 0 })));
+    return byRequest;
+  }
+
+  /** Each message to every open connection of its user: openConnections, then pushMessages. */
+  async function pushEach(requests: ReadonlyArray<{ userId: string; message: unknown }>): Promise<PushOutcome[]> {
+    return pushMessages(await openConnections(requests.map((r) => r.userId)), requests);
   }
 
   /** One message per user: pushEach keyed by user. */
@@ -171,7 +237,7 @@ export function createRealtime({ connections, api, revokedSessions: findRevoked 
     return (await pushToUsers(new Map([[userId, message]]))).get(userId)!;
   }
 
-  return { send, pushToUser, pushToUsers, pushEach };
+  return { send, pushToUser, pushToUsers, pushEach, openConnections, pushNotifications };
 }
 
 let realtime: ReturnType<typeof createRealtime> | undefined;
@@ -185,6 +251,8 @@ const wired = () =>
 export const pushToUser = (userId: string, message: unknown) => wired().pushToUser(userId, message);
 export const pushToUsers = (messages: ReadonlyMap<string, unknown>) => wired().pushToUsers(messages);
 export const pushEach = (requests: ReadonlyArray<{ userId: string; message: unknown }>) => wired().pushEach(requests);
+export const openConnections = (userIds: readonly string[]) => wired().openConnections(userIds);
+export const pushNotifications = (found: OpenConnections, requests: ReadonlyArray<{ userId: string; notification: unknown }>) => wired().pushNotifications(found, requests);
 export const sendToConnection = (connectionId: string, message: ServerMessage) => wired().send(connectionId, message);
 
 /**

@@ -32,7 +32,8 @@ const fakes = {
 };
 jest.mock('../../functions/notifications/config', () => fakes);
 jest.mock('../../functions/notifications/realtime', () => ({
-  pushToUsers: async (messages: Map<string, unknown>) => new Map([...messages.keys()].map((userId) => [userId, { pushed: 1 }])),
+  openConnections: async (userIds: string[]) => ({ open: new Map(userIds.map((userId) => [userId, [{ userId, connectionId: 'c1' }]])), closed: new Map() }),
+  pushNotifications: async (_found: unknown, requests: unknown[]) => requests.map(() => ({ pushed: 1, gone: 0, closed: 0 })),
 }));
 
 describe('NotificationsSent', () => {

@@ -1,6 +1,7 @@
 // notify.ts without a per-event receipt: each recipient's inbox write is the claim and its writer holds a lease on
-// the pending channels. The inbox fake keeps the table's conditions (put if absent; take over a lease only once
-// it ran out or was released); the push is a fake that can be held open to make deliveries overlap.
+// the pending channels; a realtime push is recorded with the inbox write and owed by its writer. The inbox fake
+// keeps the table's conditions (put if absent; take over a lease only once it ran out or was released); the push is
+// a fake that can be held open to make deliveries overlap.
 import type { Context, SQSEvent } from 'aws-lambda';
 import type { EventEnvelope } from '#shared/events';
 import type { NotificationRecord } from '../../functions/notifications/schemas';
@@ -9,7 +10,7 @@ import { sampleEvent } from './fixtures/events';
 type Stored = NotificationRecord & { leaseUntil?: number };
 const inbox = new Map<string, Stored>();
 const pushes: string[] = [];
-const reads = { getSite: 0, siteMembers: 0, owners: 0, settings: 0, pushRounds: 0, inboxWrites: 0, outcomeWrites: 0 };
+const reads = { getSite: 0, siteMembers: 0, owners: 0, settings: 0, connectionLookups: 0, pushRounds: 0, inboxWrites: 0, outcomeWrites: 0 };
 let pushGate: Promise<void> = Promise.resolve();
 let failNextPush = false;
 
@@ -42,12 +43,17 @@ const fakes = {
       return structuredClone(item);
     },
     releaseLease: async (_user: string, id: string) => void delete inbox.get(id)!.leaseUntil,
+    owePush: async (_user: string, id: string) => {
+      const item = inbox.get(id)!;
+      item.deliveries.realtime = { status: 'pending' };
+      delete item.leaseUntil;
+    },
     recordDeliveries: async (entries: Array<{ notificationId: string; deliveries: Record<string, unknown> }>) => {
       reads.outcomeWrites++;
       return Promise.allSettled(
         entries.map(async ({ notificationId: id, deliveries }) => {
           const item = inbox.get(id)!;
-          if (item.eventId.startsWith('evt-outcome-fails')) throw new Error('ThrottlingError');
+          if (item.eventId.includes('outcome-fails')) throw new Error('ThrottlingError');
           Object.assign(item.deliveries, deliveries);
           delete item.leaseUntil;
         }),
@@ -56,25 +62,24 @@ const fakes = {
   },
 };
 jest.mock('../../functions/notifications/config', () => fakes);
+// One open connection for every user; an event id starting with `evt-gone` finds it gone by the time of the push.
 jest.mock('../../functions/notifications/realtime', () => ({
-  pushToUsers: async (messages: Map<string, { notification: { eventId: string } }>) => {
-    await pushGate;
-    if (failNextPush) {
-      failNextPush = false;
-      throw new Error('GoneException from a throttled management API');
-    }
-    for (const [userId, message] of messages) pushes.push(`${userId}:${message.notification.eventId}`);
-    return new Map([...messages.keys()].map((userId) => [userId, { pushed: 1, gone: 0, closed: 0 }]));
+  openConnections: async (userIds: string[]) => {
+    reads.connectionLookups++;
+    return { open: new Map(userIds.map((userId) => [userId, [{ userId, connectionId: `c-${userId}` }]])), closed: new Map() };
   },
-  pushEach: async (requests: Array<{ userId: string; message: { notification: { eventId: string } } }>) => {
+  pushNotifications: async (_found: unknown, requests: Array<{ userId: string; notification: { eventId: string } }>) => {
     reads.pushRounds++;
     await pushGate;
     if (failNextPush) {
       failNextPush = false;
       throw new Error('GoneException from a throttled management API');
     }
-    for (const { userId, message } of requests) pushes.push(`${userId}:${message.notification.eventId}`);
-    return requests.map(() => ({ pushed: 1, gone: 0, closed: 0 }));
+    return requests.map(({ userId, notification }) => {
+      if (notification.eventId.startsWith('evt-gone')) return { pushed: 0, gone: 1, closed: 0 };
+      pushes.push(`${userId}:${notification.eventId}`);
+      return { pushed: 1, gone: 0, closed: 0 };
+    });
   },
 }));
 
@@ -145,15 +150,16 @@ describe('notifyEvent, exactly once without a receipt', () => {
 });
 
 describe('notifyEvents, a batch from the alerts queue', () => {
-  it('reads the settings, writes the inbox, pushes and records outcomes in one round each for the whole batch, each event once', async () => {
+  it('reads the settings and connections, writes the inbox and pushes in one round each for the whole batch, each event once; a push needs no outcome write', async () => {
     const before = { ...reads };
     const outcomes = await notifyEvents(Array.from({ length: 10 }, (_, i) => deviceOnline(`evt-batch-${i}`)));
     expect(outcomes.map((o) => o.status)).toEqual(Array(10).fill('fulfilled'));
     expect(pushes.sort()).toEqual(Array.from({ length: 10 }, (_, i) => `manager-1:evt-batch-${i}`).sort());
     expect(reads.settings - before.settings).toBe(1);
+    expect(reads.connectionLookups - before.connectionLookups).toBe(1);
     expect(reads.pushRounds - before.pushRounds).toBe(1);
     expect(reads.inboxWrites - before.inboxWrites).toBe(1);
-    expect(reads.outcomeWrites - before.outcomeWrites).toBe(1);
+    expect(reads.outcomeWrites - before.outcomeWrites).toBe(0);
     expect([...inbox.values()].map((n) => n.deliveries.realtime.status)).toEqual(Array(10).fill('sent'));
   });
 
@@ -172,13 +178,32 @@ describe('notifyEvents, a batch from the alerts queue', () => {
     expect(pushes).toEqual(['manager-1:evt-fine']);
   });
 
-  it('an outcome that cannot be written fails only its event and gives its lease back; the others are recorded', async () => {
-    const outcomes = await notifyEvents([deviceOnline('evt-outcome-fails'), deviceOnline('evt-outcome-fine')]);
-    expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'fulfilled']);
+  it('a push no connection took is written as skipped; that write failing fails only its event and owes the push to the retry', async () => {
+    const outcomes = await notifyEvents([deviceOnline('evt-gone-recorded'), deviceOnline('evt-gone-outcome-fails'), deviceOnline('evt-outcome-fine')]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     const byEvent = new Map([...inbox.values()].map((n) => [n.eventId, n]));
-    expect(byEvent.get('evt-outcome-fails')).toMatchObject({ deliveries: { realtime: { status: 'pending' } } });
-    expect(byEvent.get('evt-outcome-fails')!.leaseUntil).toBeUndefined();
+    expect(byEvent.get('evt-gone-recorded')).toMatchObject({ deliveries: { realtime: { status: 'skipped', reason: 'no-open-connection' } } });
+    expect(byEvent.get('evt-gone-outcome-fails')).toMatchObject({ deliveries: { realtime: { status: 'pending' } } });
+    expect(byEvent.get('evt-gone-outcome-fails')!.leaseUntil).toBeUndefined();
     expect(byEvent.get('evt-outcome-fine')).toMatchObject({ deliveries: { realtime: { status: 'sent' } } });
+    expect(pushes).toEqual(['manager-1:evt-outcome-fine']);
+  });
+
+  it('a consumer that dies between the inbox write and its push loses that push, never the notification: a redelivery sends nothing', async () => {
+    let die!: (error: Error) => void;
+    pushGate = new Promise((_, reject) => (die = reject));
+    const dying = notifyEvents([deviceOnline('evt-dies')]);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    // The inbox write happened, recording the push as sent; the container then ends before making it.
+    const [written] = inbox.values();
+    expect(written).toMatchObject({ eventId: 'evt-dies', deliveries: { realtime: { status: 'sent' } } });
+    const recorded = structuredClone(written!);
+    die(new Error('the container ended'));
+    await dying;
+    inbox.set(recorded.notificationId, recorded); // as the table was when it ended (no failure path ran)
+    expect((await notifyEvents([deviceOnline('evt-dies')])).map((o) => o.status)).toEqual(['fulfilled']);
+    expect(pushes).toEqual([]);
+    expect(inbox.size).toBe(1);
   });
 
   it('a failed push round gives every lease back: the redelivered batch delivers each event once', async () => {

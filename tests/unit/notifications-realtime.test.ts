@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-apigatewaymanagementapi';
 import type { APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
 import { UnauthorizedError } from '#shared/errors';
-import { connectionToken, createRealtime, replyTo, websocketRoute } from '../../functions/notifications/realtime';
+import { connectionToken, createRealtime, notificationMessages, PUSH_MESSAGE_BYTES, replyTo, websocketRoute } from '../../functions/notifications/realtime';
 
 // realtime.ts wires its defaults from the domain's configuration at import; these tests inject their own.
 jest.mock('../../functions/notifications/config', () => ({
@@ -228,6 +228,58 @@ describe('pushToUser', () => {
     const { realtime, sent } = setup([], async () => ({}));
     await expect(realtime.pushToUser('u1', {})).resolves.toEqual({ pushed: 0, gone: 0, closed: 0 });
     expect(sent).toEqual([]);
+  });
+});
+
+describe('pushNotifications: a user\'s notifications of one round in as few messages as fit', () => {
+  it('sends one notification as `notification`, several as one `notifications` in their order', () => {
+    expect(notificationMessages([{ id: 1 }])).toEqual([{ type: 'notification', notification: { id: 1 } }]);
+    expect(notificationMessages([{ id: 1 }, { id: 2 }, { id: 3 }])).toEqual([{ type: 'notifications', notifications: [{ id: 1 }, { id: 2 }, { id: 3 }] }]);
+  });
+
+  it('splits a round past PUSH_MESSAGE_BYTES so that every message stays within API Gateway\'s 128 KB; one larger notification goes alone', () => {
+    const big = (id: number) => ({ id, body: 'é'.repeat(10_000) }); // ~20 KB of JSON each
+    const messages = notificationMessages(Array.from({ length: 12 }, (_, i) => big(i)));
+    expect(messages.length).toBeGreaterThan(1);
+    for (const message of messages) expect(Buffer.byteLength(JSON.stringify(message))).toBeLessThanOrEqual(PUSH_MESSAGE_BYTES);
+    expect(messages.flatMap((m) => (m.type === 'notifications' ? m.notifications : m.type === 'notification' ? [m.notification] : []))).toEqual(Array.from({ length: 12 }, (_, i) => big(i)));
+    const huge = { id: 'huge', body: 'x'.repeat(PUSH_MESSAGE_BYTES) };
+    expect(notificationMessages([{ id: 'a' }, huge, { id: 'b' }])).toEqual([
+      { type: 'notification', notification: { id: 'a' } },
+      { type: 'notification', notification: huge },
+      { type: 'notification', notification: { id: 'b' } },
+    ]);
+  });
+
+  it('makes one PostToConnection per connection for a user\'s whole round, each notification\'s outcome its message\'s', async () => {
+    const sent: Array<{ connectionId: string; data: unknown }> = [];
+    const realtime = createRealtime({
+      connections: {
+        listForUser: async (userId: string) => (userId === 'u3' ? [] : [{ userId, connectionId: `${userId}-phone` }, { userId, connectionId: `${userId}-tablet` }]),
+        remove: async () => undefined,
+      },
+      api: postsInto(sent),
+      revokedSessions: async () => new Map(),
+    });
+    const found = await realtime.openConnections(['u1', 'u2', 'u3']);
+    const outcomes = await realtime.pushNotifications(found, [
+      { userId: 'u1', notification: { n: 1 } },
+      { userId: 'u2', notification: { n: 2 } },
+      { userId: 'u1', notification: { n: 3 } },
+      { userId: 'u3', notification: { n: 4 } },
+    ]);
+    expect(sent).toEqual([
+      { connectionId: 'u1-phone', data: { type: 'notifications', notifications: [{ n: 1 }, { n: 3 }] } },
+      { connectionId: 'u1-tablet', data: { type: 'notifications', notifications: [{ n: 1 }, { n: 3 }] } },
+      { connectionId: 'u2-phone', data: { type: 'notification', notification: { n: 2 } } },
+      { connectionId: 'u2-tablet', data: { type: 'notification', notification: { n: 2 } } },
+    ]);
+    expect(outcomes).toEqual([
+      { pushed: 2, gone: 0, closed: 0 },
+      { pushed: 2, gone: 0, closed: 0 },
+      { pushed: 2, gone: 0, closed: 0 },
+      { pushed: 0, gone: 0, closed: 0 },
+    ]);
   });
 });
 

@@ -6,8 +6,14 @@ export type TokenPlacement = 'header' | 'query';
 
 export interface RealtimeClient {
   socket: WebSocket;
-  /** Every message received so far, parsed as JSON (a frame that is not JSON is kept as its text). */
+  /**
+   * Every message received so far, parsed as JSON (a frame that is not JSON is kept as its text). A `notifications`
+   * message (several of one push round) is listed as one `notification` message each, in its order, as an app
+   * would handle it; `frames` keeps what came on the wire.
+   */
   messages: any[];
+  /** Every message as it came, parsed as JSON. */
+  frames: any[];
   /**
    * The first message matching `predicate` that no earlier `next` returned, waiting for it if it has not arrived:
    * messages are taken in order, so two `next(isPong)` return two different pongs.
@@ -42,21 +48,28 @@ export function openRealtime(token: string | undefined, via: TokenPlacement = 'h
   const socket = new WebSocket(url, { headers, handshakeTimeout: timeoutMs });
 
   const messages: any[] = [];
+  const frames: any[] = [];
   const taken = new Set<number>();
   const waiters = new Set<() => void>();
   socket.on('message', (data, isBinary) => {
     const text = isBinary ? Buffer.from(data as Buffer).toString('utf8') : data.toString();
+    let parsed: any;
     try {
-      messages.push(JSON.parse(text));
+      parsed = JSON.parse(text);
     } catch {
-      messages.push(text);
+      parsed = text;
     }
+    frames.push(parsed);
+    if (parsed?.type === 'notifications' && Array.isArray(parsed.notifications)) {
+      for (const notification of parsed.notifications) messages.push({ type: 'notification', notification });
+    } else messages.push(parsed);
     for (const wake of waiters) wake();
   });
 
   const client: RealtimeClient = {
     socket,
     messages,
+    frames,
     next(predicate = () => true, waitMs = 5_000) {
       return new Promise((resolve, reject) => {
         const check = () => {
