@@ -103,30 +103,19 @@ export class InboxStore {
     }
   }
 
-  /** A consumer that failed gives its lease back, so the retry of its event may deliver what is still pending. */
-  async releaseLease(userId: string, notificationId: string): Promise<void> {
-    await dynamoDb().send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: notificationKey(userId, notificationId),
-        UpdateExpression: 'REMOVE deliveryLeaseUntil',
-        ConditionExpression: 'attribute_exists(pk)',
-      }),
-    );
-  }
-
   /**
-   * A consumer that failed after recording a realtime push as sent in the inbox write (notify.ts) marks it pending
-   * again and gives its lease back, so the retry of its event makes the push.
+   * A consumer that failed gives its lease back, so the retry of its event may deliver what is still pending. With
+   * `owePush`, the realtime push its inbox write recorded as sent (notify.ts) and that it could not make is marked
+   * pending again, so the retry makes it.
    */
-  async owePush(userId: string, notificationId: string): Promise<void> {
+  async releaseLease(userId: string, notificationId: string, { owePush = false } = {}): Promise<void> {
     await dynamoDb().send(
       new UpdateCommand({
         TableName: this.table,
         Key: notificationKey(userId, notificationId),
-        UpdateExpression: 'SET deliveries.realtime = :pending REMOVE deliveryLeaseUntil',
+        UpdateExpression: `${owePush ? 'SET deliveries.realtime = :pending ' : ''}REMOVE deliveryLeaseUntil`,
         ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':pending': { status: 'pending' } },
+        ...(owePush && { ExpressionAttributeValues: { ':pending': { status: 'pending' } } }),
       }),
     );
   }

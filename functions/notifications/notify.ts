@@ -366,7 +366,7 @@ async function deliverAll(context: Context, claimed: Claimed[]): Promise<Array<P
         const { userId, notification } = c;
         // A push owed and not made (the round failed, or no connection took it and that could not be written).
         const pushFailed = c.pushOwed && (await pushes.then((outcomes) => !(outcomes.get(userId)?.pushed ?? 0), () => true));
-        await (pushFailed ? inboxStore.owePush(userId, notification.notificationId) : inboxStore.releaseLease(userId, notification.notificationId)).catch((releaseError: unknown) =>
+        await inboxStore.releaseLease(userId, notification.notificationId, { owePush: pushFailed }).catch((releaseError: unknown) =>
           // Not fatal: the lease then runs out on its own (DELIVERY_LEASE_MS) and a later retry takes over; a push
           // owed and not marked is lost (the notification stays in the inbox).
           logger.warn('delivery lease not released', { userId, error: releaseError as Error }),

@@ -3,6 +3,8 @@
 // The notifications consumer claims and records through them (docs/notifications.md, "Calls per notification").
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { executeStatements, insertStatement, updateStatement } from '../../functions/shared/dynamodb';
+import { InboxStore } from '../../functions/notifications/inbox-store';
+import type { NotificationRecord } from '../../functions/notifications/schemas';
 import { dynamo, tableName, uniqueId } from './support/target';
 
 const table = tableName('notifications');
@@ -64,5 +66,37 @@ describe('executeStatements (BatchExecuteStatement)', () => {
   it('a name that would change the statement is refused before anything is sent', () => {
     expect(() => insertStatement(table, { pk: 'x', sk: 'y' }, { "a': 1, 'b": 2 })).toThrow('not usable as a PartiQL name');
     expect(() => updateStatement(`${table}" WHERE 1=1 --`, { pk: 'x', sk: 'y' }, { set: [[['a'], 1]] })).toThrow('not usable as a PartiQL name');
+  });
+});
+
+describe('the inbox store on the real table', () => {
+  it('a push recorded sent with the inbox write and not made is owed again: pending, no lease, and the retry takes it over', async () => {
+    const store = new InboxStore(table);
+    const userId = uniqueId('owed');
+    const now = Date.now();
+    const notification = {
+      notificationId: `${now.toString(36)}-owed`,
+      userId,
+      siteId: 'site-1',
+      eventId: uniqueId('evt'),
+      eventType: 'iot.device-online',
+      severity: 'info',
+      title: 'Fridge reporting again',
+      body: 'Readings resumed.',
+      createdAt: new Date(now).toISOString(),
+      deliveries: { realtime: { status: 'sent', at: new Date(now).toISOString() }, sms: { status: 'pending' } },
+      data: {},
+    } as unknown as NotificationRecord;
+    const [written] = await store.createNotifications([{ notification, nowMs: now }]);
+    expect(written).toMatchObject({ status: 'fulfilled', value: { created: true } });
+    // The writer holds the lease (SMS pending): nobody else takes it over.
+    expect(await store.takeOverPending(userId, notification.notificationId, now + 1)).toBeUndefined();
+    await store.releaseLease(userId, notification.notificationId, { owePush: true });
+    const owed = await store.getNotification(userId, notification.notificationId);
+    expect(owed?.deliveries).toEqual({ realtime: { status: 'pending' }, sms: { status: 'pending' } });
+    const { Item } = await dynamo.send(new GetCommand({ TableName: table, Key: { pk: `USER#${userId}`, sk: `NOTIF#${notification.notificationId}` }, ConsistentRead: true }));
+    expect(Item).toMatchObject({ unreadPk: `UNREAD#${userId}` });
+    expect(Item).not.toHaveProperty('deliveryLeaseUntil');
+    expect(await store.takeOverPending(userId, notification.notificationId, now + 2)).toMatchObject({ deliveries: { realtime: { status: 'pending' } } });
   });
 });

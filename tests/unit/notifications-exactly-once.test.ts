@@ -42,10 +42,9 @@ const fakes = {
       item.leaseUntil = now + 30_000;
       return structuredClone(item);
     },
-    releaseLease: async (_user: string, id: string) => void delete inbox.get(id)!.leaseUntil,
-    owePush: async (_user: string, id: string) => {
+    releaseLease: async (_user: string, id: string, { owePush = false } = {}) => {
       const item = inbox.get(id)!;
-      item.deliveries.realtime = { status: 'pending' };
+      if (owePush) item.deliveries.realtime = { status: 'pending' };
       delete item.leaseUntil;
     },
     recordDeliveries: async (entries: Array<{ notificationId: string; deliveries: Record<string, unknown> }>) => {
