@@ -1,7 +1,8 @@
 // What one auto-86 review writes, pure: from the recipes in scope, their stock items and on-hand rows as read, the
 // transaction of the decision (auto-86-rules.ts decides): each changed recipe record at its next availability
 // version (conditional on the version read), a check that every on-hand row of the changed items' ingredients is
-// still the version read, and the inventory.item-unavailable / item-available events. availability.ts reads and
+// still the version read (and that a location with no row read still has none), and the inventory.item-unavailable
+// / item-available events. availability.ts reads and
 // commits it.
 import type { EventEnvelope } from '#shared/events';
 import type { TransactItem } from '#shared/outbox';
@@ -18,6 +19,8 @@ import type { BaseUnit } from './units';
  * ingredients; 10 keeps a transaction well under DynamoDB's 100 items for recipes of a few ingredients.
  */
 export const PLAN_LIMIT = 10;
+/** DynamoDB's limit on one transaction's items; the events go in it too, one outbox item each. */
+const TRANSACTION_ITEMS = 100;
 
 export interface AvailabilityRead {
   /** Recipes in scope, active ones only. */
@@ -82,9 +85,12 @@ export function planAvailability(table: string, siteId: string, read: Availabili
     record.recipe.forEach((c) => judged.add(c.ingredientId));
   }
   // The stock the decision rests on: a movement committed since the read fails the transaction, and the review
-  // decides again on the new stock.
+  // decides again on the new stock. That includes a location where no row was read: an item's first receipt there
+  // creates one, and a review that read nothing would otherwise 86 the dish on the empty stock after it (a receipt's
+  // own review, seeing the dish still on, would announce nothing).
   for (const itemId of judged) {
-    for (const row of rows.get(itemId)?.values() ?? []) {
+    const read = rows.get(itemId) ?? new Map<string, OnHandRow>();
+    for (const row of read.values()) {
       writes.push({
         ConditionCheck: {
           TableName: table,
@@ -94,7 +100,13 @@ export function planAvailability(table: string, siteId: string, read: Availabili
         },
       });
     }
+    for (const location of items.get(itemId)?.locations ?? []) {
+      if (read.has(location)) continue;
+      writes.push({ ConditionCheck: { TableName: table, Key: inventoryKeys.onHand(siteId, itemId, location), ConditionExpression: 'attribute_not_exists(pk)' } });
+    }
   }
+  // Many ingredients at many locations: fewer menu items per transaction until it fits (the rest comes next round).
+  if (writes.length + events.length > TRANSACTION_ITEMS && limit > 1) return planAvailability(table, siteId, read, now, correlationId, limit - 1);
   const more = all.takeOff.length + all.restore.length > takeOff.length + decision.restore.length;
   return { writes, events, takenOff: decision.takeOff.map((s) => s.menuItemId), restored: decision.restore, more };
 }

@@ -58,8 +58,9 @@ describe('auto-86 review: the transaction it commits', () => {
     expect(update.Key).toEqual({ pk: 'SITE#bistro#MENU', sk: 'RECIPE#burger' });
     expect(update.ConditionExpression).toBe('availabilityVersion = :read');
     expect(update.ExpressionAttributeValues).toMatchObject({ ':off': true, ':next': 3, ':read': 2 });
-    const checks = result.writes.slice(1).map((w) => [w.ConditionCheck!.Key!.sk, w.ConditionCheck!.ExpressionAttributeValues![':version']]);
-    expect(checks).toEqual([['ONHAND#beef#walk-in', 7], ['ONHAND#beef#line', 2], ['ONHAND#bun#walk-in', 4]]);
+    const checks = result.writes.slice(1).map((w) => [w.ConditionCheck!.Key!.sk, w.ConditionCheck!.ExpressionAttributeValues?.[':version'] ?? w.ConditionCheck!.ConditionExpression]);
+    // Buns were read at the walk-in only: the line must still have none (a first receipt there fails the decision).
+    expect(checks).toEqual([['ONHAND#beef#walk-in', 7], ['ONHAND#beef#line', 2], ['ONHAND#bun#walk-in', 4], ['ONHAND#bun#line', 'attribute_not_exists(pk)']]);
 
     expect(result.events).toHaveLength(1);
     const parsed = parseEvent(result.events[0], ['inventory.item-unavailable']);
@@ -95,6 +96,28 @@ describe('auto-86 review: the transaction it commits', () => {
     const archived = new Map([...items, ['beef', item('beef', 'g', true)]]);
     expect(stockFor({ items: archived, rows: shortRows }).has('beef')).toBe(false);
     expect(plan({ recipes: [burger()], items: archived, rows: shortRows }).events).toEqual([]);
+  });
+
+  it('regression: an item never received is short, and its 86 holds only while its locations still have no stock', () => {
+    const fresh = recipe('fries', [{ ingredientId: 'potato', quantity: 200, unit: 'g' }]);
+    const potatoes = new Map([['potato', item('potato', 'g')]]);
+    const result = plan({ recipes: [fresh], items: potatoes, rows: new Map() });
+    expect(result.takenOff).toEqual(['fries']);
+    expect(result.writes.filter((w) => w.ConditionCheck).map((w) => [w.ConditionCheck!.Key!.sk, w.ConditionCheck!.ConditionExpression])).toEqual([
+      ['ONHAND#potato#walk-in', 'attribute_not_exists(pk)'],
+      ['ONHAND#potato#line', 'attribute_not_exists(pk)'],
+    ]);
+  });
+
+  it('keeps a transaction within DynamoDB\'s 100 items: fewer menu items per round when their ingredients sit at many locations', () => {
+    const locations = Array.from({ length: 10 }, (_, i) => `shelf-${i}`);
+    const many = new Map(Array.from({ length: 30 }, (_, i) => [`ing-${i}`, { ...item(`ing-${i}`, 'g'), locations }] as const));
+    const recipes = Array.from({ length: 10 }, (_, m) => recipe(`dish-${m}`, [0, 1, 2].map((k) => ({ ingredientId: `ing-${m * 3 + k}`, quantity: 1, unit: 'g' as const }))));
+    const result = plan({ recipes, items: many, rows: new Map() });
+    expect(result.writes.length + result.events.length).toBeLessThanOrEqual(100);
+    expect(result.takenOff.length).toBeGreaterThan(0);
+    expect(result.takenOff.length).toBeLessThan(10);
+    expect(result.more).toBe(true);
   });
 
   it('splits a large change: at most `limit` menu items per transaction, take-offs first, and says there is more', () => {
