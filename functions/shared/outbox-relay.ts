@@ -5,7 +5,7 @@ import { BatchWriteCommand, DeleteCommand, QueryCommand, type TransactWriteComma
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { dynamoDb } from './clients/dynamodb';
 import { backOff } from './dynamodb';
-import { publishEvent } from './event-publisher';
+import { publishEvent, publishEvents } from './event-publisher';
 import { scheduledJob } from './jobs';
 import { logger } from './logger';
 import { OUTBOX_INDEX, OUTBOX_SHARDS, outboxKey, type CommitDeps, type OutboxEvent as Event, type OutboxTarget } from './outbox';
@@ -20,11 +20,14 @@ const CLEAR_ATTEMPTS = 4;
 export interface OutboxDeps {
   send: (command: TransactWriteCommand | QueryCommand | DeleteCommand | BatchWriteCommand) => Promise<unknown>;
   publish: (topicArn: string, event: Event) => Promise<unknown>;
+  /** Several events at once (PublishBatch), the outcome per event; without it, `publish` each. */
+  publishAll?: (topicArn: string, events: Event[]) => Promise<Array<PromiseSettledResult<unknown>>>;
 }
 
 const defaultDeps = (): OutboxDeps => ({
   send: (command) => dynamoDb().send(command as never),
   publish: publishEvent,
+  publishAll: publishEvents,
 });
 
 /** commitWithEvents' deps for a table whose requests publish their own events (publishedBy 'request'). */
@@ -144,30 +147,41 @@ export function relayOutboxHandler(target: OutboxTarget, minAgeSeconds: number, 
 export const OUTBOX_STREAM_FILTER = { eventName: ['INSERT'], dynamodb: { NewImage: { sk: { S: ['OUTBOX'] } } } } as const;
 
 /**
- * The stream relay as a Lambda handler: publishes each new outbox item's event, then deletes the items of those
- * published in one BatchWriteItem. Records are published concurrently; those that fail are reported
- * (ReportBatchItemFailures) so the stream retries from the first of them; what the stream gives up on stays in the
- * table for the scheduled relay.
+ * The stream relay as a Lambda handler: publishes the new outbox items' events in as few PublishBatch calls as they
+ * fit (10 to a call, where one Publish each was as many calls as events), then deletes the items of those
+ * published in one BatchWriteItem. Those that fail are reported (ReportBatchItemFailures) so the stream retries from
+ * the first of them; what the stream gives up on stays in the table for the scheduled relay.
  */
 export function outboxStreamHandler(target: OutboxTarget, deps: () => OutboxDeps = defaultDeps) {
   return async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
     const using = deps();
-    const outcomes = await Promise.all(
-      event.Records.map(async (record): Promise<{ published: Event } | { failed?: string } | undefined> => {
-        const image = record.dynamodb?.NewImage;
-        if (record.eventName !== 'INSERT' || image?.sk?.S !== 'OUTBOX') return undefined;
-        const serialised = image.event?.S;
-        if (!serialised) {
-          // Never written by outboxPut: a retry cannot fix it, and the scheduled relay reports it too.
-          logger.error('outbox item without an event', { pk: image.pk?.S });
-          return undefined;
-        }
-        const outboxEvent = JSON.parse(serialised) as Event;
-        return (await published(target, outboxEvent, using)) ? { published: outboxEvent } : { failed: record.dynamodb?.SequenceNumber };
-      }),
-    );
-    await clearPublished(target, outcomes.flatMap((outcome) => (outcome && 'published' in outcome ? [outcome.published] : [])), using);
-    const failures = outcomes.flatMap((outcome) => (outcome && 'failed' in outcome && outcome.failed ? [outcome.failed] : []));
+    const fresh = event.Records.flatMap((record): Array<{ event: Event; sequenceNumber?: string }> => {
+      const image = record.dynamodb?.NewImage;
+      if (record.eventName !== 'INSERT' || image?.sk?.S !== 'OUTBOX') return [];
+      const serialised = image.event?.S;
+      if (!serialised) {
+        // Never written by outboxPut: a retry cannot fix it, and the scheduled relay reports it too.
+        logger.error('outbox item without an event', { pk: image.pk?.S });
+        return [];
+      }
+      return [{ event: JSON.parse(serialised) as Event, sequenceNumber: record.dynamodb?.SequenceNumber }];
+    });
+    const outcomes = await publishedEach(target, fresh.map((f) => f.event), using);
+    await clearPublished(target, fresh.flatMap((f, i) => (outcomes[i] ? [f.event] : [])), using);
+    const failures = fresh.flatMap((f, i) => (!outcomes[i] && f.sequenceNumber ? [f.sequenceNumber] : []));
     return { batchItemFailures: failures.map((itemIdentifier) => ({ itemIdentifier })) };
   };
+}
+
+/** Whether each event was published: in batches where the deps can, else one Publish each; failures logged. */
+async function publishedEach(target: OutboxTarget, events: Event[], deps: OutboxDeps): Promise<boolean[]> {
+  if (!deps.publishAll) return Promise.all(events.map((event) => published(target, event, deps)));
+  if (events.length === 0) return [];
+  const outcomes = await deps.publishAll(target.topicArn, events);
+  return outcomes.map((outcome, i) => {
+    if (outcome.status === 'fulfilled') return true;
+    const event = events[i]!;
+    logger.warn('event publish failed; the outbox relay will retry it', { eventId: event.id, eventType: event.type, error: outcome.reason as Error });
+    return false;
+  });
 }

@@ -39,7 +39,10 @@ export function required(params: QueryParams, name: string): string {
 
 /** The entries of a serialized map (`Prefix.entry.N.*`), in index order, each with the `Prefix.entry.N.` part removed. */
 function mapEntries(params: QueryParams, prefix: string): QueryParams[] {
-  const head = `${prefix}.entry.`;
+  return groupedEntries(params, `${prefix}.entry.`);
+}
+
+function groupedEntries(params: QueryParams, head: string): QueryParams[] {
   const groups = new Map<number, QueryParams>();
   for (const [key, value] of params) {
     if (!key.startsWith(head)) continue;
@@ -52,6 +55,11 @@ function mapEntries(params: QueryParams, prefix: string): QueryParams[] {
     groups.set(index, group);
   }
   return [...groups.entries()].sort(([a], [b]) => a - b).map(([, group]) => group);
+}
+
+/** The members of a serialized list of structures (`Prefix.member.N.*`), in index order, each with `Prefix.member.N.` removed. */
+export function memberEntries(params: QueryParams, prefix: string): QueryParams[] {
+  return groupedEntries(params, `${prefix}.member.`);
 }
 
 /** A string map such as `Attributes.entry.N.key` / `Attributes.entry.N.value`. */

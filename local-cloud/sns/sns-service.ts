@@ -27,10 +27,12 @@ import {
 import {
   SNS_API_VERSION,
   SnsError,
+  element,
   entryMap,
   errorXml,
   invalidParameter,
   invalidParameterValue,
+  memberEntries,
   memberList,
   notFound,
   parseQuery,
@@ -168,6 +170,9 @@ const PASSTHROUGH_SUBSCRIPTION_ATTRIBUTES = new Set(['DeliveryPolicy', 'RedriveP
 const TOPIC_NAME = /^[A-Za-z0-9_-]{1,256}$/;
 const E164 = /^\+[1-9]\d{1,14}$/;
 const MAX_MESSAGE_BYTES = 256 * 1024;
+/** PublishBatch: at most 10 entries, each with an id of up to 80 letters, digits, hyphens and underscores. */
+const MAX_BATCH_ENTRIES = 10;
+const BATCH_ENTRY_ID = /^[A-Za-z0-9_-]{1,80}$/;
 const PAGE_SIZE = 100;
 // For a Lambda subscriber SNS hands the event to Lambda's asynchronous queue, and Lambda runs a failing function
 // three times in all before its on-failure destination. Locally the waits are short so tests see the dead letter.
@@ -240,6 +245,7 @@ class SnsService implements SnsEmulator {
     GetSubscriptionAttributes: (p) =>
       entryMap('Attributes', this.subscriptionAttributes(this.subscription(required(p, 'SubscriptionArn')))),
     Publish: (p, ctx) => textElement('MessageId', this.publish(p, ctx)),
+    PublishBatch: (p, ctx) => this.publishBatch(p, ctx),
   }));
 
   constructor(private readonly opts: SnsEmulatorOptions) {
@@ -391,6 +397,43 @@ class SnsService implements SnsEmulator {
       this.track(async () => this.recordSms(phoneNumber, null, null, messageId, text, outgoing));
     }
     return messageId;
+  }
+
+  /**
+   * PublishBatch to a topic: 1–10 entries with distinct ids, 256 KiB in all; each entry is checked and fanned out
+   * as a Publish of its own, and one that fails its checks is listed in `Failed` while the others go out.
+   */
+  private publishBatch(params: QueryParams, ctx: RequestContext): string {
+    if (this.failPublishes > 0) {
+      this.failPublishes--;
+      throw new SnsError('InternalError', 'Injected fault (POST /_local/sns/faults)', 500);
+    }
+    const topic = this.topic(required(params, 'TopicArn'));
+    const entries = memberEntries(params, 'PublishBatchRequestEntries');
+    if (entries.length === 0) throw new SnsError('EmptyBatchRequest', 'The batch request doesn\'t contain any entries.');
+    if (entries.length > MAX_BATCH_ENTRIES) throw new SnsError('TooManyEntriesInBatchRequest', `The batch request contains more entries than permissible (${MAX_BATCH_ENTRIES}).`);
+    const ids = entries.map((entry) => entry.get('Id') ?? '');
+    const badId = ids.find((id) => !BATCH_ENTRY_ID.test(id));
+    if (badId !== undefined) throw new SnsError('InvalidBatchEntryId', `The Id of a batch entry in a batch request doesn't abide by the specification: ${badId}`);
+    if (new Set(ids).size !== ids.length) throw new SnsError('BatchEntryIdsNotDistinct', 'Two or more batch entries in the request have the same Id.');
+    const requests = entries.map(readPublishRequest);
+    const batchBytes = requests.reduce((sum, r) => sum + Buffer.byteLength(r.message ?? '') + attributeBytesOf(r.attributes), 0);
+    if (batchBytes > MAX_MESSAGE_BYTES) throw new SnsError('BatchRequestTooLong', 'The length of all the messages put together is more than the limit.');
+    const successful: string[] = [];
+    const failed: string[] = [];
+    requests.forEach((request, i) => {
+      const id = textElement('Id', ids[i]);
+      try {
+        const outgoing = validatePublish(request);
+        const messageId = randomUUID();
+        this.fanOut(topic, messageId, outgoing, ctx);
+        successful.push(element('member', id + textElement('MessageId', messageId)));
+      } catch (err) {
+        if (!(err instanceof SnsError)) throw err;
+        failed.push(element('member', id + textElement('Code', err.code) + textElement('Message', err.message) + textElement('SenderFault', String(err.senderFault))));
+      }
+    });
+    return element('Successful', successful.join('')) + element('Failed', failed.join(''));
   }
 
   // ---- delivery ----
@@ -690,6 +733,13 @@ function readPublishRequest(params: QueryParams): PublishRequest {
   };
 }
 
+/** AWS counts attribute names, types and values towards the 256 KiB limit. */
+function attributeBytesOf(attributes: PublishRequest['attributes']): number {
+  return Object.entries(attributes)
+    .flatMap(([name, a]) => [name, a.DataType, a.StringValue ?? a.BinaryValue ?? ''])
+    .reduce((sum, part) => sum + Buffer.byteLength(part), 0);
+}
+
 /** Checks one message as Publish does. */
 function validatePublish(entry: PublishRequest): OutgoingMessage {
   if (!entry.message) throw invalidParameter('Empty message');
@@ -699,11 +749,7 @@ function validatePublish(entry: PublishRequest): OutgoingMessage {
     }
   }
   for (const [name, attribute] of Object.entries(entry.attributes)) validateAttribute(name, attribute);
-  // AWS counts attribute names, types and values towards the 256 KiB limit.
-  const attributeBytes = Object.entries(entry.attributes)
-    .flatMap(([name, a]) => [name, a.DataType, a.StringValue ?? a.BinaryValue ?? ''])
-    .reduce((sum, part) => sum + Buffer.byteLength(part), 0);
-  if (Buffer.byteLength(entry.message) + attributeBytes > MAX_MESSAGE_BYTES) throw invalidParameter('Message too long');
+  if (Buffer.byteLength(entry.message) + attributeBytesOf(entry.attributes) > MAX_MESSAGE_BYTES) throw invalidParameter('Message too long');
   const outgoing: OutgoingMessage = { message: entry.message, subject: entry.subject, attributes: entry.attributes };
   if (entry.messageStructure === undefined) return outgoing;
   if (entry.messageStructure !== 'json') throw invalidParameter('MessageStructure Reason: only "json" is allowed');

@@ -6,6 +6,7 @@ import {
   ListSubscriptionsByTopicCommand,
   ListSubscriptionsCommand,
   ListTopicsCommand,
+  PublishBatchCommand,
   PublishCommand,
   SNSClient,
   SubscribeCommand,
@@ -382,6 +383,51 @@ describe('publish and lambda delivery', () => {
     await sns.send(new PublishCommand({ TargetArn: arn, Message: 'via target' }));
     await emulator.idle();
     expect(invocations).toHaveLength(1);
+  });
+});
+
+describe('PublishBatch', () => {
+  it('publishes each entry as a Publish of its own, filter policies and attributes per entry; an entry that fails its checks is Failed and the others go out', async () => {
+    const arn = await createTopic('batch-topic');
+    await subscribeLambda(arn, 'batch-placed', { FilterPolicy: JSON.stringify({ type: ['order.placed'] }) });
+    const result = await sns.send(
+      new PublishBatchCommand({
+        TopicArn: arn,
+        PublishBatchRequestEntries: [
+          { Id: 'e0', Message: '{"n":0}', MessageAttributes: { type: stringAttribute('order.placed') } },
+          { Id: 'e1', Message: '{"n":1}', MessageAttributes: { type: stringAttribute('order.paid') } },
+          { Id: 'e2', Message: '{"n":2}', MessageAttributes: { n: { DataType: 'Number', StringValue: 'abc' } } },
+          { Id: 'e3', Message: '{"n":3}', Subject: 'Third', MessageAttributes: { type: stringAttribute('order.placed') } },
+        ],
+      }),
+    );
+    await emulator.idle();
+    expect(result.Successful?.map((s) => s.Id)).toEqual(['e0', 'e1', 'e3']);
+    expect(new Set(result.Successful?.map((s) => s.MessageId)).size).toBe(3);
+    expect(result.Failed).toEqual([{ Id: 'e2', Code: 'ParameterValueInvalid', Message: "Could not cast message attribute 'n' value to number.", SenderFault: true }]);
+    expect(invocations.map((i) => [i.event.Records[0]!.Sns.Message, i.event.Records[0]!.Sns.Subject])).toEqual([
+      ['{"n":0}', null],
+      ['{"n":3}', 'Third'],
+    ]);
+    expect(invocations[1]!.event.Records[0]!.Sns.MessageId).toBe(result.Successful![2]!.MessageId);
+  });
+
+  it('refuses a whole batch that is empty, has more than 10 entries, repeats or malforms an id, or passes 256 KiB in all', async () => {
+    const arn = await createTopic('batch-limits');
+    const entries = (n: number, size = 1) => Array.from({ length: n }, (_, i) => ({ Id: `e${i}`, Message: 'x'.repeat(size) }));
+    const cases: Array<[object[], string]> = [
+      [[], 'EmptyBatchRequestException'],
+      [entries(11), 'TooManyEntriesInBatchRequestException'],
+      [[{ Id: 'same', Message: 'a' }, { Id: 'same', Message: 'b' }], 'BatchEntryIdsNotDistinctException'],
+      [[{ Id: 'not ok!', Message: 'a' }], 'InvalidBatchEntryIdException'],
+      [entries(2, 128 * 1024 + 1), 'BatchRequestTooLongException'],
+    ];
+    for (const [PublishBatchRequestEntries, name] of cases) {
+      const error = await failure(sns.send(new PublishBatchCommand({ TopicArn: arn, PublishBatchRequestEntries: PublishBatchRequestEntries as never })));
+      expect(error).toMatchObject({ name, $metadata: { httpStatusCode: 400 } });
+    }
+    await expect(sns.send(new PublishBatchCommand({ TopicArn: arn, PublishBatchRequestEntries: entries(10) }))).resolves.toMatchObject({ Failed: [] });
+    await expect(sns.send(new PublishBatchCommand({ TopicArn: arn, PublishBatchRequestEntries: entries(2, 128 * 1024) }))).resolves.toMatchObject({ Failed: [] });
   });
 });
 

@@ -171,6 +171,20 @@ describe('the stream relay (publishedBy: stream)', () => {
     return { Records: events.map((e, i) => recordOf(f.table.get(`SITE#site-1#OUTBOX#${e.id}`)!, String(200 + i))) };
   }
 
+  it('publishes a stream batch through publishAll (PublishBatch) when the deps have it: one call, and only the refused events reported', async () => {
+    const f = fakes();
+    const stream = await streamOf(f, 12);
+    const calls: EventEnvelope[][] = [];
+    f.deps.publishAll = async (_topic, events) => {
+      calls.push(events);
+      return events.map((e, i) => (i === 4 ? { status: 'rejected' as const, reason: new Error('InternalError') } : (f.published.push(e), { status: 'fulfilled' as const, value: undefined })));
+    };
+    await expect(outboxStreamHandler(streamTarget, () => f.deps)(stream)).resolves.toEqual({ batchItemFailures: [{ itemIdentifier: '204' }] });
+    expect(calls.map((c) => c.length)).toEqual([12]);
+    expect(f.published).toHaveLength(11);
+    expect([...f.table.keys()]).toEqual([`SITE#site-1#OUTBOX#${calls[0]![4]!.id}`]);
+  });
+
   it('clears a batch of published items in one BatchWriteItem, not a delete per event', async () => {
     const f = fakes();
     const stream = await streamOf(f, 25);
