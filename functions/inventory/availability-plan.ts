@@ -1,9 +1,8 @@
 // What one auto-86 review writes, pure: from the recipes in scope, their stock items and on-hand rows as read, the
 // transaction of the decision (auto-86-rules.ts decides): each changed recipe record at its next availability
 // version (conditional on the version read), a check that every on-hand row of the changed items' ingredients is
-// still the version read (and that a location with no row read still has none), and the inventory.item-unavailable
-// / item-available events. availability.ts reads and
-// commits it.
+// still the version read (and that a location with no row read still has none), and the
+// inventory.item-unavailable / item-available events. availability.ts reads and commits it.
 import type { EventEnvelope } from '#shared/events';
 import type { TransactItem } from '#shared/outbox';
 import { menuAvailability, type StockOf } from './auto-86-rules';
