@@ -99,9 +99,21 @@ export function planAvailability(table: string, siteId: string, read: Availabili
         },
       });
     }
-    for (const location of items.get(itemId)?.locations ?? []) {
+    const locations = items.get(itemId)?.locations ?? [];
+    for (const location of locations) {
       if (read.has(location)) continue;
       writes.push({ ConditionCheck: { TableName: table, Key: inventoryKeys.onHand(siteId, itemId, location), ConditionExpression: 'attribute_not_exists(pk)' } });
+    }
+    // Locations are only ever added (PATCH addLocations): one added since the read may already hold a receipt.
+    if (locations.length > 0) {
+      writes.push({
+        ConditionCheck: {
+          TableName: table,
+          Key: inventoryKeys.item(siteId, itemId),
+          ConditionExpression: 'size(locations) = :count',
+          ExpressionAttributeValues: { ':count': locations.length },
+        },
+      });
     }
   }
   // Many ingredients at many locations: fewer menu items per transaction until it fits (the rest comes next round).

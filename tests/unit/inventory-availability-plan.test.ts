@@ -59,8 +59,17 @@ describe('auto-86 review: the transaction it commits', () => {
     expect(update.ConditionExpression).toBe('availabilityVersion = :read');
     expect(update.ExpressionAttributeValues).toMatchObject({ ':off': true, ':next': 3, ':read': 2 });
     const checks = result.writes.slice(1).map((w) => [w.ConditionCheck!.Key!.sk, w.ConditionCheck!.ExpressionAttributeValues?.[':version'] ?? w.ConditionCheck!.ConditionExpression]);
-    // Buns were read at the walk-in only: the line must still have none (a first receipt there fails the decision).
-    expect(checks).toEqual([['ONHAND#beef#walk-in', 7], ['ONHAND#beef#line', 2], ['ONHAND#bun#walk-in', 4], ['ONHAND#bun#line', 'attribute_not_exists(pk)']]);
+    // Buns were read at the walk-in only: the line must still have none (a first receipt there fails the decision);
+    // and each item must still have the locations read (a location added since may hold a receipt).
+    expect(checks).toEqual([
+      ['ONHAND#beef#walk-in', 7],
+      ['ONHAND#beef#line', 2],
+      ['ITEM#beef', 'size(locations) = :count'],
+      ['ONHAND#bun#walk-in', 4],
+      ['ONHAND#bun#line', 'attribute_not_exists(pk)'],
+      ['ITEM#bun', 'size(locations) = :count'],
+    ]);
+    expect(result.writes.find((w) => w.ConditionCheck?.Key?.sk === 'ITEM#bun')!.ConditionCheck!.ExpressionAttributeValues).toEqual({ ':count': 2 });
 
     expect(result.events).toHaveLength(1);
     const parsed = parseEvent(result.events[0], ['inventory.item-unavailable']);
@@ -106,6 +115,7 @@ describe('auto-86 review: the transaction it commits', () => {
     expect(result.writes.filter((w) => w.ConditionCheck).map((w) => [w.ConditionCheck!.Key!.sk, w.ConditionCheck!.ConditionExpression])).toEqual([
       ['ONHAND#potato#walk-in', 'attribute_not_exists(pk)'],
       ['ONHAND#potato#line', 'attribute_not_exists(pk)'],
+      ['ITEM#potato', 'size(locations) = :count'],
     ]);
   });
 
@@ -125,8 +135,8 @@ describe('auto-86 review: the transaction it commits', () => {
     const first = plan({ recipes, items, rows: shortRows }, 2);
     expect(first.takenOff).toEqual(['a', 'b']);
     expect(first.more).toBe(true);
-    // The checks name each judged row once, however many items rest on it.
-    expect(first.writes.filter((w) => w.ConditionCheck)).toHaveLength(2);
+    // The checks name each judged row (and its item) once, however many menu items rest on it.
+    expect(first.writes.filter((w) => w.ConditionCheck)).toHaveLength(3);
     const second = plan({ recipes: recipes.map((r) => ({ ...r, takenOff: r.menuItemId !== 'c', availabilityVersion: r.menuItemId !== 'c' ? 1 : 0 })), items, rows: shortRows }, 2);
     expect(second).toMatchObject({ takenOff: ['c'], restored: [], more: false });
   });
