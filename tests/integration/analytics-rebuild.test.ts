@@ -82,7 +82,9 @@ beforeAll(async () => {
 
   // Food safety: an excursion and its end, as iot publishes them on the alerts topic.
   const incidentId = `incident-${randomUUID()}`;
-  const startedAt = new Date(Date.now() - 30 * 60_000).toISOString();
+  // Filed on the business day it started: the first order's, whatever the hour (30 minutes before now was the day
+  // before between 04:00 and 04:30 in New York, when that day starts, and the suite failed then).
+  const startedAt = orders[0].order.placedAt as string;
   for (const [type, data] of [
     ['iot.excursion-started', sampleData('iot.excursion-started', { incidentId, startedAt, detectedAt: startedAt })],
     ['iot.excursion-ended', sampleData('iot.excursion-ended', { incidentId, startedAt, endedAt: new Date().toISOString(), durationMinutes: 12.5 })],
