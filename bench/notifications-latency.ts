@@ -327,7 +327,7 @@ async function measure(bench: Bench): Promise<void> {
     row(`burst of ${BURST}: publish → visible in inbox`, burst.visible),
   ]);
   console.log(`\n${WARMUP_BURST > 0 ? `after an unmeasured burst of ${WARMUP_BURST} (the JVM's warm-up); ` : 'no warm-up burst; '}burst published in ${round(published.wallMs / 1000, 2)} s (${round(published.opsPerSecond, 0)} publishes/s, ${PUBLISH_CONCURRENCY} concurrent);`);
-  console.log(`all ${BURST} pushed and visible ${round(drainedS, 2)} s after the first publish (${round(endToEnd, 0)} notifications/s end to end)`);
+  console.log(`all ${BURST} pushed and visible ${round(drainedS, 2)} s after the first publish (${round(endToEnd, 0)} notifications/s end to end), ${round(drainedS - published.wallMs / 1000, 2)} s after the last`);
   if (cpuMsPerNotification !== undefined) {
     console.log(`CPU of the whole stack during the burst: ${round(cpuMsPerNotification, 1)} ms per notification (DynamoDB Local ${round(cpuPerNotification!.dynamodbLocal, 1)}, serverless-offline ${round(cpuPerNotification!.offline, 1)}, local cloud and bench clients ${round(cpuPerNotification!.localCloud, 1)})`);
   }
@@ -358,6 +358,8 @@ async function measure(bench: Bench): Promise<void> {
       publishConcurrency: PUBLISH_CONCURRENCY,
       publishPerSecond: round(published.opsPerSecond, 0),
       drainedS: round(drainedS, 2),
+      // How long the consumer needed once the last alert was out: near 0, the publisher sets the rate, not it.
+      drainedAfterLastPublishS: round(drainedS - published.wallMs / 1000, 2),
       perSecond: round(endToEnd, 1),
       ...(cpuPerNotification && {
         cpuMsPerNotification: round(cpuMsPerNotification!, 1),
@@ -372,7 +374,7 @@ async function measure(bench: Bench): Promise<void> {
 }
 
 interface SideResult {
-  burst: { perSecond: number; drainedS: number; cpuMsPerNotification?: number; cpuMsPerNotificationByPart?: Record<string, number>; pushed: { p50Ms: number; p99Ms: number }; visible: { p50Ms: number; p99Ms: number } };
+  burst: { perSecond: number; drainedS: number; publishPerSecond: number; drainedAfterLastPublishS?: number; cpuMsPerNotification?: number; cpuMsPerNotificationByPart?: Record<string, number>; pushed: { p50Ms: number; p99Ms: number }; visible: { p50Ms: number; p99Ms: number } };
   serial: { pushed: { p50Ms: number } };
   loadAverage: number[];
 }
@@ -402,6 +404,8 @@ async function compare(bench: Bench): Promise<void> {
   const cpu = (r: SideResult) => r.burst.cpuMsPerNotification ?? NaN;
   printTable(['burst of 1,000', baselineCommit, 'working tree', 'after ÷ before'], [
     ['notifications/s end to end', before.burst.perSecond, after.burst.perSecond, round(after.burst.perSecond / before.burst.perSecond, 2)],
+    ['burst published at /s', before.burst.publishPerSecond, after.burst.publishPerSecond, round(after.burst.publishPerSecond / before.burst.publishPerSecond, 2)],
+    ['drained s after the last publish', before.burst.drainedAfterLastPublishS ?? NaN, after.burst.drainedAfterLastPublishS ?? NaN, ''],
     ['publish → push p50 ms', before.burst.pushed.p50Ms, after.burst.pushed.p50Ms, round(after.burst.pushed.p50Ms / before.burst.pushed.p50Ms, 2)],
     ['publish → push p99 ms', before.burst.pushed.p99Ms, after.burst.pushed.p99Ms, round(after.burst.pushed.p99Ms / before.burst.pushed.p99Ms, 2)],
     ['publish → inbox p50 ms', before.burst.visible.p50Ms, after.burst.visible.p50Ms, round(after.burst.visible.p50Ms / before.burst.visible.p50Ms, 2)],
