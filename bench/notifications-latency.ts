@@ -1,8 +1,7 @@
 // Event published → notification pushed on the user's WebSocket and visible in their inbox, through the local
 // stack: SNS Publish on the alerts topic → the notifications consumer → DynamoDB → PostToConnection. First 20
-// events one at a time (the unloaded path), then an unmeasured burst of 300 (the JVM's warm-up, WARMUP_BURST), then
-// a burst of 1,000 published as fast as SNS takes them. Beside the
-// burst, in the same run (the same machine load): DynamoDB Local driven directly with each event's calls, as the
+// events one at a time (the unloaded path), then 5,000 unmeasured ones in rounds of 500 (the JITs' warm-up,
+// WARMUP_TOTAL), then a burst of 1,000 published as fast as SNS takes them. Beside the burst, in the same run (the same machine load): DynamoDB Local driven directly with each event's calls, as the
 // consumer made them before (issue 12: receipt, directory, settings, inbox, connections, revocations, outcome) and
 // as it makes them now, so the ratio of the two designs is measured apart from serverless-offline and the load.
 // Run without BRIGADE_NOTIFICATIONS_SIDE, it measures the baseline revision (BRIGADE_BASELINE_REF, default 3bc3b15:
@@ -27,11 +26,15 @@ import { printResult, printTable, RESULT_PREFIX, round, summarize, type LatencyS
 const SERIAL = 20;
 const BURST = 1_000;
 /**
- * Alerts published as a burst before the measured one and not counted: DynamoDB Local's JVM compiles its hot paths
- * (the PartiQL batches, the queries) during the first few hundred, a fixed cost no deployed stage has, which
- * weighed more on the shorter burst. BRIGADE_NOTIFICATIONS_WARMUP=0 measures without it.
+ * Alerts published before the measured burst and not counted, in rounds of WARMUP_ROUND: the JITs (DynamoDB
+ * Local's JVM above all, and V8 in every Node process) compile their hot paths over thousands of calls, a cost no
+ * deployed stage has. Measured on 2026-12-05 (the working tree alone), the stack's CPU per notification of the
+ * burst after 300 warm-up alerts was 8.8-9.7 ms, after 800 7.1, after 1,500 5.7-6.6, after 3,000 4.7-5.2, after
+ * 5,000 4.1; the baseline's after 3,000: 19.3 ms (24.5-39.9 after 300). The CPU of each round is printed, so a
+ * run shows how near it got to steady state. BRIGADE_NOTIFICATIONS_WARMUP sets the total (0: none).
  */
-const WARMUP_BURST = Number(process.env.BRIGADE_NOTIFICATIONS_WARMUP ?? 300);
+const WARMUP_TOTAL = Number(process.env.BRIGADE_NOTIFICATIONS_WARMUP ?? 5_000);
+const WARMUP_ROUND = 500;
 const PUBLISH_CONCURRENCY = 50;
 const INBOX_POLL_MS = 100;
 const SWEEP_EVERY = 20;
@@ -100,6 +103,8 @@ function stackCpuMs(): StackCpu | undefined {
     return undefined;
   }
 }
+
+const totalCpu = (cpu: StackCpu) => cpu.dynamodbLocal + cpu.offline + cpu.localCloud;
 
 const side = process.env[SIDE_VARIABLE];
 const baselineRef = process.env.BRIGADE_BASELINE_REF?.trim() || DEFAULT_BASELINE_REF;
@@ -234,12 +239,18 @@ async function measure(bench: Bench): Promise<void> {
   }
   const serial = latencies(serialIds);
 
-  if (WARMUP_BURST > 0) {
+  // The stack's CPU per notification of each warm-up round (ms): falls as the JITs compile, flat at steady state.
+  const warmupCpuMs: number[] = [];
+  for (let warmed = 0; warmed < WARMUP_TOTAL; warmed += WARMUP_ROUND) {
+    const size = Math.min(WARMUP_ROUND, WARMUP_TOTAL - warmed);
     const warmupIds: string[] = [];
-    await runConcurrent(WARMUP_BURST, PUBLISH_CONCURRENCY, async (i) => {
-      warmupIds.push(await publish('warmup-burst', i));
+    const before = stackCpuMs();
+    await runConcurrent(size, PUBLISH_CONCURRENCY, async (i) => {
+      warmupIds.push(await publish('warmup-burst', warmed + i));
     });
     await settle(warmupIds);
+    const after = stackCpuMs();
+    if (before && after) warmupCpuMs.push(round((totalCpu(after) - totalCpu(before)) / size, 1));
   }
 
   const cpuBefore = stackCpuMs();
@@ -326,7 +337,8 @@ async function measure(bench: Bench): Promise<void> {
     row(`burst of ${BURST}: publish → WebSocket push`, burst.pushed),
     row(`burst of ${BURST}: publish → visible in inbox`, burst.visible),
   ]);
-  console.log(`\n${WARMUP_BURST > 0 ? `after an unmeasured burst of ${WARMUP_BURST} (the JVM's warm-up); ` : 'no warm-up burst; '}burst published in ${round(published.wallMs / 1000, 2)} s (${round(published.opsPerSecond, 0)} publishes/s, ${PUBLISH_CONCURRENCY} concurrent);`);
+  if (warmupCpuMs.length > 0) console.log(`\nwarm-up: ${WARMUP_TOTAL} alerts in rounds of ${WARMUP_ROUND}, the stack's CPU per notification of each: ${warmupCpuMs.join(', ')} ms`);
+  console.log(`${WARMUP_TOTAL > 0 ? `after the warm-up, ` : 'no warm-up; '}burst published in ${round(published.wallMs / 1000, 2)} s (${round(published.opsPerSecond, 0)} publishes/s, ${PUBLISH_CONCURRENCY} concurrent);`);
   console.log(`all ${BURST} pushed and visible ${round(drainedS, 2)} s after the first publish (${round(endToEnd, 0)} notifications/s end to end), ${round(drainedS - published.wallMs / 1000, 2)} s after the last`);
   if (cpuMsPerNotification !== undefined) {
     console.log(`CPU of the whole stack during the burst: ${round(cpuMsPerNotification, 1)} ms per notification (DynamoDB Local ${round(cpuPerNotification!.dynamodbLocal, 1)}, serverless-offline ${round(cpuPerNotification!.offline, 1)}, local cloud and bench clients ${round(cpuPerNotification!.localCloud, 1)})`);
@@ -352,7 +364,7 @@ async function measure(bench: Bench): Promise<void> {
   printResult({
     bench: 'notifications-latency',
     serial: { count: SERIAL, pushed: figures(serial.pushed), visible: figures(serial.visible) },
-    warmupBurst: WARMUP_BURST,
+    warmup: { total: WARMUP_TOTAL, round: WARMUP_ROUND, cpuMsPerNotification: warmupCpuMs },
     burst: {
       count: BURST,
       publishConcurrency: PUBLISH_CONCURRENCY,
@@ -376,6 +388,7 @@ async function measure(bench: Bench): Promise<void> {
 interface SideResult {
   burst: { perSecond: number; drainedS: number; publishPerSecond: number; drainedAfterLastPublishS?: number; cpuMsPerNotification?: number; cpuMsPerNotificationByPart?: Record<string, number>; pushed: { p50Ms: number; p99Ms: number }; visible: { p50Ms: number; p99Ms: number } };
   serial: { pushed: { p50Ms: number } };
+  warmup?: { cpuMsPerNotification: number[] };
   loadAverage: number[];
 }
 
@@ -412,7 +425,9 @@ async function compare(bench: Bench): Promise<void> {
     ['stack CPU ms / notification', cpu(before), cpu(after), round(cpu(after) / cpu(before), 2)],
     ['serial: publish → push p50 ms', before.serial.pushed.p50Ms, after.serial.pushed.p50Ms, round(after.serial.pushed.p50Ms / before.serial.pushed.p50Ms, 2)],
   ]);
-  console.log(`\nload average (1 min) at the end of each: ${before.loadAverage[0]?.toFixed(2)} and ${after.loadAverage[0]?.toFixed(2)}`);
+  const curve = (r: SideResult) => r.warmup?.cpuMsPerNotification.join(', ') ?? 'not measured';
+  console.log(`\nthe stack's CPU ms per notification of each warm-up round of ${WARMUP_ROUND}: ${baselineCommit} ${curve(before)}; working tree ${curve(after)}`);
+  console.log(`load average (1 min) at the end of each: ${before.loadAverage[0]?.toFixed(2)} and ${after.loadAverage[0]?.toFixed(2)}`);
   printResult({
     bench: 'notifications-latency',
     baseline: { ref: baselineRef, commit: baselineCommit, ...before },

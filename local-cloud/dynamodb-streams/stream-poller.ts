@@ -88,8 +88,19 @@ export interface StreamPollerCounters {
 
 export interface StreamPoller {
   counters(): StreamPollerCounters;
-  /** Resolves once every shard has been read to its end and no batch is in flight or waiting to be retried. */
+  /**
+   * Resolves once every shard has been read to its end and no batch is in flight or waiting to be retried. While
+   * paused, not before resume().
+   */
   idle(): Promise<void>;
+  /**
+   * Stops reading the shards, as disabling an event source mapping does on AWS (UpdateEventSourceMapping, Enabled
+   * false): a batch already read is still delivered; what is written meanwhile waits in the stream. A benchmark
+   * defers the functions' work this way, to measure the writes alone and then how long the backlog takes.
+   */
+  pause(): void;
+  /** Reads on from where each shard stopped: nothing written while paused is skipped. */
+  resume(): void;
   stop(): Promise<void>;
 }
 
@@ -111,6 +122,8 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
   const loops: Array<Promise<void>> = [];
   let wakeUp = () => undefined as void;
   const stopping = new Promise<void>((resolve) => (wakeUp = resolve));
+  let resumed: Promise<void> | undefined; // set while paused
+  let unpause = () => undefined as void;
   // Every wait ends at stop(), so stopping does not sit out a poll interval or a retry back-off.
   const sleep = (ms: number) => Promise.race([new Promise<void>((resolve) => setTimeout(resolve, ms).unref()), stopping]);
   // A shard backing off while idle waits here too: idle() ends those waits, so it never sits out a long back-off.
@@ -194,6 +207,10 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
     let wait = idleMs;
     caughtUpAt.set(shardKey, undefined);
     while (iterator && !stopped) {
+      if (resumed) {
+        await Promise.race([resumed, stopping]);
+        continue;
+      }
       const sentAt = Date.now();
       let page;
       try {
@@ -267,6 +284,13 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
         for (const nudge of nudges) nudge();
         await sleep(idleMs / 2);
       }
+    },
+    pause: () => {
+      resumed ??= new Promise<void>((resolve) => (unpause = resolve));
+    },
+    resume: () => {
+      resumed = undefined;
+      unpause();
     },
     stop: async () => {
       stopped = true;

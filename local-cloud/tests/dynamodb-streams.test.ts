@@ -1,5 +1,6 @@
 // The DynamoDB stream event source mapping emulation against a real DynamoDB Local: filter criteria, batch size,
-// order, partial batch responses (retry from the first failed record), bisection, the retry limit and stop().
+// order, partial batch responses (retry from the first failed record), bisection, the retry limit, pause and
+// resume, and stop().
 import { CreateTableCommand, DeleteItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../dynamodb-local';
 import { compileFilters, startStreamPoller, streamMappingsOf, UnsupportedFilterError, type StreamMapping, type StreamPoller } from '../dynamodb-streams';
@@ -162,6 +163,26 @@ describe('DynamoDB stream event source mappings (local cloud)', () => {
       await put('while-backing-off');
       await poller.idle();
       expect(received.flatMap(pks)).toEqual(['first', 'while-backing-off']);
+    } finally {
+      await poller.stop();
+    }
+  }, 10_000);
+
+  it('reads nothing while paused, and everything written meanwhile, in order, once resumed', async () => {
+    const { poller, received, put, pks } = await setUp({});
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    try {
+      await put('before');
+      await poller.idle();
+      poller.pause();
+      await sleep(100); // a read already sent when pausing is delivered; none after it
+      for (const pk of ['p1', 'p2', 'p3']) await put(pk);
+      const idle = poller.idle().then(() => 'idle');
+      expect(await Promise.race([idle, sleep(400).then(() => 'still waiting')])).toBe('still waiting');
+      expect(received.flatMap(pks)).toEqual(['before']);
+      poller.resume();
+      expect(await idle).toBe('idle');
+      expect(received.flatMap(pks)).toEqual(['before', 'p1', 'p2', 'p3']);
     } finally {
       await poller.stop();
     }
