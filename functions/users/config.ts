@@ -14,6 +14,8 @@ export const config = loadConfig(
     LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).default(50),
     LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(60).default(900),
     SESSION_TTL_HOURS: z.coerce.number().min(1).max(24 * 30).default(24),
+    /** Live sessions a user keeps: a sign-in past it revokes the least recently used (sessions.ts). */
+    MAX_SESSIONS_PER_USER: z.coerce.number().int().min(1).max(1000).default(50),
     INVITE_TTL_HOURS: z.coerce.number().min(1).max(24 * 30).default(72),
     OUTBOX_RELAY_MIN_AGE_SECONDS: z.coerce.number().int().min(1).default(30),
   }),

@@ -30,7 +30,31 @@ async function startSession(user: UserRecord, client: ClientInfo) {
   };
   const refreshToken = newOpaqueToken();
   await store.createSession(session, hashToken(refreshToken));
+  await revokeSessionsOverLimit(user.userId, session.sessionId);
   return tokenResponse(user, session.sessionId, refreshToken, session.expiresAt);
+}
+
+/**
+ * Keeps a user at MAX_SESSIONS_PER_USER live sessions: a sign-in past it revokes the least recently used ones (a
+ * tablet that signs in on every start would otherwise pile up a day of sessions, each listed by /me/sessions and
+ * each revoked one by one at a password change). Never the new one. Sign-ins at the limit at the same moment may
+ * each revoke one, leaving fewer than the limit, never more once the last has listed. A failure here is logged,
+ * not the sign-in's: the session exists, and the next sign-in trims again.
+ */
+async function revokeSessionsOverLimit(userId: string, newSessionId: string): Promise<void> {
+  try {
+    const live = (await store.listSessions(userId)).filter(isLive);
+    const over = live.length - config.MAX_SESSIONS_PER_USER;
+    if (over <= 0) return;
+    const leastRecentlyUsed = live
+      .filter((s) => s.sessionId !== newSessionId)
+      .sort((a, b) => a.lastUsedAt.localeCompare(b.lastUsedAt))
+      .slice(0, over);
+    await Promise.all(leastRecentlyUsed.map((s) => store.revokeSession(userId, s.sessionId, 'session-limit')));
+    logger.info('least recently used sessions revoked at sign-in', { userId, revoked: leastRecentlyUsed.length, limit: config.MAX_SESSIONS_PER_USER });
+  } catch (error) {
+    logger.error('sessions over the limit not revoked; the next sign-in tries again', { userId, error: error as Error });
+  }
 }
 
 async function tokenResponse(user: UserRecord, sessionId: string, refreshToken: string, sessionExpiresAt: number) {

@@ -290,30 +290,32 @@ export class UsersStore {
 
   /**
    * Revokes a session: refresh tokens stop working at once (the session check in rotateRefresh), and access
-   * tokens too (the marker the auth middleware reads), until they would have expired anyway.
+   * tokens too (the marker the auth middleware reads), until they would have expired anyway. The session's item is
+   * deleted, not kept marked: a user's session items are read whole at every sign-in and listing, so a client that
+   * signs in and out all day must not leave a day of dead sessions behind (items stored before 2026-12-05 may still
+   * carry `revokedAt`, which counts as revoked). `false` when it was already gone or revoked.
    */
   async revokeSession(userId: string, sessionId: string, reason: string): Promise<boolean> {
-    try {
-      await dynamoDb().send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: sessionKey(userId, sessionId),
-          UpdateExpression: 'SET revokedAt = :at, revokedReason = :reason',
-          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(revokedAt)',
-          ExpressionAttributeValues: { ':at': new Date().toISOString(), ':reason': reason },
-        }),
-      );
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    // The marker first: if the delete then fails, the access tokens are already dead and a retry finishes the job.
     await dynamoDb().send(
       new PutCommand({
         TableName: this.revocationsTable,
         Item: { pk: `SESSION#${sessionId}`, userId, reason, expiresAt: nowSeconds() + ACCESS_TOKEN_TTL_SECONDS + 300 },
       }),
     );
-    return true;
+    try {
+      await dynamoDb().send(
+        new DeleteCommand({
+          TableName: this.table,
+          Key: sessionKey(userId, sessionId),
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(revokedAt)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
   }
 
   /** Every access token of this user issued up to now stops working (deactivation, role or site change). */

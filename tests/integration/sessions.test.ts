@@ -1,5 +1,6 @@
-// Sessions: refresh-token rotation and reuse detection, logout, listing and revoking sessions, password change,
-// the absolute session lifetime, and a login that tells nobody whether an email exists.
+// Sessions: refresh-token rotation and reuse detection, logout, listing and revoking sessions, the limit of live
+// sessions per user, password change, the absolute session lifetime, and a login that tells nobody whether an
+// email exists.
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createHash } from 'node:crypto';
 import { api, dynamo, itLocal, tableName, uniqueId } from './support/target';
@@ -116,6 +117,42 @@ describe('logout and session management', () => {
       expect(await statusOf(refresh(session.refreshToken))).toBe(401);
     }
   });
+});
+
+describe('at most 50 live sessions per user (MAX_SESSIONS_PER_USER)', () => {
+  const LIMIT = 50;
+  const sessionIds = async (session: { accessToken: string }) => {
+    const res = await api('GET', '/me/sessions', { headers: bearer(session) });
+    expect(res.status).toBe(200);
+    return (res.json.sessions as Array<{ sessionId: string }>).map((s) => s.sessionId);
+  };
+
+  it('a sign-in past the limit revokes the least recently used sessions, never the new one', async () => {
+    const user = await createUser('staff', [siteId]); // its first session
+    const oldest = await login(user.email, user.password);
+    const secondOldest = await login(user.email, user.password);
+    for (let made = 3; made < LIMIT; made += 8) {
+      await Promise.all(Array.from({ length: Math.min(8, LIMIT - made) }, () => login(user.email, user.password)));
+    }
+    expect(await sessionIds(user)).toHaveLength(LIMIT);
+    // The first session is used again (a refresh), so it is no longer the least recently used.
+    const refreshed = await refresh(user.refreshToken);
+    expect(refreshed.status).toBe(200);
+
+    const newer = await login(user.email, user.password);
+    const newest = await login(user.email, user.password);
+    const listed = await sessionIds(newest);
+    expect(listed).toHaveLength(LIMIT);
+    expect(listed).toEqual(expect.arrayContaining([user.sessionId, newer.sessionId, newest.sessionId]));
+    expect(listed).not.toContain(oldest.sessionId);
+    expect(listed).not.toContain(secondOldest.sessionId);
+    for (const evicted of [oldest, secondOldest]) {
+      expect(await statusOf(me(evicted.accessToken))).toBe(401);
+      expect(await statusOf(refresh(evicted.refreshToken))).toBe(401);
+    }
+    expect(await statusOf(me(refreshed.json.accessToken))).toBe(200);
+    expect(await statusOf(me(newest.accessToken))).toBe(200);
+  }, 120_000);
 });
 
 describe('password change', () => {

@@ -2,7 +2,7 @@
 // a cancelled transaction for any other reason (throttling, validation) is the server error it is. Members are
 // paged with cursors bound to their site.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { HttpError } from '#shared/errors';
 import { UsersStore } from '../../functions/users/store';
 import type { SiteRecord, UserRecord } from '../../functions/users/schemas';
@@ -84,11 +84,23 @@ describe('what a failed write means', () => {
     expect(dynamo.sent.at(-1)).toBeInstanceOf(TransactWriteCommand);
   });
 
-  it('single writes: a held email or an already revoked session is a plain "no"', async () => {
+  it('single writes: a held email is a plain "no"', async () => {
     fail(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
     expect(await outcome(() => store.reserveEmail('ada@example.com', 'attempt-1', 60))).toBe(false);
-    expect(await outcome(() => store.revokeSession('u1', 'sid', 'logout'))).toBe(false);
     expect(await outcome(() => store.releaseEmail('ada@example.com', 'attempt-1'))).toBeUndefined();
+  });
+
+  it('revoking a session writes the revocation marker first, then deletes the session; one already gone is a plain "no"', async () => {
+    expect(await outcome(() => store.revokeSession('u1', 'sid', 'logout'))).toBe(true);
+    expect(dynamo.sent.map((c) => c.constructor.name)).toEqual(['PutCommand', 'DeleteCommand']);
+    expect(dynamo.sent[0]!.input).toMatchObject({ TableName: 'brigade-test-revocations', Item: { pk: 'SESSION#sid', userId: 'u1', reason: 'logout' } });
+    expect(dynamo.sent[1]!.input).toMatchObject({ TableName: 'brigade-test-users', Key: { pk: 'USER#u1', sk: 'SESSION#sid' } });
+    dynamo.reset();
+    dynamo.answer = (command) => {
+      if (command instanceof DeleteCommand) throw new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+      return {};
+    };
+    expect(await outcome(() => store.revokeSession('u1', 'sid', 'logout'))).toBe(false);
   });
 });
 
