@@ -180,11 +180,15 @@ export function describeLocalCloud(service: ResolvedService): LocalCloudDefiniti
       }
       if (event.sqs) {
         const sqs = (typeof event.sqs === 'object' && !('Fn::GetAtt' in (event.sqs as object)) ? event.sqs : { arn: event.sqs }) as Record<string, unknown>;
+        const queueName = queueOf(sqs.arn, `the sqs event of ${fn.name}`);
+        const batchSize = sqs.batchSize === undefined ? undefined : Number(sqs.batchSize);
+        const maximumBatchingWindowS = sqs.maximumBatchingWindow === undefined ? undefined : Number(sqs.maximumBatchingWindow);
+        checkSqsBatching(fn.name, queueName, batchSize, maximumBatchingWindowS);
         sqsEvents.push({
           functionName: fn.name,
-          queueName: queueOf(sqs.arn, `the sqs event of ${fn.name}`),
-          batchSize: sqs.batchSize === undefined ? undefined : Number(sqs.batchSize),
-          maximumBatchingWindowS: sqs.maximumBatchingWindow === undefined ? undefined : Number(sqs.maximumBatchingWindow),
+          queueName,
+          batchSize,
+          maximumBatchingWindowS,
           reportBatchItemFailures: sqs.functionResponseType === 'ReportBatchItemFailures',
           maximumConcurrency: sqs.maximumConcurrency === undefined ? undefined : Number(sqs.maximumConcurrency),
           enabled: sqs.enabled !== false,
@@ -323,6 +327,21 @@ function kinesisEventOf(functionName: string, event: unknown, streamOf: NameOf, 
     ...onFailureOf(functionName, stream.destinations, queueOf),
     enabled: stream.enabled !== false,
   };
+}
+
+/**
+ * What Lambda's CreateEventSourceMapping refuses for an SQS queue, refused at start instead of at the first deploy:
+ * a batch of 1 to 10,000 (10 at most from a FIFO queue), a batching window of 0 to 300 s (none on a FIFO queue), and
+ * a batch above 10 only with a window of at least 1 s ("Maximum batch window in seconds must be greater than 0 if
+ * maximum batch size is greater than 10").
+ */
+function checkSqsBatching(functionName: string, queueName: string, batchSize = 10, windowS = 0): void {
+  const refuse = (why: string) => new Error(`${functionName}: the sqs event's ${why} (AWS refuses the event source mapping)`);
+  const fifo = queueName.endsWith('.fifo');
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > (fifo ? 10 : 10_000)) throw refuse(`batchSize must be an integer from 1 to ${fifo ? 10 : 10_000}, got ${batchSize}`);
+  if (!Number.isInteger(windowS) || windowS < 0 || windowS > 300) throw refuse(`maximumBatchingWindow must be an integer from 0 to 300 s, got ${windowS}`);
+  if (fifo && windowS > 0) throw refuse('maximumBatchingWindow is not supported on a FIFO queue');
+  if (batchSize > 10 && windowS < 1) throw refuse(`batchSize of ${batchSize} needs a maximumBatchingWindow of at least 1 s: above 10, Lambda gathers a batch over a window`);
 }
 
 /** `destinations.onFailure`: an SQS queue of the service (an ARN, or { arn, type: sqs }); SNS is not emulated. */

@@ -1,6 +1,6 @@
 // What the local cloud reads of SQS from the resolved service: every AWS::SQS::Queue with the attributes the
 // emulator honours (the redrive target resolved to its local ARN), a function's `sqs` event as an event source
-// mapping, and a topic rule's SQS action.
+// mapping (refused at start where AWS would refuse it at deploy), and a topic rule's SQS action.
 import { describeLocalCloud, type ResolvedService } from '../service-definition';
 import resolved from './fixtures/resolved-service.json';
 
@@ -48,6 +48,27 @@ describe('SQS in the local cloud definition', () => {
       },
     ]);
     expect(definition.rules[0]!.actions).toEqual([{ sqs: { queueName: 'brigade-local-telemetry', useBase64: false } }]);
+  });
+
+  it.each([
+    [{ batchSize: 25 }, /batchSize of 25 needs a maximumBatchingWindow of at least 1 s/],
+    [{ batchSize: 25, maximumBatchingWindow: 0 }, /batchSize of 25 needs a maximumBatchingWindow/],
+    [{ batchSize: 10_001, maximumBatchingWindow: 1 }, /batchSize must be an integer from 1 to 10000/],
+    [{ batchSize: 0 }, /batchSize must be an integer from 1 to 10000, got 0/],
+    [{ batchSize: 10, maximumBatchingWindow: 301 }, /maximumBatchingWindow must be an integer from 0 to 300 s/],
+  ])('refuses what AWS refuses for an sqs event, %j, naming the function', (batching, message) => {
+    const service = withTelemetryQueue();
+    service.functions.ingestTelemetry!.events = [{ sqs: { arn: { 'Fn::GetAtt': ['TelemetryQueue', 'Arn'] }, ...batching } }];
+    expect(() => describeLocalCloud(service)).toThrow(message);
+    expect(() => describeLocalCloud(service)).toThrow('brigade-local-ingestTelemetry');
+  });
+
+  it('takes a batch of up to 10 without a window, and the default batch of 10', () => {
+    for (const batching of [{ batchSize: 10 }, {}]) {
+      const service = withTelemetryQueue();
+      service.functions.ingestTelemetry!.events = [{ sqs: { arn: { 'Fn::GetAtt': ['TelemetryQueue', 'Arn'] }, ...batching } }];
+      expect(() => describeLocalCloud(service)).not.toThrow();
+    }
   });
 
   it('an sqs event on a queue the service does not define stops the start', () => {
