@@ -144,6 +144,14 @@ describe('the resolved service (osls print --stage local)', () => {
     expect(statusEnvironment().STATUS_TOPICS.split(',').sort()).toEqual(topics.sort());
   });
 
+  it('every function behind the HTTP API ends before the API gives up on it (30 s), so none completes after its 503', () => {
+    const provider = service.provider as { timeout?: number };
+    const http = Object.entries(service.functions).filter(([, fn]) => (fn.events ?? []).some((event) => 'httpApi' in event));
+    expect(http.length).toBeGreaterThan(100);
+    const tooLong = http.map(([name, fn]) => [name, (fn as { timeout?: number }).timeout ?? provider.timeout ?? 6] as const).filter(([, timeout]) => timeout >= 30);
+    expect(tooLong).toEqual([]);
+  });
+
   it('X-Ray active tracing on every function, and every role the functions run as may send traces', () => {
     expect((service.provider as { tracing?: unknown }).tracing).toEqual({ lambda: true });
     const roles = new Set(Object.values(service.functions).map((fn) => (fn as unknown as { role: string }).role));
