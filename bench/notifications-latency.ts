@@ -1,9 +1,12 @@
 // Event published → notification pushed on the user's WebSocket and visible in their inbox, through the local
 // stack: SNS Publish on the alerts topic → the notifications consumer → DynamoDB → PostToConnection. First 20
 // events one at a time (the unloaded path), then 5,000 unmeasured ones in rounds of 500 (the JITs' warm-up,
-// WARMUP_TOTAL), then a burst of 1,000 published as fast as SNS takes them. Beside the burst, in the same run (the same machine load): DynamoDB Local driven directly with each event's calls, as the
-// consumer made them before (issue 12: receipt, directory, settings, inbox, connections, revocations, outcome) and
-// as it makes them now, so the ratio of the two designs is measured apart from serverless-offline and the load.
+// WARMUP_TOTAL), then two bursts of 1,000 published as fast as SNS takes them: the first with every consumer of
+// the alerts running, the second with the archive's SQS mapping paused (the notifications' path alone; then the
+// archive's backlog is timed). Beside the bursts, in the same run (the same machine load): DynamoDB Local driven
+// directly with each event's calls, as the consumer made them before (issue 12: receipt, directory, settings,
+// inbox, connections, revocations, outcome) and as it makes them now, so the ratio of the two designs is measured
+// apart from serverless-offline and the load.
 // Run without BRIGADE_NOTIFICATIONS_SIDE, it measures the baseline revision (BRIGADE_BASELINE_REF, default 3bc3b15:
 // before issue 12) and the working tree one after the other on the same machine, each with this same script in a
 // process of its own (`git archive` of the baseline into a temporary folder; the repository is left alone), and
@@ -47,6 +50,8 @@ const RAW_CONCURRENCY = 8;
 const ALERT_BATCH = 25;
 const ALERT_POLLERS = 5;
 const DEFAULT_BASELINE_REF = '3bc3b15';
+// The other consumer of every alert (functions/archive/functions.yml); the baseline revision has none.
+const ARCHIVE_FUNCTION = 'archiveEvents';
 const SIDE_VARIABLE = 'BRIGADE_NOTIFICATIONS_SIDE';
 
 interface Timing {
@@ -253,25 +258,53 @@ async function measure(bench: Bench): Promise<void> {
     if (before && after) warmupCpuMs.push(round((totalCpu(after) - totalCpu(before)) / size, 1));
   }
 
-  const cpuBefore = stackCpuMs();
-  const burstStarted = performance.now();
-  const burstIds: string[] = [];
-  const published = await runConcurrent(BURST, PUBLISH_CONCURRENCY, async (i) => {
-    burstIds.push(await publish('burst', i));
-  });
-  await settle(burstIds);
-  const drainedS = (performance.now() - burstStarted) / 1000;
-  const cpuAfter = stackCpuMs();
-  const cpuPerNotification =
-    cpuBefore && cpuAfter
-      ? {
-          dynamodbLocal: (cpuAfter.dynamodbLocal - cpuBefore.dynamodbLocal) / BURST,
-          offline: (cpuAfter.offline - cpuBefore.offline) / BURST,
-          localCloud: (cpuAfter.localCloud - cpuBefore.localCloud) / BURST,
-        }
-      : undefined;
-  const cpuMsPerNotification = cpuPerNotification && cpuPerNotification.dynamodbLocal + cpuPerNotification.offline + cpuPerNotification.localCloud;
-  const burst = latencies(burstIds);
+  /** A burst of BURST published as fast as SNS takes them, and the stack's CPU per notification while it drained. */
+  const runBurst = async (phase: string) => {
+    const cpuBefore = stackCpuMs();
+    const started = performance.now();
+    const ids: string[] = [];
+    const published = await runConcurrent(BURST, PUBLISH_CONCURRENCY, async (i) => {
+      ids.push(await publish(phase, i));
+    });
+    await settle(ids);
+    const drainedS = (performance.now() - started) / 1000;
+    const cpuAfter = stackCpuMs();
+    const cpuByPart =
+      cpuBefore && cpuAfter
+        ? {
+            dynamodbLocal: (cpuAfter.dynamodbLocal - cpuBefore.dynamodbLocal) / BURST,
+            offline: (cpuAfter.offline - cpuBefore.offline) / BURST,
+            localCloud: (cpuAfter.localCloud - cpuBefore.localCloud) / BURST,
+          }
+        : undefined;
+    // The inbox write comes before the push (notify.ts), so the last push is when the last notification was
+    // delivered; being seen in the inbox after it adds the poll's lag (INBOX_POLL_MS and the pages read).
+    const lastPushS = (Math.max(...ids.map((id) => timings.get(id)!.pushedAt!)) - started) / 1000;
+    return { published, drainedS, perSecond: BURST / drainedS, lastPushS, cpuByPart, cpuMs: cpuByPart && totalCpu(cpuByPart), ...latencies(ids) };
+  };
+
+  // Every consumer of the alerts flowing, as before: on these two cores, the archive's (since 2026-12-04: it keeps
+  // every event of both topics) competes with the notifications' for the same CPU.
+  const burst = await runBurst('burst');
+  // The notifications' path alone: the archive's event source mapping paused, so its copy of each alert waits in
+  // its queue, then its backlog is timed. On AWS each function has its own compute; the baseline has no archive,
+  // so there this second burst runs as the first. Second, so that the JITs' last gains (the baseline's curve still
+  // falls at 5,000) favour the baseline here. (The baseline's local cloud has no SQS mappings, hence the `?.`.)
+  const sources = cloud.sqsEventSources as typeof cloud.sqsEventSources | undefined;
+  await sources?.idle();
+  const archiveFunction = `brigade-${cloud.env.BRIGADE_STAGE}-${ARCHIVE_FUNCTION}`; // as deployed: the stage's prefix
+  const archivePaused = sources?.pause?.(archiveFunction) ?? false;
+  let alone: Awaited<ReturnType<typeof runBurst>> & { archiveBacklogS?: number };
+  try {
+    alone = await runBurst('burst-alone');
+  } finally {
+    if (archivePaused) sources!.resume(archiveFunction);
+  }
+  if (archivePaused) {
+    const resumedAt = performance.now();
+    await sources!.idle();
+    alone.archiveBacklogS = (performance.now() - resumedAt) / 1000;
+  }
 
   // The same 1,000 events' DynamoDB calls made directly, one event's calls in series, RAW_CONCURRENCY at a time.
   const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient(localClientConfig(cloud.env, 'DYNAMODB')));
@@ -327,8 +360,9 @@ async function measure(bench: Bench): Promise<void> {
   const rawBefore = await rawRate('before');
   const rawAfter = await rawRate('after');
   const rawNow = await rawBatched();
-  const endToEnd = BURST / drainedS;
+  const endToEnd = burst.perSecond;
 
+  type Burst = Awaited<ReturnType<typeof runBurst>>;
   const row = (label: string, s: LatencySummary) => [label, s.count, round(s.p50), round(s.p99), round(s.max)];
   console.log(`site ${DEMO_SITE_ID}, one manager with one open WebSocket; inbox polled every ${INBOX_POLL_MS} ms (${FIRST_PAGE} newest, on down to the oldest pushed one not yet seen; all pages every ${SWEEP_EVERY}th poll)\n`);
   printTable(['path', 'events', 'p50 ms', 'p99 ms', 'max ms'], [
@@ -336,13 +370,23 @@ async function measure(bench: Bench): Promise<void> {
     row('serial: publish → visible in inbox', serial.visible),
     row(`burst of ${BURST}: publish → WebSocket push`, burst.pushed),
     row(`burst of ${BURST}: publish → visible in inbox`, burst.visible),
+    row(`second burst${archivePaused ? ', archive paused' : ''}: → WebSocket push`, alone.pushed),
+    row(`second burst${archivePaused ? ', archive paused' : ''}: → visible in inbox`, alone.visible),
   ]);
   if (warmupCpuMs.length > 0) console.log(`\nwarm-up: ${WARMUP_TOTAL} alerts in rounds of ${WARMUP_ROUND}, the stack's CPU per notification of each: ${warmupCpuMs.join(', ')} ms`);
-  console.log(`${WARMUP_TOTAL > 0 ? `after the warm-up, ` : 'no warm-up; '}burst published in ${round(published.wallMs / 1000, 2)} s (${round(published.opsPerSecond, 0)} publishes/s, ${PUBLISH_CONCURRENCY} concurrent);`);
-  console.log(`all ${BURST} pushed and visible ${round(drainedS, 2)} s after the first publish (${round(endToEnd, 0)} notifications/s end to end), ${round(drainedS - published.wallMs / 1000, 2)} s after the last`);
-  if (cpuMsPerNotification !== undefined) {
-    console.log(`CPU of the whole stack during the burst: ${round(cpuMsPerNotification, 1)} ms per notification (DynamoDB Local ${round(cpuPerNotification!.dynamodbLocal, 1)}, serverless-offline ${round(cpuPerNotification!.offline, 1)}, local cloud and bench clients ${round(cpuPerNotification!.localCloud, 1)})`);
-  }
+  const describe = (label: string, b: Burst) => {
+    console.log(`${label}: published in ${round(b.published.wallMs / 1000, 2)} s (${round(b.published.opsPerSecond, 0)} publishes/s, ${PUBLISH_CONCURRENCY} concurrent);`);
+    console.log(`  all ${BURST} pushed and visible ${round(b.drainedS, 2)} s after the first publish (${round(b.perSecond, 0)} notifications/s end to end), ${round(b.drainedS - b.published.wallMs / 1000, 2)} s after the last`);
+    console.log(`  the last one pushed ${round(b.lastPushS, 2)} s after the first publish (${round(BURST / b.lastPushS, 0)} notifications/s to the last push)`);
+    if (b.cpuByPart) {
+      console.log(`  CPU of the whole stack: ${round(b.cpuMs!, 1)} ms per notification (DynamoDB Local ${round(b.cpuByPart.dynamodbLocal, 1)}, serverless-offline ${round(b.cpuByPart.offline, 1)}, local cloud and bench clients ${round(b.cpuByPart.localCloud, 1)})`);
+    }
+  };
+  describe(`burst of ${BURST}${WARMUP_TOTAL > 0 ? ' after the warm-up' : ', no warm-up'}, every consumer of the alerts running`, burst);
+  if (archivePaused) {
+    describe(`second burst of ${BURST}, the archive's mapping paused (the notifications' path alone)`, alone);
+    console.log(`  the archive's backlog of ${BURST} written ${round(alone.archiveBacklogS!, 2)} s after its resume`);
+  } else describe(`second burst of ${BURST} (no archive in this revision: as the first)`, alone);
   console.log('Each event now: SNS → the alerts queue → batches of up to 25 per invocation: directory (cached per container, 5 s),');
   console.log('settings (one BatchGetItem per batch) + connections (one Query per user per batch) → revocations (one BatchGetItem');
   console.log('per batch) → the batch\'s claims, each recording its push (one BatchExecuteStatement of INSERTs) → one PostToConnection');
@@ -361,32 +405,41 @@ async function measure(bench: Bench): Promise<void> {
   console.log(`load average now ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 
   const figures = (s: LatencySummary) => ({ p50Ms: round(s.p50), p99Ms: round(s.p99), maxMs: round(s.max) });
+  const burstResult = (b: Burst) => ({
+    count: BURST,
+    publishConcurrency: PUBLISH_CONCURRENCY,
+    publishPerSecond: round(b.published.opsPerSecond, 0),
+    drainedS: round(b.drainedS, 2),
+    // How long the consumer needed once the last alert was out: near 0, the publisher sets the rate, not it.
+    drainedAfterLastPublishS: round(b.drainedS - b.published.wallMs / 1000, 2),
+    perSecond: round(b.perSecond, 1),
+    lastPushS: round(b.lastPushS, 2),
+    perSecondToLastPush: round(BURST / b.lastPushS, 1),
+    ...(b.cpuByPart && {
+      cpuMsPerNotification: round(b.cpuMs!, 1),
+      cpuMsPerNotificationByPart: Object.fromEntries(Object.entries(b.cpuByPart).map(([part, ms]) => [part, round(ms, 1)])),
+    }),
+    pushed: figures(b.pushed),
+    visible: figures(b.visible),
+  });
   printResult({
     bench: 'notifications-latency',
     serial: { count: SERIAL, pushed: figures(serial.pushed), visible: figures(serial.visible) },
     warmup: { total: WARMUP_TOTAL, round: WARMUP_ROUND, cpuMsPerNotification: warmupCpuMs },
-    burst: {
-      count: BURST,
-      publishConcurrency: PUBLISH_CONCURRENCY,
-      publishPerSecond: round(published.opsPerSecond, 0),
-      drainedS: round(drainedS, 2),
-      // How long the consumer needed once the last alert was out: near 0, the publisher sets the rate, not it.
-      drainedAfterLastPublishS: round(drainedS - published.wallMs / 1000, 2),
-      perSecond: round(endToEnd, 1),
-      ...(cpuPerNotification && {
-        cpuMsPerNotification: round(cpuMsPerNotification!, 1),
-        cpuMsPerNotificationByPart: Object.fromEntries(Object.entries(cpuPerNotification).map(([part, ms]) => [part, round(ms, 1)])),
-      }),
-      pushed: figures(burst.pushed),
-      visible: figures(burst.visible),
-    },
+    burst: burstResult(burst),
+    // The notifications' path alone: the archive paused where there is one (archivePaused).
+    burstAlone: { ...burstResult(alone), archivePaused, ...(alone.archiveBacklogS !== undefined && { archiveBacklogS: round(alone.archiveBacklogS, 2) }) },
     rawDynamoDb: { concurrency: RAW_CONCURRENCY, before: rawBefore, oneEventPerDelivery: rawAfter, batched: { batch: ALERT_BATCH, concurrency: ALERT_POLLERS, ...rawNow } },
     loadAverage: loadavg(),
   });
 }
 
+type BurstResult = { perSecond: number; perSecondToLastPush?: number; drainedS: number; publishPerSecond: number; drainedAfterLastPublishS?: number; cpuMsPerNotification?: number; cpuMsPerNotificationByPart?: Record<string, number>; pushed: { p50Ms: number; p99Ms: number }; visible: { p50Ms: number; p99Ms: number } };
+
 interface SideResult {
-  burst: { perSecond: number; drainedS: number; publishPerSecond: number; drainedAfterLastPublishS?: number; cpuMsPerNotification?: number; cpuMsPerNotificationByPart?: Record<string, number>; pushed: { p50Ms: number; p99Ms: number }; visible: { p50Ms: number; p99Ms: number } };
+  burst: BurstResult;
+  /** The second burst: the archive paused where there is one. Absent from runs before 2026-12-05 13:30. */
+  burstAlone?: BurstResult & { archivePaused: boolean; archiveBacklogS?: number };
   serial: { pushed: { p50Ms: number } };
   warmup?: { cpuMsPerNotification: number[] };
   loadAverage: number[];
@@ -414,17 +467,22 @@ async function compare(bench: Bench): Promise<void> {
   }
   const [[, before], [, after]] = results as [[string, SideResult], [string, SideResult]];
   console.log(`\n--- ${baselineCommit} vs working tree, one after the other on this machine ---\n`);
-  const cpu = (r: SideResult) => r.burst.cpuMsPerNotification ?? NaN;
-  printTable(['burst of 1,000', baselineCommit, 'working tree', 'after ÷ before'], [
-    ['notifications/s end to end', before.burst.perSecond, after.burst.perSecond, round(after.burst.perSecond / before.burst.perSecond, 2)],
-    ['burst published at /s', before.burst.publishPerSecond, after.burst.publishPerSecond, round(after.burst.publishPerSecond / before.burst.publishPerSecond, 2)],
-    ['drained s after the last publish', before.burst.drainedAfterLastPublishS ?? NaN, after.burst.drainedAfterLastPublishS ?? NaN, ''],
-    ['publish → push p50 ms', before.burst.pushed.p50Ms, after.burst.pushed.p50Ms, round(after.burst.pushed.p50Ms / before.burst.pushed.p50Ms, 2)],
-    ['publish → push p99 ms', before.burst.pushed.p99Ms, after.burst.pushed.p99Ms, round(after.burst.pushed.p99Ms / before.burst.pushed.p99Ms, 2)],
-    ['publish → inbox p50 ms', before.burst.visible.p50Ms, after.burst.visible.p50Ms, round(after.burst.visible.p50Ms / before.burst.visible.p50Ms, 2)],
-    ['stack CPU ms / notification', cpu(before), cpu(after), round(cpu(after) / cpu(before), 2)],
-    ['serial: publish → push p50 ms', before.serial.pushed.p50Ms, after.serial.pushed.p50Ms, round(after.serial.pushed.p50Ms / before.serial.pushed.p50Ms, 2)],
+  const ratio = (a: number | undefined, b: number | undefined) => (a !== undefined && b !== undefined ? round(b / a, 2) : '');
+  const rows = (label: string, b: BurstResult, a: BurstResult) => [
+    [`${label}: notifications/s end to end`, b.perSecond, a.perSecond, ratio(b.perSecond, a.perSecond)],
+    ['  notifications/s to the last push', b.perSecondToLastPush ?? NaN, a.perSecondToLastPush ?? NaN, ratio(b.perSecondToLastPush, a.perSecondToLastPush)],
+    ['  stack CPU ms / notification', b.cpuMsPerNotification ?? NaN, a.cpuMsPerNotification ?? NaN, ratio(b.cpuMsPerNotification, a.cpuMsPerNotification)],
+    ['  burst published at /s', b.publishPerSecond, a.publishPerSecond, ratio(b.publishPerSecond, a.publishPerSecond)],
+    ['  drained s after the last publish', b.drainedAfterLastPublishS ?? NaN, a.drainedAfterLastPublishS ?? NaN, ''],
+    ['  publish → push p50 / p99 ms', `${b.pushed.p50Ms} / ${b.pushed.p99Ms}`, `${a.pushed.p50Ms} / ${a.pushed.p99Ms}`, ''],
+    ['  publish → inbox p50 ms', b.visible.p50Ms, a.visible.p50Ms, ratio(b.visible.p50Ms, a.visible.p50Ms)],
+  ];
+  printTable(['bursts of 1,000', baselineCommit, 'working tree', 'after ÷ before'], [
+    ...rows('every consumer running', before.burst, after.burst),
+    ...(before.burstAlone && after.burstAlone ? rows(`second burst, ${after.burstAlone.archivePaused ? 'archive paused' : 'the same'}`, before.burstAlone, after.burstAlone) : []),
+    ['serial: publish → push p50 ms', before.serial.pushed.p50Ms, after.serial.pushed.p50Ms, ratio(before.serial.pushed.p50Ms, after.serial.pushed.p50Ms)],
   ]);
+  if (after.burstAlone?.archiveBacklogS !== undefined) console.log(`\nthe working tree's archive wrote its backlog of ${BURST} in ${after.burstAlone.archiveBacklogS} s after its resume; the baseline has no archive`);
   const curve = (r: SideResult) => r.warmup?.cpuMsPerNotification.join(', ') ?? 'not measured';
   console.log(`\nthe stack's CPU ms per notification of each warm-up round of ${WARMUP_ROUND}: ${baselineCommit} ${curve(before)}; working tree ${curve(after)}`);
   console.log(`load average (1 min) at the end of each: ${before.loadAverage[0]?.toFixed(2)} and ${after.loadAverage[0]?.toFixed(2)}`);
@@ -433,6 +491,7 @@ async function compare(bench: Bench): Promise<void> {
     baseline: { ref: baselineRef, commit: baselineCommit, ...before },
     current: after,
     burstSpeedup: round(after.burst.perSecond / before.burst.perSecond, 2),
+    ...(before.burstAlone && after.burstAlone && { burstAloneSpeedup: round(after.burstAlone.perSecond / before.burstAlone.perSecond, 2) }),
   });
 }
 

@@ -50,8 +50,18 @@ interface MappingStats {
 export interface SqsEventSources {
   /** Per function: invocations, messages handed over, deleted, reported as failed. */
   stats(): Record<string, MappingStats>;
-  /** Resolves once no mapped queue has a visible message and no invocation runs (tests and benchmarks wait on it). */
+  /** Resolves once no mapped queue has a visible message and no invocation runs (tests and benchmarks wait on it); while a function is paused, not before its resume(). */
   idle(): Promise<void>;
+  /**
+   * Stops receiving for one function's mappings, as disabling its event source mapping does on AWS
+   * (UpdateEventSourceMapping, Enabled false): a batch already received is still delivered; what arrives meanwhile
+   * waits in the queue. A benchmark keeps another domain's consumer off the two cores this way, to measure one path
+   * alone and then how long the other's backlog takes. `functionName` as in the mappings (the deployed name, with the
+   * stage's prefix); false when it has no enabled SQS mapping.
+   */
+  pause(functionName: string): boolean;
+  /** Receives again for the function's mappings: nothing that arrived while paused is skipped. */
+  resume(functionName: string): void;
   stop(): Promise<void>;
 }
 
@@ -67,6 +77,8 @@ export function startSqsEventSources(options: {
   const stats: Record<string, MappingStats> = {};
   const loops: Array<Promise<void>> = [];
   const queues: Queue[] = [];
+  /** Per paused function: settles at its resume() (or stop()). */
+  const paused = new Map<string, { resumed: Promise<void>; resume: () => void }>();
 
   for (const mapping of options.mappings.filter((m) => m.enabled !== false)) {
     const queue = options.sqs.queue(mapping.queue);
@@ -83,6 +95,13 @@ export function startSqsEventSources(options: {
     const batch: QueueMessage[] = [];
     let deadline: number | undefined;
     while (running && batch.length < batchSize) {
+      // Paused with a batch begun: it goes out as it is, as a receive already made would on AWS.
+      const pause = paused.get(mapping.functionName);
+      if (pause && batch.length > 0) break;
+      if (pause) {
+        await pause.resumed;
+        continue;
+      }
       const received = options.sqs.receive(queue, batchSize - batch.length);
       held += received.length;
       batch.push(...received);
@@ -144,8 +163,23 @@ export function startSqsEventSources(options: {
     async idle() {
       while (held > 0 || queues.some((q) => q.counts().visible > 0)) await new Promise((resolve) => setTimeout(resolve, 50));
     },
+    pause(functionName) {
+      if (!options.mappings.some((m) => m.functionName === functionName && m.enabled !== false)) return false;
+      if (!paused.has(functionName)) {
+        let resume = () => undefined as void;
+        const resumed = new Promise<void>((resolve) => (resume = resolve));
+        paused.set(functionName, { resumed, resume });
+      }
+      return true;
+    },
+    resume(functionName) {
+      paused.get(functionName)?.resume();
+      paused.delete(functionName);
+    },
     async stop() {
       running = false;
+      for (const { resume } of paused.values()) resume();
+      paused.clear();
       await Promise.all(loops);
     },
   };

@@ -140,3 +140,32 @@ it('an invalid partial batch response (an id not in the batch) fails the whole b
   expect(failedIds({ batchItemFailures: [{ itemIdentifier: 'other' }] }, batch)).toBeUndefined();
   expect(failedIds({ batchItemFailures: [{ itemIdentifier: '' }] }, batch)).toBeUndefined();
 });
+
+it('receives nothing for a paused function, and everything that arrived meanwhile once resumed', async () => {
+  const mapping = start({ batchSize: 10, windowS: 0.05, pollers: 2 }, ok);
+  sqs.sendMessage('telemetry', 'before');
+  await mapping.idle();
+  expect(mapping.pause('ingest')).toBe(true);
+  for (let i = 0; i < 25; i++) sqs.sendMessage('telemetry', `paused-${i}`);
+  await sleep(400); // several idle polls and windows: a poller that ignored the pause would have received by now
+  expect(batches.flat().map((r) => r.body)).toEqual(['before']);
+  expect(depth('telemetry')).toEqual({ visible: 25, inFlight: 0, delayed: 0 });
+  mapping.resume('ingest');
+  await mapping.idle();
+  expect(batches.flat().map((r) => r.body).sort()).toEqual(['before', ...Array.from({ length: 25 }, (_, i) => `paused-${i}`)].sort());
+  expect(mapping.stats().ingest).toMatchObject({ messages: 26, deleted: 26 });
+});
+
+it('a function with no SQS mapping cannot be paused', () => {
+  const mapping = start({ batchSize: 10 }, ok);
+  expect(mapping.pause('archiveEvents')).toBe(false);
+});
+
+it('stop() ends pollers waiting on a pause', async () => {
+  const mapping = start({ batchSize: 10, pollers: 3 }, ok);
+  mapping.pause('ingest');
+  await sleep(300);
+  await mapping.stop();
+  sources = undefined;
+  expect(batches).toEqual([]);
+});
