@@ -1,8 +1,11 @@
 // The embedded local cloud: DynamoDB Local, an MQTT broker, SNS, SQS and Kinesis (with Lambda's SQS and Kinesis event
 // source mappings), SSM, Secrets Manager, STS, the IoT control and data planes, the IoT topic-rule engine and
 // serverless-offline, started in order and stopped in reverse. What it creates comes from the resolved Serverless
-// service (`osls print`); what a service needs beyond that (its own variables, configuration its functions read,
-// demo data) the caller adds through the options below.
+// service (what `osls print` prints, handed over by serverless-offline's own osls); what a service needs beyond
+// that (its own variables, configuration its functions read, demo data) the caller adds through the options below.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startDynamoDbLocal } from './dynamodb-local';
 import { startStreamPoller, streamMappingsOf, type StreamPoller } from './dynamodb-streams';
 import { startEdgeServer } from './edge-server';
@@ -12,9 +15,9 @@ import { createIotControlPlane, iotPoliciesOf } from './iot-control';
 import { createKinesisEmulator, startKinesisEventSources, type KinesisEmulator, type KinesisEventSources } from './kinesis';
 import { createLambdaInvoker } from './lambda-invoker';
 import { startMqttBroker } from './mqtt-broker';
-import { startOffline } from './offline';
+import { resolvedServiceOf, startOffline } from './offline';
 import { assertPortsFree, portsFromEnv, portVariable, type LocalPorts } from './ports';
-import { describeLocalCloud, resolveService, type LocalCloudDefinition, type ResolvedService } from './service-definition';
+import { describeLocalCloud, type LocalCloudDefinition, type ResolvedService } from './service-definition';
 import { createSnsEmulator, type QueueSender, type SnsEmulator } from './sns';
 import { createSqsEmulator, startSqsEventSources, type SqsEmulator, type SqsEventSources } from './sqs';
 import { createSecretsManagerEmulator, type SecretsManagerEmulator } from './secrets-manager';
@@ -50,7 +53,7 @@ export interface LocalCloudOptions {
    * client of the cloud needs) and to the functions.
    */
   env?: (cloud: { stage: string; ports: LocalPorts }) => Record<string, string>;
-  /** Variables for the service's own tooling only (`osls print`, serverless-offline), not into `env`. */
+  /** Variables for the service's own tooling only (serverless-offline and the osls in it), not into `env`. */
   serviceEnv?: Record<string, string>;
   /**
    * Runs once the tables, topics and subscriptions exist and before the functions start: configuration the
@@ -111,7 +114,29 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     const dynamodbStarting = startDynamoDbLocal({ port: ports.dynamodb, dataDir: options.dataDir, onWaiting: (message) => log(message), onAfterStart: (message) => log(message) });
     // Registered before awaiting, so a failure elsewhere during start-up still stops the JVM.
     stops.push(async () => (await dynamodbStarting.catch(() => undefined))?.stop());
-    const [service, dynamodb] = await Promise.all([resolveService(stage, childEnv), dynamodbStarting]);
+    // serverless-offline boots (its own osls and plugins, seconds of CPU) beside DynamoDB Local's JVM: it needs only
+    // the ports and variables, known now. Its osls hands over the resolved service as its start begins, so the
+    // configuration is resolved once, not again in an `osls print` (offline-resolved-service.cjs). Until the
+    // resources below exist nothing invokes a function but its readiness probe (`/health`, which calls nothing).
+    const serviceDir = mkdtempSync(join(tmpdir(), 'brigade-service-'));
+    stops.push(async () => rmSync(serviceDir, { recursive: true, force: true }));
+    const serviceFile = join(serviceDir, 'service.json');
+    const offlineAbort = new AbortController();
+    const offlineStarting = startOffline({
+      stage,
+      env: childEnv,
+      healthUrl: `http://127.0.0.1:${ports.http}/health`,
+      onOutput: options.onOfflineOutput ?? (() => undefined),
+      signal: options.signal ? AbortSignal.any([options.signal, offlineAbort.signal]) : offlineAbort.signal,
+      serviceFile,
+    });
+    offlineStarting.catch(() => undefined); // awaited below; a rejection meanwhile is not unhandled
+    // A failed start stops it (its readiness wait ends at the abort).
+    stops.push(async () => {
+      offlineAbort.abort();
+      await (await offlineStarting.catch(() => undefined))?.stop();
+    });
+    const [service, dynamodb] = await Promise.all([resolvedServiceOf(serviceFile, offlineStarting), dynamodbStarting]);
     const definition = describeLocalCloud(service);
     log('dynamodb local ready', { endpoint: dynamodb.endpoint });
     options.signal?.throwIfAborted();
@@ -188,13 +213,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     await options.beforeFunctions?.({ stage, ports, service, definition, env, sns, ssm, secretsManager });
     options.signal?.throwIfAborted();
 
-    const offline = await startOffline({
-      stage,
-      env: childEnv,
-      healthUrl: `http://127.0.0.1:${ports.http}/health`,
-      onOutput: options.onOfflineOutput ?? (() => undefined),
-      signal: options.signal,
-    });
+    const offline = await offlineStarting;
+    // Stopped before the emulators it calls, as if it had started here (stops run in reverse).
     stops.push(() => offline.stop());
     log('serverless offline ready', { http: `http://127.0.0.1:${ports.http}` });
     options.signal?.throwIfAborted();

@@ -1,7 +1,8 @@
 // serverless-offline (through osls) serving the HTTP API, WebSocket API and the Lambda invoke endpoint.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { OSLS_BIN, PROJECT_ROOT } from './service-definition';
+import { OSLS_BIN, PROJECT_ROOT, type ResolvedService } from './service-definition';
 
 /** Removes the entries serverless-offline and hapi both put in the CORS lists (see the file). */
 const CORS_HEADERS_PRELOAD = join(__dirname, 'offline-cors-headers.cjs');
@@ -34,11 +35,18 @@ export async function startOffline(options: {
   onOutput: (line: string) => void;
   timeoutMs?: number;
   signal?: AbortSignal;
+  /** Where its osls writes the resolved service once its start begins (offline-resolved-service.cjs). */
+  serviceFile?: string;
 }): Promise<OfflineProcess> {
   const preloads = ['--require', CORS_HEADERS_PRELOAD, '--require', UNCOMPRESSED_PRELOAD, '--require', REQUEST_BODY_PRELOAD, '--require', RESPONSE_LIMIT_PRELOAD, '--require', WEBSOCKET_LIMITS_PRELOAD, '--require', INVOCATION_SCOPE_PRELOAD, '--require', PARENT_WATCH_PRELOAD];
   const child: ChildProcess = spawn(process.execPath, [...preloads, OSLS_BIN, 'offline', 'start', '--stage', options.stage], {
     cwd: PROJECT_ROOT,
-    env: { ...options.env, AWS_LAMBDA_MAX_CONCURRENCY: MAX_CONCURRENCY, BRIGADE_WATCH_PARENT: '1' },
+    env: {
+      ...options.env,
+      AWS_LAMBDA_MAX_CONCURRENCY: MAX_CONCURRENCY,
+      BRIGADE_WATCH_PARENT: '1',
+      ...(options.serviceFile && { BRIGADE_RESOLVED_SERVICE_FILE: options.serviceFile }),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: process.platform !== 'win32', // its own process group, so stop() ends its children too
   });
@@ -85,5 +93,33 @@ export async function startOffline(options: {
       throw new Error(`serverless offline did not answer ${options.healthUrl} in time:\n${output}`);
     }
     await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/**
+ * The resolved service as the starting serverless-offline's osls wrote it to `file` (offline-resolved-service.cjs),
+ * once it is there; the start's failure if offline fails first. What `resolveService` gets from an `osls print`
+ * of its own, without resolving the configuration twice.
+ */
+export async function resolvedServiceOf(file: string, offlineStarting: Promise<unknown>): Promise<ResolvedService> {
+  let failed: unknown;
+  let settled = false;
+  offlineStarting.then(
+    () => (settled = true),
+    (error: unknown) => {
+      settled = true;
+      failed = error ?? new Error('serverless offline failed to start');
+    },
+  );
+  for (;;) {
+    try {
+      return JSON.parse(await readFile(file, 'utf8')) as ResolvedService;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+    if (failed) throw failed;
+    // Ready without having written it: the plugin is not in the local bundler's list (serverless.yml).
+    if (settled) throw new Error(`serverless offline started without writing the resolved service to ${file} (is ./local-cloud/offline-resolved-service.cjs in serverless.yml's custom.plugins?)`);
+    await new Promise((r) => setTimeout(r, 50));
   }
 }
