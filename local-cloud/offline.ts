@@ -112,14 +112,16 @@ export async function resolvedServiceOf(file: string, offlineStarting: Promise<u
     },
   );
   for (;;) {
+    // Read after noting how the start stood: a file written just before offline settled is still found.
+    const [failedBefore, settledBefore] = [failed, settled];
     try {
       return JSON.parse(await readFile(file, 'utf8')) as ResolvedService;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
-    if (failed) throw failed;
-    // Ready without having written it: the plugin is not in the local bundler's list (serverless.yml).
-    if (settled) throw new Error(`serverless offline started without writing the resolved service to ${file} (is ./local-cloud/offline-resolved-service.cjs in serverless.yml's custom.plugins?)`);
+    if (failedBefore) throw failedBefore;
+    // Ready without having written it: the plugin is not in serverless.yml's custom.plugins.
+    if (settledBefore) throw new Error(`serverless offline started without writing the resolved service to ${file} (is ./local-cloud/offline-resolved-service.cjs in serverless.yml's custom.plugins?)`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }

@@ -50,7 +50,10 @@ interface MappingStats {
 export interface SqsEventSources {
   /** Per function: invocations, messages handed over, deleted, reported as failed. */
   stats(): Record<string, MappingStats>;
-  /** Resolves once no mapped queue has a visible message and no invocation runs (tests and benchmarks wait on it); while a function is paused, not before its resume(). */
+  /**
+   * Resolves once no mapped queue has a visible message and no invocation runs (tests and benchmarks wait on it);
+   * while a function is paused and its queue holds messages, not before its resume().
+   */
   idle(): Promise<void>;
   /**
    * Stops receiving for one function's mappings, as disabling its event source mapping does on AWS
